@@ -1,0 +1,75 @@
+package dev.ratelimiter.operator;
+
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+
+/** Names of the objects the operator creates for a policy (DESIGN.md, "Objects the operator creates"). */
+public final class Names {
+
+  public static final String POLICY_KEY = "policy.yaml";
+  public static final String POLICY_MOUNT_DIR = "/etc/ratelimiter";
+  public static final String POLICY_FILE = POLICY_MOUNT_DIR + "/" + POLICY_KEY;
+  public static final String ADMIN_TOKEN_KEY = "token";
+  public static final String REDIS_PASSWORD_KEY = "password";
+  public static final int AGENT_HTTP_PORT = 8080;
+  public static final int AGENT_MANAGEMENT_PORT = 9090;
+  public static final int REDIS_PORT = 6379;
+
+  private Names() {}
+
+  /** The public Service: the policy's own name. */
+  public static String agentService(RateLimitPolicy p) {
+    return p.getMetadata().getName();
+  }
+
+  public static String agentDeployment(RateLimitPolicy p) {
+    return p.getMetadata().getName() + "-agent";
+  }
+
+  public static String agentPolicyConfigMap(RateLimitPolicy p) {
+    return p.getMetadata().getName() + "-agent-policy";
+  }
+
+  public static String agentAdminSecret(RateLimitPolicy p) {
+    return p.getMetadata().getName() + "-agent-admin";
+  }
+
+  public static String agentHpa(RateLimitPolicy p) {
+    return agentDeployment(p);
+  }
+
+  public static String agentPdb(RateLimitPolicy p) {
+    return agentDeployment(p);
+  }
+
+  public static String redisDeployment(RateLimitPolicy p) {
+    return p.getMetadata().getName() + "-redis";
+  }
+
+  public static String redisService(RateLimitPolicy p) {
+    return redisDeployment(p);
+  }
+
+  public static String redisNetworkPolicy(RateLimitPolicy p) {
+    return redisDeployment(p);
+  }
+
+  public static String redisAuthSecret(RateLimitPolicy p) {
+    return p.getMetadata().getName() + "-redis-auth";
+  }
+
+  /** {@code redis://<name>-redis.<namespace>.svc:6379} */
+  public static String internalRedisUrl(RateLimitPolicy p) {
+    return "redis://" + redisService(p) + "." + p.getMetadata().getNamespace() + ".svc:" + REDIS_PORT;
+  }
+
+  /** {@code <namespace>/<name>}: scopes the agent's Redis keys. */
+  public static String policyId(RateLimitPolicy p) {
+    return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+  }
+
+  /** {@code http://<name>.<namespace>.svc:<port>/api} */
+  public static String endpoint(RateLimitPolicy p) {
+    int port = p.getSpec().effectiveAgent().effectiveService().effectivePort();
+    return "http://" + agentService(p) + "." + p.getMetadata().getNamespace() + ".svc:" + port + "/api";
+  }
+}

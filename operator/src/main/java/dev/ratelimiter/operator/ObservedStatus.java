@@ -1,0 +1,118 @@
+package dev.ratelimiter.operator;
+
+import static dev.ratelimiter.operator.StatusHelper.AGENTS_READY;
+import static dev.ratelimiter.operator.StatusHelper.READY;
+import static dev.ratelimiter.operator.StatusHelper.REDIS_READY;
+import static dev.ratelimiter.operator.StatusHelper.condition;
+
+import dev.ratelimiter.operator.customresource.AgentsStatus;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Computes a policy's status from what the informers see (the Deployments' own status). */
+public final class ObservedStatus {
+
+  private ObservedStatus() {}
+
+  /** Status after a successful reconcile. */
+  public static RateLimitPolicyStatus of(RateLimitPolicy p, Context<RateLimitPolicy> context) {
+    Long gen = p.getMetadata().getGeneration();
+    Condition redis = redisCondition(p, context, gen);
+    Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
+    Condition agentsReady = agentsCondition(agents, gen);
+    boolean ready = "True".equals(redis.getStatus()) && "True".equals(agentsReady.getStatus());
+    Condition readyCondition =
+        ready
+            ? condition(READY, true, "Ready", "policy enforced by " + readyReplicas(agents) + " agent(s) at " + Names.endpoint(p), gen)
+            : condition(READY, false, "True".equals(redis.getStatus()) ? "AgentsNotReady" : "RedisNotReady",
+                "True".equals(redis.getStatus()) ? agentsReady.getMessage() : redis.getMessage(), gen);
+    return status(p, List.of(readyCondition, redis, agentsReady), agents, limitsSummary(p));
+  }
+
+  /** Status for a spec the validator rejected: nothing was applied, the running objects are reported. */
+  public static RateLimitPolicyStatus invalid(RateLimitPolicy p, Context<RateLimitPolicy> context, List<String> problems) {
+    Long gen = p.getMetadata().getGeneration();
+    Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
+    String previousLimits = p.getStatus() == null ? null : p.getStatus().getLimits();
+    return status(
+        p,
+        List.of(
+            condition(READY, false, StatusHelper.INVALID_SPEC, "invalid spec, nothing changed: " + String.join("; ", problems), gen),
+            redisCondition(p, context, gen),
+            agentsCondition(agents, gen)),
+        agents,
+        previousLimits);
+  }
+
+  /** Status after a failed reconcile: Ready=False with the failure, the rest as observed. */
+  public static RateLimitPolicyStatus failed(RateLimitPolicy p, Context<RateLimitPolicy> context, Exception e) {
+    Long gen = p.getMetadata().getGeneration();
+    Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
+    return status(
+        p,
+        List.of(
+            condition(READY, false, StatusHelper.reasonFor(e), StatusHelper.messageFor(e), gen),
+            redisCondition(p, context, gen),
+            agentsCondition(agents, gen)),
+        agents,
+        p.getStatus() == null ? null : p.getStatus().getLimits());
+  }
+
+  private static RateLimitPolicyStatus status(RateLimitPolicy p, List<Condition> conditions, Optional<Deployment> agents, String limits) {
+    RateLimitPolicyStatus s = new RateLimitPolicyStatus();
+    s.setObservedGeneration(p.getMetadata().getGeneration());
+    s.setConditions(conditions);
+    s.setAgents(agents.map(d -> new AgentsStatus(desiredReplicas(d), readyReplicas(agents))).orElse(new AgentsStatus(0, 0)));
+    s.setEndpoint(Names.endpoint(p));
+    s.setLimits(limits);
+    return s;
+  }
+
+  static Condition redisCondition(RateLimitPolicy p, Context<RateLimitPolicy> context, Long gen) {
+    if (!p.getSpec().internalRedis()) {
+      return condition(REDIS_READY, true, "External", "using external Redis " + p.getSpec().getRedis().getExternal().getUrl(), gen);
+    }
+    Optional<Deployment> redis = deployment(context, Names.redisDeployment(p));
+    if (redis.isEmpty()) {
+      return condition(REDIS_READY, false, "Creating", "Redis Deployment " + Names.redisDeployment(p) + " not created yet", gen);
+    }
+    int ready = readyReplicas(redis);
+    return ready >= 1
+        ? condition(REDIS_READY, true, "DeploymentReady", "Redis is ready", gen)
+        : condition(REDIS_READY, false, "DeploymentNotReady", "Redis Deployment " + Names.redisDeployment(p) + " has no ready replica", gen);
+  }
+
+  static Condition agentsCondition(Optional<Deployment> agents, Long gen) {
+    if (agents.isEmpty()) {
+      return condition(AGENTS_READY, false, "Creating", "agent Deployment not created yet", gen);
+    }
+    int desired = desiredReplicas(agents.get());
+    int ready = readyReplicas(agents);
+    return desired > 0 && ready >= desired
+        ? condition(AGENTS_READY, true, "ReplicasReady", ready + " of " + desired + " agent replicas ready", gen)
+        : condition(AGENTS_READY, false, "ReplicasNotReady", ready + " of " + desired + " agent replicas ready", gen);
+  }
+
+  private static Optional<Deployment> deployment(Context<RateLimitPolicy> context, String name) {
+    return context.getSecondaryResourcesAsStream(Deployment.class).filter(d -> name.equals(d.getMetadata().getName())).findFirst();
+  }
+
+  private static int desiredReplicas(Deployment d) {
+    return d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+  }
+
+  private static int readyReplicas(Optional<Deployment> d) {
+    return d.map(Deployment::getStatus).map(s -> s.getReadyReplicas() == null ? 0 : s.getReadyReplicas()).orElse(0);
+  }
+
+  /** e.g. {@code per-second=5/1s,per-minute=100/1m} */
+  public static String limitsSummary(RateLimitPolicy p) {
+    return p.getSpec().effectiveLimits().stream().map(l -> l.getName() + "=" + l.getRequests() + "/" + l.getWindow()).collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,118 @@
+package dev.ratelimiter.operator;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar operator.jar}: finds the cluster like kubectl (in-cluster, else KUBECONFIG /
+ * ~/.kube/config), says which API server it uses, and exits within seconds with one clear line
+ * when it cannot reach it. Environment: WATCH_NAMESPACES (comma separated, default all),
+ * AGENT_IMAGE, REDIS_IMAGE, HEALTH_PORT (default 8081), LEADER_ELECTION (default true),
+ * LEASE_NAMESPACE (default the pod's namespace).
+ */
+public final class OperatorMain {
+
+  public static final String LEASE_NAME = "ratelimiter-operator";
+  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+  private static final Path SA_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = System.getenv();
+    OperatorSettings settings = OperatorSettings.fromEnv(env);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+    String url = client.getMasterUrl().toString();
+    log.info("using Kubernetes API server {}", url);
+    try {
+      String version = client.getKubernetesVersion().getGitVersion();
+      log.info("connected to Kubernetes {} at {}", version, url);
+    } catch (RuntimeException e) {
+      System.err.println("ratelimiter-operator: cannot reach the Kubernetes API server at " + url + ": " + rootMessage(e));
+      client.close();
+      System.exit(1);
+      return;
+    }
+
+    Optional<LeaderElectionConfiguration> leaderElection = Optional.empty();
+    if (!"false".equalsIgnoreCase(env.getOrDefault("LEADER_ELECTION", "true"))) {
+      String ns = Optional.ofNullable(env.get("LEASE_NAMESPACE")).filter(s -> !s.isBlank()).orElseGet(() -> podNamespace(client));
+      leaderElection =
+          Optional.of(
+              LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
+                  .withLeaseNamespace(ns)
+                  .withLeaseDuration(Duration.ofSeconds(15))
+                  .withRenewDeadline(Duration.ofSeconds(10))
+                  .withRetryPeriod(Duration.ofSeconds(2))
+                  .build());
+      log.info("leader election on Lease {}/{}", ns, LEASE_NAME);
+    }
+
+    Operator operator = RateLimiterOperator.create(client, settings, leaderElection);
+    int healthPort = Integer.parseInt(env.getOrDefault("HEALTH_PORT", "8081"));
+    HealthServer health =
+        new HealthServer(
+            healthPort,
+            () -> true,
+            () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  health.close();
+                  operator.stop();
+                  client.close();
+                },
+                "shutdown"));
+    log.info(
+        "watching {} with agent image {} and redis image {}; health on :{}",
+        settings.watchNamespaces().isEmpty() ? "all namespaces" : "namespaces " + settings.watchNamespaces(),
+        settings.agentImage(),
+        settings.redisImage(),
+        healthPort);
+    operator.start();
+  }
+
+  /** The client's config, with retries short enough that an unreachable cluster is told in seconds. */
+  static Config clientConfig() {
+    return new ConfigBuilder(Config.autoConfigure(null))
+        .withRequestRetryBackoffLimit(1)
+        .withRequestRetryBackoffInterval(200)
+        .withConnectionTimeout(3_000)
+        .withRequestTimeout(10_000)
+        .build();
+  }
+
+  private static String podNamespace(KubernetesClient client) {
+    try {
+      if (Files.isReadable(SA_NAMESPACE)) {
+        return Files.readString(SA_NAMESPACE).trim();
+      }
+    } catch (java.io.IOException e) {
+      // fall through
+    }
+    String ns = client.getNamespace();
+    return ns == null || ns.isBlank() ? "default" : ns;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    return m.replaceAll("\\s+", " ");
+  }
+}

@@ -1,0 +1,158 @@
+package dev.ratelimiter.operator;
+
+import dev.ratelimiter.operator.customresource.AgentSpec;
+import dev.ratelimiter.operator.customresource.Autoscaling;
+import dev.ratelimiter.operator.customresource.ClientKey;
+import dev.ratelimiter.operator.customresource.ExternalRedis;
+import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.customresource.SecretKeyRef;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's own check of a spec. The CRD schema rejects most of this at {@code kubectl apply};
+ * this catches what got past it (an API server without the schema, the mock server in tests).
+ * Each problem names the field, e.g. {@code spec.limits[1].window: ...}.
+ */
+public final class PolicyValidator {
+
+  private static final Pattern NAME = Pattern.compile(Limit.NAME_PATTERN);
+  private static final Pattern WINDOW = Pattern.compile("^(?:([0-9]{1,5})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,5})s)?$");
+  private static final Pattern URL = Pattern.compile(ExternalRedis.URL_PATTERN);
+  private static final long MAX_WINDOW_SECONDS = 24 * 3600;
+
+  private PolicyValidator() {}
+
+  /** Problems found, empty when the spec is valid. */
+  public static List<String> validate(RateLimitPolicySpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec == null) {
+      return problems;
+    }
+    validateLimits(spec.getLimits(), problems);
+    validateClientKey(spec.getClientKey(), problems);
+    validateAgent(spec.getAgent(), problems);
+    if (spec.getRedis() != null && spec.getRedis().getExternal() != null) {
+      validateExternalRedis(spec.getRedis().getExternal(), problems);
+    }
+    return problems;
+  }
+
+  private static void validateLimits(List<Limit> limits, List<String> problems) {
+    if (limits == null) {
+      return;
+    }
+    if (limits.isEmpty()) {
+      problems.add("spec.limits: must hold at least one limit (or be left out for the default)");
+    }
+    if (limits.size() > 16) {
+      problems.add("spec.limits: at most 16 limits, got " + limits.size());
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < limits.size(); i++) {
+      String at = "spec.limits[" + i + "]";
+      Limit l = limits.get(i);
+      if (l == null) {
+        problems.add(at + ": must not be null");
+        continue;
+      }
+      if (l.getName() == null || l.getName().length() > 63 || !NAME.matcher(l.getName()).matches()) {
+        problems.add(at + ".name: must be a DNS label (lower-case letters, digits, '-'), got '" + l.getName() + "'");
+      } else if (!seen.add(l.getName())) {
+        problems.add(at + ".name: duplicate limit name '" + l.getName() + "'");
+      }
+      if (l.getRequests() == null || l.getRequests() < 1 || l.getRequests() > Limit.MAX_REQUESTS) {
+        problems.add(at + ".requests: must be between 1 and 1000000000, got " + l.getRequests());
+      }
+      if (windowSeconds(l.getWindow()).filter(s -> s >= 1 && s <= MAX_WINDOW_SECONDS).isEmpty()) {
+        problems.add(at + ".window: must be whole seconds between 1s and 24h written like 30s, 1m, 1h30m, got '" + l.getWindow() + "'");
+      }
+    }
+  }
+
+  /** Seconds in a window like {@code 1h30m}; empty when it is not written that way. */
+  public static Optional<Long> windowSeconds(String window) {
+    if (window == null || window.isEmpty()) {
+      return Optional.empty();
+    }
+    Matcher m = WINDOW.matcher(window);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long seconds = 0;
+    long[] unit = {3600, 60, 1};
+    for (int g = 1; g <= 3; g++) {
+      if (m.group(g) != null) {
+        seconds += Long.parseLong(m.group(g)) * unit[g - 1];
+      }
+    }
+    return Optional.of(seconds);
+  }
+
+  private static void validateClientKey(ClientKey ck, List<String> problems) {
+    if (ck == null) {
+      return;
+    }
+    Integer prefix = ck.getIpv6PrefixLength();
+    if (prefix != null && (prefix < 1 || prefix > 128)) {
+      problems.add("spec.clientKey.ipv6PrefixLength: must be between 1 and 128, got " + prefix);
+    }
+    List<String> proxies = ck.effectiveTrustedProxies();
+    for (int i = 0; i < proxies.size(); i++) {
+      if (!Cidr.isValid(proxies.get(i))) {
+        problems.add("spec.clientKey.trustedProxies[" + i + "]: not a CIDR like 10.0.0.0/8 or fd00::/8, got '" + proxies.get(i) + "'");
+      }
+    }
+  }
+
+  private static void validateAgent(AgentSpec agent, List<String> problems) {
+    if (agent == null) {
+      return;
+    }
+    if (agent.getReplicas() != null && (agent.getReplicas() < 1 || agent.getReplicas() > 1000)) {
+      problems.add("spec.agent.replicas: must be between 1 and 1000, got " + agent.getReplicas());
+    }
+    Autoscaling as = agent.getAutoscaling();
+    if (as != null) {
+      if (as.getMaxReplicas() == null || as.getMaxReplicas() < 1 || as.getMaxReplicas() > 1000) {
+        problems.add("spec.agent.autoscaling.maxReplicas: must be between 1 and 1000, got " + as.getMaxReplicas());
+      }
+      if (as.getMinReplicas() != null && (as.getMinReplicas() < 1 || as.getMinReplicas() > 1000)) {
+        problems.add("spec.agent.autoscaling.minReplicas: must be between 1 and 1000, got " + as.getMinReplicas());
+      } else if (as.getMaxReplicas() != null && as.effectiveMinReplicas() > as.getMaxReplicas()) {
+        problems.add("spec.agent.autoscaling.minReplicas: must not exceed maxReplicas (" + as.getMaxReplicas() + "), got " + as.effectiveMinReplicas());
+      }
+      Integer cpu = as.getTargetCPUUtilizationPercentage();
+      if (cpu != null && (cpu < 1 || cpu > 100)) {
+        problems.add("spec.agent.autoscaling.targetCPUUtilizationPercentage: must be between 1 and 100, got " + cpu);
+      }
+    }
+    if (agent.getService() != null && agent.getService().getPort() != null) {
+      int port = agent.getService().getPort();
+      if (port < 1 || port > 65535) {
+        problems.add("spec.agent.service.port: must be between 1 and 65535, got " + port);
+      }
+    }
+  }
+
+  private static void validateExternalRedis(ExternalRedis ext, List<String> problems) {
+    if (ext.getUrl() == null || !URL.matcher(ext.getUrl()).matches()) {
+      problems.add("spec.redis.external.url: must be a redis:// or rediss:// URL, got '" + ext.getUrl() + "'");
+    }
+    SecretKeyRef ref = ext.getPasswordSecretRef();
+    if (ref != null) {
+      if (ref.getName() == null || ref.getName().isBlank()) {
+        problems.add("spec.redis.external.passwordSecretRef.name: required");
+      }
+      if (ref.getKey() == null || ref.getKey().isBlank()) {
+        problems.add("spec.redis.external.passwordSecretRef.key: required");
+      }
+    }
+  }
+}

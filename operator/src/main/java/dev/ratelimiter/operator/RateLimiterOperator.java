@@ -1,0 +1,38 @@
+package dev.ratelimiter.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.util.Optional;
+
+/**
+ * Builds the JOSDK {@link Operator} exactly as it ships: SSA off (the fabric8 mock API server
+ * cannot do it, and what ships is what is tested), one controller for RateLimitPolicy. Used by
+ * {@link OperatorMain}, the tests and the benchmark.
+ */
+public final class RateLimiterOperator {
+
+  private RateLimiterOperator() {}
+
+  public static Operator create(
+      KubernetesClient client, OperatorSettings settings, Optional<LeaderElectionConfiguration> leaderElection) {
+    OperatorSettings.use(settings);
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withCloseClientOnStop(false);
+              leaderElection.ifPresent(o::withLeaderElectionConfiguration);
+            });
+    operator.register(
+        new RateLimitPolicyReconciler(),
+        c -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    return operator;
+  }
+}

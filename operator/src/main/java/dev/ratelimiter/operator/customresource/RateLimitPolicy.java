@@ -1,0 +1,36 @@
+package dev.ratelimiter.operator.customresource;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** {@code ratelimiter.dev/v1alpha1 RateLimitPolicy}: one policy becomes Redis plus a fleet of agents. */
+@Group(RateLimitPolicy.GROUP)
+@Version(RateLimitPolicy.VERSION)
+@Kind("RateLimitPolicy")
+@Plural("ratelimitpolicies")
+@Singular("ratelimitpolicy")
+@ShortNames("rlp")
+@AdditionalPrinterColumn(name = "Limits", jsonPath = ".status.limits")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Enforced", jsonPath = ".status.conditions[?(@.type==\"Enforced\")].status")
+@AdditionalPrinterColumn(name = "Agents", jsonPath = ".status.agents.ready", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".status.endpoint", priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class RateLimitPolicy extends CustomResource<RateLimitPolicySpec, RateLimitPolicyStatus>
+    implements Namespaced {
+
+  public static final String GROUP = "ratelimiter.dev";
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  protected RateLimitPolicySpec initSpec() {
+    return new RateLimitPolicySpec();
+  }
+}

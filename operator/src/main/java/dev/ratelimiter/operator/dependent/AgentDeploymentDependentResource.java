@@ -1,0 +1,198 @@
+package dev.ratelimiter.operator.dependent;
+
+import dev.ratelimiter.operator.Labels;
+import dev.ratelimiter.operator.Names;
+import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.customresource.AgentSpec;
+import dev.ratelimiter.operator.customresource.ExternalRedis;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deployment {@code <name>-agent}: the enforcement agents. Non-root, read-only root filesystem, no
+ * service-account token, probes on the management port, spread across nodes. With
+ * {@code spec.agent.autoscaling} the replica count is left out, so the HPA owns it.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class AgentDeploymentDependentResource extends PolicyDependentResource<Deployment> {
+
+  public static final String CONTAINER = "agent";
+  public static final long RUN_AS_USER = 10001L;
+
+  public AgentDeploymentDependentResource() {
+    super(Deployment.class);
+  }
+
+  @Override
+  protected String name(RateLimitPolicy policy) {
+    return Names.agentDeployment(policy);
+  }
+
+  @Override
+  protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    AgentSpec agent = policy.getSpec().effectiveAgent();
+    var labels = Labels.of(policy, Labels.AGENT);
+    var selector = Labels.selector(policy, Labels.AGENT);
+    Integer replicas = agent.getAutoscaling() == null ? agent.effectiveReplicas() : null;
+    return new DeploymentBuilder()
+        .withMetadata(meta(policy, name(policy), labels))
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .withMatchLabels(selector)
+        .endSelector()
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS_USER)
+        .withRunAsGroup(RUN_AS_USER)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewTopologySpreadConstraint()
+        .withMaxSkew(1)
+        .withTopologyKey("kubernetes.io/hostname")
+        .withWhenUnsatisfiable("ScheduleAnyway")
+        .withNewLabelSelector()
+        .withMatchLabels(selector)
+        .endLabelSelector()
+        .endTopologySpreadConstraint()
+        .addNewContainer()
+        .withName(CONTAINER)
+        .withImage(OperatorSettings.current().agentImage())
+        .withImagePullPolicy("IfNotPresent")
+        .withEnv(env(policy))
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(Names.AGENT_HTTP_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName("management")
+        .withContainerPort(Names.AGENT_MANAGEMENT_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withNewLivenessProbe()
+        .withNewHttpGet()
+        .withPath("/health/live")
+        .withPort(new IntOrString("management"))
+        .endHttpGet()
+        .withPeriodSeconds(10)
+        .withFailureThreshold(3)
+        .endLivenessProbe()
+        .withNewReadinessProbe()
+        .withNewHttpGet()
+        .withPath("/health/ready")
+        .withPort(new IntOrString("management"))
+        .endHttpGet()
+        .withPeriodSeconds(5)
+        .withFailureThreshold(2)
+        .endReadinessProbe()
+        .withResources(agent.getResources())
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .addToDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount()
+        .withName("policy")
+        .withMountPath(Names.POLICY_MOUNT_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("tmp")
+        .withMountPath("/tmp")
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("policy")
+        .withNewConfigMap()
+        .withName(Names.agentPolicyConfigMap(policy))
+        .endConfigMap()
+        .endVolume()
+        .addNewVolume()
+        .withName("tmp")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  static List<EnvVar> env(RateLimitPolicy policy) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(plain("BIND_ADDRESS", "0.0.0.0"));
+    env.add(plain("HTTP_PORT", String.valueOf(Names.AGENT_HTTP_PORT)));
+    env.add(plain("MANAGEMENT_PORT", String.valueOf(Names.AGENT_MANAGEMENT_PORT)));
+    env.add(plain("POLICY_FILE", Names.POLICY_FILE));
+    ExternalRedis external = policy.getSpec().internalRedis() ? null : policy.getSpec().getRedis().getExternal();
+    if (external == null) {
+      env.add(plain("REDIS_URL", Names.internalRedisUrl(policy)));
+      env.add(fromSecret("REDIS_PASSWORD", Names.redisAuthSecret(policy), Names.REDIS_PASSWORD_KEY));
+    } else {
+      env.add(plain("REDIS_URL", external.getUrl()));
+      if (external.getPasswordSecretRef() != null) {
+        env.add(
+            fromSecret(
+                "REDIS_PASSWORD",
+                external.getPasswordSecretRef().getName(),
+                external.getPasswordSecretRef().getKey()));
+      }
+    }
+    env.add(fromSecret("ADMIN_TOKEN", Names.agentAdminSecret(policy), Names.ADMIN_TOKEN_KEY));
+    return env;
+  }
+
+  private static EnvVar plain(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar fromSecret(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(false)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
+  /** Keeps the Deployment's observed status in the replacing PUT (only the spec is ours). */
+  @Override
+  public Deployment update(
+      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+    desired.setStatus(actual.getStatus());
+    return super.update(actual, desired, primary, context);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.ratelimiter.operator.dependent;
+
+import dev.ratelimiter.operator.Labels;
+import dev.ratelimiter.operator.Names;
+import dev.ratelimiter.operator.customresource.AgentServiceSpec;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.ServiceType;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * Service {@code <name>}: the public face, port from {@code spec.agent.service} to the agents' http
+ * port. NodePort and LoadBalancer get {@code externalTrafficPolicy: Local} so agents see client IPs.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class AgentServiceDependentResource extends PolicyDependentResource<Service> {
+
+  public AgentServiceDependentResource() {
+    super(Service.class);
+  }
+
+  @Override
+  protected String name(RateLimitPolicy policy) {
+    return Names.agentService(policy);
+  }
+
+  @Override
+  protected Service desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    AgentServiceSpec svc = policy.getSpec().effectiveAgent().effectiveService();
+    ServiceType type = svc.effectiveType();
+    return new ServiceBuilder()
+        .withMetadata(meta(policy, name(policy), Labels.of(policy, Labels.AGENT)))
+        .withNewSpec()
+        .withType(type.name())
+        .withSelector(Labels.selector(policy, Labels.AGENT))
+        .withExternalTrafficPolicy(type == ServiceType.ClusterIP ? null : "Local")
+        .addNewPort()
+        .withName("http")
+        .withProtocol("TCP")
+        .withPort(svc.effectivePort())
+        .withTargetPort(new IntOrString("http"))
+        .endPort()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,131 @@
+package dev.ratelimiter.operator.dependent;
+
+import dev.ratelimiter.operator.Labels;
+import dev.ratelimiter.operator.Names;
+import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * Deployment {@code <name>-redis}: one Redis with {@code requirepass} and no persistence (counters
+ * live for a window at most), probed with PING.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class RedisDeploymentDependentResource extends PolicyDependentResource<Deployment> {
+
+  public static final String CONTAINER = "redis";
+  /** The uid of the "redis" user in the official alpine image. */
+  public static final long RUN_AS_USER = 999L;
+
+  public RedisDeploymentDependentResource() {
+    super(Deployment.class);
+  }
+
+  @Override
+  protected String name(RateLimitPolicy policy) {
+    return Names.redisDeployment(policy);
+  }
+
+  @Override
+  protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    var labels = Labels.of(policy, Labels.REDIS);
+    String ping = "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG";
+    return new DeploymentBuilder()
+        .withMetadata(meta(policy, name(policy), labels))
+        .withNewSpec()
+        .withReplicas(1)
+        .withNewSelector()
+        .withMatchLabels(Labels.selector(policy, Labels.REDIS))
+        .endSelector()
+        .withNewStrategy()
+        .withType("Recreate")
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS_USER)
+        .withRunAsGroup(RUN_AS_USER)
+        .withFsGroup(RUN_AS_USER)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName(CONTAINER)
+        .withImage(OperatorSettings.current().redisImage())
+        .withImagePullPolicy("IfNotPresent")
+        .withCommand("redis-server")
+        .withArgs(
+            "--requirepass", "$(REDIS_PASSWORD)",
+            "--save", "",
+            "--appendonly", "no",
+            "--protected-mode", "no",
+            "--port", String.valueOf(Names.REDIS_PORT))
+        .addNewEnv()
+        .withName("REDIS_PASSWORD")
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(Names.redisAuthSecret(policy))
+        .withKey(Names.REDIS_PASSWORD_KEY)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .endEnv()
+        .addNewPort()
+        .withName("redis")
+        .withContainerPort(Names.REDIS_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withNewLivenessProbe()
+        .withNewTcpSocket()
+        .withPort(new IntOrString("redis"))
+        .endTcpSocket()
+        .withPeriodSeconds(10)
+        .endLivenessProbe()
+        .withNewReadinessProbe()
+        .withNewExec()
+        .withCommand("sh", "-c", ping)
+        .endExec()
+        .withPeriodSeconds(5)
+        .endReadinessProbe()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .addToDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath("/data")
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("data")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** Keeps the Deployment's observed status in the replacing PUT (only the spec is ours). */
+  @Override
+  public Deployment update(
+      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+    desired.setStatus(actual.getStatus());
+    return super.update(actual, desired, primary, context);
+  }
+}
