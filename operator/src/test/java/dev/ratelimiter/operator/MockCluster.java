@@ -1,0 +1,161 @@
+package dev.ratelimiter.operator;
+
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * fabric8's mock API server in CRUD mode with the generated CRD applied, plus the real operator
+ * (built by {@link RateLimiterOperator}, as {@link OperatorMain} builds it). The mock runs no
+ * controllers: tests play the kubelet by writing Deployment status.
+ */
+public final class MockCluster implements AutoCloseable {
+
+  public static final String AGENT_IMAGE = "example.test/ratelimiter/agent:test";
+  public static final String REDIS_IMAGE = "example.test/redis:7.4.2-alpine";
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+  /** The mock server logs every request at INFO through java.util.logging; keep a reference so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private Operator operator;
+
+  public MockCluster() {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    try (InputStream crd = Files.newInputStream(generatedCrd())) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    } catch (IOException e) {
+      throw new IllegalStateException("generated CRD missing: run the build's process-classes phase", e);
+    }
+  }
+
+  public static Path generatedCrd() {
+    return Path.of(System.getProperty("crd.generated.dir", "target/crds")).resolve("ratelimitpolicies.ratelimiter.dev-v1.yml");
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Operator startOperator() {
+    stopOperator();
+    operator = RateLimiterOperator.create(client, new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, Set.of()), Optional.empty());
+    operator.start();
+    return operator;
+  }
+
+  public void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  /** A fresh namespace, so tests sharing one server do not see each other's objects. */
+  public String newNamespace(String prefix) {
+    String ns = prefix + "-" + NAMESPACES.incrementAndGet();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    return ns;
+  }
+
+  public static RateLimitPolicy policy(String namespace, String name, RateLimitPolicySpec spec) {
+    RateLimitPolicy p = new RateLimitPolicy();
+    p.getMetadata().setName(name);
+    p.getMetadata().setNamespace(namespace);
+    p.setSpec(spec);
+    return p;
+  }
+
+  public RateLimitPolicy create(RateLimitPolicy p) {
+    return client.resource(p).create();
+  }
+
+  /** An admin's edit of the spec; retried when it races the operator's status write (409). */
+  public RateLimitPolicy edit(String namespace, String name, java.util.function.Consumer<RateLimitPolicySpec> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(RateLimitPolicy.class).inNamespace(namespace).withName(name).edit(p -> {
+          change.accept(p.getSpec());
+          return p;
+        });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public RateLimitPolicy get(String namespace, String name) {
+    return client.resources(RateLimitPolicy.class).inNamespace(namespace).withName(name).get();
+  }
+
+  public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+    return client.resources(type).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Plays the Deployment controller: all desired replicas are ready. */
+  public void markReady(String namespace, String deployment) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(deployment)
+        .editStatus(
+            d -> {
+              int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+              d.setStatus(
+                  new DeploymentStatusBuilder()
+                      .withObservedGeneration(d.getMetadata().getGeneration())
+                      .withReplicas(replicas)
+                      .withReadyReplicas(replicas)
+                      .withAvailableReplicas(replicas)
+                      .withUpdatedReplicas(replicas)
+                      .build());
+              return d;
+            });
+  }
+
+  /** True when the operator has acted on the policy's current generation. */
+  public boolean reconciled(String namespace, String name) {
+    RateLimitPolicy p = get(namespace, name);
+    return p != null
+        && p.getStatus() != null
+        && p.getMetadata().getGeneration().equals(p.getStatus().getObservedGeneration());
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    client.close();
+    server.destroy();
+  }
+
+  static Deployment deployment(KubernetesClient client, String namespace, String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+}
