@@ -1,0 +1,191 @@
+package dev.ratelimiter.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ratelimiter.operator.customresource.AgentSpec;
+import dev.ratelimiter.operator.customresource.Autoscaling;
+import dev.ratelimiter.operator.customresource.ClientKey;
+import dev.ratelimiter.operator.customresource.ExternalRedis;
+import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.customresource.RedisSpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("The operator's helpers")
+class UnitsTest {
+
+  @Nested
+  @DisplayName("PolicyValidator")
+  class Validator {
+
+    List<String> problems(Consumer<RateLimitPolicySpec> build) {
+      RateLimitPolicySpec s = new RateLimitPolicySpec();
+      build.accept(s);
+      return PolicyValidator.validate(s);
+    }
+
+    @Test
+    @DisplayName("accepts an empty spec and a full valid one")
+    void acceptsValid() {
+      assertThat(problems(s -> {})).isEmpty();
+      assertThat(problems(s -> {
+        s.setLimits(List.of(new Limit("per-second", 5, "1s", null), new Limit("daily", 1_000_000_000, "24h", null)));
+        ClientKey ck = new ClientKey();
+        ck.setTrustedProxies(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.1/32"));
+        ck.setIpv6PrefixLength(128);
+        s.setClientKey(ck);
+        AgentSpec a = new AgentSpec();
+        a.setAutoscaling(new Autoscaling(2, 2, 100));
+        s.setAgent(a);
+        s.setRedis(new RedisSpec(new ExternalRedis("redis://redis.shared:6379", null)));
+      })).isEmpty();
+    }
+
+    @ParameterizedTest(name = "window {0} is rejected")
+    @CsvSource({"0s", "24h1s", "25h", "90", "1m30", "1.5h", "30m1h", "-1s", "''"})
+    @DisplayName("rejects windows that are not whole seconds between 1s and 24h")
+    void rejectsWindows(String window) {
+      assertThat(problems(s -> s.setLimits(List.of(new Limit("a", 1, window, null)))))
+          .singleElement().asString().startsWith("spec.limits[0].window:");
+    }
+
+    @ParameterizedTest(name = "window {0} is {1} seconds")
+    @CsvSource({"1s,1", "1m,60", "1h30m,5400", "24h,86400", "90s,90", "1h1m1s,3661"})
+    @DisplayName("reads windows as seconds")
+    void windowSeconds(String window, long seconds) {
+      assertThat(PolicyValidator.windowSeconds(window)).contains(seconds);
+    }
+
+    @Test
+    @DisplayName("names each bad field")
+    void namesFields() {
+      assertThat(problems(s -> {
+        s.setLimits(List.of(new Limit("x", 1, "1m", null), new Limit("x", 2_000_000_000L, "1m", null), new Limit("No", 1, "1m", null)));
+        ClientKey ck = new ClientKey();
+        ck.setTrustedProxies(List.of("10.0.0.0/33", "example.com/8", "1.2.3.4"));
+        ck.setIpv6PrefixLength(0);
+        s.setClientKey(ck);
+        AgentSpec a = new AgentSpec();
+        a.setReplicas(0);
+        a.setAutoscaling(new Autoscaling(5, 3, 101));
+        s.setAgent(a);
+        s.setRedis(new RedisSpec(new ExternalRedis("http://nope", null)));
+      })).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactly(
+          "spec.limits[1].name", "spec.limits[1].requests", "spec.limits[2].name",
+          "spec.clientKey.ipv6PrefixLength", "spec.clientKey.trustedProxies[0]", "spec.clientKey.trustedProxies[1]",
+          "spec.clientKey.trustedProxies[2]", "spec.agent.replicas", "spec.agent.autoscaling.minReplicas",
+          "spec.agent.autoscaling.targetCPUUtilizationPercentage", "spec.redis.external.url");
+    }
+  }
+
+  @Nested
+  @DisplayName("StatusHelper")
+  class Status {
+
+    @AfterEach
+    void resetClock() {
+      StatusHelper.useClock(Clock.systemUTC());
+    }
+
+    @Test
+    @DisplayName("keeps lastTransitionTime while a condition's status holds and restamps it when it flips")
+    void transitionTimes() {
+      StatusHelper.useClock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+      List<Condition> first = StatusHelper.withTransitionTimes(null, List.of(
+          StatusHelper.condition("Ready", false, "AgentsNotReady", "0 of 2", 1L),
+          StatusHelper.condition("RedisReady", true, "DeploymentReady", "ok", 1L)));
+      assertThat(first).extracting(Condition::getLastTransitionTime).containsOnly("2026-01-01T00:00:00Z");
+
+      StatusHelper.useClock(Clock.fixed(Instant.parse("2026-01-01T00:05:00Z"), ZoneOffset.UTC));
+      List<Condition> second = StatusHelper.withTransitionTimes(first, List.of(
+          StatusHelper.condition("Ready", true, "Ready", "2 agents", 2L),
+          StatusHelper.condition("RedisReady", true, "DeploymentReady", "still ok", 2L)));
+      assertThat(second).extracting(Condition::getType, Condition::getLastTransitionTime).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("Ready", "2026-01-01T00:05:00Z"),
+          org.assertj.core.groups.Tuple.tuple("RedisReady", "2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    @DisplayName("maps failures to CamelCase reasons")
+    void reasons() {
+      assertThat(StatusHelper.reasonFor(new KubernetesClientException("no", 403, null))).isEqualTo("Forbidden");
+      assertThat(StatusHelper.reasonFor(new KubernetesClientException("gone", 404, null))).isEqualTo("NotFound");
+      assertThat(StatusHelper.reasonFor(new KubernetesClientException("bad", 422, null))).isEqualTo("Invalid");
+      assertThat(StatusHelper.reasonFor(new KubernetesClientException("boom", 503, null))).isEqualTo("ApiServerError");
+      assertThat(StatusHelper.reasonFor(new RuntimeException(new IOException("refused")))).isEqualTo("ApiUnreachable");
+      assertThat(StatusHelper.reasonFor(new IllegalStateException("?"))).isEqualTo("ReconcileError");
+      var aggregated = new AggregatedOperatorException("workflow failed",
+          Map.of("agent-deployment", new KubernetesClientException("quota exceeded", 403, null)));
+      assertThat(StatusHelper.reasonFor(aggregated)).isEqualTo("Forbidden");
+      assertThat(StatusHelper.messageFor(aggregated)).isEqualTo("dependent agent-deployment: quota exceeded");
+    }
+  }
+
+  @Test
+  @DisplayName("PolicyDocument renders every field in the agreed order with defaults applied")
+  void policyDocument() {
+    RateLimitPolicy p = new RateLimitPolicy();
+    p.getMetadata().setName("api");
+    p.getMetadata().setNamespace("shop");
+    p.getMetadata().setGeneration(7L);
+    RateLimitPolicySpec s = new RateLimitPolicySpec();
+    s.setLimits(List.of(new Limit("burst", 5, "1s", null), new Limit("hourly", 100, "1h", null)));
+    ClientKey ck = new ClientKey();
+    ck.setTrustedProxies(List.of("10.0.0.0/8"));
+    s.setClientKey(ck);
+    s.setFailurePolicy(dev.ratelimiter.operator.customresource.FailurePolicy.Closed);
+    p.setSpec(s);
+    assertThat(PolicyDocument.of(p).toYaml()).isEqualTo(
+        "policy: shop/api\n"
+            + "generation: 7\n"
+            + "limits:\n"
+            + "- name: burst\n  requests: 5\n  window: 1s\n  algorithm: FixedWindow\n"
+            + "- name: hourly\n  requests: 100\n  window: 1h\n  algorithm: FixedWindow\n"
+            + "clientKey:\n  source: RemoteAddress\n  trustedProxies:\n  - 10.0.0.0/8\n  ipv6PrefixLength: 64\n"
+            + "failurePolicy: Closed\n");
+  }
+
+  @Test
+  @DisplayName("Names gives the object names DESIGN.md fixes")
+  void names() {
+    RateLimitPolicy p = new RateLimitPolicy();
+    p.getMetadata().setName("public-api");
+    p.getMetadata().setNamespace("shop");
+    p.setSpec(new RateLimitPolicySpec());
+    assertThat(List.of(Names.agentService(p), Names.agentDeployment(p), Names.agentPolicyConfigMap(p), Names.agentAdminSecret(p),
+            Names.agentHpa(p), Names.agentPdb(p), Names.redisDeployment(p), Names.redisService(p), Names.redisAuthSecret(p),
+            Names.redisNetworkPolicy(p)))
+        .containsExactly("public-api", "public-api-agent", "public-api-agent-policy", "public-api-agent-admin", "public-api-agent",
+            "public-api-agent", "public-api-redis", "public-api-redis", "public-api-redis-auth", "public-api-redis");
+    assertThat(Names.endpoint(p)).isEqualTo("http://public-api.shop.svc:80/api");
+  }
+
+  @Test
+  @DisplayName("OperatorSettings reads images and namespaces from the environment, with pinned defaults")
+  void settings() {
+    OperatorSettings defaults = OperatorSettings.fromEnv(Map.of());
+    assertThat(defaults.agentImage()).startsWith("ghcr.io/ratelimiter-dev/agent:").doesNotEndWith(":");
+    assertThat(defaults.redisImage()).isEqualTo("redis:7.4.2-alpine");
+    assertThat(defaults.watchNamespaces()).isEmpty();
+    OperatorSettings set = OperatorSettings.fromEnv(Map.of("AGENT_IMAGE", "a:1", "REDIS_IMAGE", "r:2", "WATCH_NAMESPACES", "shop, web ,"));
+    assertThat(set.agentImage()).isEqualTo("a:1");
+    assertThat(set.redisImage()).isEqualTo("r:2");
+    assertThat(set.watchNamespaces()).containsExactlyInAnyOrder("shop", "web");
+  }
+}
