@@ -1,0 +1,107 @@
+package dev.ratelimiter.agent;
+
+import dev.ratelimiter.agent.http.AdminPolicyHandler;
+import dev.ratelimiter.agent.http.HealthHandler;
+import dev.ratelimiter.agent.http.ManagementVerticle;
+import dev.ratelimiter.agent.http.PublicVerticle;
+import dev.ratelimiter.agent.limiter.ActivePolicy;
+import dev.ratelimiter.agent.limiter.LimiterMetrics;
+import dev.ratelimiter.agent.limiter.RateLimiter;
+import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.agent.store.CounterStore;
+import dev.ratelimiter.agent.store.InMemoryStore;
+import dev.ratelimiter.agent.store.RedisStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** One running agent: its Vert.x instance, store, policy and both ports. */
+public final class Agent {
+
+    private static final LongSupplier MONOTONIC_MILLIS = () -> System.nanoTime() / 1_000_000L;
+
+    private final Vertx vertx;
+    private final CounterStore store;
+    private final ActivePolicy activePolicy;
+    private final List<PublicVerticle> publicVerticles;
+    private final ManagementVerticle management;
+
+    private Agent(Vertx vertx, CounterStore store, ActivePolicy activePolicy, List<PublicVerticle> publicVerticles, ManagementVerticle management) {
+        this.vertx = vertx;
+        this.store = store;
+        this.activePolicy = activePolicy;
+        this.publicVerticles = publicVerticles;
+        this.management = management;
+    }
+
+    public static Future<Agent> start(AgentSettings settings, Policy policy) {
+        Vertx vertx = Vertx.vertx();
+        CounterStore store = settings.redisUrl() == null
+                ? new InMemoryStore()
+                : new RedisStore(vertx, settings.redisUrl(), settings.redisPassword(), settings.redisTimeoutMillis());
+        ActivePolicy activePolicy = new ActivePolicy(policy);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("ratelimiter.policy.generation", activePolicy, p -> p.get().generation())
+                .description("Generation of the policy in force").register(registry);
+        RateLimiter limiter = new RateLimiter(activePolicy, store, MONOTONIC_MILLIS, new LimiterMetrics(registry));
+        Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
+                .description("Clients answered locally until their window ends").register(registry);
+
+        vertx.setPeriodic(1000, id -> {
+            limiter.rejections().sweep();
+            if (store instanceof InMemoryStore memory) {
+                memory.sweepExpired();
+            }
+        });
+
+        Supplier<Future<Void>> warmUp = store instanceof RedisStore redis ? redis::warmUp : Future::succeededFuture;
+        List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
+        // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
+        int instances = settings.httpPort() == 0 ? 1 : settings.eventLoops();
+        ManagementVerticle management = new ManagementVerticle(new HealthHandler(activePolicy, store),
+                new AdminPolicyHandler(activePolicy, settings.adminToken()), registry,
+                settings.bindAddress(), settings.managementPort());
+
+        return vertx.deployVerticle(() -> {
+                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort());
+                    publicVerticles.add(v);
+                    return v;
+                }, new DeploymentOptions().setInstances(instances))
+                .compose(id -> vertx.deployVerticle(management))
+                .map(id -> new Agent(vertx, store, activePolicy, publicVerticles, management))
+                .recover(err -> vertx.close().transform(ar -> Future.failedFuture(err)));
+    }
+
+    public int httpPort() {
+        return publicVerticles.get(0).actualPort();
+    }
+
+    public int managementPort() {
+        return management.actualPort();
+    }
+
+    public Policy policy() {
+        return activePolicy.get();
+    }
+
+    public CounterStore store() {
+        return store;
+    }
+
+    /** Stops accepting, lets in-flight requests finish for at most {@code drainMillis}, then closes everything. */
+    public Future<Void> stop(long drainMillis) {
+        List<Future<Void>> drains = publicVerticles.stream().map(v -> v.drain(drainMillis)).toList();
+        return Future.join(drains)
+                .eventually(store::close)
+                .eventually(vertx::close)
+                .mapEmpty();
+    }
+}

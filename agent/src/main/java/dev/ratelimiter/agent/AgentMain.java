@@ -1,0 +1,63 @@
+package dev.ratelimiter.agent;
+
+import dev.ratelimiter.agent.policy.InvalidPolicyException;
+import dev.ratelimiter.agent.policy.Policy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Entry point of {@code agent.jar}: settings from the environment, then serve until SIGTERM. */
+public final class AgentMain {
+
+    static final long DRAIN_MILLIS = 10_000;
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        AgentSettings settings;
+        Policy policy;
+        try {
+            settings = AgentSettings.fromEnv(System.getenv());
+            policy = settings.loadPolicy();
+        } catch (InvalidPolicyException e) {
+            exit("invalid policy in " + "POLICY_FILE " + System.getenv("POLICY_FILE") + ": " + e.getMessage());
+            return;
+        } catch (IllegalArgumentException | IOException e) {
+            exit(e.getMessage());
+            return;
+        }
+        Agent agent;
+        try {
+            agent = Agent.start(settings, policy).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            exit("cannot start: " + cause.getMessage());
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(AgentMain.class);
+        log.info("ratelimiter agent serving /api on {}:{} and management on {}:{}; policy {} generation {} ({} limit(s)); store {}",
+                settings.bindAddress(), agent.httpPort(), settings.bindAddress(), agent.managementPort(),
+                policy.id(), policy.generation(), policy.limits().size(), agent.store().describe());
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable shutdown = () -> {
+            log.info("Signal received: draining in-flight requests (at most {} ms), then exiting", DRAIN_MILLIS);
+            agent.stop(DRAIN_MILLIS).onComplete(ar -> stopped.countDown());
+        };
+        Signal.handle(new Signal("TERM"), sig -> shutdown.run());
+        Signal.handle(new Signal("INT"), sig -> shutdown.run());
+        stopped.await();
+        log.info("Stopped");
+        System.exit(0);
+    }
+
+    private static void exit(String message) {
+        System.err.println("ratelimiter-agent: " + message);
+        System.exit(2);
+    }
+}

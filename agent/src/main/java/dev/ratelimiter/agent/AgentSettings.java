@@ -1,0 +1,87 @@
+package dev.ratelimiter.agent;
+
+import dev.ratelimiter.agent.policy.InvalidPolicyException;
+import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.agent.policy.PolicyParser;
+import dev.ratelimiter.agent.store.RedisUrls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The agent's settings, read from the environment (see the README's configuration table).
+ *
+ * @param eventLoops public-port verticle instances; each has its own Redis connection
+ */
+public record AgentSettings(String bindAddress, int httpPort, int managementPort, Path policyFile,
+                            String redisUrl, String redisPassword, long redisTimeoutMillis,
+                            String adminToken, int eventLoops) {
+
+    public static AgentSettings fromEnv(Map<String, String> env) {
+        String redisUrl = blankToNull(env.get("REDIS_URL"));
+        if (redisUrl != null) {
+            RedisUrls.check(redisUrl);
+        }
+        String policyFile = blankToNull(env.get("POLICY_FILE"));
+        return new AgentSettings(
+                env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
+                port(env, "HTTP_PORT", 8080),
+                port(env, "MANAGEMENT_PORT", 9090),
+                policyFile == null ? null : Path.of(policyFile),
+                redisUrl,
+                blankToNull(env.get("REDIS_PASSWORD")),
+                number(env, "REDIS_TIMEOUT_MS", 100, 1, 60_000),
+                blankToNull(env.get("ADMIN_TOKEN")),
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
+    public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
+        return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1);
+    }
+
+    public AgentSettings withBindAddress(String address) {
+        return new AgentSettings(address, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops);
+    }
+
+    /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */
+    public Policy loadPolicy() throws InvalidPolicyException, IOException {
+        if (policyFile == null) {
+            return Policy.defaultPolicy();
+        }
+        String text;
+        try {
+            text = Files.readString(policyFile);
+        } catch (NoSuchFileException e) {
+            throw new IOException("POLICY_FILE " + policyFile + " does not exist");
+        }
+        return PolicyParser.parse(text);
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        return (int) number(env, name, fallback, 0, 65535);
+    }
+
+    private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + "='" + value + "' is not a whole number in " + min + " .. " + max);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ratelimiter.agent.clientkey;
+
+/** An address block such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a block of one. */
+public final class Cidr {
+
+    private final IpAddress network;
+    private final int prefixLength;
+
+    private Cidr(IpAddress network, int prefixLength) {
+        this.network = network;
+        this.prefixLength = prefixLength;
+    }
+
+    /** @throws IllegalArgumentException with a message fit for a user */
+    public static Cidr parse(String text) {
+        String trimmed = text == null ? "" : text.trim();
+        int slash = trimmed.indexOf('/');
+        String addressPart = slash < 0 ? trimmed : trimmed.substring(0, slash);
+        IpAddress address = IpAddress.parse(addressPart);
+        if (address == null) {
+            throw new IllegalArgumentException("'" + text + "' is not a CIDR like 10.0.0.0/8 or fd00::/8");
+        }
+        int max = address.isIpv4() ? 32 : 128;
+        int prefix = max;
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(trimmed.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                prefix = -1;
+            }
+            if (prefix < 0 || prefix > max) {
+                throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0 .. " + max);
+            }
+        }
+        return new Cidr(address.masked(prefix), prefix);
+    }
+
+    public boolean contains(IpAddress address) {
+        return address != null && address.isIpv4() == network.isIpv4() && address.masked(prefixLength).equals(network);
+    }
+
+    @Override
+    public String toString() {
+        return network + "/" + prefixLength;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ratelimiter.agent.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** The management port: health, Prometheus metrics and the admin API. Never exposed by the public Service. */
+public final class ManagementVerticle extends VerticleBase {
+
+    static final long MAX_POLICY_BYTES = 1024 * 1024;
+
+    private final HealthHandler health;
+    private final AdminPolicyHandler admin;
+    private final PrometheusMeterRegistry registry;
+    private final String host;
+    private final int port;
+    private HttpServer server;
+
+    public ManagementVerticle(HealthHandler health, AdminPolicyHandler admin, PrometheusMeterRegistry registry, String host, int port) {
+        this.health = health;
+        this.admin = admin;
+        this.registry = registry;
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer().requestHandler(router());
+        return server.listen(port, host);
+    }
+
+    Router router() {
+        Router router = Router.router(vertx);
+        router.get("/health/live").handler(health::live);
+        router.get("/health/ready").handler(health::ready);
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape()));
+        router.get("/admin/policy").handler(admin::get);
+        router.put("/admin/policy").handler(BodyHandler.create().setBodyLimit(MAX_POLICY_BYTES)).handler(admin::put);
+        router.route().last().handler(ctx -> Problems.send(ctx.response(), 404, "Not Found",
+                "No such resource: " + ctx.request().path()));
+        router.errorHandler(405, ctx -> Problems.send(ctx.response(), 405, "Method Not Allowed",
+                ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> Problems.send(ctx.response(), 413, "Content Too Large",
+                "A policy document may be at most " + MAX_POLICY_BYTES + " bytes."));
+        router.errorHandler(500, ctx -> Problems.send(ctx.response(), 500, "Internal Server Error",
+                "The agent failed to handle this request."));
+        return router;
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ratelimiter.agent.http;
+
+import dev.ratelimiter.agent.limiter.Decision;
+import dev.ratelimiter.agent.policy.Limit;
+import dev.ratelimiter.agent.policy.Policy;
+import io.vertx.core.MultiMap;
+
+import java.util.List;
+
+/**
+ * The headers every {@code /api} response carries: {@code RateLimit-Policy} and {@code RateLimit}
+ * as in the IETF httpapi draft (draft-11), one item per limit, and the widely used
+ * {@code X-RateLimit-Limit/-Remaining/-Reset} for the strictest limit. Seconds are rounded up, so
+ * a client that waits the advertised time is never refused for being early.
+ */
+public final class RateLimitHeaders {
+
+    private RateLimitHeaders() {
+    }
+
+    public static void apply(MultiMap headers, Decision decision) {
+        Policy policy = decision.policy();
+        headers.set("RateLimit-Policy", policyField(policy.limits()));
+        int strictest = decision.strictestIndex();
+        headers.set("X-RateLimit-Limit", Long.toString(policy.limits().get(strictest).requests()));
+        if (!decision.countersKnown()) {
+            return; // the store did not answer (failurePolicy Open): nothing honest to say about usage
+        }
+        StringBuilder rateLimit = new StringBuilder();
+        for (int i = 0; i < policy.limits().size(); i++) {
+            if (i > 0) {
+                rateLimit.append(", ");
+            }
+            rateLimit.append('"').append(policy.limits().get(i).name()).append("\";r=")
+                    .append(decision.remaining()[i]).append(";t=").append(seconds(decision.resetMillis()[i]));
+        }
+        headers.set("RateLimit", rateLimit.toString());
+        headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()[strictest]));
+        headers.set("X-RateLimit-Reset", Long.toString(seconds(decision.resetMillis()[strictest])));
+    }
+
+    static String policyField(List<Limit> limits) {
+        StringBuilder sb = new StringBuilder();
+        for (Limit limit : limits) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append('"').append(limit.name()).append("\";q=").append(limit.requests()).append(";w=").append(limit.windowSeconds());
+        }
+        return sb.toString();
+    }
+
+    /** Whole seconds, rounded up; at least 1 while any time remains. */
+    public static long seconds(long millis) {
+        return millis <= 0 ? 0 : (millis + 999) / 1000;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.ratelimiter.agent.store;
+
+import dev.ratelimiter.agent.policy.Limit;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Counters in Redis, shared by every agent replica. Each request is one {@code EVALSHA} of
+ * {@link LuaScript#FIXED_WINDOW} over all the policy's limits (atomic: no read-then-write from
+ * here). Commands go over one long-lived, pipelined connection per event loop, never a pool borrow
+ * per request; a dropped connection is re-established in the background with backoff while
+ * requests fail fast, and every call is bounded by a timeout after which the failure policy decides.
+ */
+public final class RedisStore implements CounterStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
+    private static final long MIN_BACKOFF_MS = 50;
+    private static final long MAX_BACKOFF_MS = 1000;
+
+    private final Vertx vertx;
+    private final Redis client;
+    private final String endpoint;
+    private final long timeoutMillis;
+    private final Map<Context, Link> links = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public RedisStore(Vertx vertx, String url, String password, long timeoutMillis) {
+        this.vertx = vertx;
+        this.endpoint = RedisUrls.redact(url);
+        this.timeoutMillis = timeoutMillis;
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(url)
+                .setMaxPoolSize(64)
+                .setMaxPoolWaiting(256)
+                .setMaxWaitingHandlers(16_384)
+                .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true).setTcpKeepAlive(true));
+        if (password != null && !password.isEmpty()) {
+            options.setPassword(password);
+        }
+        this.client = Redis.createClient(vertx, options);
+    }
+
+    /**
+     * Opens the calling event loop's connection. Completes when connected or after the timeout,
+     * never failing: an agent must start (and fail open or closed) even while Redis is away.
+     */
+    public Future<Void> warmUp() {
+        Context context = vertx.getOrCreateContext();
+        Link link = links.computeIfAbsent(context, Link::new);
+        return link.connectNow().timeout(2, TimeUnit.SECONDS).otherwiseEmpty().mapEmpty();
+    }
+
+    @Override
+    public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits) {
+        RedisConnection connection = connection();
+        if (connection == null) {
+            return Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint));
+        }
+        if (connection.pendingQueueFull()) {
+            return Future.failedFuture(new StoreUnavailableException("Redis pipeline to " + endpoint + " is full"));
+        }
+        Request evalsha = LuaScript.FIXED_WINDOW.evalsha(scope, client, limits);
+        return connection.send(evalsha)
+                .recover(err -> LuaScript.isNoScript(err)
+                        ? connection.send(LuaScript.FIXED_WINDOW.eval(scope, client, limits))
+                        : Future.failedFuture(err))
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .transform(ar -> ar.succeeded()
+                        ? Future.succeededFuture(LuaScript.toResult(ar.result(), limits))
+                        : Future.failedFuture(unavailable(ar.cause())));
+    }
+
+    @Override
+    public Future<Void> ping() {
+        RedisConnection connection = connection();
+        if (connection == null) {
+            return Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint));
+        }
+        return connection.send(Request.cmd(Command.PING))
+                .timeout(Math.max(timeoutMillis, 250), TimeUnit.MILLISECONDS)
+                .transform(ar -> ar.succeeded() ? Future.<Void>succeededFuture() : Future.failedFuture(unavailable(ar.cause())));
+    }
+
+    @Override
+    public Future<Void> close() {
+        closed = true;
+        links.values().forEach(Link::close);
+        return client.close();
+    }
+
+    @Override
+    public String describe() {
+        return "redis " + endpoint;
+    }
+
+    /** This event loop's connection, else any live one (e.g. from the management verticle). */
+    private RedisConnection connection() {
+        Context context = Vertx.currentContext();
+        Link own = context == null ? null : links.get(context);
+        if (own != null && own.connection != null) {
+            return own.connection;
+        }
+        if (context != null && own == null && context.isEventLoopContext() && !closed) {
+            links.computeIfAbsent(context, Link::new).connectLater(0);
+        }
+        for (Link link : links.values()) {
+            RedisConnection c = link.connection;
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private StoreUnavailableException unavailable(Throwable cause) {
+        if (cause instanceof StoreUnavailableException e) {
+            return e;
+        }
+        String what = cause instanceof java.util.concurrent.TimeoutException || String.valueOf(cause.getMessage()).contains("imed out")
+                ? "Redis at " + endpoint + " did not answer within " + timeoutMillis + " ms"
+                : "Redis at " + endpoint + " failed: " + cause.getMessage();
+        return new StoreUnavailableException(what, cause);
+    }
+
+    /** One event loop's connection and its reconnect loop; all state changes run on that event loop. */
+    private final class Link {
+        private final Context context;
+        private volatile RedisConnection connection;
+        private boolean connecting;
+        private long backoffMillis = MIN_BACKOFF_MS;
+
+        Link(Context context) {
+            this.context = context;
+        }
+
+        Future<Void> connectNow() {
+            if (connection != null || connecting || closed) {
+                return Future.succeededFuture();
+            }
+            connecting = true;
+            return client.connect()
+                    .onSuccess(this::attach)
+                    .onFailure(err -> {
+                        connecting = false;
+                        LOG.warn("Cannot connect to Redis at {}: {}; retrying in {} ms", endpoint, err.getMessage(), backoffMillis);
+                        connectLater(backoffMillis);
+                        backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MS);
+                    })
+                    .mapEmpty();
+        }
+
+        void connectLater(long delayMillis) {
+            if (closed) {
+                return;
+            }
+            if (delayMillis <= 0) {
+                context.runOnContext(v -> connectNow());
+            } else {
+                vertx.setTimer(delayMillis, t -> context.runOnContext(v -> connectNow()));
+            }
+        }
+
+        private void attach(RedisConnection c) {
+            connecting = false;
+            if (closed) {
+                c.close();
+                return;
+            }
+            boolean reconnected = backoffMillis > MIN_BACKOFF_MS;
+            backoffMillis = MIN_BACKOFF_MS;
+            c.exceptionHandler(err -> LOG.debug("Redis connection error: {}", err.getMessage()));
+            c.endHandler(v -> dropped(c));
+            connection = c;
+            if (reconnected) {
+                LOG.info("Reconnected to Redis at {}", endpoint);
+            }
+        }
+
+        private void dropped(RedisConnection c) {
+            if (connection == c) {
+                connection = null;
+                LOG.warn("Lost the connection to Redis at {}; reconnecting", endpoint);
+                connectLater(MIN_BACKOFF_MS);
+            }
+        }
+
+        void close() {
+            RedisConnection c = connection;
+            connection = null;
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.ratelimiter.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real redis-server process on a free loopback port, without persistence. Uses
+ * {@code $REDIS_SERVER} or Debian's {@code redis-server} when present, else the real binary that
+ * the embedded-redis test dependency ships, so tests run on a machine with only a JDK and Maven.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    private static final String EMBEDDED = "/redis-server-6.2.6-v5-linux-amd64";
+
+    private final int port;
+    private final String password;
+    private Process process;
+
+    private RedisServerProcess(int port, String password) {
+        this.port = port;
+        this.password = password;
+    }
+
+    public static RedisServerProcess start(String password) {
+        RedisServerProcess redis = new RedisServerProcess(freePort(), password);
+        redis.start();
+        return redis;
+    }
+
+    public void start() {
+        List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+        if (password != null) {
+            cmd.addAll(List.of("--requirepass", password));
+        }
+        try {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + cmd, e);
+        }
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> command("PING").startsWith("+PONG"));
+    }
+
+    public void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** Sends one inline command and returns the first line of the reply (RESP). */
+    public String command(String inline) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            String payload = (password != null ? "AUTH " + password + "\r\n" : "") + inline + "\r\n";
+            out.write(payload.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String reply = readLine(in);
+            if (password != null) {
+                reply = readLine(in);
+            }
+            return reply;
+        }
+    }
+
+    public void flushAll() throws IOException {
+        command("FLUSHALL");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    static synchronized Path binary() {
+        String fromEnv = System.getenv("REDIS_SERVER");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin").split(":")) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        try (InputStream in = RedisServerProcess.class.getResourceAsStream(EMBEDDED)) {
+            if (in == null) {
+                throw new IllegalStateException("no redis-server on PATH and no embedded binary " + EMBEDDED);
+            }
+            Path target = Path.of(System.getProperty("java.io.tmpdir"), "ratelimiter-test-redis-server");
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            target.toFile().setExecutable(true);
+            return target;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

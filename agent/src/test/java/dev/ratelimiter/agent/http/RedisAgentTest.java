@@ -1,0 +1,35 @@
+package dev.ratelimiter.agent.http;
+
+import dev.ratelimiter.agent.AgentSettings;
+import dev.ratelimiter.agent.RedisServerProcess;
+import dev.ratelimiter.agent.RunningAgent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("An agent with the Redis store")
+class RedisAgentTest extends AgentBehaviourContract {
+
+    private static RedisServerProcess redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServerProcess.start(null);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void freshCounters() throws Exception {
+        redis.flushAll();
+    }
+
+    @Override
+    protected RunningAgent startAgent(String policyYaml) {
+        return RunningAgent.start(AgentSettings.local(redis.url(), null, null), policyYaml);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ratelimiter.agent.store;
+
+import dev.ratelimiter.agent.policy.Algorithm;
+import dev.ratelimiter.agent.policy.Limit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InMemoryStoreTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final InMemoryStore store = new InMemoryStore(now::get);
+    private final Limit perMinute = new Limit("per-minute", 3, 60, Algorithm.FixedWindow);
+    private final Limit perHour = new Limit("per-hour", 5, 3600, Algorithm.FixedWindow);
+
+    @Test
+    @DisplayName("The window opens at the client's first request and counts down from there")
+    void windowStartsAtFirstRequest() {
+        AcquireResult first = store.acquireNow("p", "c", List.of(perMinute));
+        assertThat(first.allowed()).isTrue();
+        assertThat(first.counts()).containsExactly(1);
+        assertThat(first.resetMillis()).containsExactly(60_000);
+        now.addAndGet(15_000);
+        AcquireResult second = store.acquireNow("p", "c", List.of(perMinute));
+        assertThat(second.counts()).containsExactly(2);
+        assertThat(second.resetMillis()).containsExactly(45_000);
+    }
+
+    @Test
+    @DisplayName("Past the quota requests are refused until the window ends, then a new window opens")
+    void refusesThenResets() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.acquireNow("p", "c", List.of(perMinute)).allowed()).isTrue();
+        }
+        now.addAndGet(59_999);
+        AcquireResult refused = store.acquireNow("p", "c", List.of(perMinute));
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.resetMillis()).containsExactly(1);
+        now.addAndGet(1);
+        AcquireResult fresh = store.acquireNow("p", "c", List.of(perMinute));
+        assertThat(fresh.allowed()).isTrue();
+        assertThat(fresh.counts()).containsExactly(1);
+        assertThat(fresh.resetMillis()).containsExactly(60_000);
+    }
+
+    @Test
+    @DisplayName("A refused request consumes nothing from any limit")
+    void refusalConsumesNothing() {
+        List<Limit> both = List.of(perMinute, perHour);
+        for (int i = 0; i < 3; i++) {
+            store.acquireNow("p", "c", both);
+        }
+        for (int i = 0; i < 10; i++) {
+            AcquireResult refused = store.acquireNow("p", "c", both);
+            assertThat(refused.allowed()).isFalse();
+            assertThat(refused.counts()).containsExactly(3, 3);
+        }
+        now.addAndGet(60_000);
+        AcquireResult next = store.acquireNow("p", "c", both);
+        assertThat(next.allowed()).isTrue();
+        assertThat(next.counts()).containsExactly(1, 4);
+    }
+
+    @Test
+    @DisplayName("Clients and policies are counted apart")
+    void separateCounters() {
+        for (int i = 0; i < 3; i++) {
+            store.acquireNow("p", "a", List.of(perMinute));
+        }
+        assertThat(store.acquireNow("p", "a", List.of(perMinute)).allowed()).isFalse();
+        assertThat(store.acquireNow("p", "b", List.of(perMinute)).allowed()).isTrue();
+        assertThat(store.acquireNow("q", "a", List.of(perMinute)).allowed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("Expired windows are swept, so memory follows the active clients only")
+    void sweep() {
+        for (int i = 0; i < 1000; i++) {
+            store.acquireNow("p", "client-" + i, List.of(perMinute));
+        }
+        store.acquireNow("p", "late", List.of(perHour));
+        assertThat(store.trackedClients()).isEqualTo(1001);
+        now.addAndGet(60_000);
+        assertThat(store.sweepExpired()).isEqualTo(1000);
+        assertThat(store.trackedClients()).isEqualTo(1);
+    }
+}
