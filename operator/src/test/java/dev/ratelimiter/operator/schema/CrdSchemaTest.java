@@ -1,0 +1,104 @@
+package dev.ratelimiter.operator.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ratelimiter.operator.MockCluster;
+import dev.ratelimiter.operator.PolicyValidator;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@DisplayName("The generated CRD schema and CEL rules")
+class CrdSchemaTest {
+
+  static CrdSchema crd;
+
+  @BeforeAll
+  static void load() {
+    crd = new CrdSchema(MockCluster.generatedCrd());
+  }
+
+  static String example(String name) throws IOException {
+    try (var in = CrdSchemaTest.class.getResourceAsStream("/examples/" + name)) {
+      return new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static String policy(String specYaml) {
+    return "apiVersion: ratelimiter.dev/v1alpha1\nkind: RateLimitPolicy\nmetadata: {name: x}\nspec:\n" + specYaml.stripIndent().indent(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"minimal.yaml", "full.yaml", "external-redis.yaml"})
+  @DisplayName("accept the example policies, which the operator's validator accepts too")
+  void examplesAreValid(String file) throws IOException {
+    String yaml = example(file);
+    assertThat(crd.allErrors(yaml)).isEmpty();
+    RateLimitPolicy p = CrdSchema.YAML.readValue(yaml, RateLimitPolicy.class);
+    assertThat(PolicyValidator.validate(p.getSpec())).isEmpty();
+  }
+
+  @Test
+  @DisplayName("contain CEL rules that all compile and that cel-java can evaluate")
+  void rulesCompile() {
+    assertThat(crd.rules()).extracting(CrdSchema.Rule::path).containsExactlyInAnyOrder(
+        ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]");
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("requests of 0", "limits: [{name: a, requests: 0, window: 1m}]", "/spec/limits/0/requests"),
+        Arguments.of("more than a billion requests", "limits: [{name: a, requests: 1000000001, window: 1m}]", "/spec/limits/0/requests"),
+        Arguments.of("a window of 0s", "limits: [{name: a, requests: 1, window: 0s}]", "window must be between 1s and 24h"),
+        Arguments.of("a window over 24h", "limits: [{name: a, requests: 1, window: 24h1s}]", "window must be between 1s and 24h"),
+        Arguments.of("a fractional window", "limits: [{name: a, requests: 1, window: 1.5h}]", "/spec/limits/0/window"),
+        Arguments.of("a window without unit", "limits: [{name: a, requests: 1, window: '60'}]", "/spec/limits/0/window"),
+        Arguments.of("a window in milliseconds", "limits: [{name: a, requests: 1, window: 500ms}]", "/spec/limits/0/window"),
+        Arguments.of("duplicate limit names", "limits: [{name: a, requests: 1, window: 1s}, {name: a, requests: 2, window: 1m}]", "limit names must be unique"),
+        Arguments.of("an upper-case limit name", "limits: [{name: PerMinute, requests: 1, window: 1m}]", "/spec/limits/0/name"),
+        Arguments.of("a limit without window", "limits: [{name: a, requests: 1}]", "window"),
+        Arguments.of("an empty limits list", "limits: []", "/spec/limits"),
+        Arguments.of("an unknown algorithm", "limits: [{name: a, requests: 1, window: 1m, algorithm: LeakyBucket}]", "/spec/limits/0/algorithm"),
+        Arguments.of("an unknown client key source", "clientKey: {source: Header}", "/spec/clientKey/source"),
+        Arguments.of("an IPv6 prefix of 129", "clientKey: {ipv6PrefixLength: 129}", "/spec/clientKey/ipv6PrefixLength"),
+        Arguments.of("an IPv6 prefix of 0", "clientKey: {ipv6PrefixLength: 0}", "/spec/clientKey/ipv6PrefixLength"),
+        Arguments.of("a trusted proxy that is no CIDR", "clientKey: {trustedProxies: [proxy.example.com]}", "/spec/clientKey/trustedProxies/0"),
+        Arguments.of("an unknown failure policy", "failurePolicy: Local", "/spec/failurePolicy"),
+        Arguments.of("zero replicas", "agent: {replicas: 0}", "/spec/agent/replicas"),
+        Arguments.of("autoscaling without maxReplicas", "agent: {autoscaling: {minReplicas: 2}}", "maxReplicas"),
+        Arguments.of("autoscaling with min above max", "agent: {autoscaling: {minReplicas: 5, maxReplicas: 3}}", "minReplicas must not exceed maxReplicas"),
+        Arguments.of("a CPU target over 100%", "agent: {autoscaling: {maxReplicas: 3, targetCPUUtilizationPercentage: 150}}", "/spec/agent/autoscaling/targetCPUUtilizationPercentage"),
+        Arguments.of("an unknown service type", "agent: {service: {type: ExternalName}}", "/spec/agent/service/type"),
+        Arguments.of("port 70000", "agent: {service: {port: 70000}}", "/spec/agent/service/port"),
+        Arguments.of("an http:// Redis URL", "redis: {external: {url: 'http://redis:6379'}}", "/spec/redis/external/url"),
+        Arguments.of("an external Redis without URL", "redis: {external: {passwordSecretRef: {name: s, key: k}}}", "url"),
+        Arguments.of("a password ref without key", "redis: {external: {url: 'redis://r:6379', passwordSecretRef: {name: s}}}", "key"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  @DisplayName("reject each invalid policy, naming the field or the rule")
+  void rejectsInvalid(String what, String spec, String expected) {
+    List<String> errors = crd.allErrors(policy(spec));
+    assertThat(errors).as(what).isNotEmpty();
+    assertThat(String.join("\n", errors)).as(what).contains(expected);
+  }
+
+  @Test
+  @DisplayName("evaluate the window rule on the edges 1s and 24h, and on mixed units")
+  void windowEdges() {
+    for (String w : List.of("1s", "24h", "1h30m", "90s", "23h59m59s", "1440m")) {
+      assertThat(crd.allErrors(policy("limits: [{name: a, requests: 1, window: " + w + "}]"))).as(w).isEmpty();
+    }
+  }
+}
