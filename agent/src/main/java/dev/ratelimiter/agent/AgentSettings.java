@@ -47,6 +47,10 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
         return new AgentSettings(address, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops);
     }
 
+    public AgentSettings withRedisTimeoutMillis(long millis) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops);
+    }
+
     /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */
     public Policy loadPolicy() throws InvalidPolicyException, IOException {
         if (policyFile == null) {

@@ -67,6 +67,10 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }
@@ -79,7 +83,7 @@ public final class RedisServerProcess implements AutoCloseable {
         return password;
     }
 
-    /** Sends one inline command and returns the first line of the reply (RESP). */
+    /** Sends one inline command and returns the reply: a status line, or a bulk string's value. */
     public String command(String inline) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
@@ -91,6 +95,9 @@ public final class RedisServerProcess implements AutoCloseable {
             out.flush();
             String reply = readLine(in);
             if (password != null) {
+                reply = readLine(in);
+            }
+            if (reply.startsWith("$") && !reply.equals("$-1")) {
                 reply = readLine(in);
             }
             return reply;

@@ -1,0 +1,92 @@
+package dev.ratelimiter.agent;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@DisplayName("agent.jar run as a process")
+class AgentProcessIT {
+
+    private Process process;
+    private final TestHttp http = new TestHttp();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    private Process run(Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("agent.jar", "target/agent.jar"))
+                .redirectError(dir.resolve("stderr.txt").toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile());
+        builder.environment().keySet().removeIf(k -> List.of("POLICY_FILE", "REDIS_URL", "ADMIN_TOKEN", "HTTP_PORT", "MANAGEMENT_PORT").contains(k));
+        builder.environment().put("BIND_ADDRESS", "127.0.0.1");
+        builder.environment().putAll(env);
+        process = builder.start();
+        return process;
+    }
+
+    private String stderr() throws IOException {
+        return Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("An invalid policy file stops startup within seconds with one line naming the field")
+    void invalidPolicyFile() throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, "limits:\n  - {name: per-minute, requests: 10, window: 1d}\n");
+        Process p = run(Map.of("POLICY_FILE", policy.toString(), "HTTP_PORT", "0", "MANAGEMENT_PORT", "0"));
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(stderr().strip().lines()).hasSize(1);
+        assertThat(stderr()).contains("limits[0].window", "'1d'");
+    }
+
+    @Test
+    @DisplayName("A bad setting stops startup with one line naming it")
+    void badSetting() throws Exception {
+        Process p = run(Map.of("HTTP_PORT", "eighty"));
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("ratelimiter-agent: HTTP_PORT='eighty' is not a whole number in 0 .. 65535");
+    }
+
+    @Test
+    @DisplayName("The agent serves the default policy from its settings and exits 0 on SIGTERM")
+    void servesAndStopsCleanly() throws Exception {
+        int httpPort = RedisServerProcess.freePort();
+        int managementPort = RedisServerProcess.freePort();
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"policy\":\"shop/api\",\"generation\":3,\"limits\":[{\"name\":\"per-minute\",\"requests\":10,\"window\":\"1m\"}]}");
+        Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
+                "POLICY_FILE", policy.toString()));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> http.get(managementPort, "/health/ready").status() == 200);
+        assertThat(http.get(httpPort, "/api").header("RateLimit-Policy")).isEqualTo("\"per-minute\";q=10;w=60");
+        assertThat(http.get(managementPort, "/admin/policy").json().getLong("generation")).isEqualTo(3);
+
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(stderr()).contains("draining in-flight requests", "Stopped");
+    }
+}

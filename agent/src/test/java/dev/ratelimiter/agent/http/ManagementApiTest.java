@@ -1,0 +1,127 @@
+package dev.ratelimiter.agent.http;
+
+import dev.ratelimiter.agent.AgentSettings;
+import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestHttp.Reply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("The management port")
+class ManagementApiTest {
+
+    private static final String TOKEN = "test-admin-token";
+    private static final String BEARER = "Bearer " + TOKEN;
+
+    private RunningAgent agent;
+    private final TestHttp http = new TestHttp();
+
+    private void start(String adminToken, String policy) {
+        agent = RunningAgent.start(AgentSettings.local(null, null, adminToken), policy);
+    }
+
+    @AfterEach
+    void stop() {
+        agent.close();
+    }
+
+    @Test
+    @DisplayName("Liveness, readiness and the policy in force are visible without a token")
+    void healthAndPolicy() {
+        start(TOKEN, "policy: shop/api\ngeneration: 4\nlimits: [{name: per-minute, requests: 10, window: 1m}]");
+        assertThat(http.get(agent.management(), "/health/live").status()).isEqualTo(200);
+        Reply ready = http.get(agent.management(), "/health/ready");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().getLong("generation")).isEqualTo(4);
+        assertThat(ready.json().getString("store")).isEqualTo("in-memory");
+        Reply policy = http.get(agent.management(), "/admin/policy");
+        assertThat(policy.json().getString("policy")).isEqualTo("shop/api");
+        assertThat(policy.json().getLong("generation")).isEqualTo(4);
+        assertThat(policy.json().getJsonArray("limits").getJsonObject(0).getString("window")).isEqualTo("1m");
+        assertThat(http.get(agent.http(), "/health/live").status()).as("management is not on the public port").isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("Without ADMIN_TOKEN policy writes are refused with 403")
+    void writesDisabledWithoutToken() {
+        start(null, null);
+        Reply reply = http.put(agent.management(), "/admin/policy", "generation: 1", "Authorization", BEARER);
+        assertThat(reply.status()).isEqualTo(403);
+        assertThat(reply.json().getString("detail")).contains("ADMIN_TOKEN");
+    }
+
+    @Test
+    @DisplayName("A missing or wrong bearer token gets 401 and changes nothing")
+    void wrongToken() {
+        start(TOKEN, null);
+        assertThat(http.put(agent.management(), "/admin/policy", "generation: 1").status()).isEqualTo(401);
+        Reply wrong = http.put(agent.management(), "/admin/policy", "generation: 1", "Authorization", "Bearer nope");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.header("WWW-Authenticate")).startsWith("Bearer");
+        assertThat(http.get(agent.management(), "/admin/policy").json().getLong("generation")).isZero();
+    }
+
+    @Test
+    @DisplayName("A valid pushed policy is enforced at once, without a restart")
+    void pushApplies() {
+        start(TOKEN, null);
+        assertThat(http.get(agent.http(), "/api").header("RateLimit-Policy")).isEqualTo("\"default\";q=10;w=60");
+        Reply applied = http.put(agent.management(), "/admin/policy",
+                "{\"policy\":\"default\",\"generation\":2,\"limits\":[{\"name\":\"default\",\"requests\":2,\"window\":\"1m\"}]}",
+                "Authorization", BEARER, "Content-Type", "application/json");
+        assertThat(applied.status()).isEqualTo(200);
+        assertThat(applied.json().getLong("generation")).isEqualTo(2);
+        Reply next = http.get(agent.http(), "/api");
+        assertThat(next.header("RateLimit-Policy")).isEqualTo("\"default\";q=2;w=60");
+        assertThat(next.header("X-RateLimit-Remaining")).as("the counter survived the change").isEqualTo("0");
+        assertThat(http.get(agent.http(), "/api").status()).isEqualTo(429);
+        assertThat(http.get(agent.management(), "/health/ready").json().getLong("generation")).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("An invalid pushed policy gets 400 naming the field, and the old policy stays in force")
+    void invalidPushKeepsOldPolicy() {
+        start(TOKEN, "generation: 3\nlimits: [{name: per-minute, requests: 5, window: 1m}]");
+        Reply refused = http.put(agent.management(), "/admin/policy",
+                "generation: 4\nlimits: [{name: per-minute, requests: 5, window: 90x}]", "Authorization", BEARER);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(refused.json().getString("field")).isEqualTo("limits[0].window");
+        assertThat(refused.json().getString("detail")).contains("limits[0].window", "'90x'", "unchanged");
+        assertThat(refused.json().getLong("generation")).isEqualTo(3);
+        assertThat(http.get(agent.management(), "/admin/policy").json().getLong("generation")).isEqualTo(3);
+        assertThat(http.get(agent.http(), "/api").header("RateLimit-Policy")).isEqualTo("\"per-minute\";q=5;w=60");
+    }
+
+    @Test
+    @DisplayName("A policy older than the one in force is refused with 409")
+    void olderGenerationRefused() {
+        start(TOKEN, "generation: 5");
+        Reply stale = http.put(agent.management(), "/admin/policy", "generation: 4", "Authorization", BEARER);
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.json().getString("detail")).contains("generation 4 is older than generation 5");
+        assertThat(http.put(agent.management(), "/admin/policy", "generation: 5", "Authorization", BEARER).status())
+                .as("re-pushing the same generation is fine").isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("Prometheus metrics count decisions by outcome and show the generation in force")
+    void metrics() {
+        start(TOKEN, "generation: 9\nlimits: [{name: one, requests: 1, window: 1m}]");
+        http.get(agent.http(), "/api");
+        http.get(agent.http(), "/api");
+        http.get(agent.http(), "/api");
+        Reply metrics = http.get(agent.management(), "/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+        assertThat(metrics.body())
+                .contains("ratelimiter_requests_total{outcome=\"allowed\"} 1.0")
+                .contains("ratelimiter_requests_total{outcome=\"rejected\"} 1.0")
+                .contains("ratelimiter_requests_total{outcome=\"rejected_cached\"} 1.0")
+                .contains("ratelimiter_policy_generation 9.0")
+                .contains("ratelimiter_store_latency_seconds_count{result=\"ok\"} 2");
+    }
+}
