@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -77,7 +78,8 @@ public final class Agent {
                 }, new DeploymentOptions().setInstances(instances))
                 .compose(id -> vertx.deployVerticle(management))
                 .map(id -> new Agent(vertx, store, activePolicy, publicVerticles, management))
-                .recover(err -> vertx.close().transform(ar -> Future.failedFuture(err)));
+                // Close without chaining on it: a closed Vert.x can no longer run our callbacks.
+                .onFailure(err -> vertx.close());
     }
 
     public int httpPort() {
@@ -96,12 +98,21 @@ public final class Agent {
         return store;
     }
 
-    /** Stops accepting, lets in-flight requests finish for at most {@code drainMillis}, then closes everything. */
-    public Future<Void> stop(long drainMillis) {
+    /**
+     * Stops accepting, lets in-flight requests finish for at most {@code drainMillis}, closes the
+     * store, then closes Vert.x. The returned stage completes once the requests are done and the
+     * store is closed; it is completed directly (not through Vert.x), because callbacks scheduled
+     * on a Vert.x that is closing are rejected.
+     */
+    public CompletableFuture<Void> stop(long drainMillis) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         List<Future<Void>> drains = publicVerticles.stream().map(v -> v.drain(drainMillis)).toList();
-        return Future.join(drains)
+        Future.join(drains)
                 .eventually(store::close)
-                .eventually(vertx::close)
-                .mapEmpty();
+                .onComplete(ar -> {
+                    done.complete(null);
+                    vertx.close();
+                });
+        return done;
     }
 }

@@ -9,6 +9,7 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Entry point of {@code agent.jar}: settings from the environment, then serve until SIGTERM. */
 public final class AgentMain {
@@ -44,15 +45,17 @@ public final class AgentMain {
                 settings.bindAddress(), agent.httpPort(), settings.bindAddress(), agent.managementPort(),
                 policy.id(), policy.generation(), policy.limits().size(), agent.store().describe());
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable shutdown = () -> {
-            log.info("Signal received: draining in-flight requests (at most {} ms), then exiting", DRAIN_MILLIS);
-            agent.stop(DRAIN_MILLIS).onComplete(ar -> stopped.countDown());
-        };
-        Signal.handle(new Signal("TERM"), sig -> shutdown.run());
-        Signal.handle(new Signal("INT"), sig -> shutdown.run());
-        stopped.await();
-        log.info("Stopped");
+        CountDownLatch signalled = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), sig -> signalled.countDown());
+        Signal.handle(new Signal("INT"), sig -> signalled.countDown());
+        signalled.await();
+        log.info("Signal received: no new connections; draining in-flight requests (at most {} ms), then exiting", DRAIN_MILLIS);
+        try {
+            agent.stop(DRAIN_MILLIS).get(DRAIN_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+            log.info("Stopped");
+        } catch (TimeoutException e) {
+            log.warn("Shutdown took longer than {} ms; exiting anyway", DRAIN_MILLIS + 5_000);
+        }
         System.exit(0);
     }
 

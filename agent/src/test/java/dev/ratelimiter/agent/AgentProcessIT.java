@@ -71,6 +71,17 @@ class AgentProcessIT {
     }
 
     @Test
+    @DisplayName("A port that is taken stops startup with one line, not a stack trace")
+    void portInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Process p = run(Map.of("HTTP_PORT", Integer.toString(taken.getLocalPort()), "MANAGEMENT_PORT", "0"));
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(stderr().strip()).isEqualTo("ratelimiter-agent: cannot start: Address already in use");
+        }
+    }
+
+    @Test
     @DisplayName("The agent serves the default policy from its settings and exits 0 on SIGTERM")
     void servesAndStopsCleanly() throws Exception {
         int httpPort = RedisServerProcess.freePort();
@@ -88,5 +99,6 @@ class AgentProcessIT {
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         assertThat(stderr()).contains("draining in-flight requests", "Stopped");
+        assertThat(stderr()).doesNotContain("Exception");
     }
 }

@@ -33,6 +33,10 @@ public final class RunningAgent implements AutoCloseable {
 
     @Override
     public void close() {
-        TestHttp.await(agent.stop(1000));
+        try {
+            agent.stop(1000).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("agent did not stop: " + e, e);
+        }
     }
 }

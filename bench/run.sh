@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Load benchmark of the agent against a raw Vert.x server (no limiting), on loopback only.
+#   bench/run.sh [seconds-per-run] [connections]
+# Needs: wrk and redis-server (Debian: apt-get install -y wrk redis-server), a built agent
+# (mvn -B -pl agent verify). Prints a Markdown table: req/s, p99 latency and server RSS, and the
+# ratio of each to the raw server in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-15}
+CONNECTIONS=${2:-64}
+WARMUP=5
+JAR=agent/target/agent.jar
+CP="$JAR:agent/target/test-classes"
+OUT=bench/out
+mkdir -p "$OUT"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
+command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)"; exit 1; }
+[ -f "$JAR" ] && [ -d agent/target/test-classes ] || { echo "build first: mvn -B -pl agent verify"; exit 1; }
+
+PORT=18080; MGMT=19090; RAW=18081; REDIS=16379
+JVM_OPTS="-Xms256m -Xmx256m"
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1"; exit 1; }
+rss_mb() { local kb; kb=$(ps -o rss= -p "$1" || true); echo $(( ${kb:-0} / 1024 )); }
+
+# one_run NAME URL LUA PID: warm up, measure, print "rps p99_ms rss_mb non2xx"
+one_run() {
+  local name=$1 url=$2 lua=$3 pid=$4
+  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "bench/$lua" "$url" >/dev/null
+  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "bench/$lua" "$url" > "$OUT/$name.txt"
+  local rps p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.txt")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$OUT/$name.txt")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/$name.txt"); non2xx=${non2xx:-0}
+  echo "$rps $p99 $(rss_mb "$pid") $non2xx"
+}
+
+start_agent() { # $1 = redis url or empty
+  env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$PORT MANAGEMENT_PORT=$MGMT POLICY_FILE=bench/policy.yaml ${1:+REDIS_URL=$1} \
+    java $JVM_OPTS -jar "$JAR" > "$OUT/agent.log" 2>&1 &
+  AGENT_PID=$!; pids+=("$AGENT_PID")
+  wait_http "http://127.0.0.1:$MGMT/health/ready"
+}
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+
+java $JVM_OPTS -cp "$CP" dev.ratelimiter.agent.bench.RawServer $RAW > "$OUT/raw.log" 2>&1 &
+RAW_PID=$!; pids+=("$RAW_PID")
+wait_http "http://127.0.0.1:$RAW/api"
+redis-server --port $REDIS --bind 127.0.0.1 --save "" --appendonly no --daemonize no --loglevel warning > "$OUT/redis.log" 2>&1 &
+REDIS_PID=$!; pids+=("$REDIS_PID")
+sleep 0.5
+
+declare -A R
+for scenario in many-clients abuser; do
+  R[raw,$scenario]=$(one_run "raw-$scenario" "http://127.0.0.1:$RAW/api" "$scenario.lua" $RAW_PID)
+done
+stop $RAW_PID
+for store in memory redis; do
+  if [ $store = redis ]; then start_agent "redis://127.0.0.1:$REDIS"; else start_agent ""; fi
+  for scenario in many-clients abuser; do
+    redis-cli -p $REDIS flushall >/dev/null 2>&1 || true
+    R[$store,$scenario]=$(one_run "$store-$scenario" "http://127.0.0.1:$PORT/api" "$scenario.lua" $AGENT_PID)
+  done
+  stop $AGENT_PID
+done
+
+echo "| scenario | server | req/s | p99 ms | RSS MiB | non-2xx | req/s vs raw | p99 vs raw | RSS vs raw |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for scenario in many-clients abuser; do
+  read -r rrps rp99 rrss _ <<< "${R[raw,$scenario]}"
+  for server in raw memory redis; do
+    read -r rps p99 rss non2xx <<< "${R[$server,$scenario]}"
+    awk -v s="$scenario" -v n="$server" -v a="$rps" -v b="$p99" -v c="$rss" -v d="$non2xx" -v ra="$rrps" -v rb="$rp99" -v rc="$rrss" \
+      'BEGIN { printf "| %s | %s | %.0f | %.2f | %d | %s | %.2fx | %.2fx | %.2fx |\n", s, n, a, b, c, d, a/ra, b/rb, c/rc }'
+  done
+done
+echo
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up; JVMs $JVM_OPTS; $(nproc) cores; raw output in $OUT/"
