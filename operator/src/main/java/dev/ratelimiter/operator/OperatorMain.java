@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,8 @@ public final class OperatorMain {
   private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
   private static final Path SA_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
+  private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
   private OperatorMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -37,7 +41,8 @@ public final class OperatorMain {
     String url = client.getMasterUrl().toString();
     log.info("using Kubernetes API server {}", url);
     try {
-      String version = client.getKubernetesVersion().getGitVersion();
+      var info = client.getKubernetesVersion();
+      String version = info.getGitVersion() != null ? info.getGitVersion() : info.getMajor() + "." + info.getMinor();
       log.info("connected to Kubernetes {} at {}", version, url);
     } catch (RuntimeException e) {
       System.err.println("ratelimiter-operator: cannot reach the Kubernetes API server at " + url + ": " + rootMessage(e));
@@ -56,6 +61,18 @@ public final class OperatorMain {
                   .withLeaseDuration(Duration.ofSeconds(15))
                   .withRenewDeadline(Duration.ofSeconds(10))
                   .withRetryPeriod(Duration.ofSeconds(2))
+                  // JOSDK's own exit would call System.exit inside our shutdown hook and hang it
+                  .withExitOnStopLeading(false)
+                  .withLeaderCallbacks(
+                      new LeaderCallbacks(
+                          () -> log.info("became leader"),
+                          () -> {
+                            if (!SHUTTING_DOWN.get()) {
+                              System.err.println("ratelimiter-operator: lost the leader Lease, exiting so another replica takes over");
+                              System.exit(1);
+                            }
+                          },
+                          leader -> {}))
                   .build());
       log.info("leader election on Lease {}/{}", ns, LEASE_NAME);
     }
@@ -71,6 +88,7 @@ public final class OperatorMain {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  SHUTTING_DOWN.set(true);
                   health.close();
                   operator.stop();
                   client.close();
@@ -82,7 +100,13 @@ public final class OperatorMain {
         settings.agentImage(),
         settings.redisImage(),
         healthPort);
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      System.err.println("ratelimiter-operator: could not start: " + rootMessage(e));
+      log.debug("start failure", e);
+      System.exit(1);
+    }
   }
 
   /** The client's config, with retries short enough that an unreachable cluster is told in seconds. */
@@ -112,7 +136,14 @@ public final class OperatorMain {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    String m = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    String m;
+    if (t instanceof java.nio.channels.UnresolvedAddressException) {
+      m = "host name does not resolve";
+    } else if (t.getMessage() == null || t.getMessage().isBlank()) {
+      m = t.getClass().getSimpleName();
+    } else {
+      m = t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
     return m.replaceAll("\\s+", " ");
   }
 }

@@ -1,0 +1,105 @@
+package dev.ratelimiter.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("OperatorMain, started as its own process,")
+class OperatorMainTest {
+
+  @TempDir Path dir;
+
+  Path kubeconfig(String server) throws IOException {
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(file, String.join("\n",
+        "apiVersion: v1", "kind: Config", "current-context: test",
+        "clusters: [{name: test, cluster: {server: '" + server + "'}}]",
+        "contexts: [{name: test, context: {cluster: test, user: test, namespace: default}}]",
+        "users: [{name: test, user: {token: test}}]", ""));
+    return file;
+  }
+
+  Process start(Path kubeconfig, int healthPort) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        OperatorMain.class.getName());
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("HEALTH_PORT", String.valueOf(healthPort));
+    pb.environment().put("LEASE_NAMESPACE", "default");
+    pb.environment().remove("KUBERNETES_SERVICE_HOST");
+    pb.redirectOutput(dir.resolve("stdout").toFile());
+    pb.redirectError(dir.resolve("stderr").toFile());
+    return pb.start();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  String stderr() throws IOException {
+    return Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @DisplayName("fails within seconds with one clear line naming the API server it could not reach")
+  void failsFastWhenUnreachable() throws Exception {
+    int closed = freePort();
+    long start = System.nanoTime();
+    Process p = start(kubeconfig("https://127.0.0.1:" + closed), freePort());
+    assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("exited").isTrue();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+    List<String> lines = stderr().lines().filter(l -> l.startsWith("ratelimiter-operator:")).toList();
+    assertThat(lines).singleElement().asString()
+        .contains("cannot reach the Kubernetes API server at https://127.0.0.1:" + closed);
+  }
+
+  @Test
+  @DisplayName("logs the API server URL, takes the leader Lease, answers /healthz and /readyz and stops on SIGTERM")
+  void startsAgainstMockServer() throws Exception {
+    try (MockCluster cluster = new MockCluster()) {
+      String url = cluster.client().getMasterUrl().toString();
+      int health = freePort();
+      Process p = start(kubeconfig(url), health);
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+          assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health + "/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+          assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health + "/readyz")).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        });
+        assertThat(stderr()).contains("using Kubernetes API server " + url).doesNotContain("Exception");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          Lease lease = cluster.client().leases().inNamespace("default").withName(OperatorMain.LEASE_NAME).get();
+          assertThat(lease).isNotNull();
+          assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+        });
+        p.destroy();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("stops within 10 s of SIGTERM").isTrue();
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+}
