@@ -36,7 +36,8 @@ public final class RedisStore implements CounterStore {
     private final Redis client;
     private final String endpoint;
     private final long timeoutMillis;
-    private final Map<Context, Link> links = new ConcurrentHashMap<>();
+    /** Keyed by event-loop thread: request contexts are per-request duplicates, the thread is stable. */
+    private final Map<Thread, Link> links = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public RedisStore(Vertx vertx, String url, String password, long timeoutMillis) {
@@ -61,7 +62,7 @@ public final class RedisStore implements CounterStore {
      */
     public Future<Void> warmUp() {
         Context context = vertx.getOrCreateContext();
-        Link link = links.computeIfAbsent(context, Link::new);
+        Link link = links.computeIfAbsent(Thread.currentThread(), t -> new Link(context));
         return link.connectNow().timeout(2, TimeUnit.SECONDS).otherwiseEmpty().mapEmpty();
     }
 
@@ -110,13 +111,9 @@ public final class RedisStore implements CounterStore {
 
     /** This event loop's connection, else any live one (e.g. from the management verticle). */
     private RedisConnection connection() {
-        Context context = Vertx.currentContext();
-        Link own = context == null ? null : links.get(context);
+        Link own = links.get(Thread.currentThread());
         if (own != null && own.connection != null) {
             return own.connection;
-        }
-        if (context != null && own == null && context.isEventLoopContext() && !closed) {
-            links.computeIfAbsent(context, Link::new).connectLater(0);
         }
         for (Link link : links.values()) {
             RedisConnection c = link.connection;
