@@ -369,6 +369,16 @@ class RateLimitPolicyOperatorTest {
         assertThat(PolicyDocument.fromYaml(cluster.get(ConfigMap.class, ns, "api-agent-policy").getData().get("policy.yaml")).limits().get(0).requests()).isEqualTo(20));
     assertThat(cluster.get(Deployment.class, ns, "api-agent").getSpec().getReplicas()).as("left to the HPA").isEqualTo(6);
 
+    // a change that does rewrite the Deployment keeps the HPA's count too
+    edit(ns, "api", s -> s.getAgent().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m")).build()));
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      Deployment d = cluster.get(Deployment.class, ns, "api-agent");
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests())
+          .containsEntry("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"));
+      assertThat(d.getSpec().getReplicas()).as("left to the HPA").isEqualTo(6);
+    });
+
     edit(ns, "api", s -> s.getAgent().setAutoscaling(null));
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(cluster.get(HorizontalPodAutoscaler.class, ns, "api-agent")).isNull();

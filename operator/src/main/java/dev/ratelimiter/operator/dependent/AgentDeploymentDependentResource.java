@@ -188,11 +188,17 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .build();
   }
 
-  /** Keeps the Deployment's observed status in the replacing PUT (only the spec is ours). */
+  /**
+   * The update replaces the whole spec (SSA is off). Keeps what is not ours: the observed status,
+   * and the replica count while an HPA owns it (else the API server would default it to 1).
+   */
   @Override
   public Deployment update(
       Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
     desired.setStatus(actual.getStatus());
+    if (desired.getSpec().getReplicas() == null && actual.getSpec() != null) {
+      desired.getSpec().setReplicas(actual.getSpec().getReplicas());
+    }
     return super.update(actual, desired, primary, context);
   }
 }
