@@ -27,6 +27,7 @@ public class AgentSpec {
   private Autoscaling autoscaling;
 
   @JsonPropertyDescription("The public Service in front of the agents.")
+  @Default("{}")
   private AgentServiceSpec service;
 
   @JsonPropertyDescription("Container resources of the agent.")

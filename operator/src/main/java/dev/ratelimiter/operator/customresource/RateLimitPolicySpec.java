@@ -24,6 +24,7 @@ public class RateLimitPolicySpec {
       "Limits that all apply to every client; the strictest wins. Default: one limit 'default' of"
           + " 10 requests per 1m.")
   @Size(min = 1, max = 16)
+  @Default("[{\"name\":\"default\",\"requests\":10,\"window\":\"1m\",\"algorithm\":\"FixedWindow\"}]")
   @ValidationRule(
       value = "self.all(x, self.exists_one(y, y.name == x.name))",
       message = "limit names must be unique",
@@ -31,6 +32,7 @@ public class RateLimitPolicySpec {
   private List<Limit> limits;
 
   @JsonPropertyDescription("How a client is identified.")
+  @Default("{}")
   private ClientKey clientKey;
 
   @JsonPropertyDescription("What agents do when the store cannot be reached: Open (allow) or Closed (503).")
@@ -38,6 +40,7 @@ public class RateLimitPolicySpec {
   private FailurePolicy failurePolicy;
 
   @JsonPropertyDescription("The agent fleet: replicas, autoscaling, Service, resources.")
+  @Default("{}")
   private AgentSpec agent;
 
   @JsonPropertyDescription("The Redis the agents share. Default: the operator runs one for this policy.")

@@ -95,6 +95,33 @@ class CrdSchemaTest {
   }
 
   @Test
+  @DisplayName("default an empty spec the way the operator does: one limit of 10 per minute, 2 agents behind port 80")
+  void schemaDefaultsMatchOperatorDefaults() {
+    var spec = crd.openApiSchema.path("properties").path("spec").path("properties");
+    var limit = dev.ratelimiter.operator.customresource.Limit.defaultLimit();
+    assertThat(spec.path("limits").path("default")).singleElement().satisfies(l -> {
+      assertThat(l.path("name").asText()).isEqualTo(limit.getName());
+      assertThat(l.path("requests").asLong()).isEqualTo(limit.getRequests());
+      assertThat(l.path("window").asText()).isEqualTo(limit.getWindow());
+      assertThat(l.path("algorithm").asText()).isEqualTo(limit.getAlgorithm().name());
+    });
+    var empty = new dev.ratelimiter.operator.customresource.RateLimitPolicySpec();
+    assertThat(spec.path("failurePolicy").path("default").asText()).isEqualTo(empty.effectiveFailurePolicy().name());
+    assertThat(spec.path("clientKey").path("default").isObject()).isTrue();
+    assertThat(spec.path("clientKey").path("properties").path("ipv6PrefixLength").path("default").asInt())
+        .isEqualTo(empty.effectiveClientKey().effectiveIpv6PrefixLength());
+    assertThat(spec.path("agent").path("default").isObject()).isTrue();
+    var agent = spec.path("agent").path("properties");
+    assertThat(agent.path("replicas").path("default").asInt()).isEqualTo(empty.effectiveAgent().effectiveReplicas());
+    assertThat(agent.path("service").path("default").isObject()).isTrue();
+    assertThat(agent.path("service").path("properties").path("port").path("default").asInt())
+        .isEqualTo(empty.effectiveAgent().effectiveService().effectivePort());
+    assertThat(agent.path("service").path("properties").path("type").path("default").asText())
+        .isEqualTo(empty.effectiveAgent().effectiveService().effectiveType().name());
+    assertThat(spec.has("redis") && spec.path("redis").has("default")).as("no default: absent means the operator runs Redis").isFalse();
+  }
+
+  @Test
   @DisplayName("evaluate the window rule on the edges 1s and 24h, and on mixed units")
   void windowEdges() {
     for (String w : List.of("1s", "24h", "1h30m", "90s", "23h59m59s", "1440m")) {
