@@ -20,6 +20,9 @@ import io.vertx.core.Vertx;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -34,13 +37,16 @@ public final class Agent {
     private final ActivePolicy activePolicy;
     private final List<PublicVerticle> publicVerticles;
     private final ManagementVerticle management;
+    private final ScheduledExecutorService sweeper;
 
-    private Agent(Vertx vertx, CounterStore store, ActivePolicy activePolicy, List<PublicVerticle> publicVerticles, ManagementVerticle management) {
+    private Agent(Vertx vertx, CounterStore store, ActivePolicy activePolicy, List<PublicVerticle> publicVerticles,
+                  ManagementVerticle management, ScheduledExecutorService sweeper) {
         this.vertx = vertx;
         this.store = store;
         this.activePolicy = activePolicy;
         this.publicVerticles = publicVerticles;
         this.management = management;
+        this.sweeper = sweeper;
     }
 
     public static Future<Agent> start(AgentSettings settings, Policy policy) {
@@ -56,12 +62,18 @@ public final class Agent {
         Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
                 .description("Clients answered locally until their window ends").register(registry);
 
-        vertx.setPeriodic(1000, id -> {
+        // Sweeping walks every tracked client: keep it off the event loops.
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ratelimiter-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
             limiter.rejections().sweep();
             if (store instanceof InMemoryStore memory) {
                 memory.sweepExpired();
             }
-        });
+        }, 1, 1, TimeUnit.SECONDS);
 
         Supplier<Future<Void>> warmUp = store instanceof RedisStore redis ? redis::warmUp : Future::succeededFuture;
         List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
@@ -77,9 +89,12 @@ public final class Agent {
                     return v;
                 }, new DeploymentOptions().setInstances(instances))
                 .compose(id -> vertx.deployVerticle(management))
-                .map(id -> new Agent(vertx, store, activePolicy, publicVerticles, management))
+                .map(id -> new Agent(vertx, store, activePolicy, publicVerticles, management, sweeper))
                 // Close without chaining on it: a closed Vert.x can no longer run our callbacks.
-                .onFailure(err -> vertx.close());
+                .onFailure(err -> {
+                    sweeper.shutdownNow();
+                    vertx.close();
+                });
     }
 
     public int httpPort() {
@@ -110,6 +125,7 @@ public final class Agent {
         Future.join(drains)
                 .eventually(store::close)
                 .onComplete(ar -> {
+                    sweeper.shutdownNow();
                     done.complete(null);
                     vertx.close();
                 });

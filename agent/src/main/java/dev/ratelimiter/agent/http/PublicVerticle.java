@@ -5,15 +5,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
 
 import java.util.function.Supplier;
 
-/** The public port: {@code GET /api} only; everything else 404 (problem+json). */
+/** The public port: {@code GET /api} (see {@link PublicRoutes}). */
 public final class PublicVerticle extends VerticleBase {
 
-    /** Larger headers than this are refused with 431 once fully read (a clean close, not a reset). */
-    static final int MAX_HEADER_BYTES = 8192;
     /** Netty's own limit, beyond which it refuses while the request is still arriving. */
     static final int DECODER_MAX_HEADER_BYTES = 64 * 1024;
 
@@ -37,38 +34,8 @@ public final class PublicVerticle extends VerticleBase {
                         .setMaxHeaderSize(DECODER_MAX_HEADER_BYTES)
                         .setTcpNoDelay(true)
                         .setCompressionSupported(false))
-                .requestHandler(router());
+                .requestHandler(new PublicRoutes(new ApiHandler(limiter)));
         return warmUp.get().compose(v -> server.listen(port, host));
-    }
-
-    Router router() {
-        Router router = Router.router(vertx);
-        router.route().handler(PublicVerticle::refuseOversizedHeaders);
-        router.get("/api").handler(new ApiHandler(limiter));
-        router.route("/api").handler(ctx -> {
-            ctx.response().putHeader("Allow", "GET");
-            Problems.send(ctx.response(), 405, "Method Not Allowed",
-                    ctx.request().method() + " is not allowed on /api; use GET.");
-        });
-        router.route().last().handler(ctx -> Problems.send(ctx.response(), 404, "Not Found",
-                "No such resource: " + ctx.request().path() + ". This agent serves GET /api."));
-        router.errorHandler(500, ctx -> Problems.send(ctx.response(), 500, "Internal Server Error",
-                "The agent failed to handle this request."));
-        return router;
-    }
-
-    private static void refuseOversizedHeaders(io.vertx.ext.web.RoutingContext ctx) {
-        int bytes = ctx.request().uri().length();
-        for (java.util.Map.Entry<String, String> header : ctx.request().headers()) {
-            bytes += header.getKey().length() + header.getValue().length() + 4;
-        }
-        if (bytes > MAX_HEADER_BYTES) {
-            ctx.response().putHeader("Connection", "close");
-            Problems.send(ctx.response(), 431, "Request Header Fields Too Large",
-                    "The request's headers exceed " + MAX_HEADER_BYTES + " bytes.");
-            return;
-        }
-        ctx.next();
     }
 
     /** Stops accepting connections and lets in-flight requests finish, for at most {@code millis}. */

@@ -20,7 +20,7 @@ public final class RateLimitHeaders {
 
     public static void apply(MultiMap headers, Decision decision) {
         Policy policy = decision.policy();
-        headers.set("RateLimit-Policy", policyField(policy.limits()));
+        headers.set("RateLimit-Policy", policyField(policy));
         int strictest = decision.strictestIndex();
         headers.set("X-RateLimit-Limit", Long.toString(policy.limits().get(strictest).requests()));
         if (!decision.countersKnown()) {
@@ -37,6 +37,19 @@ public final class RateLimitHeaders {
         headers.set("RateLimit", rateLimit.toString());
         headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()[strictest]));
         headers.set("X-RateLimit-Reset", Long.toString(seconds(decision.resetMillis()[strictest])));
+    }
+
+    /** The last policy's field, kept: it changes only with the policy. */
+    private static volatile Object[] cachedField = {null, null};
+
+    static String policyField(Policy policy) {
+        Object[] cached = cachedField;
+        if (cached[0] == policy) {
+            return (String) cached[1];
+        }
+        String field = policyField(policy.limits());
+        cachedField = new Object[]{policy, field};
+        return field;
     }
 
     static String policyField(List<Limit> limits) {

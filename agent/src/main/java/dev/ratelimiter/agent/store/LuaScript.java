@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -18,6 +19,10 @@ import java.util.List;
 public final class LuaScript {
 
     public static final LuaScript FIXED_WINDOW = load("fixed_window.lua");
+
+    /** One request to decide: a client of a policy and the policy's limits. */
+    public record Check(String scope, String client, List<Limit> limits) {
+    }
 
     private final String source;
     private final String sha1;
@@ -35,12 +40,12 @@ public final class LuaScript {
         return "rl:{" + scope + '|' + client + "}:" + limit;
     }
 
-    Request evalsha(String scope, String client, List<Limit> limits) {
-        return withArguments(Request.cmd(Command.EVALSHA).arg(sha1), scope, client, limits);
+    Request evalsha(List<Check> checks) {
+        return withArguments(Request.cmd(Command.EVALSHA).arg(sha1), checks);
     }
 
-    Request eval(String scope, String client, List<Limit> limits) {
-        return withArguments(Request.cmd(Command.EVAL).arg(source), scope, client, limits);
+    Request eval(List<Check> checks) {
+        return withArguments(Request.cmd(Command.EVAL).arg(source), checks);
     }
 
     public String sha1() {
@@ -51,28 +56,50 @@ public final class LuaScript {
         return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
     }
 
-    static AcquireResult toResult(Response reply, List<Limit> limits) {
-        int n = limits.size();
-        if (reply == null || reply.size() != 1 + 2 * n) {
+    /** Splits the script's flat reply into one result per check, in order. */
+    static List<AcquireResult> toResults(Response reply, List<Check> checks) {
+        int expected = 0;
+        for (Check check : checks) {
+            expected += 1 + 2 * check.limits().size();
+        }
+        if (reply == null || reply.size() != expected) {
             throw new StoreUnavailableException("unexpected reply from the rate-limit script: " + reply);
         }
-        long[] counts = new long[n];
-        long[] resets = new long[n];
-        for (int i = 0; i < n; i++) {
-            counts[i] = reply.get(1 + 2 * i).toLong();
-            long ttl = reply.get(2 + 2 * i).toLong();
-            resets[i] = ttl < 0 ? limits.get(i).windowMillis() : ttl;
+        List<AcquireResult> results = new ArrayList<>(checks.size());
+        int at = 0;
+        for (Check check : checks) {
+            int n = check.limits().size();
+            long[] counts = new long[n];
+            long[] resets = new long[n];
+            boolean allowed = reply.get(at).toInteger() == 1;
+            for (int i = 0; i < n; i++) {
+                counts[i] = reply.get(at + 1 + 2 * i).toLong();
+                long ttl = reply.get(at + 2 + 2 * i).toLong();
+                resets[i] = ttl < 0 ? check.limits().get(i).windowMillis() : ttl;
+            }
+            results.add(new AcquireResult(allowed, counts, resets));
+            at += 1 + 2 * n;
         }
-        return new AcquireResult(reply.get(0).toInteger() == 1, counts, resets);
+        return results;
     }
 
-    private static Request withArguments(Request request, String scope, String client, List<Limit> limits) {
-        request.arg(limits.size());
-        for (Limit limit : limits) {
-            request.arg(key(scope, client, limit.name()));
+    private static Request withArguments(Request request, List<Check> checks) {
+        int keys = 0;
+        for (Check check : checks) {
+            keys += check.limits().size();
         }
-        for (Limit limit : limits) {
-            request.arg(limit.requests()).arg(limit.windowMillis());
+        request.arg(keys);
+        for (Check check : checks) {
+            for (Limit limit : check.limits()) {
+                request.arg(key(check.scope(), check.client(), limit.name()));
+            }
+        }
+        request.arg(checks.size());
+        for (Check check : checks) {
+            request.arg(check.limits().size());
+            for (Limit limit : check.limits()) {
+                request.arg(limit.requests()).arg(limit.windowMillis());
+            }
         }
         return request;
     }

@@ -3,6 +3,7 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.agent.policy.Limit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
@@ -14,23 +15,27 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Counters in Redis, shared by every agent replica. Each request is one {@code EVALSHA} of
- * {@link LuaScript#FIXED_WINDOW} over all the policy's limits (atomic: no read-then-write from
- * here). Commands go over one long-lived, pipelined connection per event loop, never a pool borrow
- * per request; a dropped connection is re-established in the background with backoff while
- * requests fail fast, and every call is bounded by a timeout after which the failure policy decides.
+ * Counters in Redis, shared by every agent replica. Each request is decided atomically inside one
+ * {@code EVALSHA} of {@link LuaScript#FIXED_WINDOW} over all the policy's limits (no read-then-write
+ * from here); requests that one event loop reads in the same turn share that call. Commands go over
+ * one long-lived, pipelined connection per event loop, never a pool borrow per request; a dropped
+ * connection is re-established in the background with backoff while requests fail fast, and every
+ * call is bounded by a timeout after which the failure policy decides.
  */
 public final class RedisStore implements CounterStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 1000;
+    /** Checks per script call: bounds how long one call keeps Redis busy. */
+    static final int MAX_BATCH = 128;
 
     private final Vertx vertx;
     private final Redis client;
@@ -68,21 +73,30 @@ public final class RedisStore implements CounterStore {
 
     @Override
     public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits) {
+        LuaScript.Check check = new LuaScript.Check(scope, client, limits);
+        Link own = links.get(Thread.currentThread());
+        if (own != null && own.connection != null) {
+            return own.enqueue(check);
+        }
         RedisConnection connection = connection();
         if (connection == null) {
             return Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint));
         }
+        return call(connection, List.of(check)).map(results -> results.get(0));
+    }
+
+    /** One script call deciding every check in order; bounded by the timeout. */
+    private Future<List<AcquireResult>> call(RedisConnection connection, List<LuaScript.Check> checks) {
         if (connection.pendingQueueFull()) {
             return Future.failedFuture(new StoreUnavailableException("Redis pipeline to " + endpoint + " is full"));
         }
-        Request evalsha = LuaScript.FIXED_WINDOW.evalsha(scope, client, limits);
-        return connection.send(evalsha)
+        return connection.send(LuaScript.FIXED_WINDOW.evalsha(checks))
                 .recover(err -> LuaScript.isNoScript(err)
-                        ? connection.send(LuaScript.FIXED_WINDOW.eval(scope, client, limits))
+                        ? connection.send(LuaScript.FIXED_WINDOW.eval(checks))
                         : Future.failedFuture(err))
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .transform(ar -> ar.succeeded()
-                        ? Future.succeededFuture(LuaScript.toResult(ar.result(), limits))
+                        ? Future.succeededFuture(LuaScript.toResults(ar.result(), checks))
                         : Future.failedFuture(unavailable(ar.cause())));
     }
 
@@ -140,9 +154,53 @@ public final class RedisStore implements CounterStore {
         private volatile RedisConnection connection;
         private boolean connecting;
         private long backoffMillis = MIN_BACKOFF_MS;
+        // Requests of this event loop waiting for the next script call; touched only on its thread.
+        private List<LuaScript.Check> pending = new ArrayList<>();
+        private List<Promise<AcquireResult>> waiting = new ArrayList<>();
+        private boolean flushScheduled;
 
         Link(Context context) {
             this.context = context;
+        }
+
+        /**
+         * Queues a check for the script call that runs once the event loop has handled the requests
+         * it read in this turn: under load many requests share one call, when idle each goes alone.
+         */
+        Future<AcquireResult> enqueue(LuaScript.Check check) {
+            Promise<AcquireResult> promise = Promise.promise();
+            pending.add(check);
+            waiting.add(promise);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                context.runOnContext(v -> flush());
+            }
+            return promise.future();
+        }
+
+        private void flush() {
+            flushScheduled = false;
+            List<LuaScript.Check> checks = pending;
+            List<Promise<AcquireResult>> promises = waiting;
+            pending = new ArrayList<>();
+            waiting = new ArrayList<>();
+            RedisConnection c = connection;
+            for (int from = 0; from < checks.size(); from += MAX_BATCH) {
+                int to = Math.min(checks.size(), from + MAX_BATCH);
+                List<Promise<AcquireResult>> batch = promises.subList(from, to);
+                Future<List<AcquireResult>> results = c == null
+                        ? Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint))
+                        : call(c, checks.subList(from, to));
+                results.onComplete(ar -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (ar.succeeded()) {
+                            batch.get(i).complete(ar.result().get(i));
+                        } else {
+                            batch.get(i).fail(ar.cause());
+                        }
+                    }
+                });
+            }
         }
 
         Future<Void> connectNow() {

@@ -1,28 +1,42 @@
--- Checks every limit of a policy for one client and consumes one unit of each only when all allow.
--- KEYS[i]  counter of limit i, all in one hash slot: rl:{<scope>|<client>}:<limit>
--- ARGV[2i-1] quota of limit i;  ARGV[2i] window of limit i in milliseconds
--- Returns {allowed(1|0), count_1, ttl_ms_1, count_2, ttl_ms_2, ...}; a ttl below 0 means no window is open.
+-- Decides a batch of requests, each for one client against every limit of its policy. Each
+-- request consumes one unit of each of its limits only when all of them allow it; a refused
+-- request consumes nothing. Requests are decided in order, so two requests of one client in the
+-- same batch are counted exactly as if they had come one by one.
+-- ARGV[1]            number of requests R
+-- then per request:  N (its number of limits), then N pairs: quota, window in milliseconds
+-- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>
+-- Returns per request: allowed (1|0), then per limit: count, ttl in ms (below 0: no window open).
 -- A window starts at the client's first request (a key with a TTL), so no clock is needed here.
-local out = {1}
-for i = 1, #KEYS do
-  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
-  out[2 * i] = count
-  out[2 * i + 1] = redis.call('PTTL', KEYS[i])
-  if count >= tonumber(ARGV[2 * i - 1]) then
-    out[1] = 0
+local out = {}
+local k = 0
+local a = 2
+for _ = 1, tonumber(ARGV[1]) do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local base = #out
+  local allowed = 1
+  for i = 1, n do
+    local count = tonumber(redis.call('GET', KEYS[k + i]) or '0')
+    out[base + 2 * i] = count
+    out[base + 2 * i + 1] = redis.call('PTTL', KEYS[k + i])
+    if count >= tonumber(ARGV[a + 2 * i - 2]) then
+      allowed = 0
+    end
   end
-end
-if out[1] == 0 then
-  return out
-end
-for i = 1, #KEYS do
-  local count = redis.call('INCR', KEYS[i])
-  local ttl = out[2 * i + 1]
-  if count == 1 or ttl < 0 then
-    ttl = tonumber(ARGV[2 * i])
-    redis.call('PEXPIRE', KEYS[i], ttl)
+  out[base + 1] = allowed
+  if allowed == 1 then
+    for i = 1, n do
+      local count = redis.call('INCR', KEYS[k + i])
+      local ttl = out[base + 2 * i + 1]
+      if count == 1 or ttl < 0 then
+        ttl = tonumber(ARGV[a + 2 * i - 1])
+        redis.call('PEXPIRE', KEYS[k + i], ttl)
+      end
+      out[base + 2 * i] = count
+      out[base + 2 * i + 1] = ttl
+    end
   end
-  out[2 * i] = count
-  out[2 * i + 1] = ttl
+  k = k + n
+  a = a + 2 * n
 end
 return out
