@@ -72,8 +72,13 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public Operator startOperator() {
+    return startOperator(Set.of());
+  }
+
+  /** Starts the operator watching only {@code namespaces} (empty: all). */
+  public Operator startOperator(Set<String> namespaces) {
     stopOperator();
-    operator = RateLimiterOperator.create(client, new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, Set.of()), Optional.empty());
+    operator = RateLimiterOperator.create(client, new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, namespaces), Optional.empty());
     operator.start();
     return operator;
   }
@@ -83,6 +88,15 @@ public final class MockCluster implements AutoCloseable {
       operator.stop();
       operator = null;
     }
+  }
+
+  /** Makes every POST to {@code path} fail with 403, like an API server denying the operator. */
+  public void forbidCreate(String path) {
+    server.expect().post().withPath(path)
+        .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(403)
+            .withMessage("deployments.apps is forbidden: User \"system:serviceaccount:ops:ratelimiter-operator\" cannot create resource")
+            .build())
+        .always();
   }
 
   /** A fresh namespace, so tests sharing one server do not see each other's objects. */
