@@ -1,6 +1,10 @@
 package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
+import dev.ratelimiter.operator.customresource.Algorithm;
+import dev.ratelimiter.operator.customresource.ClientKeySource;
+import dev.ratelimiter.operator.customresource.FailurePolicy;
+import dev.ratelimiter.operator.customresource.ServiceType;
 import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
@@ -34,6 +38,9 @@ public final class PolicyValidator {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       return problems;
+    }
+    if (spec.getFailurePolicy() == FailurePolicy.Unsupported) {
+      problems.add(unsupported("spec.failurePolicy", FailurePolicy.values()));
     }
     validateLimits(spec.getLimits(), problems);
     validateClientKey(spec.getClientKey(), problems);
@@ -70,10 +77,18 @@ public final class PolicyValidator {
       if (l.getRequests() == null || l.getRequests() < 1 || l.getRequests() > Limit.MAX_REQUESTS) {
         problems.add(at + ".requests: must be between 1 and 1000000000, got " + l.getRequests());
       }
+      if (l.getAlgorithm() == Algorithm.Unsupported) {
+        problems.add(unsupported(at + ".algorithm", Algorithm.values()));
+      }
       if (windowSeconds(l.getWindow()).filter(s -> s >= 1 && s <= MAX_WINDOW_SECONDS).isEmpty()) {
         problems.add(at + ".window: must be whole seconds between 1s and 24h written like 30s, 1m, 1h30m, got '" + l.getWindow() + "'");
       }
     }
+  }
+
+  private static String unsupported(String field, Enum<?>[] values) {
+    String supported = java.util.Arrays.stream(values).map(Enum::name).filter(n -> !n.equals("Unsupported")).collect(java.util.stream.Collectors.joining(", "));
+    return field + ": value not supported by this operator version (supported: " + supported + ")";
   }
 
   /** Seconds in a window like {@code 1h30m}; empty when it is not written that way. */
@@ -98,6 +113,9 @@ public final class PolicyValidator {
   private static void validateClientKey(ClientKey ck, List<String> problems) {
     if (ck == null) {
       return;
+    }
+    if (ck.getSource() == ClientKeySource.Unsupported) {
+      problems.add(unsupported("spec.clientKey.source", ClientKeySource.values()));
     }
     Integer prefix = ck.getIpv6PrefixLength();
     if (prefix != null && (prefix < 1 || prefix > 128)) {
@@ -132,6 +150,9 @@ public final class PolicyValidator {
       if (cpu != null && (cpu < 1 || cpu > 100)) {
         problems.add("spec.agent.autoscaling.targetCPUUtilizationPercentage: must be between 1 and 100, got " + cpu);
       }
+    }
+    if (agent.getService() != null && agent.getService().getType() == ServiceType.Unsupported) {
+      problems.add(unsupported("spec.agent.service.type", ServiceType.values()));
     }
     if (agent.getService() != null && agent.getService().getPort() != null) {
       int port = agent.getService().getPort();

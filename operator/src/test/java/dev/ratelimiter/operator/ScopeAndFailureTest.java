@@ -54,6 +54,29 @@ class ScopeAndFailureTest {
   }
 
   @Test
+  @DisplayName("keeps running when a policy holds values it does not know (a newer CRD), and reports them as InvalidSpec")
+  void unknownEnumValuesAreInvalidSpecNotACrash() {
+    cluster.startOperator();
+    String ns = cluster.newNamespace("newer-crd");
+    var raw = cluster.client().getKubernetesSerialization().unmarshal(
+        "apiVersion: ratelimiter.dev/v1alpha1\nkind: RateLimitPolicy\nmetadata: {name: newer, namespace: " + ns + "}\n"
+            + "spec:\n  limits: [{name: a, requests: 1, window: 1m, algorithm: SlidingWindow}]\n"
+            + "  clientKey: {source: Header}\n  failurePolicy: Local\n  agent: {service: {type: ExternalName}}\n",
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    cluster.client().resource(raw).create();
+    cluster.create(policy(ns, "plain", new RateLimitPolicySpec()));
+
+    await().atMost(TIMEOUT).until(() -> cluster.reconciled(ns, "plain") && cluster.reconciled(ns, "newer"));
+    Condition ready = cluster.get(ns, "newer").getStatus().getConditions().get(0);
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).contains(
+        "spec.limits[0].algorithm: value not supported by this operator version (supported: FixedWindow)",
+        "spec.clientKey.source", "spec.failurePolicy", "spec.agent.service.type");
+    assertThat(cluster.get(Deployment.class, ns, "newer-agent")).isNull();
+    assertThat(cluster.get(Deployment.class, ns, "plain-agent")).isNotNull();
+  }
+
+  @Test
   @DisplayName("watches only the namespaces in WATCH_NAMESPACES")
   void watchesOnlyItsNamespaces() {
     String watched = cluster.newNamespace("watched");

@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator.customresource;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -16,6 +17,7 @@ public class AgentServiceSpec {
 
   @JsonPropertyDescription("ClusterIP, NodePort or LoadBalancer; the latter two keep client IPs (externalTrafficPolicy: Local).")
   @Default("ClusterIP")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private ServiceType type;
 
   @JsonPropertyDescription("Service port, forwarded to the agents' http port 8080.")

@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator.customresource;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -22,6 +23,7 @@ public class ClientKey {
 
   @JsonPropertyDescription("RemoteAddress: the client's IP address (behind trusted proxies: the forwarded one).")
   @Default("RemoteAddress")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private ClientKeySource source;
 
   @JsonPropertyDescription(

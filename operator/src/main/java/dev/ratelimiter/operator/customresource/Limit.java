@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator.customresource;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -49,6 +50,7 @@ public class Limit {
 
   @JsonPropertyDescription("FixedWindow: the window starts at the client's first request.")
   @Default("FixedWindow")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private Algorithm algorithm;
 
   public Limit() {}

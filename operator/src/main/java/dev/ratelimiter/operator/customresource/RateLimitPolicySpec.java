@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator.customresource;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -37,6 +38,7 @@ public class RateLimitPolicySpec {
 
   @JsonPropertyDescription("What agents do when the store cannot be reached: Open (allow) or Closed (503).")
   @Default("Open")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private FailurePolicy failurePolicy;
 
   @JsonPropertyDescription("The agent fleet: replicas, autoscaling, Service, resources.")
