@@ -4,6 +4,7 @@ import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.policy.Limit;
 import dev.ratelimiter.agent.policy.Policy;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 
 import java.util.List;
 
@@ -15,14 +16,21 @@ import java.util.List;
  */
 public final class RateLimitHeaders {
 
+    // Pre-encoded names: written on every response.
+    static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
+    static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
+    static final CharSequence X_LIMIT = HttpHeaders.createOptimized("X-RateLimit-Limit");
+    static final CharSequence X_REMAINING = HttpHeaders.createOptimized("X-RateLimit-Remaining");
+    static final CharSequence X_RESET = HttpHeaders.createOptimized("X-RateLimit-Reset");
+
     private RateLimitHeaders() {
     }
 
     public static void apply(MultiMap headers, Decision decision) {
         Policy policy = decision.policy();
-        headers.set("RateLimit-Policy", policyField(policy));
+        headers.set(RATELIMIT_POLICY, policyField(policy));
         int strictest = decision.strictestIndex();
-        headers.set("X-RateLimit-Limit", Long.toString(policy.limits().get(strictest).requests()));
+        headers.set(X_LIMIT, Long.toString(policy.limits().get(strictest).requests()));
         if (!decision.countersKnown()) {
             return; // the store did not answer (failurePolicy Open): nothing honest to say about usage
         }
@@ -34,20 +42,20 @@ public final class RateLimitHeaders {
             rateLimit.append('"').append(policy.limits().get(i).name()).append("\";r=")
                     .append(decision.remaining()[i]).append(";t=").append(seconds(decision.resetMillis()[i]));
         }
-        headers.set("RateLimit", rateLimit.toString());
-        headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()[strictest]));
-        headers.set("X-RateLimit-Reset", Long.toString(seconds(decision.resetMillis()[strictest])));
+        headers.set(RATELIMIT, rateLimit.toString());
+        headers.set(X_REMAINING, Long.toString(decision.remaining()[strictest]));
+        headers.set(X_RESET, Long.toString(seconds(decision.resetMillis()[strictest])));
     }
 
     /** The last policy's field, kept: it changes only with the policy. */
     private static volatile Object[] cachedField = {null, null};
 
-    static String policyField(Policy policy) {
+    static CharSequence policyField(Policy policy) {
         Object[] cached = cachedField;
         if (cached[0] == policy) {
-            return (String) cached[1];
+            return (CharSequence) cached[1];
         }
-        String field = policyField(policy.limits());
+        CharSequence field = HttpHeaders.createOptimized(policyField(policy.limits()));
         cachedField = new Object[]{policy, field};
         return field;
     }
