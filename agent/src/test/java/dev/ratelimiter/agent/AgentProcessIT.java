@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,56 @@ class AgentProcessIT {
         builder.environment().putAll(env);
         process = builder.start();
         return process;
+    }
+
+    @Test
+    @DisplayName("On SIGTERM the agent refuses new connections but finishes the request in flight, then exits 0")
+    void drainsInFlightRequests() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start(null)) {
+            int httpPort = RedisServerProcess.freePort();
+            int managementPort = RedisServerProcess.freePort();
+            Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
+                    "REDIS_URL", redis.url(), "REDIS_TIMEOUT_MS", "20000"));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> http.get(managementPort, "/health/ready").json().getBoolean("storeReachable"));
+            assertThat(http.get(httpPort, "/api").status()).isEqualTo(200);
+
+            signal("STOP", redis.pid()); // Redis freezes: the next request stays in flight
+            CompletableFuture<TestHttp.Reply> inFlight = CompletableFuture.supplyAsync(() -> http.get(httpPort, "/api"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> bytesWaitingAt(redis.port()) > 0);
+
+            p.destroy(); // SIGTERM
+            await().atMost(Duration.ofSeconds(10)).until(() -> refused(httpPort));
+            assertThat(inFlight).isNotDone();
+
+            signal("CONT", redis.pid());
+            TestHttp.Reply reply = inFlight.get(20, TimeUnit.SECONDS);
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.header("X-RateLimit-Remaining")).isEqualTo("8");
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor()).isZero();
+    }
+
+    /** Bytes the (frozen) Redis has not read yet on its connections: the agent's pending script call. */
+    private static long bytesWaitingAt(int port) throws Exception {
+        Process ss = new ProcessBuilder("ss", "-Htn", "state", "established", "( sport = :" + port + " )").start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ss.waitFor();
+        return out.lines().mapToLong(line -> Long.parseLong(line.trim().split("\\s+")[0])).sum();
+    }
+
+    private static boolean refused(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private String stderr() throws IOException {
