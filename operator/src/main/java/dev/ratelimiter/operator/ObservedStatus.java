@@ -8,6 +8,7 @@ import static dev.ratelimiter.operator.StatusHelper.condition;
 import dev.ratelimiter.operator.customresource.AgentsStatus;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
+import dev.ratelimiter.operator.enforcement.Enforcement;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -20,19 +21,27 @@ public final class ObservedStatus {
 
   private ObservedStatus() {}
 
-  /** Status after a successful reconcile. */
-  public static RateLimitPolicyStatus of(RateLimitPolicy p, Context<RateLimitPolicy> context) {
+  /**
+   * Status after a successful reconcile and push: Ready when Redis, every agent replica and the
+   * enforcement of this generation by every ready agent pod are.
+   */
+  public static RateLimitPolicyStatus of(RateLimitPolicy p, Context<RateLimitPolicy> context, Enforcement enforcement) {
     Long gen = p.getMetadata().getGeneration();
     Condition redis = redisCondition(p, context, gen);
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     Condition agentsReady = agentsCondition(agents, gen);
-    boolean ready = "True".equals(redis.getStatus()) && "True".equals(agentsReady.getStatus());
-    Condition readyCondition =
-        ready
-            ? condition(READY, true, "Ready", "policy enforced by " + readyReplicas(agents) + " agent(s) at " + Names.endpoint(p), gen)
-            : condition(READY, false, "True".equals(redis.getStatus()) ? "AgentsNotReady" : "RedisNotReady",
-                "True".equals(redis.getStatus()) ? agentsReady.getMessage() : redis.getMessage(), gen);
-    return status(p, List.of(readyCondition, redis, agentsReady), agents, limitsSummary(p));
+    Condition enforced = enforcement.condition();
+    Condition readyCondition;
+    if (!isTrue(redis)) {
+      readyCondition = condition(READY, false, "RedisNotReady", redis.getMessage(), gen);
+    } else if (!isTrue(agentsReady)) {
+      readyCondition = condition(READY, false, "AgentsNotReady", agentsReady.getMessage(), gen);
+    } else if (!isTrue(enforced)) {
+      readyCondition = condition(READY, false, "NotEnforced", enforced.getMessage(), gen);
+    } else {
+      readyCondition = condition(READY, true, "Ready", "generation " + gen + " enforced by " + enforcement.enforcing() + " agent(s) at " + Names.endpoint(p), gen);
+    }
+    return status(p, List.of(readyCondition, redis, agentsReady, enforced), agents, enforcement.enforcing(), limitsSummary(p));
   }
 
   /** Status for a spec the validator rejected: nothing was applied, the running objects are reported. */
@@ -45,8 +54,10 @@ public final class ObservedStatus {
         List.of(
             condition(READY, false, StatusHelper.INVALID_SPEC, "invalid spec, nothing changed: " + String.join("; ", problems), gen),
             redisCondition(p, context, gen),
-            agentsCondition(agents, gen)),
+            agentsCondition(agents, gen),
+            condition(Enforcement.ENFORCED, false, StatusHelper.INVALID_SPEC, "generation " + gen + " is invalid and is not pushed; agents keep the policy they run", gen)),
         agents,
+        0,
         previousLimits);
   }
 
@@ -59,16 +70,19 @@ public final class ObservedStatus {
         List.of(
             condition(READY, false, StatusHelper.reasonFor(e), StatusHelper.messageFor(e), gen),
             redisCondition(p, context, gen),
-            agentsCondition(agents, gen)),
+            agentsCondition(agents, gen),
+            condition(Enforcement.ENFORCED, false, "NotPushed", "generation " + gen + " not pushed: the reconcile failed (see Ready)", gen)),
         agents,
+        0,
         p.getStatus() == null ? null : p.getStatus().getLimits());
   }
 
-  private static RateLimitPolicyStatus status(RateLimitPolicy p, List<Condition> conditions, Optional<Deployment> agents, String limits) {
+  private static RateLimitPolicyStatus status(
+      RateLimitPolicy p, List<Condition> conditions, Optional<Deployment> agents, int enforcing, String limits) {
     RateLimitPolicyStatus s = new RateLimitPolicyStatus();
     s.setObservedGeneration(p.getMetadata().getGeneration());
     s.setConditions(conditions);
-    s.setAgents(agents.map(d -> new AgentsStatus(desiredReplicas(d), readyReplicas(agents))).orElse(new AgentsStatus(0, 0)));
+    s.setAgents(agents.map(d -> new AgentsStatus(desiredReplicas(d), readyReplicas(agents), enforcing)).orElse(new AgentsStatus(0, 0, enforcing)));
     s.setEndpoint(Names.endpoint(p));
     s.setLimits(limits);
     return s;
@@ -97,6 +111,10 @@ public final class ObservedStatus {
     return desired > 0 && ready >= desired
         ? condition(AGENTS_READY, true, "ReplicasReady", ready + " of " + desired + " agent replicas ready", gen)
         : condition(AGENTS_READY, false, "ReplicasNotReady", ready + " of " + desired + " agent replicas ready", gen);
+  }
+
+  private static boolean isTrue(Condition c) {
+    return "True".equals(c.getStatus());
   }
 
   private static Optional<Deployment> deployment(Context<RateLimitPolicy> context, String name) {

@@ -14,18 +14,30 @@ import dev.ratelimiter.operator.dependent.RedisNetworkPolicyDependentResource;
 import dev.ratelimiter.operator.dependent.RedisServiceDependentResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import dev.ratelimiter.operator.enforcement.AgentPodEventSource;
+import dev.ratelimiter.operator.enforcement.Enforcement;
+import dev.ratelimiter.operator.enforcement.PolicyEnforcer;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Turns a RateLimitPolicy into its objects (the managed workflow below) and reports how it is
- * doing. The workflow is invoked explicitly so that an invalid spec changes nothing that runs.
+ * Turns a RateLimitPolicy into its objects (the managed workflow below), pushes the current
+ * generation to every ready agent pod ({@link PolicyEnforcer}) and reports how it is doing. The
+ * workflow is invoked explicitly so that an invalid spec changes nothing that runs. Agent pod
+ * events trigger a reconcile; a periodic resync (30 s) re-pushes, and a push some pod has not
+ * confirmed is retried with backoff.
  */
-@ControllerConfiguration(name = RateLimitPolicyReconciler.NAME)
+@ControllerConfiguration(
+    name = RateLimitPolicyReconciler.NAME,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 @Workflow(
     explicitInvocation = true,
     dependents = {
@@ -43,6 +55,12 @@ import java.util.List;
 public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy> {
 
   public static final String NAME = "ratelimitpolicy";
+  private final PolicyEnforcer enforcer = new PolicyEnforcer();
+
+  @Override
+  public List<EventSource<?, RateLimitPolicy>> prepareEventSources(EventSourceContext<RateLimitPolicy> context) {
+    return List.of(AgentPodEventSource.create(context));
+  }
 
   @Override
   public UpdateControl<RateLimitPolicy> reconcile(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
@@ -56,8 +74,11 @@ public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy> {
       return UpdateControl.noUpdate();
     }
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    StatusHelper.write(policy, context, ObservedStatus.of(policy, context));
-    return UpdateControl.noUpdate();
+    Enforcement enforcement = enforcer.enforce(policy, context);
+    StatusHelper.write(policy, context, ObservedStatus.of(policy, context, enforcement));
+    UpdateControl<RateLimitPolicy> control = UpdateControl.noUpdate();
+    enforcer.retryAfter(policy, enforcement).ifPresent(control::rescheduleAfter);
+    return control;
   }
 
   @Override

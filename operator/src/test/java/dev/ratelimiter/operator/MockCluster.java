@@ -164,6 +164,20 @@ public final class MockCluster implements AutoCloseable {
             });
   }
 
+  /** Plays the kubelet: creates {@code pod} with the status it carries (the CRUD mock may drop status on create). */
+  public void runPod(io.fabric8.kubernetes.api.model.Pod pod) {
+    var status = pod.getStatus();
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+    setPodStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status);
+  }
+
+  public void setPodStatus(String namespace, String name, io.fabric8.kubernetes.api.model.PodStatus status) {
+    client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+      p.setStatus(status);
+      return p;
+    });
+  }
+
   /** True when the operator has acted on the policy's current generation. */
   public boolean reconciled(String namespace, String name) {
     RateLimitPolicy p = get(namespace, name);

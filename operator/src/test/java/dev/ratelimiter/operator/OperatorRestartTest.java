@@ -33,9 +33,12 @@ class OperatorRestartTest {
 
   MockCluster cluster = new MockCluster();
 
+  FakeAgent fakeAgent = new FakeAgent();
+
   @AfterEach
   void close() {
     cluster.close();
+    fakeAgent.close();
   }
 
   /** kind/name -> resourceVersion of every object labelled as made by the operator in {@code ns}. */
@@ -65,12 +68,14 @@ class OperatorRestartTest {
     await().atMost(TIMEOUT).until(() -> objects(ns).size() == 9 + 10);
     cluster.markReady(ns, "plain-agent");
     cluster.markReady(ns, "plain-redis");
+    cluster.runPod(fakeAgent.pod(ns, "plain", "plain-agent-a", true));
     await().atMost(TIMEOUT).until(() -> "True".equals(
         StatusHelper.find(cluster.get(ns, "plain").getStatus().getConditions(), "Ready").getStatus()));
     Map<String, String> before = objects(ns);
     String plainStatusVersion = cluster.get(ns, "plain").getMetadata().getResourceVersion();
 
     cluster.stopOperator();
+    int pushedBefore = fakeAgent.pushes().size();
     // while it is down, one object goes missing: proof that the new operator reconciled
     cluster.client().configMaps().inNamespace(ns).withName("scaled-agent-policy").delete();
     cluster.startOperator();
@@ -81,6 +86,8 @@ class OperatorRestartTest {
     before.remove("ConfigMap/scaled-agent-policy");
     after.remove("ConfigMap/scaled-agent-policy");
     assertThat(after).as("resourceVersions: nothing rewritten").isEqualTo(before);
+    await().atMost(TIMEOUT).until(() -> fakeAgent.pushes().size() > pushedBefore);
+    assertThat(fakeAgent.pushes()).as("the new operator re-pushed the same generation").extracting(FakeAgent.Push::generation).containsOnly(1L);
     assertThat(cluster.get(ns, "plain").getMetadata().getResourceVersion())
         .as("an unchanged status is not written again").isEqualTo(plainStatusVersion);
   }

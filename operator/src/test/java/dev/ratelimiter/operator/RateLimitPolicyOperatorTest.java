@@ -56,6 +56,16 @@ class RateLimitPolicyOperatorTest {
   @AfterAll
   void stopCluster() {
     cluster.close();
+    agents.forEach(FakeAgent::close);
+  }
+
+  final List<FakeAgent> agents = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  FakeAgent runAgentPod(String ns, String policy, String pod) {
+    FakeAgent agent = new FakeAgent();
+    agents.add(agent);
+    cluster.runPod(agent.pod(ns, policy, pod, true));
+    return agent;
   }
 
   RateLimitPolicy apply(String ns, String name, RateLimitPolicySpec spec) {
@@ -158,7 +168,7 @@ class RateLimitPolicyOperatorTest {
   }
 
   @Test
-  @DisplayName("reports Ready only once Redis and every agent replica are ready, with exactly three conditions")
+  @DisplayName("reports Ready only once Redis and every agent replica are ready and every ready agent pod enforces the generation, with exactly four conditions")
   void statusFollowsReadiness() {
     String ns = cluster.newNamespace("ready");
     apply(ns, "shop", new RateLimitPolicySpec());
@@ -171,7 +181,8 @@ class RateLimitPolicyOperatorTest {
         .containsExactly(
             tuple("Ready", "False", "RedisNotReady"),
             tuple("RedisReady", "False", "DeploymentNotReady"),
-            tuple("AgentsReady", "False", "ReplicasNotReady")));
+            tuple("AgentsReady", "False", "ReplicasNotReady"),
+            tuple("Enforced", "False", "NoReadyAgents")));
     String redisNotReadySince = StatusHelper.find(cluster.get(ns, "shop").getStatus().getConditions(), "AgentsReady").getLastTransitionTime();
 
     cluster.markReady(ns, "shop-redis");
@@ -180,11 +191,22 @@ class RateLimitPolicyOperatorTest {
         .containsExactly(
             tuple("Ready", "False", "AgentsNotReady"),
             tuple("RedisReady", "True", "DeploymentReady"),
-            tuple("AgentsReady", "False", "ReplicasNotReady")));
+            tuple("AgentsReady", "False", "ReplicasNotReady"),
+            tuple("Enforced", "False", "NoReadyAgents")));
     assertThat(StatusHelper.find(cluster.get(ns, "shop").getStatus().getConditions(), "AgentsReady").getLastTransitionTime())
         .as("an unchanged condition keeps its transition time").isEqualTo(redisNotReadySince);
 
     cluster.markReady(ns, "shop-agent");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cluster.get(ns, "shop").getStatus().getConditions())
+        .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+        .containsExactly(
+            tuple("Ready", "False", "NotEnforced"),
+            tuple("RedisReady", "True", "DeploymentReady"),
+            tuple("AgentsReady", "True", "ReplicasReady"),
+            tuple("Enforced", "False", "NoReadyAgents")));
+
+    FakeAgent first = runAgentPod(ns, "shop", "shop-agent-a");
+    FakeAgent second = runAgentPod(ns, "shop", "shop-agent-b");
     await().atMost(TIMEOUT).untilAsserted(() -> {
       var status = cluster.get(ns, "shop").getStatus();
       assertThat(status.getConditions())
@@ -192,7 +214,9 @@ class RateLimitPolicyOperatorTest {
           .containsExactly(
               tuple("Ready", "True", "Ready", 1L),
               tuple("RedisReady", "True", "DeploymentReady", 1L),
-              tuple("AgentsReady", "True", "ReplicasReady", 1L));
+              tuple("AgentsReady", "True", "ReplicasReady", 1L),
+              tuple("Enforced", "True", "AllAgentsEnforce", 1L));
+      assertThat(status.getAgents().getEnforcing()).isEqualTo(2);
       assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getLastTransitionTime()).isNotBlank());
       assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getMessage()).isNotBlank());
       assertThat(status.getObservedGeneration()).isEqualTo(1L);
@@ -201,6 +225,8 @@ class RateLimitPolicyOperatorTest {
       assertThat(status.getEndpoint()).isEqualTo("http://shop." + ns + ".svc:80/api");
       assertThat(status.getLimits()).isEqualTo("default=10/1m");
     });
+    assertThat(first.running()).isEqualTo(1);
+    assertThat(second.running()).isEqualTo(1);
   }
 
   @Test
@@ -403,7 +429,8 @@ class RateLimitPolicyOperatorTest {
     });
     awaitReconciled(ns, "api");
     var status = cluster.get(ns, "api").getStatus();
-    assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("Ready", "RedisReady", "AgentsReady");
+    assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("Ready", "RedisReady", "AgentsReady", "Enforced");
+    assertThat(status.getConditions().get(3).getReason()).isEqualTo("InvalidSpec");
     Condition ready = status.getConditions().get(0);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("InvalidSpec");

@@ -43,7 +43,8 @@ class ScopeAndFailureTest {
           .containsExactly(
               tuple("Ready", "False", "Forbidden"),
               tuple("RedisReady", "False", "Creating"),
-              tuple("AgentsReady", "False", "Creating"));
+              tuple("AgentsReady", "False", "Creating"),
+              tuple("Enforced", "False", "NotPushed"));
       assertThat(status.getConditions().get(0).getMessage()).contains("forbidden");
     });
     await().atMost(TIMEOUT).untilAsserted(() ->

@@ -3,18 +3,24 @@ package dev.ratelimiter.operator.customresource;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
-/** Replica counts of the agent Deployment. */
-@JsonPropertyOrder({"replicas", "ready"})
+/**
+ * Replica counts of the agent Deployment, and how many ready agent pods have confirmed the
+ * policy's current generation.
+ */
+@JsonPropertyOrder({"replicas", "ready", "enforcing"})
 public class AgentsStatus {
 
   private Integer replicas;
   private Integer ready;
+  /** Ready agent pods that confirmed the current generation. */
+  private Integer enforcing;
 
   public AgentsStatus() {}
 
-  public AgentsStatus(Integer replicas, Integer ready) {
+  public AgentsStatus(Integer replicas, Integer ready, Integer enforcing) {
     this.replicas = replicas;
     this.ready = ready;
+    this.enforcing = enforcing;
   }
 
   public Integer getReplicas() {
@@ -33,17 +39,25 @@ public class AgentsStatus {
     this.ready = ready;
   }
 
+  public Integer getEnforcing() {
+    return enforcing;
+  }
+
+  public void setEnforcing(Integer enforcing) {
+    this.enforcing = enforcing;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof AgentsStatus)) {
       return false;
     }
     AgentsStatus a = (AgentsStatus) o;
-    return Objects.equals(replicas, a.replicas) && Objects.equals(ready, a.ready);
+    return Objects.equals(replicas, a.replicas) && Objects.equals(ready, a.ready) && Objects.equals(enforcing, a.enforcing);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(replicas, ready);
+    return Objects.hash(replicas, ready, enforcing);
   }
 }
