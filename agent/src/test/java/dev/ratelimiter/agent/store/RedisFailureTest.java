@@ -91,6 +91,22 @@ class RedisFailureTest {
     }
 
     @Test
+    @DisplayName("An agent started while Redis is down serves (failurePolicy Open) and starts counting once Redis is up")
+    void startsWithoutRedis() {
+        redis.stop();
+        startAgent("Open");
+        assertThat(http.get(agent.http(), "/api").status()).isEqualTo(200);
+        Reply ready = http.get(agent.management(), "/health/ready");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().getBoolean("storeReachable")).isFalse();
+
+        redis.start();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> http.get(agent.management(), "/health/ready").json().getBoolean("storeReachable"));
+        expectEnforcementWithRemaining("2");
+    }
+
+    @Test
     @DisplayName("A Redis that hangs is cut off by the timeout and the failure policy decides")
     void hungRedisTimesOut() throws Exception {
         startAgent("Closed");
