@@ -43,4 +43,15 @@ public final class Cidr {
     public String toString() {
         return network + "/" + prefixLength;
     }
+
+    /** Same block: same network and prefix length (so an identical re-pushed policy is recognised). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr other && prefixLength == other.prefixLength && network.equals(other.network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * network.hashCode() + prefixLength;
+    }
 }

@@ -57,7 +57,11 @@ public final class AdminPolicyHandler {
         }
         try {
             Policy previous = activePolicy.replace(next);
-            LOG.info("Policy {} generation {} in force (was generation {})", next.id(), next.generation(), previous.generation());
+            if (previous.equals(next)) {
+                LOG.debug("Policy {} generation {} re-pushed unchanged", next.id(), next.generation());
+            } else {
+                LOG.info("Policy {} generation {} in force (was generation {})", next.id(), next.generation(), previous.generation());
+            }
         } catch (ActivePolicy.StaleGenerationException e) {
             Problems.send(ctx.response(), Problems.body(409, "Conflict", e.getMessage())
                     .put("generation", activePolicy.get().generation()));

@@ -30,7 +30,11 @@ public final class ActivePolicy {
     }
 
     /**
-     * @return the policy that was in force before
+     * Puts {@code next} in force. A document equal to the one in force (the operator re-pushes the
+     * current generation on every resync) changes nothing: no listener runs, so cached rejections,
+     * which are still exact, are kept.
+     *
+     * @return the policy that was in force before (equal to {@code next} when nothing changed)
      * @throws StaleGenerationException when {@code next} is older than the policy in force
      */
     public Policy replace(Policy next) {
@@ -39,6 +43,9 @@ public final class ActivePolicy {
             previous = current.get();
             if (next.generation() < previous.generation()) {
                 throw new StaleGenerationException(next.generation(), previous.generation());
+            }
+            if (next.equals(previous)) {
+                return previous;
             }
         } while (!current.compareAndSet(previous, next));
         listeners.forEach(l -> l.accept(next));
