@@ -1,0 +1,134 @@
+package dev.ratelimiter.e2e;
+
+import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.RateLimiterOperator;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * fabric8's mock API server (CRUD mode) with the committed CRD, the real operator in this JVM (built
+ * as OperatorMain builds it), and a {@link Kubelet} that runs real agent processes and redis-server.
+ */
+final class E2eCluster implements AutoCloseable {
+
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private Operator operator;
+
+  E2eCluster() {
+    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+    server.init();
+    client = server.createClient();
+    try (InputStream crd = Files.newInputStream(Path.of(System.getProperty("crd.file", "../crds/ratelimitpolicies.ratelimiter.dev-v1.yml")))) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    } catch (IOException e) {
+      throw new IllegalStateException("CRD not found", e);
+    }
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  static Path agentJar() {
+    Path jar = Path.of(System.getProperty("agent.jar", "../agent/target/agent.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " missing: build the agent first (mvn -B -pl agent package)");
+    }
+    return jar;
+  }
+
+  /** A kubelet for {@code namespace}; pods get addresses 127.0.X.2, .3, … with X random per run (override: -De2e.subnet=127.0.0). */
+  Kubelet kubelet(String namespace) throws IOException {
+    String subnet = System.getProperty("e2e.subnet", "127.0." + ThreadLocalRandom.current().nextInt(100, 250));
+    Path logs = Path.of(System.getProperty("e2e.logs", "target/e2e-logs"));
+    Files.createDirectories(logs);
+    return new Kubelet(client, namespace, agentJar(), Files.createTempDirectory(logs, namespace + "-"), subnet);
+  }
+
+  void startOperator() {
+    stopOperator();
+    operator = RateLimiterOperator.create(client, new OperatorSettings("example.test/agent:e2e", "example.test/redis:e2e", Set.of()), Optional.empty());
+    operator.start();
+  }
+
+  void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  String newNamespace(String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    return name;
+  }
+
+  RateLimitPolicy create(String namespace, String name, RateLimitPolicySpec spec) {
+    RateLimitPolicy p = new RateLimitPolicy();
+    p.getMetadata().setName(name);
+    p.getMetadata().setNamespace(namespace);
+    p.setSpec(spec);
+    return client.resource(p).create();
+  }
+
+  /** An admin's edit of the spec; retried when it races the operator's status write. */
+  RateLimitPolicy edit(String namespace, String name, Consumer<RateLimitPolicySpec> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(RateLimitPolicy.class).inNamespace(namespace).withName(name).edit(p -> {
+          change.accept(p.getSpec());
+          return p;
+        });
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  RateLimitPolicy get(String namespace, String name) {
+    return client.resources(RateLimitPolicy.class).inNamespace(namespace).withName(name).get();
+  }
+
+  Optional<Condition> condition(String namespace, String name, String type) {
+    RateLimitPolicy p = get(namespace, name);
+    if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    client.close();
+    server.destroy();
+  }
+}

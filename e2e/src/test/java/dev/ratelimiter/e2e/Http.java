@@ -1,0 +1,119 @@
+package dev.ratelimiter.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/** The test's HTTP client: bursts of concurrent {@code /api} requests and the agents' admin API. */
+final class Http {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+
+  private Http() {}
+
+  /** Sends {@code n} requests at once, spread round-robin over {@code agents}; answers status code -> count. */
+  static Map<Integer, Integer> burst(List<AgentProcess> agents, int n) {
+    List<CompletableFuture<HttpResponse<Void>>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      URI uri = URI.create(agents.get(i % agents.size()).api());
+      all.add(CLIENT.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()));
+    }
+    Map<Integer, Integer> counts = new TreeMap<>();
+    all.forEach(f -> counts.merge(f.join().statusCode(), 1, Integer::sum));
+    return counts;
+  }
+
+  /**
+   * Sends {@code perAgent} concurrent {@code /api} requests to each agent from another client
+   * address ({@code source}, a loopback address), so every event loop of every agent has opened its
+   * Redis connection before the measured traffic comes: a first call that waits for the connection
+   * can exceed the agent's 100 ms Redis timeout on two busy cores, and failurePolicy Open then
+   * allows it uncounted.
+   */
+  static void warmUp(List<AgentProcess> agents, String source, int perAgent) {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (AgentProcess a : agents) {
+      for (int i = 0; i < perAgent; i++) {
+        all.add(CompletableFuture.runAsync(() -> rawGet(source, a.ip, a.httpPort)));
+      }
+    }
+    all.forEach(CompletableFuture::join);
+  }
+
+  private static void rawGet(String source, String host, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.bind(new java.net.InetSocketAddress(source, 0));
+      s.connect(new java.net.InetSocketAddress(host, port), 2000);
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("GET /api HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getInputStream().readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The agents' {@code ratelimiter_requests_total} lines, for failure messages. */
+  static String outcomes(List<AgentProcess> agents) {
+    StringBuilder sb = new StringBuilder();
+    for (AgentProcess a : agents) {
+      sb.append(a).append(": ");
+      get("http://" + a.ip + ":" + a.managementPort + "/metrics").body().lines()
+          .filter(l -> l.startsWith("ratelimiter_requests_total")).forEach(l -> sb.append(l.substring(l.indexOf('{'))).append(' '));
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  static HttpResponse<String> get(String uri) {
+    return send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build());
+  }
+
+  /** {@code GET /admin/policy} of one agent: the document in force. */
+  static JsonNode policyInForce(AgentProcess agent) {
+    try {
+      return JSON.readTree(get(agent.admin()).body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static HttpResponse<String> putPolicy(AgentProcess agent, String token, String document) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agent.admin())).timeout(Duration.ofSeconds(5))
+        .header("Content-Type", "application/yaml").PUT(HttpRequest.BodyPublishers.ofString(document));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b.build());
+  }
+
+  static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

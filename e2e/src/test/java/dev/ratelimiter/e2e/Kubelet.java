@@ -1,0 +1,257 @@
+package dev.ratelimiter.e2e;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the kubelet and the Deployment controller for one namespace of the mock API server, honestly:
+ * for each replica of an agent Deployment the operator rendered, it starts {@code agent.jar} with
+ * that container's environment (values from the ConfigMap and Secrets the operator created;
+ * {@code POLICY_FILE} pointing at the ConfigMap's {@code policy.yaml} written to a file, as the
+ * volume mount would; {@code REDIS_URL} of the operator's Redis Service rewritten to the local
+ * redis-server, since there is no cluster DNS; {@code BIND_ADDRESS} set to the pod's own loopback
+ * address), creates the matching Pod (template labels and spec, {@code status.podIP}, {@code Ready}
+ * once {@code /health/ready} answers 200) and writes the Deployments' status. For a Redis
+ * Deployment it runs a redis-server with the password of {@code <name>-redis-auth}. A dead agent's
+ * Pod is deleted and a replacement started, with a new name and address.
+ */
+final class Kubelet implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Path agentJar;
+  private final Path workDir;
+  private final String subnet;
+  private final AtomicInteger nextHost = new AtomicInteger(2);
+  private final Map<String, RedisServer> redis = new ConcurrentHashMap<>();
+  private final Map<String, AgentProcess> agents = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet"));
+
+  /**
+   * @param subnet the first three octets of the pods' loopback addresses, e.g. {@code 127.0.0}: pods
+   *     get {@code <subnet>.2}, {@code .3}, … and keep the container's declared ports
+   */
+  Kubelet(KubernetesClient client, String namespace, Path agentJar, Path workDir, String subnet) {
+    this.client = client;
+    this.namespace = namespace;
+    this.agentJar = agentJar;
+    this.workDir = workDir;
+    this.subnet = subnet;
+    loop.scheduleWithFixedDelay(this::syncQuietly, 0, 100, TimeUnit.MILLISECONDS);
+  }
+
+  /** The agents running now, oldest first. */
+  List<AgentProcess> agents() {
+    return agents.values().stream().filter(AgentProcess::alive).sorted(java.util.Comparator.comparing(a -> a.ip, java.util.Comparator.comparingInt(Kubelet::host))).toList();
+  }
+
+  List<AgentProcess> readyAgents() {
+    return agents().stream().filter(AgentProcess::ready).toList();
+  }
+
+  /** Kills the agent of {@code pod} (SIGKILL); the next sync replaces it. */
+  void kill(String pod) {
+    AgentProcess a = agents.get(pod);
+    if (a == null) {
+      throw new IllegalArgumentException("no agent pod " + pod);
+    }
+    log.info("killing agent pod {}", a);
+    a.kill();
+  }
+
+  private static int host(String ip) {
+    return Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
+  }
+
+  private void syncQuietly() {
+    try {
+      sync();
+    } catch (RuntimeException e) {
+      log.warn("kubelet sync failed: {}", e.toString());
+    }
+  }
+
+  private void sync() {
+    for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+      Map<String, String> labels = Optional.ofNullable(d.getMetadata().getLabels()).orElse(Map.of());
+      String component = labels.get("app.kubernetes.io/component");
+      if ("redis".equals(component)) {
+        syncRedis(d, labels.get("app.kubernetes.io/instance"));
+      } else if ("agent".equals(component)) {
+        syncAgents(d);
+      }
+    }
+  }
+
+  private void syncRedis(Deployment d, String instance) {
+    if (!redis.containsKey(d.getMetadata().getName())) {
+      Optional<String> password = secretValue(instance + "-redis-auth", "password");
+      if (password.isEmpty()) {
+        return;
+      }
+      redis.put(d.getMetadata().getName(), new RedisServer(password.get()));
+      log.info("redis-server for {} at {}", d.getMetadata().getName(), redis.get(d.getMetadata().getName()).url());
+    }
+    writeStatus(d, 1, 1);
+  }
+
+  private void syncAgents(Deployment d) {
+    String name = d.getMetadata().getName();
+    for (AgentProcess a : List.copyOf(agents.values())) {
+      if (a.deployment.equals(name) && !a.alive()) {
+        agents.remove(a.pod);
+        client.pods().inNamespace(namespace).withName(a.pod).delete();
+        log.info("agent pod {} died; Pod deleted", a);
+      }
+    }
+    int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    List<AgentProcess> mine = agents.values().stream().filter(a -> a.deployment.equals(name)).toList();
+    for (int i = mine.size(); i < desired; i++) {
+      if (!startAgent(d)) {
+        break;
+      }
+    }
+    for (AgentProcess a : agents.values()) {
+      if (a.deployment.equals(name) && !a.ready() && a.probeReady()) {
+        setPodStatus(a, true);
+        log.info("agent pod {} ready", a);
+      }
+    }
+    mine = agents.values().stream().filter(a -> a.deployment.equals(name)).toList();
+    writeStatus(d, mine.size(), (int) mine.stream().filter(AgentProcess::ready).count());
+  }
+
+  /** Starts one replica of {@code d}; false when what it needs (ConfigMap, Secrets, Redis) is not there yet. */
+  private boolean startAgent(Deployment d) {
+    var template = d.getSpec().getTemplate();
+    Container container = template.getSpec().getContainers().get(0);
+    String configMap = template.getSpec().getVolumes().stream().filter(v -> v.getConfigMap() != null).findFirst().orElseThrow().getConfigMap().getName();
+    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(configMap).get();
+    if (cm == null) {
+      return false;
+    }
+    String pod = d.getMetadata().getName() + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36, 36 * 36 * 36 * 36 * 36), 36);
+    String ip = subnet + "." + nextHost.getAndIncrement();
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar e : container.getEnv()) {
+      if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+        Optional<String> v = secretValue(e.getValueFrom().getSecretKeyRef().getName(), e.getValueFrom().getSecretKeyRef().getKey());
+        if (v.isEmpty()) {
+          return false;
+        }
+        env.put(e.getName(), v.get());
+      } else {
+        env.put(e.getName(), e.getValue());
+      }
+    }
+    String redisUrl = env.get("REDIS_URL");
+    if (redisUrl != null && redisUrl.matches("redis://[^/]+\\.svc:6379")) {
+      String service = redisUrl.substring("redis://".length(), redisUrl.indexOf('.'));
+      RedisServer r = redis.get(service);
+      if (r == null) {
+        return false;
+      }
+      env.put("REDIS_URL", r.url());
+    }
+    Path dir = workDir.resolve(pod);
+    Path policyFile = dir.resolve("policy.yaml");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(policyFile, cm.getData().get("policy.yaml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    env.put("POLICY_FILE", policyFile.toString());
+    env.put("BIND_ADDRESS", ip);
+    int httpPort = port(container, "http", 8080);
+    int managementPort = port(container, "management", 9090);
+    AgentProcess a = AgentProcess.start(pod, d.getMetadata().getName(), ip, httpPort, managementPort, agentJar, env, dir.resolve("agent.log"));
+    agents.put(pod, a);
+    Pod p = new PodBuilder()
+        .withNewMetadata().withName(pod).withNamespace(namespace).withLabels(template.getMetadata().getLabels()).endMetadata()
+        .withSpec(template.getSpec())
+        .build();
+    client.pods().inNamespace(namespace).resource(p).create();
+    setPodStatus(a, false);
+    log.info("agent pod {} started", a);
+    return true;
+  }
+
+  private static int port(Container c, String name, int fallback) {
+    return c.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(fallback);
+  }
+
+  private void setPodStatus(AgentProcess a, boolean ready) {
+    PodStatus status = new PodStatusBuilder().withPhase("Running").withPodIP(a.ip)
+        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        .build();
+    client.pods().inNamespace(namespace).withName(a.pod).editStatus(p -> {
+      p.setStatus(status);
+      return p;
+    });
+  }
+
+  private void writeStatus(Deployment d, int replicas, int ready) {
+    var s = d.getStatus();
+    if (s != null && Objects.equals(s.getReplicas(), replicas) && Objects.equals(s.getReadyReplicas(), ready)
+        && Objects.equals(s.getObservedGeneration(), d.getMetadata().getGeneration())) {
+      return;
+    }
+    client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).editStatus(x -> {
+      x.setStatus(new DeploymentStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
+          .withReplicas(replicas).withReadyReplicas(ready).withAvailableReplicas(ready).withUpdatedReplicas(replicas).build());
+      return x;
+    });
+  }
+
+  private Optional<String> secretValue(String name, String key) {
+    Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+    if (s == null || s.getData() == null || s.getData().get(key) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    agents.values().forEach(AgentProcess::kill);
+    redis.values().forEach(RedisServer::close);
+  }
+}
