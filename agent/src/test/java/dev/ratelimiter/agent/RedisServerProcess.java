@@ -124,6 +124,8 @@ public final class RedisServerProcess implements AutoCloseable {
         return sb.toString();
     }
 
+    private static Path extracted;
+
     static synchronized Path binary() {
         String fromEnv = System.getenv("REDIS_SERVER");
         if (fromEnv != null && !fromEnv.isBlank()) {
@@ -135,13 +137,19 @@ public final class RedisServerProcess implements AutoCloseable {
                 return candidate;
             }
         }
+        if (extracted != null) {
+            return extracted;
+        }
         try (InputStream in = RedisServerProcess.class.getResourceAsStream(EMBEDDED)) {
             if (in == null) {
                 throw new IllegalStateException("no redis-server on PATH and no embedded binary " + EMBEDDED);
             }
-            Path target = Path.of(System.getProperty("java.io.tmpdir"), "ratelimiter-test-redis-server");
+            // Once per JVM, to a file of its own: rewriting a binary that is running fails (ETXTBSY).
+            Path target = Files.createTempFile("ratelimiter-test-redis-server-", "");
+            target.toFile().deleteOnExit();
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             target.toFile().setExecutable(true);
+            extracted = target;
             return target;
         } catch (IOException e) {
             throw new IllegalStateException(e);
