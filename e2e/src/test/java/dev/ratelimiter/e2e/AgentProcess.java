@@ -38,7 +38,9 @@ final class AgentProcess {
       Path agentJar, Map<String, String> env, Path log) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        // as in a pod with a CPU limit of 1: three agents share this machine's two cores with the
+        // operator, the mock API server and the test (the image's own flags are about memory only)
+        "-XX:ActiveProcessorCount=1", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
         "-jar", agentJar.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     String path = System.getenv("PATH");

@@ -35,35 +35,6 @@ final class Http {
     return counts;
   }
 
-  /**
-   * Sends {@code perAgent} concurrent {@code /api} requests to each agent from another client
-   * address ({@code source}, a loopback address), so every event loop of every agent has opened its
-   * Redis connection before the measured traffic comes: a first call that waits for the connection
-   * can exceed the agent's 100 ms Redis timeout on two busy cores, and failurePolicy Open then
-   * allows it uncounted.
-   */
-  static void warmUp(List<AgentProcess> agents, String source, int perAgent) {
-    List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (AgentProcess a : agents) {
-      for (int i = 0; i < perAgent; i++) {
-        all.add(CompletableFuture.runAsync(() -> rawGet(source, a.ip, a.httpPort)));
-      }
-    }
-    all.forEach(CompletableFuture::join);
-  }
-
-  private static void rawGet(String source, String host, int port) {
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.bind(new java.net.InetSocketAddress(source, 0));
-      s.connect(new java.net.InetSocketAddress(host, port), 2000);
-      s.setSoTimeout(5000);
-      s.getOutputStream().write(("GET /api HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      s.getInputStream().readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The agents' {@code ratelimiter_requests_total} lines, for failure messages. */
   static String outcomes(List<AgentProcess> agents) {
     StringBuilder sb = new StringBuilder();

@@ -106,7 +106,6 @@ class LivePolicyIT {
   void exactQuotaAcrossAgents() {
     List<AgentProcess> agents = kubelet.readyAgents();
     assertThat(agents).hasSize(3).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(10));
-    Http.warmUp(agents, "127.0.0.254", 16);
 
     Map<Integer, Integer> answers = Http.burst(agents, 100);
     assertThat(answers).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(agents)).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
