@@ -3,7 +3,7 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.agent.policy.Limit;
 import io.vertx.core.Future;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +34,7 @@ public final class InMemoryStore implements CounterStore {
     }
 
     AcquireResult acquireNow(String scope, String client, List<Limit> limits) {
-        ClientWindows windows = clients.computeIfAbsent(scope + '|' + client, k -> new ClientWindows());
+        ClientWindows windows = clients.computeIfAbsent(scope + '|' + client, k -> new ClientWindows(limits.size()));
         return windows.acquire(limits, clockMillis.getAsLong());
     }
 
@@ -66,42 +66,92 @@ public final class InMemoryStore implements CounterStore {
         return "in-memory";
     }
 
-    /** One client's open windows, by limit name; every method holds the client's lock. */
+    /**
+     * One client's open windows, one slot per limit: parallel arrays rather than a map, because a
+     * store may hold hundreds of thousands of clients and their footprint is what the GC walks.
+     * Every method holds the client's lock.
+     */
     private static final class ClientWindows {
-        private final Map<String, long[]> byLimit = new HashMap<>(4); // name -> {count, endsAtMillis}
+        private String[] names;
+        private long[] counts;
+        private long[] ends; // when each window ends, in clock milliseconds
+        private int size;
+
+        ClientWindows(int capacity) {
+            names = new String[capacity];
+            counts = new long[capacity];
+            ends = new long[capacity];
+        }
 
         synchronized AcquireResult acquire(List<Limit> limits, long now) {
             int n = limits.size();
-            long[] counts = new long[n];
+            long[] used = new long[n];
             long[] resets = new long[n];
             boolean allowed = true;
             for (int i = 0; i < n; i++) {
                 Limit limit = limits.get(i);
-                long[] window = byLimit.get(limit.name());
-                if (window != null && window[1] <= now) {
-                    byLimit.remove(limit.name());
-                    window = null;
+                int slot = indexOf(limit.name());
+                if (slot >= 0 && ends[slot] <= now) {
+                    removeAt(slot);
+                    slot = -1;
                 }
-                counts[i] = window == null ? 0 : window[0];
-                resets[i] = window == null ? limit.windowMillis() : window[1] - now;
-                if (counts[i] >= limit.requests()) {
+                used[i] = slot < 0 ? 0 : counts[slot];
+                resets[i] = slot < 0 ? limit.windowMillis() : ends[slot] - now;
+                if (used[i] >= limit.requests()) {
                     allowed = false;
                 }
             }
             if (allowed) {
                 for (int i = 0; i < n; i++) {
                     Limit limit = limits.get(i);
-                    long[] window = byLimit.computeIfAbsent(limit.name(), k -> new long[]{0, now + limit.windowMillis()});
-                    counts[i] = ++window[0];
-                    resets[i] = window[1] - now;
+                    int slot = indexOf(limit.name());
+                    if (slot < 0) {
+                        slot = add(limit.name(), now + limit.windowMillis());
+                    }
+                    used[i] = ++counts[slot];
+                    resets[i] = ends[slot] - now;
                 }
             }
-            return new AcquireResult(allowed, counts, resets);
+            return new AcquireResult(allowed, used, resets);
         }
 
         synchronized boolean allExpired(long now) {
-            byLimit.values().removeIf(window -> window[1] <= now);
-            return byLimit.isEmpty();
+            for (int i = size - 1; i >= 0; i--) {
+                if (ends[i] <= now) {
+                    removeAt(i);
+                }
+            }
+            return size == 0;
+        }
+
+        private int indexOf(String name) {
+            for (int i = 0; i < size; i++) {
+                if (names[i].equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private int add(String name, long end) {
+            if (size == names.length) {
+                int capacity = Math.max(1, size * 2);
+                names = Arrays.copyOf(names, capacity);
+                counts = Arrays.copyOf(counts, capacity);
+                ends = Arrays.copyOf(ends, capacity);
+            }
+            names[size] = name;
+            counts[size] = 0;
+            ends[size] = end;
+            return size++;
+        }
+
+        private void removeAt(int slot) {
+            size--;
+            names[slot] = names[size];
+            counts[slot] = counts[size];
+            ends[slot] = ends[size];
+            names[size] = null;
         }
     }
 }

@@ -88,4 +88,19 @@ class InMemoryStoreTest {
         assertThat(store.sweepExpired()).isEqualTo(1000);
         assertThat(store.trackedClients()).isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("When the policy gains or loses a limit, the counters of the limits that stay are kept")
+    void policyChangeKeepsCounters() {
+        store.acquireNow("p", "c", List.of(perMinute));
+        AcquireResult both = store.acquireNow("p", "c", List.of(perMinute, perHour));
+        assertThat(both.counts()).containsExactly(2, 1);
+        now.addAndGet(60_000);
+        assertThat(store.sweepExpired()).as("the hourly window is still open").isZero();
+        AcquireResult hourOnly = store.acquireNow("p", "c", List.of(perHour));
+        assertThat(hourOnly.counts()).containsExactly(2);
+        assertThat(hourOnly.resetMillis()).containsExactly(3_540_000);
+        AcquireResult again = store.acquireNow("p", "c", List.of(perHour, perMinute));
+        assertThat(again.counts()).containsExactly(3, 1);
+    }
 }
