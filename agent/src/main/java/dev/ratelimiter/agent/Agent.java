@@ -34,16 +34,14 @@ public final class Agent {
 
     private final Vertx vertx;
     private final CounterStore store;
-    private final ActivePolicy activePolicy;
     private final List<PublicVerticle> publicVerticles;
     private final ManagementVerticle management;
     private final ScheduledExecutorService sweeper;
 
-    private Agent(Vertx vertx, CounterStore store, ActivePolicy activePolicy, List<PublicVerticle> publicVerticles,
+    private Agent(Vertx vertx, CounterStore store, List<PublicVerticle> publicVerticles,
                   ManagementVerticle management, ScheduledExecutorService sweeper) {
         this.vertx = vertx;
         this.store = store;
-        this.activePolicy = activePolicy;
         this.publicVerticles = publicVerticles;
         this.management = management;
         this.sweeper = sweeper;
@@ -89,7 +87,7 @@ public final class Agent {
                     return v;
                 }, new DeploymentOptions().setInstances(instances))
                 .compose(id -> vertx.deployVerticle(management))
-                .map(id -> new Agent(vertx, store, activePolicy, publicVerticles, management, sweeper))
+                .map(id -> new Agent(vertx, store, publicVerticles, management, sweeper))
                 // Close without chaining on it: a closed Vert.x can no longer run our callbacks.
                 .onFailure(err -> {
                     sweeper.shutdownNow();
@@ -103,10 +101,6 @@ public final class Agent {
 
     public int managementPort() {
         return management.actualPort();
-    }
-
-    public Policy policy() {
-        return activePolicy.get();
     }
 
     public CounterStore store() {

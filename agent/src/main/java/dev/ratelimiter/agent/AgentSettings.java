@@ -43,10 +43,6 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
         return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1);
     }
 
-    public AgentSettings withBindAddress(String address) {
-        return new AgentSettings(address, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops);
-    }
-
     public AgentSettings withRedisTimeoutMillis(long millis) {
         return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops);
     }

@@ -48,10 +48,6 @@ public final class LuaScript {
         return withArguments(Request.cmd(Command.EVAL).arg(source), checks);
     }
 
-    public String sha1() {
-        return sha1;
-    }
-
     static boolean isNoScript(Throwable err) {
         return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
     }
