@@ -1,5 +1,7 @@
 package dev.ratelimiter.agent;
 
+import dev.ratelimiter.agent.backend.Backend;
+import dev.ratelimiter.agent.backend.BackendMetrics;
 import dev.ratelimiter.agent.http.AdminPolicyHandler;
 import dev.ratelimiter.agent.http.HealthHandler;
 import dev.ratelimiter.agent.http.ManagementVerticle;
@@ -81,8 +83,10 @@ public final class Agent {
                 new AdminPolicyHandler(activePolicy, settings.adminToken()), registry,
                 settings.bindAddress(), settings.managementPort());
 
+        Backend backend = settings.backend() == null ? null
+                : new Backend(settings.backend(), settings.backendTimeoutMillis(), new BackendMetrics(registry));
         return vertx.deployVerticle(() -> {
-                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort());
+                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort(), backend);
                     publicVerticles.add(v);
                     return v;
                 }, new DeploymentOptions().setInstances(instances))

@@ -41,9 +41,11 @@ public final class AgentMain {
             return;
         }
         Logger log = LoggerFactory.getLogger(AgentMain.class);
-        log.info("ratelimiter agent serving /api on {}:{} and management on {}:{}; policy {} generation {} ({} limit(s)); store {}",
+        log.info("ratelimiter agent serving /api on {}:{} and management on {}:{}; policy {} generation {} ({} limit(s)); store {}; {}",
                 settings.bindAddress(), agent.httpPort(), settings.bindAddress(), agent.managementPort(),
-                policy.id(), policy.generation(), policy.limits().size(), agent.store().describe());
+                policy.id(), policy.generation(), policy.limits().size(), agent.store().describe(),
+                settings.backend() == null ? "no backend (/api answers itself)"
+                        : "proxying /api/** to " + settings.backend().describe() + " (timeout " + settings.backendTimeoutMillis() + " ms)");
 
         CountDownLatch signalled = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), sig -> signalled.countDown());

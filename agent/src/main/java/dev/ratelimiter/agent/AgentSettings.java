@@ -1,5 +1,6 @@
 package dev.ratelimiter.agent;
 
+import dev.ratelimiter.agent.backend.BackendTarget;
 import dev.ratelimiter.agent.policy.InvalidPolicyException;
 import dev.ratelimiter.agent.policy.Policy;
 import dev.ratelimiter.agent.policy.PolicyParser;
@@ -15,10 +16,14 @@ import java.util.Map;
  * The agent's settings, read from the environment (see the README's configuration table).
  *
  * @param eventLoops public-port verticle instances; each has its own Redis connection
+ * @param backend    where allowed {@code /api/**} requests are proxied; null = {@code /api} answers itself
  */
 public record AgentSettings(String bindAddress, int httpPort, int managementPort, Path policyFile,
                             String redisUrl, String redisPassword, long redisTimeoutMillis,
-                            String adminToken, int eventLoops) {
+                            String adminToken, int eventLoops,
+                            BackendTarget backend, long backendTimeoutMillis) {
+
+    static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
 
     public static AgentSettings fromEnv(Map<String, String> env) {
         String redisUrl = blankToNull(env.get("REDIS_URL"));
@@ -26,6 +31,7 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
             RedisUrls.check(redisUrl);
         }
         String policyFile = blankToNull(env.get("POLICY_FILE"));
+        String backendUrl = blankToNull(env.get("BACKEND_URL"));
         return new AgentSettings(
                 env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
                 port(env, "HTTP_PORT", 8080),
@@ -35,16 +41,26 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
                 blankToNull(env.get("REDIS_PASSWORD")),
                 number(env, "REDIS_TIMEOUT_MS", 100, 1, 60_000),
                 blankToNull(env.get("ADMIN_TOKEN")),
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                backendUrl == null ? null : BackendTarget.parse(backendUrl),
+                number(env, "BACKEND_TIMEOUT_MS", DEFAULT_BACKEND_TIMEOUT_MILLIS, 1, 3_600_000));
     }
 
     /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
     public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
-        return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1);
+        return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
+                null, DEFAULT_BACKEND_TIMEOUT_MILLIS);
     }
 
     public AgentSettings withRedisTimeoutMillis(long millis) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops);
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
+                backend, backendTimeoutMillis);
+    }
+
+    /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
+    public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
+                eventLoops, BackendTarget.parse(backendUrl), timeoutMillis);
     }
 
     /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */

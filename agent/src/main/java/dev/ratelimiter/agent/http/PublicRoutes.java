@@ -7,8 +7,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 
 /**
- * The public port's routing, in one place: {@code GET /api} → {@link ApiHandler}; other methods on
- * {@code /api} 405; everything else 404; headers over 8 KiB 431. A plain request handler rather
+ * The public port's routing, in one place. Without a backend: {@code GET /api} → {@link ApiHandler};
+ * other methods on {@code /api} 405. With a backend: {@code /api} and {@code /api/**}, any method,
+ * → the proxy. Everything else 404; headers over 8 KiB 431. A plain request handler rather
  * than a vertx-web Router: this is the hot path, and a Router's per-request context and
  * forwarded-header parsing cost a measurable share of throughput here (bench/RESULTS.md).
  */
@@ -18,9 +19,12 @@ public final class PublicRoutes implements Handler<HttpServerRequest> {
     static final int MAX_HEADER_BYTES = 8192;
 
     private final Handler<HttpServerRequest> api;
+    private final boolean proxying;
 
-    public PublicRoutes(Handler<HttpServerRequest> api) {
+    /** @param proxying true when {@code api} is the proxy to a backend: then it takes {@code /api/**} and every method */
+    public PublicRoutes(Handler<HttpServerRequest> api, boolean proxying) {
         this.api = api;
+        this.proxying = proxying;
     }
 
     @Override
@@ -29,9 +33,11 @@ public final class PublicRoutes implements Handler<HttpServerRequest> {
             request.response().putHeader("Connection", "close");
             Problems.send(request.response(), 431, "Request Header Fields Too Large",
                     "The request's headers exceed " + MAX_HEADER_BYTES + " bytes.");
+        } else if (proxying && isApiPath(request.path())) {
+            api.handle(request);
         } else if (!"/api".equals(request.path())) {
-            Problems.send(request.response(), 404, "Not Found",
-                    "No such resource: " + request.path() + ". This agent serves GET /api.");
+            Problems.send(request.response(), 404, "Not Found", "No such resource: " + request.path()
+                    + (proxying ? ". This agent serves /api and /api/**." : ". This agent serves GET /api."));
         } else if (request.method() != HttpMethod.GET) {
             request.response().putHeader("Allow", "GET");
             Problems.send(request.response(), 405, "Method Not Allowed",
@@ -39,6 +45,10 @@ public final class PublicRoutes implements Handler<HttpServerRequest> {
         } else {
             api.handle(request);
         }
+    }
+
+    private static boolean isApiPath(String path) {
+        return path.startsWith("/api") && (path.length() == 4 || path.charAt(4) == '/');
     }
 
     private static int headerBytes(HttpServerRequest request) {

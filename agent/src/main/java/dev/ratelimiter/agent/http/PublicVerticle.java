@@ -1,14 +1,17 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.backend.Backend;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 
 import java.util.function.Supplier;
 
-/** The public port: {@code GET /api} (see {@link PublicRoutes}). */
+/** The public port: {@code /api}, answered here or proxied to the backend (see {@link PublicRoutes}). */
 public final class PublicVerticle extends VerticleBase {
 
     /** Netty's own limit, beyond which it refuses while the request is still arriving. */
@@ -18,14 +21,19 @@ public final class PublicVerticle extends VerticleBase {
     private final Supplier<Future<Void>> warmUp;
     private final String host;
     private final int port;
+    private final Backend backend;
     private HttpServer server;
 
-    /** @param warmUp run on this verticle's event loop before listening (opens its store connection) */
-    public PublicVerticle(RateLimiter limiter, Supplier<Future<Void>> warmUp, String host, int port) {
+    /**
+     * @param warmUp  run on this verticle's event loop before listening (opens its store connection)
+     * @param backend where allowed requests are proxied; null = {@code GET /api} answers itself
+     */
+    public PublicVerticle(RateLimiter limiter, Supplier<Future<Void>> warmUp, String host, int port, Backend backend) {
         this.limiter = limiter;
         this.warmUp = warmUp;
         this.host = host;
         this.port = port;
+        this.backend = backend;
     }
 
     @Override
@@ -34,8 +42,14 @@ public final class PublicVerticle extends VerticleBase {
                         .setMaxHeaderSize(DECODER_MAX_HEADER_BYTES)
                         .setTcpNoDelay(true)
                         .setCompressionSupported(false))
-                .requestHandler(new PublicRoutes(new ApiHandler(limiter)));
+                .requestHandler(routes());
         return warmUp.get().compose(v -> server.listen(port, host));
+    }
+
+    private Handler<HttpServerRequest> routes() {
+        return backend == null
+                ? new PublicRoutes(new ApiHandler(limiter), false)
+                : new PublicRoutes(backend.proxyHandler(vertx, limiter), true);
     }
 
     /** Stops accepting connections and lets in-flight requests finish, for at most {@code millis}. */

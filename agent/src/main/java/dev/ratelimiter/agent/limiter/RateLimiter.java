@@ -39,8 +39,11 @@ public final class RateLimiter {
         return rejections;
     }
 
-    public Future<Decision> check(String client) {
-        Policy policy = activePolicy.get();
+    /**
+     * Decides under {@code policy}: the one the caller read when it worked out the client key, so
+     * that a request racing a policy swap is decided wholly under the old policy or the new one.
+     */
+    public Future<Decision> check(Policy policy, String client) {
         Decision cached = rejections.lookup(client, policy);
         if (cached != null) {
             metrics.decided(cached);

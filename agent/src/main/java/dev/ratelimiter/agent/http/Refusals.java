@@ -1,0 +1,33 @@
+package dev.ratelimiter.agent.http;
+
+import dev.ratelimiter.agent.limiter.Decision;
+import dev.ratelimiter.agent.policy.Limit;
+import io.vertx.core.http.HttpServerResponse;
+
+/** The answers for a request the limiter does not let through: 429 (over a limit) or 503 (store down, failurePolicy Closed). */
+public final class Refusals {
+
+    private Refusals() {
+    }
+
+    /** 429 with Retry-After, the rate-limit headers and a problem+json body naming the limit. */
+    public static void tooManyRequests(HttpServerResponse response, Decision decision) {
+        RateLimitHeaders.apply(response.headers(), decision);
+        long retryAfter = Math.max(1, RateLimitHeaders.seconds(decision.retryAfterMillis()));
+        Limit limit = decision.strictestLimit();
+        response.setStatusCode(429)
+                .putHeader("Retry-After", Long.toString(retryAfter))
+                .putHeader("Content-Type", Problems.CONTENT_TYPE)
+                // Hot path for abusive clients: written by hand. Limit names are DNS labels and need no escaping.
+                .end("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"Limit '"
+                        + limit.name() + "' allows " + limit.requests() + " requests per " + limit.windowText()
+                        + "; retry in " + retryAfter + " s.\",\"limit\":\"" + limit.name() + "\",\"retryAfter\":" + retryAfter + "}");
+    }
+
+    /** 503: the store did not answer and the policy's failurePolicy is Closed. */
+    public static void storeUnavailable(HttpServerResponse response, Throwable cause) {
+        response.putHeader("Retry-After", "1");
+        Problems.send(response, 503, "Service Unavailable",
+                "The rate-limit store is unavailable and the policy's failurePolicy is Closed: " + cause.getMessage());
+    }
+}
