@@ -35,14 +35,7 @@ class AgentProcessIT {
     }
 
     private Process run(Map<String, String> env) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("agent.jar", "target/agent.jar"))
-                .redirectError(dir.resolve("stderr.txt").toFile())
-                .redirectOutput(dir.resolve("stdout.txt").toFile());
-        builder.environment().keySet().removeIf(k -> List.of("POLICY_FILE", "REDIS_URL", "ADMIN_TOKEN", "HTTP_PORT", "MANAGEMENT_PORT").contains(k));
-        builder.environment().put("BIND_ADDRESS", "127.0.0.1");
-        builder.environment().putAll(env);
-        process = builder.start();
+        process = AgentJar.start(dir, env);
         return process;
     }
 
@@ -121,6 +114,16 @@ class AgentProcessIT {
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(stderr().strip()).isEqualTo("ratelimiter-agent: HTTP_PORT='eighty' is not a whole number in 0 .. 65535");
+    }
+
+    @Test
+    @DisplayName("A BACKEND_URL the agent cannot use stops startup with one line naming the setting")
+    void badBackendUrl() throws Exception {
+        Process p = run(Map.of("BACKEND_URL", "https://shop-api.shop.svc:8080", "HTTP_PORT", "0", "MANAGEMENT_PORT", "0"));
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("ratelimiter-agent: BACKEND_URL='https://shop-api.shop.svc:8080' is not usable:"
+                + " the scheme must be http:// (the agent speaks plain HTTP to the backend, inside the cluster)");
     }
 
     @Test
