@@ -23,25 +23,19 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1"; exit 1; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_mb() { local kb; kb=$(ps -o rss= -p "$1" || true); echo $(( ${kb:-0} / 1024 )); }
+source bench/lib.sh
 
 # one_run NAME URL LUA PID: warm up, measure, print "rps p99_ms rss_mb non2xx server_cpu_us_per_req redis_cpu_us_per_req"
 one_run() {
   local name=$1 url=$2 lua=$3 pid=$4
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "bench/$lua" "$url" >/dev/null
-  local s0 r0 s1 r1 hz requests
+  local s0 r0 s1 r1 requests
   s0=$(cpu_ticks "$pid"); r0=$(cpu_ticks "$REDIS_PID")
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "bench/$lua" "$url" > "$OUT/$name.txt"
   s1=$(cpu_ticks "$pid"); r1=$(cpu_ticks "$REDIS_PID")
-  hz=$(getconf CLK_TCK)
-  requests=$(awk '/requests in/ {print $1}' "$OUT/$name.txt")
   local rps p99 non2xx
-  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.txt")
-  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$OUT/$name.txt")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/$name.txt"); non2xx=${non2xx:-0}
-  echo "$rps $p99 $(rss_mb "$pid") $non2xx $(awk -v t=$((s1 - s0)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}') $(awk -v t=$((r1 - r0)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')"
+  read -r rps p99 requests non2xx <<< "$(wrk_figures "$OUT/$name.txt")"
+  echo "$rps $p99 $(rss_mb "$pid") $non2xx $(us_per_req $((s1 - s0)) "$requests") $(us_per_req $((r1 - r0)) "$requests")"
 }
 
 start_agent() { # $1 = redis url or empty

@@ -82,13 +82,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
      * {@code Expect: 100-continue} is refused before it sends the body at all.
      */
     private static void refuse(HttpServerRequest request, Runnable answer) {
-        boolean bodyPending = !request.isEnded();
-        if (bodyPending) {
+        if (hasBody(request) && !request.isEnded()) {
             request.response().putHeader("Connection", "close");
         }
         answer.run();
-        if (bodyPending) {
-            request.resume();
-        }
+        request.resume(); // lets the request end (and any body be dropped), so the connection can serve the next one
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
+        return (length != null && !length.equals("0")) || request.headers().contains("Transfer-Encoding");
     }
 }

@@ -1,0 +1,18 @@
+# Helpers shared by the benchmark scripts (sourced, not run).
+wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1"; exit 1; }
+# user+system CPU ticks of the given processes together
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+rss_mb() { local kb; kb=$(ps -o rss= -p "$1" || true); echo $(( ${kb:-0} / 1024 )); }
+# the pids of an nginx master and its workers
+nginx_pids() { echo "$1 $(pgrep -P "$1" | tr '\n' ' ')"; }
+# fields of a wrk --latency report: "rps p99_ms requests non2xx"
+wrk_figures() {
+  local rps p99 requests non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$1")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$1")
+  requests=$(awk '/requests in/ {print $1}' "$1")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$1")
+  echo "$rps $p99 $requests ${non2xx:-0}"
+}
+# microseconds of CPU per request: ticks requests
+us_per_req() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}'; }
