@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
+import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -168,6 +169,11 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
       }
     }
     env.add(fromSecret("ADMIN_TOKEN", Names.agentAdminSecret(policy), Names.ADMIN_TOKEN_KEY));
+    Backend backend = policy.getSpec().getBackend();
+    if (backend != null) {
+      env.add(plain("BACKEND_URL", Names.backendUrl(policy, backend)));
+      env.add(plain("BACKEND_TIMEOUT_MS", String.valueOf(backend.effectiveTimeoutSeconds() * 1000L)));
+    }
     return env;
   }
 
