@@ -45,7 +45,7 @@ class CrdSchemaTest {
     String yaml = example(file);
     assertThat(crd.allErrors(yaml)).isEmpty();
     RateLimitPolicy p = CrdSchema.YAML.readValue(yaml, RateLimitPolicy.class);
-    assertThat(PolicyValidator.validate(p.getSpec())).isEmpty();
+    assertThat(PolicyValidator.validate(p)).isEmpty();
   }
 
   @Test
