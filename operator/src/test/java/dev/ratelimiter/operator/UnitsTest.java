@@ -166,7 +166,7 @@ class UnitsTest {
   }
 
   @Test
-  @DisplayName("Names gives the object names DESIGN.md fixes")
+  @DisplayName("Names gives the objects the names users and docs rely on")
   void names() {
     RateLimitPolicy p = new RateLimitPolicy();
     p.getMetadata().setName("public-api");
