@@ -1,8 +1,9 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 
-/** Names of the objects the operator creates for a policy (DESIGN.md, "Objects the operator creates"). */
+/** Names of the objects the operator creates for a policy, and the addresses derived from them. */
 public final class Names {
 
   public static final String POLICY_KEY = "policy.yaml";
@@ -60,6 +61,11 @@ public final class Names {
   /** {@code redis://<name>-redis.<namespace>.svc:6379} */
   public static String internalRedisUrl(RateLimitPolicy p) {
     return "redis://" + redisService(p) + "." + p.getMetadata().getNamespace() + ".svc:" + REDIS_PORT;
+  }
+
+  /** {@code http://<service>.<namespace>.svc:<port>}: where the agents proxy allowed {@code /api/**} requests. */
+  public static String backendUrl(RateLimitPolicy p, Backend backend) {
+    return "http://" + backend.getService() + "." + p.getMetadata().getNamespace() + ".svc:" + backend.getPort();
   }
 
   /** {@code <namespace>/<name>}: scopes the agent's Redis keys. */

@@ -6,9 +6,11 @@ import dev.ratelimiter.operator.customresource.ClientKeySource;
 import dev.ratelimiter.operator.customresource.FailurePolicy;
 import dev.ratelimiter.operator.customresource.ServiceType;
 import dev.ratelimiter.operator.customresource.Autoscaling;
+import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
 import java.util.ArrayList;
@@ -29,9 +31,24 @@ public final class PolicyValidator {
   private static final Pattern NAME = Pattern.compile(Limit.NAME_PATTERN);
   private static final Pattern WINDOW = Pattern.compile("^(?:([0-9]{1,5})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,5})s)?$");
   private static final Pattern URL = Pattern.compile(ExternalRedis.URL_PATTERN);
+  private static final Pattern SERVICE = Pattern.compile(Backend.SERVICE_PATTERN);
   private static final long MAX_WINDOW_SECONDS = 24 * 3600;
 
   private PolicyValidator() {}
+
+  /** Problems found in the policy's spec, including those that depend on its name. */
+  public static List<String> validate(RateLimitPolicy policy) {
+    List<String> problems = validate(policy.getSpec());
+    Backend backend = policy.getSpec() == null ? null : policy.getSpec().getBackend();
+    if (backend != null && backend.getService() != null) {
+      String service = backend.getService();
+      if (service.equals(Names.agentService(policy)) || service.equals(Names.redisService(policy))) {
+        problems.add("spec.backend.service: must not be a Service the operator creates for this policy ('"
+            + Names.agentService(policy) + "' is the agents' own, '" + Names.redisService(policy) + "' its Redis), got '" + service + "'");
+      }
+    }
+    return problems;
+  }
 
   /** Problems found, empty when the spec is valid. */
   public static List<String> validate(RateLimitPolicySpec spec) {
@@ -45,6 +62,9 @@ public final class PolicyValidator {
     validateLimits(spec.getLimits(), problems);
     validateClientKey(spec.getClientKey(), problems);
     validateAgent(spec.getAgent(), problems);
+    if (spec.getBackend() != null) {
+      validateBackend(spec.getBackend(), problems);
+    }
     if (spec.getRedis() != null && spec.getRedis().getExternal() != null) {
       validateExternalRedis(spec.getRedis().getExternal(), problems);
     }
@@ -159,6 +179,22 @@ public final class PolicyValidator {
       if (port < 1 || port > 65535) {
         problems.add("spec.agent.service.port: must be between 1 and 65535, got " + port);
       }
+    }
+  }
+
+  private static void validateBackend(Backend backend, List<String> problems) {
+    String service = backend.getService();
+    if (service == null || service.length() > Backend.MAX_SERVICE_LENGTH || !SERVICE.matcher(service).matches()) {
+      problems.add("spec.backend.service: must be a Service name (a DNS-1035 label: at most 63 lower-case letters, digits"
+          + " and '-', starting with a letter), got '" + service + "'");
+    }
+    Integer port = backend.getPort();
+    if (port == null || port < 1 || port > 65535) {
+      problems.add("spec.backend.port: must be between 1 and 65535, got " + port);
+    }
+    Integer timeout = backend.getTimeoutSeconds();
+    if (timeout != null && (timeout < 1 || timeout > Backend.MAX_TIMEOUT_SECONDS)) {
+      problems.add("spec.backend.timeoutSeconds: must be between 1 and " + Backend.MAX_TIMEOUT_SECONDS + ", got " + timeout);
     }
   }
 

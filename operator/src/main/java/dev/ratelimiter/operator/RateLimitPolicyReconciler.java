@@ -64,7 +64,7 @@ public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy> {
 
   @Override
   public UpdateControl<RateLimitPolicy> reconcile(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
-    List<String> problems = PolicyValidator.validate(policy.getSpec());
+    List<String> problems = PolicyValidator.validate(policy);
     if (!problems.isEmpty()) {
       var before = StatusHelper.find(policy.getStatus() == null ? null : policy.getStatus().getConditions(), StatusHelper.READY);
       if (StatusHelper.write(policy, context, ObservedStatus.invalid(policy, context, problems))

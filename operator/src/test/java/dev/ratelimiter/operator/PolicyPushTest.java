@@ -155,16 +155,20 @@ class PolicyPushTest {
     readyPolicy(ns, "api");
     FakeAgent good = agent();
     FakeAgent gone = agent();
-    cluster.runPod(good.pod(ns, "api", "api-agent-good", true));
-    cluster.runPod(gone.pod(ns, "api", "api-agent-gone", true));
+    var gonePod = gone.pod(ns, "api", "api-agent-gone", true);
+    int gonePort = gone.port();
+    // closed before its pod appears: else a push may reach it first, and with it confirmed the
+    // next push (the 30 s resync) comes after the wait below
     gone.close();
+    cluster.runPod(good.pod(ns, "api", "api-agent-good", true));
+    cluster.runPod(gonePod);
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
       Condition enforced = condition(ns, "api", "Enforced");
       assertThat(enforced.getStatus()).isEqualTo("False");
       assertThat(enforced.getReason()).isEqualTo("AgentUnreachable");
       assertThat(enforced.getMessage())
-          .startsWith("1 of 2 ready agent pod(s) enforce generation 1; not yet: api-agent-gone (generation unknown; unreachable at 127.0.0.1:" + gone.port());
+          .startsWith("1 of 2 ready agent pod(s) enforce generation 1; not yet: api-agent-gone (generation unknown; unreachable at 127.0.0.1:" + gonePort);
       assertThat(condition(ns, "api", "Ready").getStatus()).isEqualTo("False");
     });
   }

@@ -9,6 +9,7 @@ import dev.ratelimiter.operator.customresource.AgentServiceSpec;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Algorithm;
 import dev.ratelimiter.operator.customresource.Autoscaling;
+import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.Limit;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
@@ -410,6 +411,74 @@ class RateLimitPolicyOperatorTest {
       assertThat(cluster.get(HorizontalPodAutoscaler.class, ns, "api-agent")).isNull();
       assertThat(cluster.get(Deployment.class, ns, "api-agent").getSpec().getReplicas()).isEqualTo(2);
     });
+  }
+
+  /** A PUT of the whole resource as the admin last wrote it, minus a field; retried when it races the status write. */
+  void replaceWithout(String ns, String name, Consumer<RateLimitPolicySpec> remove) {
+    for (int attempt = 1; ; attempt++) {
+      RateLimitPolicy current = cluster.get(ns, name);
+      remove.accept(current.getSpec());
+      try {
+        client.resource(current).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  static List<EnvVar> agentEnv(Deployment d) {
+    return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+  }
+
+  @Test
+  @DisplayName("renders the backend settings into the agents' env, follows edits, and removes them when spec.backend is removed")
+  void backendOnAndOff() {
+    String ns = cluster.newNamespace("backend");
+    RateLimitPolicySpec spec = new RateLimitPolicySpec();
+    spec.setBackend(new Backend("shop-api", 8080, null));
+    apply(ns, "api", spec);
+    awaitReconciled(ns, "api");
+    Deployment agent = awaitObject(Deployment.class, ns, "api-agent");
+    assertThat(agentEnv(agent)).extracting(EnvVar::getName, EnvVar::getValue).contains(
+        tuple("BACKEND_URL", "http://shop-api." + ns + ".svc:8080"),
+        tuple("BACKEND_TIMEOUT_MS", "30000"));
+
+    edit(ns, "api", s -> s.setBackend(new Backend("shop-api-v2", 9000, 5)));
+    await().atMost(TIMEOUT).untilAsserted(() ->
+        assertThat(agentEnv(cluster.get(Deployment.class, ns, "api-agent"))).extracting(EnvVar::getName, EnvVar::getValue).contains(
+            tuple("BACKEND_URL", "http://shop-api-v2." + ns + ".svc:9000"),
+            tuple("BACKEND_TIMEOUT_MS", "5000")));
+
+    // an admin's edit without the field (kubectl apply of a file without backend, an RFC 7386
+    // merge patch {"spec": {"backend": null}}): the whole resource is replaced without it
+    replaceWithout(ns, "api", s -> s.setBackend(null));
+    awaitReconciled(ns, "api");
+    await().atMost(TIMEOUT).untilAsserted(() ->
+        assertThat(agentEnv(cluster.get(Deployment.class, ns, "api-agent"))).extracting(EnvVar::getName)
+            .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN"));
+  }
+
+  @Test
+  @DisplayName("answers invalid spec.backend with Ready=False InvalidSpec naming the field")
+  void invalidBackend() {
+    String ns = cluster.newNamespace("invalid-backend");
+    apply(ns, "api", new RateLimitPolicySpec());
+    awaitReconciled(ns, "api");
+    Deployment agent = awaitObject(Deployment.class, ns, "api-agent");
+
+    edit(ns, "api", s -> s.setBackend(new Backend("api", 0, 301)));
+    awaitReconciled(ns, "api");
+    Condition ready = cluster.get(ns, "api").getStatus().getConditions().get(0);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage())
+        .contains("spec.backend.service: must not be a Service the operator creates")
+        .contains("spec.backend.port: must be between 1 and 65535, got 0")
+        .contains("spec.backend.timeoutSeconds: must be between 1 and 300, got 301");
+    assertThat(cluster.get(Deployment.class, ns, "api-agent").getSpec()).isEqualTo(agent.getSpec());
   }
 
   @Test

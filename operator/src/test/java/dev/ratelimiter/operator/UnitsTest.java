@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
+import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.Limit;
@@ -53,6 +54,7 @@ class UnitsTest {
         AgentSpec a = new AgentSpec();
         a.setAutoscaling(new Autoscaling(2, 2, 100));
         s.setAgent(a);
+        s.setBackend(new Backend("shop-api", 8080, 300));
         s.setRedis(new RedisSpec(new ExternalRedis("redis://redis.shared:6379", null)));
       })).isEmpty();
     }
@@ -85,12 +87,14 @@ class UnitsTest {
         a.setReplicas(0);
         a.setAutoscaling(new Autoscaling(5, 3, 101));
         s.setAgent(a);
+        s.setBackend(new Backend("Shop", 0, 0));
         s.setRedis(new RedisSpec(new ExternalRedis("http://nope", null)));
       })).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactly(
           "spec.limits[1].name", "spec.limits[1].requests", "spec.limits[2].name",
           "spec.clientKey.ipv6PrefixLength", "spec.clientKey.trustedProxies[0]", "spec.clientKey.trustedProxies[1]",
           "spec.clientKey.trustedProxies[2]", "spec.agent.replicas", "spec.agent.autoscaling.minReplicas",
-          "spec.agent.autoscaling.targetCPUUtilizationPercentage", "spec.redis.external.url");
+          "spec.agent.autoscaling.targetCPUUtilizationPercentage", "spec.backend.service", "spec.backend.port",
+          "spec.backend.timeoutSeconds", "spec.redis.external.url");
     }
   }
 
@@ -162,7 +166,7 @@ class UnitsTest {
   }
 
   @Test
-  @DisplayName("Names gives the object names DESIGN.md fixes")
+  @DisplayName("Names gives the objects the names users and docs rely on")
   void names() {
     RateLimitPolicy p = new RateLimitPolicy();
     p.getMetadata().setName("public-api");

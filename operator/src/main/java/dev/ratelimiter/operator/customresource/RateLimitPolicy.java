@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator.customresource;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -23,6 +24,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Agents", jsonPath = ".status.agents.ready", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".status.endpoint", priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.backend)"
+        + " || !(self.spec.backend.service in [self.metadata.name, self.metadata.name + '-redis'])",
+    message = "spec.backend.service must not be a Service the operator creates for this policy"
+        + " (<name>, the agents' own; <name>-redis)",
+    fieldPath = ".spec.backend.service")
 public class RateLimitPolicy extends CustomResource<RateLimitPolicySpec, RateLimitPolicyStatus>
     implements Namespaced {
 

@@ -18,7 +18,7 @@ import java.util.Objects;
  * the {@code effective*()} methods apply the defaults.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"limits", "clientKey", "failurePolicy", "agent", "redis"})
+@JsonPropertyOrder({"limits", "clientKey", "failurePolicy", "agent", "backend", "redis"})
 public class RateLimitPolicySpec {
 
   @JsonPropertyDescription(
@@ -44,6 +44,11 @@ public class RateLimitPolicySpec {
   @JsonPropertyDescription("The agent fleet: replicas, autoscaling, Service, resources.")
   @Default("{}")
   private AgentSpec agent;
+
+  @JsonPropertyDescription(
+      "Optional: the Service that allowed /api/** requests are proxied to. Without it, the agents"
+          + " answer /api themselves.")
+  private Backend backend;
 
   @JsonPropertyDescription("The Redis the agents share. Default: the operator runs one for this policy.")
   private RedisSpec redis;
@@ -78,6 +83,14 @@ public class RateLimitPolicySpec {
 
   public void setAgent(AgentSpec agent) {
     this.agent = agent;
+  }
+
+  public Backend getBackend() {
+    return backend;
+  }
+
+  public void setBackend(Backend backend) {
+    this.backend = backend;
   }
 
   public RedisSpec getRedis() {
@@ -129,11 +142,12 @@ public class RateLimitPolicySpec {
         && Objects.equals(clientKey, that.clientKey)
         && failurePolicy == that.failurePolicy
         && Objects.equals(agent, that.agent)
+        && Objects.equals(backend, that.backend)
         && Objects.equals(redis, that.redis);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(limits, clientKey, failurePolicy, agent, redis);
+    return Objects.hash(limits, clientKey, failurePolicy, agent, backend, redis);
   }
 }

@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
+import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,9 @@ import java.util.List;
 /**
  * Deployment {@code <name>-agent}: the enforcement agents. Non-root, read-only root filesystem, no
  * service-account token, probes on the management port, spread across nodes. With
- * {@code spec.agent.autoscaling} the replica count is left out, so the HPA owns it.
+ * {@code spec.agent.autoscaling} the replica count is left out, so the HPA owns it. Matching adds
+ * an exact comparison of what the operator renders in full ({@link RenderedInFull}), so that a
+ * removed setting (an env var, resources) is noticed, not only an added or changed one.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class AgentDeploymentDependentResource extends PolicyDependentResource<Deployment> {
@@ -168,6 +172,11 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
       }
     }
     env.add(fromSecret("ADMIN_TOKEN", Names.agentAdminSecret(policy), Names.ADMIN_TOKEN_KEY));
+    Backend backend = policy.getSpec().getBackend();
+    if (backend != null) {
+      env.add(plain("BACKEND_URL", Names.backendUrl(policy, backend)));
+      env.add(plain("BACKEND_TIMEOUT_MS", String.valueOf(backend.effectiveTimeoutSeconds() * 1000L)));
+    }
     return env;
   }
 
@@ -186,6 +195,16 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .endSecretKeyRef()
         .endValueFrom()
         .build();
+  }
+
+  @Override
+  public Matcher.Result<Deployment> match(
+      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+    Matcher.Result<Deployment> generic = super.match(actual, desired, primary, context);
+    if (!generic.matched()) {
+      return generic;
+    }
+    return Matcher.Result.computed(RenderedInFull.matches(desired, actual), desired);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentServiceSpec;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
+import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
@@ -113,6 +114,31 @@ class DesiredStateTest {
       assertThat(env).contains(
           new EnvVarBuilder().withName("REDIS_URL").withValue("rediss://r.shared:6380").build(),
           secretEnv("REDIS_PASSWORD", "shared-redis", "pw"));
+    }
+
+    @Test
+    @DisplayName("tells the agents to proxy to the backend Service in the policy's namespace, with the timeout in milliseconds")
+    void backend() {
+      RateLimitPolicySpec s = new RateLimitPolicySpec();
+      s.setBackend(new Backend("shop-api", 8080, 45));
+      var env = dr.desired(policy(s), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      assertThat(env).filteredOn(e -> e.getName().startsWith("BACKEND_")).containsExactly(
+          new EnvVarBuilder().withName("BACKEND_URL").withValue("http://shop-api.shop.svc:8080").build(),
+          new EnvVarBuilder().withName("BACKEND_TIMEOUT_MS").withValue("45000").build());
+    }
+
+    @Test
+    @DisplayName("gives the backend 30 s when spec.backend has no timeoutSeconds, and sets no backend without spec.backend")
+    void backendDefaults() {
+      RateLimitPolicySpec s = new RateLimitPolicySpec();
+      s.setBackend(new Backend("api", 443, null));
+      var env = dr.desired(policy(s), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      assertThat(env).filteredOn(e -> e.getName().equals("BACKEND_TIMEOUT_MS")).singleElement()
+          .extracting(EnvVar::getValue).isEqualTo("30000");
+      assertThat(env).filteredOn(e -> e.getName().equals("BACKEND_URL")).singleElement()
+          .extracting(EnvVar::getValue).isEqualTo("http://api.shop.svc:443");
+      var none = dr.desired(policy(new RateLimitPolicySpec()), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      assertThat(none).extracting(EnvVar::getName).noneMatch(n -> n.startsWith("BACKEND_"));
     }
 
     @Test

@@ -242,7 +242,7 @@ class ClusterRoleTest {
       operator.start();
 
       List<RateLimitPolicy> policies = new ArrayList<>();
-      for (String file : List.of("public-api.yaml", "multi-limit.yaml", "external-redis.yaml")) {
+      for (String file : List.of("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml")) {
         for (HasMetadata o : Install.parse(Install.read(Install.EXAMPLES.resolve(file)))) {
           admin.resource(o).create();
           if (o instanceof RateLimitPolicy p) {

@@ -68,9 +68,9 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("are the seed's policy, a multi-limit policy and an external-Redis policy")
-  void theThreeExamples() throws IOException {
-    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml");
+  @DisplayName("are the seed's policy, a multi-limit policy, an external-Redis policy and a policy in front of a backend")
+  void theFourExamples() throws IOException {
+    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -132,7 +132,7 @@ class ExamplesTest {
     List<JsonNode> raw = rawPolicies(file);
     assertThat(raw).hasSize(1);
     assertThat(crd.errors(raw.get(0).toString())).isEmpty();
-    assertThat(PolicyValidator.validate(policy(file).getSpec())).isEmpty();
+    assertThat(PolicyValidator.validate(policy(file))).isEmpty();
   }
 
   @Test
@@ -168,6 +168,21 @@ class ExamplesTest {
     assertThat(limits.size()).isGreaterThanOrEqualTo(2);
     assertThat(limits.stream().map(Limit::getName).distinct().count()).isEqualTo(limits.size());
     assertThat(limits.stream().map(Limit::getWindow).distinct().count()).isEqualTo(limits.size());
+  }
+
+  @Test
+  @DisplayName("backend.yaml proxies to Service shop-api on 8080 in namespace shop, with a per-minute limit")
+  void backend() {
+    RateLimitPolicy p = policy("backend.yaml");
+    assertThat(p.getMetadata().getNamespace()).isEqualTo("shop");
+    var backend = p.getSpec().getBackend();
+    assertThat(backend.getService()).isEqualTo("shop-api").isNotEqualTo(p.getMetadata().getName());
+    assertThat(backend.getPort()).isEqualTo(8080);
+    assertThat(backend.getTimeoutSeconds()).isEqualTo(30);
+    assertThat(p.getSpec().getLimits()).singleElement().satisfies(l -> {
+      assertThat(l.getName()).isEqualTo("per-minute");
+      assertThat(l.getWindow()).isEqualTo("1m");
+    });
   }
 
   @Test

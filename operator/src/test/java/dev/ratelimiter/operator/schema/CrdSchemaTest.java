@@ -45,14 +45,14 @@ class CrdSchemaTest {
     String yaml = example(file);
     assertThat(crd.allErrors(yaml)).isEmpty();
     RateLimitPolicy p = CrdSchema.YAML.readValue(yaml, RateLimitPolicy.class);
-    assertThat(PolicyValidator.validate(p.getSpec())).isEmpty();
+    assertThat(PolicyValidator.validate(p)).isEmpty();
   }
 
   @Test
   @DisplayName("contain CEL rules that all compile and that cel-java can evaluate")
   void rulesCompile() {
     assertThat(crd.rules()).extracting(CrdSchema.Rule::path).containsExactlyInAnyOrder(
-        ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]");
+        "", ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]");
   }
 
   static Stream<Arguments> invalid() {
@@ -94,6 +94,52 @@ class CrdSchemaTest {
     assertThat(String.join("\n", errors)).as(what).contains(expected);
   }
 
+  static Stream<Arguments> invalidBackends() {
+    return Stream.of(
+        Arguments.of("port 0", "backend: {service: shop-api, port: 0}", "/spec/backend/port", "spec.backend.port"),
+        Arguments.of("port 65536", "backend: {service: shop-api, port: 65536}", "/spec/backend/port", "spec.backend.port"),
+        Arguments.of("no port", "backend: {service: shop-api}", "port", "spec.backend.port"),
+        Arguments.of("no service", "backend: {port: 8080}", "service", "spec.backend.service"),
+        Arguments.of("an upper-case service", "backend: {service: Shop-Api, port: 8080}", "/spec/backend/service", "spec.backend.service"),
+        Arguments.of("a service starting with a digit", "backend: {service: 1shop, port: 8080}", "/spec/backend/service", "spec.backend.service"),
+        Arguments.of("a service ending with '-'", "backend: {service: shop-, port: 8080}", "/spec/backend/service", "spec.backend.service"),
+        Arguments.of("a service with a dot", "backend: {service: shop.api, port: 8080}", "/spec/backend/service", "spec.backend.service"),
+        Arguments.of("a service of 64 characters", "backend: {service: " + "s".repeat(64) + ", port: 8080}", "/spec/backend/service", "spec.backend.service"),
+        Arguments.of("a timeout of 0s", "backend: {service: shop-api, port: 8080, timeoutSeconds: 0}", "/spec/backend/timeoutSeconds", "spec.backend.timeoutSeconds"),
+        Arguments.of("a timeout of 301s", "backend: {service: shop-api, port: 8080, timeoutSeconds: 301}", "/spec/backend/timeoutSeconds", "spec.backend.timeoutSeconds"),
+        Arguments.of("the policy's own Service", "backend: {service: x, port: 8080}", "must not be a Service the operator creates", "spec.backend.service"),
+        Arguments.of("the policy's Redis Service", "backend: {service: x-redis, port: 6379}", "must not be a Service the operator creates", "spec.backend.service"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidBackends")
+  @DisplayName("reject each invalid backend, and so does the operator's validator, naming the field")
+  void rejectsInvalidBackends(String what, String spec, String schemaError, String field) throws IOException {
+    List<String> errors = crd.allErrors(policy(spec));
+    assertThat(errors).as(what).isNotEmpty();
+    assertThat(String.join("\n", errors)).as(what).contains(schemaError);
+    RateLimitPolicy p = CrdSchema.YAML.readValue(policy(spec), RateLimitPolicy.class);
+    assertThat(PolicyValidator.validate(p)).as(what).singleElement().asString().startsWith(field + ": ");
+  }
+
+  static Stream<Arguments> validBackends() {
+    return Stream.of(
+        Arguments.of("backend: {service: shop-api, port: 8080}"),
+        Arguments.of("backend: {service: s, port: 1, timeoutSeconds: 1}"),
+        Arguments.of("backend: {service: " + "s".repeat(63) + ", port: 65535, timeoutSeconds: 300}"),
+        Arguments.of("backend: {service: x-api, port: 80}"),
+        Arguments.of("backend: {service: a1-b2, port: 443, timeoutSeconds: 30}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("validBackends")
+  @DisplayName("accept a backend within the bounds, as the operator's validator does")
+  void acceptsValidBackends(String spec) throws IOException {
+    assertThat(crd.allErrors(policy(spec))).isEmpty();
+    RateLimitPolicy p = CrdSchema.YAML.readValue(policy(spec), RateLimitPolicy.class);
+    assertThat(PolicyValidator.validate(p)).isEmpty();
+  }
+
   @Test
   @DisplayName("default an empty spec the way the operator does: one limit of 10 per minute, 2 agents behind port 80")
   void schemaDefaultsMatchOperatorDefaults() {
@@ -119,6 +165,9 @@ class CrdSchemaTest {
     assertThat(agent.path("service").path("properties").path("type").path("default").asText())
         .isEqualTo(empty.effectiveAgent().effectiveService().effectiveType().name());
     assertThat(spec.has("redis") && spec.path("redis").has("default")).as("no default: absent means the operator runs Redis").isFalse();
+    assertThat(spec.path("backend").has("default")).as("no default: absent means the agents answer /api themselves").isFalse();
+    assertThat(spec.path("backend").path("properties").path("timeoutSeconds").path("default").asInt())
+        .isEqualTo(new dev.ratelimiter.operator.customresource.Backend("b", 80, null).effectiveTimeoutSeconds());
   }
 
   @Test

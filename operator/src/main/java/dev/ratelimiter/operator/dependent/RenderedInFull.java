@@ -1,0 +1,71 @@
+package dev.ratelimiter.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The parts of a pod template that the operator renders in full and the API server never
+ * defaults, compared exactly. JOSDK's generic matcher (SSA off) takes every field the live object
+ * has beyond the desired one for a server default, so it misses what the operator stopped
+ * rendering: an env var of a removed {@code spec.backend}, the resources of a removed
+ * {@code spec.agent.resources}. Comparing the whole template instead would see the server's
+ * defaults (probe timeouts, {@code terminationMessagePath}, volume modes...) as drift on every
+ * reconcile, so only these are compared: the containers by name, each one's env and resources,
+ * and the volume names.
+ */
+final class RenderedInFull {
+
+  private RenderedInFull() {}
+
+  static boolean matches(Deployment desired, Deployment actual) {
+    PodSpec want = podSpec(desired);
+    PodSpec have = podSpec(actual);
+    if (want == null || have == null) {
+      return want == have;
+    }
+    List<Container> wanted = want.getContainers();
+    List<Container> had = have.getContainers();
+    if (!names(wanted, Container::getName).equals(names(had, Container::getName))
+        || !names(want.getVolumes(), Volume::getName).equals(names(have.getVolumes(), Volume::getName))) {
+      return false;
+    }
+    for (int i = 0; i < wanted.size(); i++) {
+      Container w = wanted.get(i);
+      Container h = had.get(i);
+      if (!orEmpty(w.getEnv()).equals(orEmpty(h.getEnv())) || !sameResources(w.getResources(), h.getResources())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static PodSpec podSpec(Deployment d) {
+    return d.getSpec() == null || d.getSpec().getTemplate() == null ? null : d.getSpec().getTemplate().getSpec();
+  }
+
+  private static <T> List<String> names(List<T> items, java.util.function.Function<T, String> name) {
+    return orEmpty(items).stream().map(name).toList();
+  }
+
+  /** Absent and empty are the same ({@code resources: {}} is what the API server stores for none). */
+  private static boolean sameResources(ResourceRequirements a, ResourceRequirements b) {
+    return orEmpty(a == null ? null : a.getLimits()).equals(orEmpty(b == null ? null : b.getLimits()))
+        && orEmpty(a == null ? null : a.getRequests()).equals(orEmpty(b == null ? null : b.getRequests()))
+        && orEmpty(a == null ? null : a.getClaims()).equals(orEmpty(b == null ? null : b.getClaims()));
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return Objects.requireNonNullElse(list, List.of());
+  }
+
+  private static Map<String, Quantity> orEmpty(Map<String, Quantity> map) {
+    return Objects.requireNonNullElse(map, Map.of());
+  }
+}
