@@ -1,5 +1,8 @@
 package dev.ratelimiter.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RateLimiterOperator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Optional;
 import java.util.Set;
@@ -123,6 +127,28 @@ final class E2eCluster implements AutoCloseable {
       return Optional.empty();
     }
     return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /**
+   * Waits until the status of {@code namespace/name} says every one of {@code agents} ready agents
+   * enforces {@code generation} and the policy is Ready, then asks each agent what it runs.
+   */
+  void awaitEnforced(Kubelet kubelet, String namespace, String name, long generation, int agents) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(kubelet.readyAgents()).hasSize(agents);
+      var status = get(namespace, name).getStatus();
+      assertThat(status.getObservedGeneration()).isEqualTo(generation);
+      assertThat(status.getAgents().getEnforcing()).isEqualTo(agents);
+      assertThat(condition(namespace, name, "Enforced")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getObservedGeneration()).isEqualTo(generation);
+        assertThat(c.getMessage()).isEqualTo("all " + agents + " ready agent pod(s) enforce generation " + generation);
+      });
+      assertThat(condition(namespace, name, "Ready").map(Condition::getStatus)).contains("True");
+    });
+    for (AgentProcess a : kubelet.readyAgents()) {
+      assertThat(Http.policyInForce(a).get("generation").asLong()).as("generation in force at " + a).isEqualTo(generation);
+    }
   }
 
   @Override

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * that container's environment (values from the ConfigMap and Secrets the operator created;
  * {@code POLICY_FILE} pointing at the ConfigMap's {@code policy.yaml} written to a file, as the
  * volume mount would; {@code REDIS_URL} of the operator's Redis Service rewritten to the local
- * redis-server, since there is no cluster DNS; {@code BIND_ADDRESS} set to the pod's own loopback
+ * redis-server, and {@code BACKEND_URL} to the address the test gave that Service with
+ * {@link #serviceAt}, since there is no cluster DNS; {@code BIND_ADDRESS} set to the pod's own loopback
  * address), creates the matching Pod (template labels and spec, {@code status.podIP}, {@code Ready}
  * once {@code /health/ready} answers 200) and writes the Deployments' status. For a Redis
  * Deployment it runs a redis-server with the password of {@code <name>-redis-auth}. A dead agent's
@@ -62,6 +63,8 @@ final class Kubelet implements AutoCloseable {
   private final AtomicInteger nextHost = new AtomicInteger(2);
   private final Map<String, RedisServer> redis = new ConcurrentHashMap<>();
   private final Map<String, AgentProcess> agents = new ConcurrentHashMap<>();
+  /** Cluster DNS for the Services the test runs itself: {@code <service>.<namespace>.svc:<port>} → {@code host:port}. */
+  private final Map<String, String> services = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet"));
 
   /**
@@ -94,6 +97,11 @@ final class Kubelet implements AutoCloseable {
     }
     log.info("killing agent pod {}", a);
     a.kill();
+  }
+
+  /** Lets agents reach Service {@code service} port {@code port} of this namespace at {@code address} ({@code host:port}). */
+  void serviceAt(String service, int port, String address) {
+    services.put(service + "." + namespace + ".svc:" + port, address);
   }
 
   private static int host(String ip) {
@@ -190,6 +198,15 @@ final class Kubelet implements AutoCloseable {
         return false;
       }
       env.put("REDIS_URL", r.url());
+    }
+    String backendUrl = env.get("BACKEND_URL");
+    if (backendUrl != null) {
+      String authority = java.net.URI.create(backendUrl).getRawAuthority();
+      String address = services.get(authority);
+      if (address == null) {
+        return false;
+      }
+      env.put("BACKEND_URL", backendUrl.replace("//" + authority, "//" + address));
     }
     Path dir = workDir.resolve(pod);
     Path policyFile = dir.resolve("policy.yaml");

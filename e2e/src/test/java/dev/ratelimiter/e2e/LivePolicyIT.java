@@ -66,23 +66,8 @@ class LivePolicyIT {
     }
   }
 
-  /** Waits until the status says every one of {@code agents} ready agents enforces {@code generation}, and checks each agent. */
   void awaitEnforced(long generation, int agents) {
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(kubelet.readyAgents()).hasSize(agents);
-      var status = cluster.get(NS, NAME).getStatus();
-      assertThat(status.getObservedGeneration()).isEqualTo(generation);
-      assertThat(status.getAgents().getEnforcing()).isEqualTo(agents);
-      assertThat(cluster.condition(NS, NAME, "Enforced")).hasValueSatisfying(c -> {
-        assertThat(c.getStatus()).isEqualTo("True");
-        assertThat(c.getObservedGeneration()).isEqualTo(generation);
-        assertThat(c.getMessage()).isEqualTo("all " + agents + " ready agent pod(s) enforce generation " + generation);
-      });
-      assertThat(cluster.condition(NS, NAME, "Ready").map(Condition::getStatus)).contains("True");
-    });
-    for (AgentProcess a : kubelet.readyAgents()) {
-      assertThat(Http.policyInForce(a).get("generation").asLong()).as("generation in force at " + a).isEqualTo(generation);
-    }
+    cluster.awaitEnforced(kubelet, NS, NAME, generation, agents);
   }
 
   static long requestsInForce(AgentProcess a) {
