@@ -2,7 +2,7 @@ package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 
-/** Names of the objects the operator creates for a policy (DESIGN.md, "Objects the operator creates"). */
+/** Names of the objects the operator creates for a policy (names users see; the README lists them). */
 public final class Names {
 
   public static final String POLICY_KEY = "policy.yaml";
@@ -12,6 +12,8 @@ public final class Names {
   public static final String REDIS_PASSWORD_KEY = "password";
   public static final int AGENT_HTTP_PORT = 8080;
   public static final int AGENT_MANAGEMENT_PORT = 9090;
+  /** The agent's gRPC port (Envoy rate limit service), admitted like the public port. */
+  public static final int AGENT_GRPC_PORT = 8081;
   public static final int REDIS_PORT = 6379;
 
   private Names() {}
@@ -38,6 +40,10 @@ public final class Names {
   }
 
   public static String agentPdb(RateLimitPolicy p) {
+    return agentDeployment(p);
+  }
+
+  public static String agentNetworkPolicy(RateLimitPolicy p) {
     return agentDeployment(p);
   }
 

@@ -12,17 +12,25 @@ import java.util.stream.Collectors;
 public final class OperatorSettings {
 
   public static final String DEFAULT_REDIS_IMAGE = "redis:7.4.2-alpine";
+  /** The install's namespace (deploy/): where the operator runs unless OPERATOR_NAMESPACE says otherwise. */
+  public static final String DEFAULT_OPERATOR_NAMESPACE = "ratelimiter-system";
 
   private static volatile OperatorSettings current = fromEnv(System.getenv());
 
   private final String agentImage;
   private final String redisImage;
   private final Set<String> watchNamespaces;
+  private final String operatorNamespace;
 
   public OperatorSettings(String agentImage, String redisImage, Set<String> watchNamespaces) {
+    this(agentImage, redisImage, watchNamespaces, DEFAULT_OPERATOR_NAMESPACE);
+  }
+
+  public OperatorSettings(String agentImage, String redisImage, Set<String> watchNamespaces, String operatorNamespace) {
     this.agentImage = agentImage;
     this.redisImage = redisImage;
     this.watchNamespaces = Set.copyOf(watchNamespaces);
+    this.operatorNamespace = operatorNamespace;
   }
 
   public static OperatorSettings fromEnv(Map<String, String> env) {
@@ -34,7 +42,13 @@ public final class OperatorSettings {
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
-    return new OperatorSettings(agentImage, redisImage, namespaces);
+    String operatorNamespace = nonBlank(env.get("OPERATOR_NAMESPACE"), DEFAULT_OPERATOR_NAMESPACE);
+    return new OperatorSettings(agentImage, redisImage, namespaces, operatorNamespace);
+  }
+
+  /** The same settings with the operator's namespace set (OperatorMain: the pod's, when OPERATOR_NAMESPACE is unset). */
+  public OperatorSettings withOperatorNamespace(String namespace) {
+    return new OperatorSettings(agentImage, redisImage, watchNamespaces, namespace);
   }
 
   /** The version in the jar's manifest, else the build's {@code project.version}, else "latest". */
@@ -64,6 +78,14 @@ public final class OperatorSettings {
 
   public String redisImage() {
     return redisImage;
+  }
+
+  /**
+   * Where the operator's pods run: NetworkPolicy {@code <name>-agent} admits the agents' management
+   * port only from this namespace (the policy push comes from there).
+   */
+  public String operatorNamespace() {
+    return operatorNamespace;
   }
 
   /** Empty = all namespaces. */

@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.dependent.AgentAdminSecretDependentResource;
 import dev.ratelimiter.operator.dependent.AgentDeploymentDependentResource;
 import dev.ratelimiter.operator.dependent.AgentHorizontalPodAutoscalerDependentResource;
+import dev.ratelimiter.operator.dependent.AgentNetworkPolicyDependentResource;
 import dev.ratelimiter.operator.dependent.AgentPodDisruptionBudgetDependentResource;
 import dev.ratelimiter.operator.dependent.AgentPolicyConfigMapDependentResource;
 import dev.ratelimiter.operator.dependent.AgentServiceDependentResource;
@@ -49,6 +50,7 @@ import java.util.concurrent.TimeUnit;
       @Dependent(name = "agent-policy", type = AgentPolicyConfigMapDependentResource.class),
       @Dependent(name = "agent-deployment", type = AgentDeploymentDependentResource.class, dependsOn = {"agent-admin-secret", "agent-policy"}),
       @Dependent(name = "agent-service", type = AgentServiceDependentResource.class),
+      @Dependent(name = "agent-network-policy", type = AgentNetworkPolicyDependentResource.class),
       @Dependent(name = "agent-hpa", type = AgentHorizontalPodAutoscalerDependentResource.class, reconcilePrecondition = Conditions.AutoscalingEnabled.class, dependsOn = "agent-deployment"),
       @Dependent(name = "agent-pdb", type = AgentPodDisruptionBudgetDependentResource.class, reconcilePrecondition = Conditions.MultipleReplicas.class),
     })

@@ -116,10 +116,11 @@ class RateLimitPolicyOperatorTest {
     Service redisSvc = awaitObject(Service.class, ns, "public-api-redis");
     Secret redisAuth = awaitObject(Secret.class, ns, "public-api-redis-auth");
     NetworkPolicy np = awaitObject(NetworkPolicy.class, ns, "public-api-redis");
+    NetworkPolicy agentNp = awaitObject(NetworkPolicy.class, ns, "public-api-agent");
     assertThat(cluster.get(HorizontalPodAutoscaler.class, ns, "public-api-agent")).isNull();
 
     String uid = cluster.get(ns, "public-api").getMetadata().getUid();
-    for (HasMetadata o : List.of(agent, cm, admin, svc, pdb)) {
+    for (HasMetadata o : List.of(agent, cm, admin, svc, pdb, agentNp)) {
       assertThat(o.getMetadata().getLabels()).as(o.getKind()).containsExactlyInAnyOrderEntriesOf(labels("public-api", "agent"));
       assertThat(o.getMetadata().getOwnerReferences()).as(o.getKind()).singleElement()
           .satisfies(r -> assertThat(r.getUid()).isEqualTo(uid))
@@ -164,6 +165,9 @@ class RateLimitPolicyOperatorTest {
         .containsSubsequence("--requirepass", "$(REDIS_PASSWORD)").containsSubsequence("--save", "");
     assertThat(np.getSpec().getIngress()).singleElement()
         .satisfies(i -> assertThat(i.getFrom().get(0).getPodSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, "agent"));
+    assertThat(agentNp.getSpec().getIngress()).extracting(i -> i.getPorts().get(0).getPort().getIntVal()).containsExactly(8080, 9090);
+    assertThat(agentNp.getSpec().getIngress().get(1).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+        .containsEntry("kubernetes.io/metadata.name", OperatorSettings.DEFAULT_OPERATOR_NAMESPACE);
     assertThat(p.getMetadata().getName()).isEqualTo("public-api");
   }
 
@@ -344,7 +348,7 @@ class RateLimitPolicyOperatorTest {
     assertThat(owned(Deployment.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent");
     assertThat(owned(Service.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext");
     assertThat(owned(Secret.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent-admin");
-    assertThat(owned(NetworkPolicy.class, ns, "ext")).isEmpty();
+    assertThat(owned(NetworkPolicy.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent");
     assertThat(StatusHelper.find(cluster.get(ns, "ext").getStatus().getConditions(), "RedisReady"))
         .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"))
         .satisfies(c -> assertThat(c.getReason()).isEqualTo("External"));
@@ -357,7 +361,7 @@ class RateLimitPolicyOperatorTest {
       assertThat(owned(Deployment.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving-agent");
       assertThat(owned(Service.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving");
       assertThat(owned(Secret.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving-agent-admin");
-      assertThat(owned(NetworkPolicy.class, ns, "moving")).isEmpty();
+      assertThat(owned(NetworkPolicy.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving-agent");
       assertThat(cluster.get(Deployment.class, ns, "moving-agent").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
           .extracting(EnvVar::getName).doesNotContain("REDIS_PASSWORD").contains("REDIS_URL");
     });

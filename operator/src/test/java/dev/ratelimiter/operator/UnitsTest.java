@@ -162,7 +162,7 @@ class UnitsTest {
   }
 
   @Test
-  @DisplayName("Names gives the object names DESIGN.md fixes")
+  @DisplayName("Names gives the object names users see, fixed by the design")
   void names() {
     RateLimitPolicy p = new RateLimitPolicy();
     p.getMetadata().setName("public-api");
@@ -170,9 +170,9 @@ class UnitsTest {
     p.setSpec(new RateLimitPolicySpec());
     assertThat(List.of(Names.agentService(p), Names.agentDeployment(p), Names.agentPolicyConfigMap(p), Names.agentAdminSecret(p),
             Names.agentHpa(p), Names.agentPdb(p), Names.redisDeployment(p), Names.redisService(p), Names.redisAuthSecret(p),
-            Names.redisNetworkPolicy(p)))
+            Names.redisNetworkPolicy(p), Names.agentNetworkPolicy(p)))
         .containsExactly("public-api", "public-api-agent", "public-api-agent-policy", "public-api-agent-admin", "public-api-agent",
-            "public-api-agent", "public-api-redis", "public-api-redis", "public-api-redis-auth", "public-api-redis");
+            "public-api-agent", "public-api-redis", "public-api-redis", "public-api-redis-auth", "public-api-redis", "public-api-agent");
     assertThat(Names.endpoint(p)).isEqualTo("http://public-api.shop.svc:80/api");
   }
 
@@ -187,5 +187,13 @@ class UnitsTest {
     assertThat(set.agentImage()).isEqualTo("a:1");
     assertThat(set.redisImage()).isEqualTo("r:2");
     assertThat(set.watchNamespaces()).containsExactlyInAnyOrder("shop", "web");
+  }
+
+  @Test
+  @DisplayName("OperatorSettings takes the operator's namespace from OPERATOR_NAMESPACE, else the install's ratelimiter-system")
+  void operatorNamespaceSetting() {
+    assertThat(OperatorSettings.fromEnv(Map.of()).operatorNamespace()).isEqualTo("ratelimiter-system");
+    assertThat(OperatorSettings.fromEnv(Map.of("OPERATOR_NAMESPACE", " ops ")).operatorNamespace()).isEqualTo("ops");
+    assertThat(OperatorSettings.fromEnv(Map.of()).withOperatorNamespace("from-pod").operatorNamespace()).isEqualTo("from-pod");
   }
 }

@@ -32,7 +32,7 @@ class DesiredStateTest {
 
   @BeforeAll
   static void images() {
-    OperatorSettings.use(new OperatorSettings("agent:1", "redis:7", Set.of()));
+    OperatorSettings.use(new OperatorSettings("agent:1", "redis:7", Set.of(), "ops"));
   }
 
   static RateLimitPolicy policy(RateLimitPolicySpec spec) {
@@ -232,6 +232,29 @@ class DesiredStateTest {
       assertThat(i.getFrom()).singleElement().satisfies(f -> assertThat(f.getPodSelector().getMatchLabels())
           .isEqualTo(Map.of(Labels.NAME, "ratelimiter", Labels.INSTANCE, "web", Labels.COMPONENT, "agent")));
       assertThat(i.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(6379));
+    });
+  }
+
+  @Test
+  @DisplayName("for the agent NetworkPolicy admits the public and gRPC ports from anywhere and the management port only from the operator's namespace")
+  void agentNetworkPolicy() {
+    var np = new AgentNetworkPolicyDependentResource().desired(policy(new RateLimitPolicySpec()), null);
+    assertThat(np.getMetadata().getName()).isEqualTo("web-agent");
+    assertThat(np.getMetadata().getNamespace()).isEqualTo("shop");
+    assertThat(np.getMetadata().getLabels()).isEqualTo(Labels.of(policy(null), "agent"));
+    assertThat(np.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Labels.selector(policy(null), "agent"));
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(np.getSpec().getIngress()).hasSize(2);
+    var open = np.getSpec().getIngress().get(0);
+    assertThat(open.getFrom()).as("from anywhere").isNullOrEmpty();
+    assertThat(open.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).containsExactly("TCP/8080", "TCP/8081");
+    var management = np.getSpec().getIngress().get(1);
+    assertThat(management.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).containsExactly("TCP/9090");
+    assertThat(management.getFrom()).singleElement().satisfies(f -> {
+      assertThat(f.getPodSelector()).isNull();
+      assertThat(f.getIpBlock()).isNull();
+      assertThat(f.getNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("kubernetes.io/metadata.name", "ops"));
+      assertThat(f.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
     });
   }
 }

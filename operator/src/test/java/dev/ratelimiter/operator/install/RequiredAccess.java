@@ -121,7 +121,7 @@ final class RequiredAccess {
     }
     need(Access.of(Event.class, "create"), "StatusHelper.warn: Warning Events on a policy");
     for (String verb : READ) {
-      // DESIGN.md, "Policy propagation": the operator pushes each generation to every ready
+      // Policy propagation (README, "Live policy updates"): the operator pushes each generation to every ready
       // agent pod (PUT http://<podIP>:9090/admin/policy), so it watches the agent pods.
       need(Access.of(Pod.class, verb), "policy push: finds the ready agent pods");
     }
