@@ -5,6 +5,9 @@ import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -13,7 +16,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * Deployment {@code <name>-redis}: one Redis with {@code requirepass} and no persistence (counters
- * live for a window at most), probed with PING.
+ * live for a window at most), probed with PING. Its memory is bounded: {@code maxmemory} below the
+ * container's limit with {@code noeviction}, so a full Redis refuses writes (the agents' failure
+ * policy decides) rather than silently evicting counters, which would hand clients fresh quota.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class RedisDeploymentDependentResource extends PolicyDependentResource<Deployment> {
@@ -21,6 +26,15 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
   public static final String CONTAINER = "redis";
   /** The uid of the "redis" user in the official alpine image. */
   public static final long RUN_AS_USER = 999L;
+  /** About 75% of {@link #MEMORY_LIMIT}: room for Redis's own overhead and client buffers. */
+  public static final String MAXMEMORY = "96mb";
+  public static final String MEMORY_LIMIT = "128Mi";
+  public static final ResourceRequirements RESOURCES =
+      new ResourceRequirementsBuilder()
+          .addToRequests("cpu", new Quantity("50m"))
+          .addToRequests("memory", new Quantity("64Mi"))
+          .addToLimits("memory", new Quantity(MEMORY_LIMIT))
+          .build();
 
   public RedisDeploymentDependentResource() {
     super(Deployment.class);
@@ -71,7 +85,10 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
             "--save", "",
             "--appendonly", "no",
             "--protected-mode", "no",
-            "--port", String.valueOf(Names.REDIS_PORT))
+            "--port", String.valueOf(Names.REDIS_PORT),
+            "--maxmemory", MAXMEMORY,
+            "--maxmemory-policy", "noeviction")
+        .withResources(new ResourceRequirementsBuilder(RESOURCES).build())
         .addNewEnv()
         .withName("REDIS_PASSWORD")
         .withNewValueFrom()

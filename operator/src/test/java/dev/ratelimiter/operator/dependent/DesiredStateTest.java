@@ -116,6 +116,26 @@ class DesiredStateTest {
     }
 
     @Test
+    @DisplayName("gives the agent default requests and a memory limit when spec.agent.resources is absent or empty")
+    void defaultResources() {
+      for (AgentSpec a : List.of(new AgentSpec(), resources(new ResourceRequirementsBuilder().build()))) {
+        var r = dr.desired(policy(withAgent(a)), null).getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        assertThat(r.getRequests()).isEqualTo(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")));
+        assertThat(r.getLimits()).isEqualTo(Map.of("memory", new Quantity("256Mi")));
+      }
+      var own = dr.desired(policy(withAgent(resources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build()))), null)
+          .getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+      assertThat(own.getRequests()).as("the policy's own resources are taken as they are").isNullOrEmpty();
+      assertThat(own.getLimits()).isEqualTo(Map.of("memory", new Quantity("1Gi")));
+    }
+
+    AgentSpec resources(io.fabric8.kubernetes.api.model.ResourceRequirements r) {
+      AgentSpec a = new AgentSpec();
+      a.setResources(r);
+      return a;
+    }
+
+    @Test
     @DisplayName("leaves replicas to the HPA when autoscaled, and carries the requested resources")
     void autoscaledAndResources() {
       AgentSpec a = new AgentSpec();
@@ -210,12 +230,26 @@ class DesiredStateTest {
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     var c = pod.getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("redis:7");
-    assertThat(c.getArgs()).containsExactly("--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--port", "6379");
+    assertThat(c.getArgs()).containsExactly("--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--port", "6379",
+        "--maxmemory", "96mb", "--maxmemory-policy", "noeviction");
     assertThat(c.getEnv()).containsExactly(new EnvVarBuilder().withName("REDIS_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
         .withName("web-redis-auth").withKey("password").endSecretKeyRef().endValueFrom().build());
     assertThat(c.getReadinessProbe().getExec().getCommand()).last().asString().contains("ping");
     assertThat(c.getLivenessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("redis");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+  }
+
+  @Test
+  @DisplayName("for Redis bounds its memory: requests 50m and 64Mi, a 128Mi limit, and a maxmemory below it that refuses writes rather than evicting")
+  void redisMemoryIsBounded() {
+    var c = new RedisDeploymentDependentResource().desired(policy(new RateLimitPolicySpec()), null).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("64Mi")));
+    assertThat(c.getResources().getLimits()).isEqualTo(Map.of("memory", new Quantity("128Mi")));
+    String maxmemory = c.getArgs().get(c.getArgs().indexOf("--maxmemory") + 1);
+    long maxBytes = Long.parseLong(maxmemory.replace("mb", "")) * 1024 * 1024;
+    long limitBytes = Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValueExact();
+    assertThat(maxBytes).as("maxmemory leaves room under the container limit").isBetween(limitBytes / 2, limitBytes * 4 / 5);
+    assertThat(c.getArgs().get(c.getArgs().indexOf("--maxmemory-policy") + 1)).isEqualTo("noeviction");
   }
 
   @Test
