@@ -90,7 +90,7 @@ public final class ObservedStatus {
 
   static Condition redisCondition(RateLimitPolicy p, Context<RateLimitPolicy> context, Long gen) {
     if (!p.getSpec().internalRedis()) {
-      return condition(REDIS_READY, true, "External", "using external Redis " + p.getSpec().getRedis().getExternal().getUrl(), gen);
+      return condition(REDIS_READY, true, "External", "using external Redis " + RedisUrls.redact(p.getSpec().getRedis().getExternal().getUrl()), gen);
     }
     Optional<Deployment> redis = deployment(context, Names.redisDeployment(p));
     if (redis.isEmpty()) {

@@ -163,7 +163,11 @@ public final class PolicyValidator {
   }
 
   private static void validateExternalRedis(ExternalRedis ext, List<String> problems) {
-    if (ext.getUrl() == null || !URL.matcher(ext.getUrl()).matches()) {
+    if (ext.getUrl() != null && RedisUrls.hasUserInfo(ext.getUrl())) {
+      // the agent's environment would hold the password in plain sight; the URL is not echoed
+      problems.add("spec.redis.external.url: must not carry credentials (user:password@); put the password in a Secret"
+          + " and name it in spec.redis.external.passwordSecretRef");
+    } else if (ext.getUrl() == null || !URL.matcher(ext.getUrl()).matches()) {
       problems.add("spec.redis.external.url: must be a redis:// or rediss:// URL, got '" + ext.getUrl() + "'");
     }
     SecretKeyRef ref = ext.getPasswordSecretRef();

@@ -162,7 +162,7 @@ class RateLimitPolicyOperatorTest {
     assertThat(svc.getSpec().getSelector()).containsOnlyKeys(Labels.NAME, Labels.INSTANCE, Labels.COMPONENT);
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .containsSubsequence("--requirepass", "$(REDIS_PASSWORD)").containsSubsequence("--save", "");
+        .containsSubsequence("--requirepass", "$(REDISCLI_AUTH)").containsSubsequence("--save", "");
     assertThat(np.getSpec().getIngress()).singleElement()
         .satisfies(i -> assertThat(i.getFrom().get(0).getPodSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, "agent"));
     assertThat(agentNp.getSpec().getIngress()).extracting(i -> i.getPorts().get(0).getPort().getIntVal()).containsExactly(8080, 9090);

@@ -16,7 +16,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * Deployment {@code <name>-redis}: one Redis with {@code requirepass} and no persistence (counters
- * live for a window at most), probed with PING. Its memory is bounded: {@code maxmemory} below the
+ * live for a window at most), probed with PING (the password from {@code REDISCLI_AUTH}, never on
+ * the probe's command line). Its memory is bounded: {@code maxmemory} below the
  * container's limit with {@code noeviction}, so a full Redis refuses writes (the agents' failure
  * policy decides) rather than silently evicting counters, which would hand clients fresh quota.
  */
@@ -24,6 +25,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 public class RedisDeploymentDependentResource extends PolicyDependentResource<Deployment> {
 
   public static final String CONTAINER = "redis";
+  /** The password's one variable: redis-cli (the probe) reads it by this name, redis-server gets it as an argument. */
+  public static final String PASSWORD_ENV = "REDISCLI_AUTH";
   /** The uid of the "redis" user in the official alpine image. */
   public static final long RUN_AS_USER = 999L;
   /** About 75% of {@link #MEMORY_LIMIT}: room for Redis's own overhead and client buffers. */
@@ -48,7 +51,8 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     var labels = Labels.of(policy, Labels.REDIS);
-    String ping = "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG";
+    // redis-cli reads the password from REDISCLI_AUTH: never on a command line (ps, /proc/<pid>/cmdline)
+    String ping = "redis-cli -p " + Names.REDIS_PORT + " ping | grep -q PONG";
     return new DeploymentBuilder()
         .withMetadata(meta(policy, name(policy), labels))
         .withNewSpec()
@@ -81,7 +85,7 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
         .withImagePullPolicy("IfNotPresent")
         .withCommand("redis-server")
         .withArgs(
-            "--requirepass", "$(REDIS_PASSWORD)",
+            "--requirepass", "$(" + PASSWORD_ENV + ")",
             "--save", "",
             "--appendonly", "no",
             "--protected-mode", "no",
@@ -90,7 +94,7 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
             "--maxmemory-policy", "noeviction")
         .withResources(new ResourceRequirementsBuilder(RESOURCES).build())
         .addNewEnv()
-        .withName("REDIS_PASSWORD")
+        .withName(PASSWORD_ENV)
         .withNewValueFrom()
         .withNewSecretKeyRef()
         .withName(Names.redisAuthSecret(policy))

@@ -102,6 +102,7 @@ class DesiredStateTest {
           new EnvVarBuilder().withName("REDIS_URL").withValue("redis://web-redis.shop.svc:6379").build(),
           secretEnv("REDIS_PASSWORD", "web-redis-auth", "password"),
           secretEnv("ADMIN_TOKEN", "web-agent-admin", "token"));
+      assertThat(c.getEnv()).as("no credentials inside a URL").allSatisfy(e -> assertThat(String.valueOf(e.getValue())).doesNotContain("@"));
     }
 
     @Test
@@ -230,9 +231,9 @@ class DesiredStateTest {
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     var c = pod.getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("redis:7");
-    assertThat(c.getArgs()).containsExactly("--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--port", "6379",
+    assertThat(c.getArgs()).containsExactly("--requirepass", "$(REDISCLI_AUTH)", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--port", "6379",
         "--maxmemory", "96mb", "--maxmemory-policy", "noeviction");
-    assertThat(c.getEnv()).containsExactly(new EnvVarBuilder().withName("REDIS_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
+    assertThat(c.getEnv()).containsExactly(new EnvVarBuilder().withName("REDISCLI_AUTH").withNewValueFrom().withNewSecretKeyRef()
         .withName("web-redis-auth").withKey("password").endSecretKeyRef().endValueFrom().build());
     assertThat(c.getReadinessProbe().getExec().getCommand()).last().asString().contains("ping");
     assertThat(c.getLivenessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("redis");

@@ -52,7 +52,7 @@ class CrdSchemaTest {
   @DisplayName("contain CEL rules that all compile and that cel-java can evaluate")
   void rulesCompile() {
     assertThat(crd.rules()).extracting(CrdSchema.Rule::path).containsExactlyInAnyOrder(
-        ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]");
+        ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]", ".spec.redis.external.url");
   }
 
   static Stream<Arguments> invalid() {
@@ -81,6 +81,7 @@ class CrdSchemaTest {
         Arguments.of("an unknown service type", "agent: {service: {type: ExternalName}}", "/spec/agent/service/type"),
         Arguments.of("port 70000", "agent: {service: {port: 70000}}", "/spec/agent/service/port"),
         Arguments.of("an http:// Redis URL", "redis: {external: {url: 'http://redis:6379'}}", "/spec/redis/external/url"),
+        Arguments.of("a Redis URL with a password", "redis: {external: {url: 'redis://:pw@r:6379'}}", "url must not carry credentials"),
         Arguments.of("an external Redis without URL", "redis: {external: {passwordSecretRef: {name: s, key: k}}}", "url"),
         Arguments.of("a password ref without key", "redis: {external: {url: 'redis://r:6379', passwordSecretRef: {name: s}}}", "key"));
   }
