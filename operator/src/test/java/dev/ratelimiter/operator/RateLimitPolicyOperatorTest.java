@@ -333,6 +333,7 @@ class RateLimitPolicyOperatorTest {
   @DisplayName("uses an external Redis without creating Redis objects, and removes them when switched to one")
   void externalRedis() {
     String ns = cluster.newNamespace("external");
+    cluster.createSecret(ns, "redis-auth", "pw", true);
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
     spec.setRedis(new RedisSpec(new ExternalRedis("redis://redis.shared:6379", new SecretKeyRef("redis-auth", "pw"))));
     apply(ns, "ext", spec);

@@ -196,4 +196,20 @@ class UnitsTest {
     assertThat(OperatorSettings.fromEnv(Map.of("OPERATOR_NAMESPACE", " ops ")).operatorNamespace()).isEqualTo("ops");
     assertThat(OperatorSettings.fromEnv(Map.of()).withOperatorNamespace("from-pod").operatorNamespace()).isEqualTo("from-pod");
   }
+
+  @Test
+  @DisplayName("OperatorSettings reads REDIS_ALLOWED_HOSTS as exact names and '.'-suffixes, and allows any host without it")
+  void redisAllowedHosts() {
+    OperatorSettings any = OperatorSettings.fromEnv(Map.of());
+    assertThat(any.redisAllowedHosts()).isEmpty();
+    assertThat(any.redisHostAllowed("anything.example")).isTrue();
+    OperatorSettings some = OperatorSettings.fromEnv(Map.of("REDIS_ALLOWED_HOSTS", " Redis.Shared , .redis.svc,,"));
+    assertThat(some.redisAllowedHosts()).containsExactly("redis.shared", ".redis.svc");
+    assertThat(some.redisHostAllowed("redis.shared")).isTrue();
+    assertThat(some.redisHostAllowed("REDIS.SHARED")).isTrue();
+    assertThat(some.redisHostAllowed("a.redis.svc")).isTrue();
+    assertThat(some.redisHostAllowed("redis.shared.evil")).isFalse();
+    assertThat(some.redisHostAllowed("evilredis.svc")).isFalse();
+    assertThat(some.redisHostAllowed("redis.svc")).as("a suffix needs a name before it").isFalse();
+  }
 }
