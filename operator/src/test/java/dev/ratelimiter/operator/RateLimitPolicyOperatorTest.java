@@ -149,6 +149,7 @@ class RateLimitPolicyOperatorTest {
             + "  algorithm: FixedWindow\n"
             + "clientKey:\n"
             + "  source: RemoteAddress\n"
+            + "  forwardedHeader: XForwardedFor\n"
             + "  trustedProxies: []\n"
             + "  ipv6PrefixLength: 64\n"
             + "failurePolicy: Open\n");

@@ -157,7 +157,7 @@ class UnitsTest {
             + "limits:\n"
             + "- name: burst\n  requests: 5\n  window: 1s\n  algorithm: FixedWindow\n"
             + "- name: hourly\n  requests: 100\n  window: 1h\n  algorithm: FixedWindow\n"
-            + "clientKey:\n  source: RemoteAddress\n  trustedProxies:\n  - 10.0.0.0/8\n  ipv6PrefixLength: 64\n"
+            + "clientKey:\n  source: RemoteAddress\n  forwardedHeader: XForwardedFor\n  trustedProxies:\n  - 10.0.0.0/8\n  ipv6PrefixLength: 64\n"
             + "failurePolicy: Closed\n");
   }
 
