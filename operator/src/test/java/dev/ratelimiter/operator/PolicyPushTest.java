@@ -156,8 +156,11 @@ class PolicyPushTest {
     FakeAgent good = agent();
     FakeAgent gone = agent();
     cluster.runPod(good.pod(ns, "api", "api-agent-good", true));
-    cluster.runPod(gone.pod(ns, "api", "api-agent-gone", true));
+    // closed before the pod appears: else the operator may push to it first, and then learns it is
+    // gone only at the 30 s resync, after this test's 20 s
+    var gonePod = gone.pod(ns, "api", "api-agent-gone", true);
     gone.close();
+    cluster.runPod(gonePod);
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
       Condition enforced = condition(ns, "api", "Enforced");
