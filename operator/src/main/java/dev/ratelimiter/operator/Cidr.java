@@ -12,6 +12,11 @@ public final class Cidr {
 
   private Cidr() {}
 
+  /** The prefix length of a valid CIDR. */
+  public static int prefixLength(String cidr) {
+    return Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+  }
+
   public static boolean isValid(String cidr) {
     if (cidr == null) {
       return false;

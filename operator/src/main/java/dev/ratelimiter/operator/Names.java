@@ -13,6 +13,8 @@ public final class Names {
   public static final String REDIS_PASSWORD_KEY = "password";
   public static final int AGENT_HTTP_PORT = 8080;
   public static final int AGENT_MANAGEMENT_PORT = 9090;
+  /** The agent's gRPC port (Envoy rate limit service), admitted like the public port. */
+  public static final int AGENT_GRPC_PORT = 8081;
   public static final int REDIS_PORT = 6379;
 
   private Names() {}
@@ -39,6 +41,10 @@ public final class Names {
   }
 
   public static String agentPdb(RateLimitPolicy p) {
+    return agentDeployment(p);
+  }
+
+  public static String agentNetworkPolicy(RateLimitPolicy p) {
     return agentDeployment(p);
   }
 

@@ -61,6 +61,22 @@ public final class ObservedStatus {
         previousLimits);
   }
 
+  /** Status for an external Redis the operator may not use (RedisAccess): nothing was applied. */
+  public static RateLimitPolicyStatus refused(RateLimitPolicy p, Context<RateLimitPolicy> context, RedisAccess.Refusal refusal) {
+    Long gen = p.getMetadata().getGeneration();
+    Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
+    return status(
+        p,
+        List.of(
+            condition(READY, false, refusal.reason(), "nothing changed: " + refusal.message(), gen),
+            condition(REDIS_READY, false, refusal.reason(), refusal.message(), gen),
+            agentsCondition(agents, gen),
+            condition(Enforcement.ENFORCED, false, refusal.reason(), "generation " + gen + " is not applied and not pushed; agents keep the policy they run", gen)),
+        agents,
+        0,
+        p.getStatus() == null ? null : p.getStatus().getLimits());
+  }
+
   /** Status after a failed reconcile: Ready=False with the failure, the rest as observed. */
   public static RateLimitPolicyStatus failed(RateLimitPolicy p, Context<RateLimitPolicy> context, Exception e) {
     Long gen = p.getMetadata().getGeneration();
@@ -90,7 +106,7 @@ public final class ObservedStatus {
 
   static Condition redisCondition(RateLimitPolicy p, Context<RateLimitPolicy> context, Long gen) {
     if (!p.getSpec().internalRedis()) {
-      return condition(REDIS_READY, true, "External", "using external Redis " + p.getSpec().getRedis().getExternal().getUrl(), gen);
+      return condition(REDIS_READY, true, "External", "using external Redis " + RedisUrls.redact(p.getSpec().getRedis().getExternal().getUrl()), gen);
     }
     Optional<Deployment> redis = deployment(context, Names.redisDeployment(p));
     if (redis.isEmpty()) {

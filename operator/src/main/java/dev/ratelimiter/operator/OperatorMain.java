@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * ~/.kube/config), says which API server it uses, and exits within seconds with one clear line
  * when it cannot reach it. Environment: WATCH_NAMESPACES (comma separated, default all),
  * AGENT_IMAGE, REDIS_IMAGE, HEALTH_PORT (default 8081), LEADER_ELECTION (default true),
- * LEASE_NAMESPACE (default the pod's namespace).
+ * LEASE_NAMESPACE and OPERATOR_NAMESPACE (default the pod's namespace).
  */
 public final class OperatorMain {
 
@@ -38,6 +38,9 @@ public final class OperatorMain {
     Map<String, String> env = System.getenv();
     OperatorSettings settings = OperatorSettings.fromEnv(env);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+    if (isBlank(env.get("OPERATOR_NAMESPACE"))) {
+      settings = settings.withOperatorNamespace(podNamespace(client));
+    }
     String url = client.getMasterUrl().toString();
     log.info("using Kubernetes API server {}", url);
     try {
@@ -95,8 +98,9 @@ public final class OperatorMain {
                 },
                 "shutdown"));
     log.info(
-        "watching {} with agent image {} and redis image {}; health on :{}",
+        "watching {} from namespace {} with agent image {} and redis image {}; health on :{}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : "namespaces " + settings.watchNamespaces(),
+        settings.operatorNamespace(),
         settings.agentImage(),
         settings.redisImage(),
         healthPort);
@@ -117,6 +121,10 @@ public final class OperatorMain {
         .withConnectionTimeout(3_000)
         .withRequestTimeout(10_000)
         .build();
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 
   private static String podNamespace(KubernetesClient client) {

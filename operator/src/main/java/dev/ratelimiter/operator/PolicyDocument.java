@@ -22,8 +22,8 @@ public record PolicyDocument(
   @JsonPropertyOrder({"name", "requests", "window", "algorithm"})
   public record LimitDoc(String name, long requests, String window, String algorithm) {}
 
-  @JsonPropertyOrder({"source", "trustedProxies", "ipv6PrefixLength"})
-  public record ClientKeyDoc(String source, List<String> trustedProxies, int ipv6PrefixLength) {}
+  @JsonPropertyOrder({"source", "forwardedHeader", "trustedProxies", "ipv6PrefixLength"})
+  public record ClientKeyDoc(String source, String forwardedHeader, List<String> trustedProxies, int ipv6PrefixLength) {}
 
   private static final ObjectMapper YAML =
       new ObjectMapper(
@@ -50,7 +50,8 @@ public record PolicyDocument(
         Names.policyId(p),
         generation == null ? 0 : generation,
         limits,
-        new ClientKeyDoc(ck.effectiveSource().name(), ck.effectiveTrustedProxies(), ck.effectiveIpv6PrefixLength()),
+        new ClientKeyDoc(
+            ck.effectiveSource().name(), ck.effectiveForwardedHeader().name(), ck.effectiveTrustedProxies(), ck.effectiveIpv6PrefixLength()),
         spec.effectiveFailurePolicy().name());
   }
 

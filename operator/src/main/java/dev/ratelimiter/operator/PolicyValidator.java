@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Algorithm;
 import dev.ratelimiter.operator.customresource.ClientKeySource;
 import dev.ratelimiter.operator.customresource.FailurePolicy;
+import dev.ratelimiter.operator.customresource.ForwardedHeader;
 import dev.ratelimiter.operator.customresource.ServiceType;
 import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.Backend;
@@ -137,14 +138,21 @@ public final class PolicyValidator {
     if (ck.getSource() == ClientKeySource.Unsupported) {
       problems.add(unsupported("spec.clientKey.source", ClientKeySource.values()));
     }
+    if (ck.getForwardedHeader() == ForwardedHeader.Unsupported) {
+      problems.add(unsupported("spec.clientKey.forwardedHeader", ForwardedHeader.values()));
+    }
     Integer prefix = ck.getIpv6PrefixLength();
-    if (prefix != null && (prefix < 1 || prefix > 128)) {
-      problems.add("spec.clientKey.ipv6PrefixLength: must be between 1 and 128, got " + prefix);
+    if (prefix != null && (prefix < ClientKey.MIN_IPV6_PREFIX || prefix > 128)) {
+      problems.add("spec.clientKey.ipv6PrefixLength: must be between " + ClientKey.MIN_IPV6_PREFIX + " and 128, got " + prefix);
     }
     List<String> proxies = ck.effectiveTrustedProxies();
     for (int i = 0; i < proxies.size(); i++) {
+      String at = "spec.clientKey.trustedProxies[" + i + "]";
       if (!Cidr.isValid(proxies.get(i))) {
-        problems.add("spec.clientKey.trustedProxies[" + i + "]: not a CIDR like 10.0.0.0/8 or fd00::/8, got '" + proxies.get(i) + "'");
+        problems.add(at + ": not a CIDR like 10.0.0.0/8 or fd00::/8, got '" + proxies.get(i) + "'");
+      } else if (Cidr.prefixLength(proxies.get(i)) == 0) {
+        problems.add(at + ": '" + proxies.get(i) + "' would trust every address, so any client could choose its own key;"
+            + " list the proxies' own addresses");
       }
     }
   }
@@ -199,7 +207,11 @@ public final class PolicyValidator {
   }
 
   private static void validateExternalRedis(ExternalRedis ext, List<String> problems) {
-    if (ext.getUrl() == null || !URL.matcher(ext.getUrl()).matches()) {
+    if (ext.getUrl() != null && RedisUrls.hasUserInfo(ext.getUrl())) {
+      // the agent's environment would hold the password in plain sight; the URL is not echoed
+      problems.add("spec.redis.external.url: must not carry credentials (user:password@); put the password in a Secret"
+          + " and name it in spec.redis.external.passwordSecretRef");
+    } else if (ext.getUrl() == null || !URL.matcher(ext.getUrl()).matches()) {
       problems.add("spec.redis.external.url: must be a redis:// or rediss:// URL, got '" + ext.getUrl() + "'");
     }
     SecretKeyRef ref = ext.getPasswordSecretRef();

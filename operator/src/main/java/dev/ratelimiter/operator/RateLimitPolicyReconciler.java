@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.dependent.AgentAdminSecretDependentResource;
 import dev.ratelimiter.operator.dependent.AgentDeploymentDependentResource;
 import dev.ratelimiter.operator.dependent.AgentHorizontalPodAutoscalerDependentResource;
+import dev.ratelimiter.operator.dependent.AgentNetworkPolicyDependentResource;
 import dev.ratelimiter.operator.dependent.AgentPodDisruptionBudgetDependentResource;
 import dev.ratelimiter.operator.dependent.AgentPolicyConfigMapDependentResource;
 import dev.ratelimiter.operator.dependent.AgentServiceDependentResource;
@@ -26,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +51,7 @@ import java.util.concurrent.TimeUnit;
       @Dependent(name = "agent-policy", type = AgentPolicyConfigMapDependentResource.class),
       @Dependent(name = "agent-deployment", type = AgentDeploymentDependentResource.class, dependsOn = {"agent-admin-secret", "agent-policy"}),
       @Dependent(name = "agent-service", type = AgentServiceDependentResource.class),
+      @Dependent(name = "agent-network-policy", type = AgentNetworkPolicyDependentResource.class),
       @Dependent(name = "agent-hpa", type = AgentHorizontalPodAutoscalerDependentResource.class, reconcilePrecondition = Conditions.AutoscalingEnabled.class, dependsOn = "agent-deployment"),
       @Dependent(name = "agent-pdb", type = AgentPodDisruptionBudgetDependentResource.class, reconcilePrecondition = Conditions.MultipleReplicas.class),
     })
@@ -59,7 +62,7 @@ public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy> {
 
   @Override
   public List<EventSource<?, RateLimitPolicy>> prepareEventSources(EventSourceContext<RateLimitPolicy> context) {
-    return List.of(AgentPodEventSource.create(context));
+    return List.of(AgentPodEventSource.create(context), RedisAccess.secrets(context));
   }
 
   @Override
@@ -70,6 +73,16 @@ public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy> {
       if (StatusHelper.write(policy, context, ObservedStatus.invalid(policy, context, problems))
           && (before == null || !StatusHelper.INVALID_SPEC.equals(before.getReason()))) {
         StatusHelper.warn(policy, context, StatusHelper.INVALID_SPEC, String.join("; ", problems));
+      }
+      return UpdateControl.noUpdate();
+    }
+    Optional<RedisAccess.Refusal> refusal = RedisAccess.check(policy, context);
+    if (refusal.isPresent()) {
+      // like an invalid spec: nothing is rendered with the refused Secret or host
+      var before = StatusHelper.find(policy.getStatus() == null ? null : policy.getStatus().getConditions(), StatusHelper.READY);
+      if (StatusHelper.write(policy, context, ObservedStatus.refused(policy, context, refusal.get()))
+          && (before == null || !refusal.get().reason().equals(before.getReason()))) {
+        StatusHelper.warn(policy, context, refusal.get().reason(), refusal.get().message());
       }
       return UpdateControl.noUpdate();
     }

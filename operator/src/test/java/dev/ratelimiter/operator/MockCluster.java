@@ -77,8 +77,13 @@ public final class MockCluster implements AutoCloseable {
 
   /** Starts the operator watching only {@code namespaces} (empty: all). */
   public Operator startOperator(Set<String> namespaces) {
+    return startOperator(new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, namespaces));
+  }
+
+  /** Starts the operator with these settings. */
+  public Operator startOperator(OperatorSettings settings) {
     stopOperator();
-    operator = RateLimiterOperator.create(client, new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, namespaces), Optional.empty());
+    operator = RateLimiterOperator.create(client, settings, Optional.empty());
     operator.start();
     return operator;
   }
@@ -112,6 +117,16 @@ public final class MockCluster implements AutoCloseable {
     p.getMetadata().setNamespace(namespace);
     p.setSpec(spec);
     return p;
+  }
+
+  /** A Secret of the admin's own, optionally labelled for use as Redis credentials by policies. */
+  public io.fabric8.kubernetes.api.model.Secret createSecret(String namespace, String name, String key, boolean allowRedisCredentials) {
+    var builder = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .addToStringData(key, "s3cret");
+    if (allowRedisCredentials) {
+      builder.editMetadata().addToLabels(RedisAccess.ALLOW_LABEL, "true").endMetadata();
+    }
+    return client.resource(builder.build()).create();
   }
 
   public RateLimitPolicy create(RateLimitPolicy p) {

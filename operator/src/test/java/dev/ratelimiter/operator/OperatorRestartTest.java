@@ -65,7 +65,8 @@ class OperatorRestartTest {
     scaled.setAgent(agent);
     cluster.create(policy(ns, "scaled", scaled));
     await().atMost(TIMEOUT).until(() -> cluster.reconciled(ns, "plain") && cluster.reconciled(ns, "scaled"));
-    await().atMost(TIMEOUT).until(() -> objects(ns).size() == 9 + 10);
+    // plain: 10 objects (no HPA); scaled: 11 (with HPA)
+    await().atMost(TIMEOUT).until(() -> objects(ns).size() == 10 + 11);
     cluster.markReady(ns, "plain-agent");
     cluster.markReady(ns, "plain-redis");
     cluster.runPod(fakeAgent.pod(ns, "plain", "plain-agent-a", true));

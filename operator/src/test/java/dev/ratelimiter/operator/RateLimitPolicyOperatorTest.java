@@ -117,10 +117,11 @@ class RateLimitPolicyOperatorTest {
     Service redisSvc = awaitObject(Service.class, ns, "public-api-redis");
     Secret redisAuth = awaitObject(Secret.class, ns, "public-api-redis-auth");
     NetworkPolicy np = awaitObject(NetworkPolicy.class, ns, "public-api-redis");
+    NetworkPolicy agentNp = awaitObject(NetworkPolicy.class, ns, "public-api-agent");
     assertThat(cluster.get(HorizontalPodAutoscaler.class, ns, "public-api-agent")).isNull();
 
     String uid = cluster.get(ns, "public-api").getMetadata().getUid();
-    for (HasMetadata o : List.of(agent, cm, admin, svc, pdb)) {
+    for (HasMetadata o : List.of(agent, cm, admin, svc, pdb, agentNp)) {
       assertThat(o.getMetadata().getLabels()).as(o.getKind()).containsExactlyInAnyOrderEntriesOf(labels("public-api", "agent"));
       assertThat(o.getMetadata().getOwnerReferences()).as(o.getKind()).singleElement()
           .satisfies(r -> assertThat(r.getUid()).isEqualTo(uid))
@@ -149,6 +150,7 @@ class RateLimitPolicyOperatorTest {
             + "  algorithm: FixedWindow\n"
             + "clientKey:\n"
             + "  source: RemoteAddress\n"
+            + "  forwardedHeader: XForwardedFor\n"
             + "  trustedProxies: []\n"
             + "  ipv6PrefixLength: 64\n"
             + "failurePolicy: Open\n");
@@ -162,9 +164,12 @@ class RateLimitPolicyOperatorTest {
     assertThat(svc.getSpec().getSelector()).containsOnlyKeys(Labels.NAME, Labels.INSTANCE, Labels.COMPONENT);
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .containsSubsequence("--requirepass", "$(REDIS_PASSWORD)").containsSubsequence("--save", "");
+        .containsSubsequence("--requirepass", "$(REDISCLI_AUTH)").containsSubsequence("--save", "");
     assertThat(np.getSpec().getIngress()).singleElement()
         .satisfies(i -> assertThat(i.getFrom().get(0).getPodSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, "agent"));
+    assertThat(agentNp.getSpec().getIngress()).extracting(i -> i.getPorts().get(0).getPort().getIntVal()).containsExactly(8080, 9090);
+    assertThat(agentNp.getSpec().getIngress().get(1).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+        .containsEntry("kubernetes.io/metadata.name", OperatorSettings.DEFAULT_OPERATOR_NAMESPACE);
     assertThat(p.getMetadata().getName()).isEqualTo("public-api");
   }
 
@@ -330,6 +335,7 @@ class RateLimitPolicyOperatorTest {
   @DisplayName("uses an external Redis without creating Redis objects, and removes them when switched to one")
   void externalRedis() {
     String ns = cluster.newNamespace("external");
+    cluster.createSecret(ns, "redis-auth", "pw", true);
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
     spec.setRedis(new RedisSpec(new ExternalRedis("redis://redis.shared:6379", new SecretKeyRef("redis-auth", "pw"))));
     apply(ns, "ext", spec);
@@ -345,7 +351,7 @@ class RateLimitPolicyOperatorTest {
     assertThat(owned(Deployment.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent");
     assertThat(owned(Service.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext");
     assertThat(owned(Secret.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent-admin");
-    assertThat(owned(NetworkPolicy.class, ns, "ext")).isEmpty();
+    assertThat(owned(NetworkPolicy.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent");
     assertThat(StatusHelper.find(cluster.get(ns, "ext").getStatus().getConditions(), "RedisReady"))
         .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"))
         .satisfies(c -> assertThat(c.getReason()).isEqualTo("External"));
@@ -358,7 +364,7 @@ class RateLimitPolicyOperatorTest {
       assertThat(owned(Deployment.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving-agent");
       assertThat(owned(Service.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving");
       assertThat(owned(Secret.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving-agent-admin");
-      assertThat(owned(NetworkPolicy.class, ns, "moving")).isEmpty();
+      assertThat(owned(NetworkPolicy.class, ns, "moving")).extracting(d -> d.getMetadata().getName()).containsExactly("moving-agent");
       assertThat(cluster.get(Deployment.class, ns, "moving-agent").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
           .extracting(EnvVar::getName).doesNotContain("REDIS_PASSWORD").contains("REDIS_URL");
     });

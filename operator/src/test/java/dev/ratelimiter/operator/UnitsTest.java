@@ -161,7 +161,7 @@ class UnitsTest {
             + "limits:\n"
             + "- name: burst\n  requests: 5\n  window: 1s\n  algorithm: FixedWindow\n"
             + "- name: hourly\n  requests: 100\n  window: 1h\n  algorithm: FixedWindow\n"
-            + "clientKey:\n  source: RemoteAddress\n  trustedProxies:\n  - 10.0.0.0/8\n  ipv6PrefixLength: 64\n"
+            + "clientKey:\n  source: RemoteAddress\n  forwardedHeader: XForwardedFor\n  trustedProxies:\n  - 10.0.0.0/8\n  ipv6PrefixLength: 64\n"
             + "failurePolicy: Closed\n");
   }
 
@@ -174,9 +174,9 @@ class UnitsTest {
     p.setSpec(new RateLimitPolicySpec());
     assertThat(List.of(Names.agentService(p), Names.agentDeployment(p), Names.agentPolicyConfigMap(p), Names.agentAdminSecret(p),
             Names.agentHpa(p), Names.agentPdb(p), Names.redisDeployment(p), Names.redisService(p), Names.redisAuthSecret(p),
-            Names.redisNetworkPolicy(p)))
+            Names.redisNetworkPolicy(p), Names.agentNetworkPolicy(p)))
         .containsExactly("public-api", "public-api-agent", "public-api-agent-policy", "public-api-agent-admin", "public-api-agent",
-            "public-api-agent", "public-api-redis", "public-api-redis", "public-api-redis-auth", "public-api-redis");
+            "public-api-agent", "public-api-redis", "public-api-redis", "public-api-redis-auth", "public-api-redis", "public-api-agent");
     assertThat(Names.endpoint(p)).isEqualTo("http://public-api.shop.svc:80/api");
   }
 
@@ -191,5 +191,29 @@ class UnitsTest {
     assertThat(set.agentImage()).isEqualTo("a:1");
     assertThat(set.redisImage()).isEqualTo("r:2");
     assertThat(set.watchNamespaces()).containsExactlyInAnyOrder("shop", "web");
+  }
+
+  @Test
+  @DisplayName("OperatorSettings takes the operator's namespace from OPERATOR_NAMESPACE, else the install's ratelimiter-system")
+  void operatorNamespaceSetting() {
+    assertThat(OperatorSettings.fromEnv(Map.of()).operatorNamespace()).isEqualTo("ratelimiter-system");
+    assertThat(OperatorSettings.fromEnv(Map.of("OPERATOR_NAMESPACE", " ops ")).operatorNamespace()).isEqualTo("ops");
+    assertThat(OperatorSettings.fromEnv(Map.of()).withOperatorNamespace("from-pod").operatorNamespace()).isEqualTo("from-pod");
+  }
+
+  @Test
+  @DisplayName("OperatorSettings reads REDIS_ALLOWED_HOSTS as exact names and '.'-suffixes, and allows any host without it")
+  void redisAllowedHosts() {
+    OperatorSettings any = OperatorSettings.fromEnv(Map.of());
+    assertThat(any.redisAllowedHosts()).isEmpty();
+    assertThat(any.redisHostAllowed("anything.example")).isTrue();
+    OperatorSettings some = OperatorSettings.fromEnv(Map.of("REDIS_ALLOWED_HOSTS", " Redis.Shared , .redis.svc,,"));
+    assertThat(some.redisAllowedHosts()).containsExactly("redis.shared", ".redis.svc");
+    assertThat(some.redisHostAllowed("redis.shared")).isTrue();
+    assertThat(some.redisHostAllowed("REDIS.SHARED")).isTrue();
+    assertThat(some.redisHostAllowed("a.redis.svc")).isTrue();
+    assertThat(some.redisHostAllowed("redis.shared.evil")).isFalse();
+    assertThat(some.redisHostAllowed("evilredis.svc")).isFalse();
+    assertThat(some.redisHostAllowed("redis.svc")).as("a suffix needs a name before it").isFalse();
   }
 }

@@ -30,7 +30,8 @@ public class AgentSpec {
   @Default("{}")
   private AgentServiceSpec service;
 
-  @JsonPropertyDescription("Container resources of the agent.")
+  @JsonPropertyDescription(
+      "Container resources of the agent. Absent or {}: requests cpu 100m, memory 128Mi; limit memory 256Mi.")
   private ResourceRequirements resources;
 
   public Integer getReplicas() {

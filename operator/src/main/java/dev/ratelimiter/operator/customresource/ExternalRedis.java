@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /** An existing Redis. */
@@ -15,8 +16,12 @@ public class ExternalRedis {
 
   public static final String URL_PATTERN = "^rediss?://[^\\s/]+(/[0-9]*)?$";
 
-  @JsonPropertyDescription("redis:// or rediss:// URL, e.g. redis://redis.shared:6379")
+  @JsonPropertyDescription(
+      "redis:// or rediss:// URL without credentials, e.g. redis://redis.shared:6379; the password goes in passwordSecretRef.")
   @Required
+  @ValidationRule(
+      value = "!self.contains('@')",
+      message = "url must not carry credentials (user:password@): put the password in a Secret and name it in passwordSecretRef")
   @Size(max = 2048)
   @Pattern(URL_PATTERN)
   private String url;

@@ -10,6 +10,9 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -31,6 +34,13 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
 
   public static final String CONTAINER = "agent";
   public static final long RUN_AS_USER = 10001L;
+  /** Without {@code spec.agent.resources}: requests for scheduling (and the HPA's CPU target), a memory bound. */
+  public static final ResourceRequirements DEFAULT_RESOURCES =
+      new ResourceRequirementsBuilder()
+          .addToRequests("cpu", new Quantity("100m"))
+          .addToRequests("memory", new Quantity("128Mi"))
+          .addToLimits("memory", new Quantity("256Mi"))
+          .build();
 
   public AgentDeploymentDependentResource() {
     super(Deployment.class);
@@ -115,7 +125,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .withPeriodSeconds(5)
         .withFailureThreshold(2)
         .endReadinessProbe()
-        .withResources(agent.getResources())
+        .withResources(resources(agent))
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
@@ -149,6 +159,17 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** {@code spec.agent.resources}, or the defaults when it is absent or says nothing ({@code {}}). */
+  static ResourceRequirements resources(AgentSpec agent) {
+    ResourceRequirements r = agent.getResources();
+    boolean empty =
+        r == null
+            || ((r.getRequests() == null || r.getRequests().isEmpty())
+                && (r.getLimits() == null || r.getLimits().isEmpty())
+                && (r.getClaims() == null || r.getClaims().isEmpty()));
+    return empty ? new ResourceRequirementsBuilder(DEFAULT_RESOURCES).build() : r;
   }
 
   static List<EnvVar> env(RateLimitPolicy policy) {

@@ -5,6 +5,9 @@ import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -13,14 +16,28 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * Deployment {@code <name>-redis}: one Redis with {@code requirepass} and no persistence (counters
- * live for a window at most), probed with PING.
+ * live for a window at most), probed with PING (the password from {@code REDISCLI_AUTH}, never on
+ * the probe's command line). Its memory is bounded: {@code maxmemory} below the
+ * container's limit with {@code noeviction}, so a full Redis refuses writes (the agents' failure
+ * policy decides) rather than silently evicting counters, which would hand clients fresh quota.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class RedisDeploymentDependentResource extends PolicyDependentResource<Deployment> {
 
   public static final String CONTAINER = "redis";
+  /** The password's one variable: redis-cli (the probe) reads it by this name, redis-server gets it as an argument. */
+  public static final String PASSWORD_ENV = "REDISCLI_AUTH";
   /** The uid of the "redis" user in the official alpine image. */
   public static final long RUN_AS_USER = 999L;
+  /** About 75% of {@link #MEMORY_LIMIT}: room for Redis's own overhead and client buffers. */
+  public static final String MAXMEMORY = "96mb";
+  public static final String MEMORY_LIMIT = "128Mi";
+  public static final ResourceRequirements RESOURCES =
+      new ResourceRequirementsBuilder()
+          .addToRequests("cpu", new Quantity("50m"))
+          .addToRequests("memory", new Quantity("64Mi"))
+          .addToLimits("memory", new Quantity(MEMORY_LIMIT))
+          .build();
 
   public RedisDeploymentDependentResource() {
     super(Deployment.class);
@@ -34,7 +51,8 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     var labels = Labels.of(policy, Labels.REDIS);
-    String ping = "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG";
+    // redis-cli reads the password from REDISCLI_AUTH: never on a command line (ps, /proc/<pid>/cmdline)
+    String ping = "redis-cli -p " + Names.REDIS_PORT + " ping | grep -q PONG";
     return new DeploymentBuilder()
         .withMetadata(meta(policy, name(policy), labels))
         .withNewSpec()
@@ -67,13 +85,16 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
         .withImagePullPolicy("IfNotPresent")
         .withCommand("redis-server")
         .withArgs(
-            "--requirepass", "$(REDIS_PASSWORD)",
+            "--requirepass", "$(" + PASSWORD_ENV + ")",
             "--save", "",
             "--appendonly", "no",
             "--protected-mode", "no",
-            "--port", String.valueOf(Names.REDIS_PORT))
+            "--port", String.valueOf(Names.REDIS_PORT),
+            "--maxmemory", MAXMEMORY,
+            "--maxmemory-policy", "noeviction")
+        .withResources(new ResourceRequirementsBuilder(RESOURCES).build())
         .addNewEnv()
-        .withName("REDIS_PASSWORD")
+        .withName(PASSWORD_ENV)
         .withNewValueFrom()
         .withNewSecretKeyRef()
         .withName(Names.redisAuthSecret(policy))

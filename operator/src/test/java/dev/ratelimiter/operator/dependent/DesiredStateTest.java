@@ -33,7 +33,7 @@ class DesiredStateTest {
 
   @BeforeAll
   static void images() {
-    OperatorSettings.use(new OperatorSettings("agent:1", "redis:7", Set.of()));
+    OperatorSettings.use(new OperatorSettings("agent:1", "redis:7", Set.of(), "ops"));
   }
 
   static RateLimitPolicy policy(RateLimitPolicySpec spec) {
@@ -103,6 +103,7 @@ class DesiredStateTest {
           new EnvVarBuilder().withName("REDIS_URL").withValue("redis://web-redis.shop.svc:6379").build(),
           secretEnv("REDIS_PASSWORD", "web-redis-auth", "password"),
           secretEnv("ADMIN_TOKEN", "web-agent-admin", "token"));
+      assertThat(c.getEnv()).as("no credentials inside a URL").allSatisfy(e -> assertThat(String.valueOf(e.getValue())).doesNotContain("@"));
     }
 
     @Test
@@ -139,6 +140,26 @@ class DesiredStateTest {
           .extracting(EnvVar::getValue).isEqualTo("http://api.shop.svc:443");
       var none = dr.desired(policy(new RateLimitPolicySpec()), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
       assertThat(none).extracting(EnvVar::getName).noneMatch(n -> n.startsWith("BACKEND_"));
+    }
+
+    @Test
+    @DisplayName("gives the agent default requests and a memory limit when spec.agent.resources is absent or empty")
+    void defaultResources() {
+      for (AgentSpec a : List.of(new AgentSpec(), resources(new ResourceRequirementsBuilder().build()))) {
+        var r = dr.desired(policy(withAgent(a)), null).getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        assertThat(r.getRequests()).isEqualTo(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")));
+        assertThat(r.getLimits()).isEqualTo(Map.of("memory", new Quantity("256Mi")));
+      }
+      var own = dr.desired(policy(withAgent(resources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build()))), null)
+          .getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+      assertThat(own.getRequests()).as("the policy's own resources are taken as they are").isNullOrEmpty();
+      assertThat(own.getLimits()).isEqualTo(Map.of("memory", new Quantity("1Gi")));
+    }
+
+    AgentSpec resources(io.fabric8.kubernetes.api.model.ResourceRequirements r) {
+      AgentSpec a = new AgentSpec();
+      a.setResources(r);
+      return a;
     }
 
     @Test
@@ -236,12 +257,26 @@ class DesiredStateTest {
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     var c = pod.getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("redis:7");
-    assertThat(c.getArgs()).containsExactly("--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--port", "6379");
-    assertThat(c.getEnv()).containsExactly(new EnvVarBuilder().withName("REDIS_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
+    assertThat(c.getArgs()).containsExactly("--requirepass", "$(REDISCLI_AUTH)", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--port", "6379",
+        "--maxmemory", "96mb", "--maxmemory-policy", "noeviction");
+    assertThat(c.getEnv()).containsExactly(new EnvVarBuilder().withName("REDISCLI_AUTH").withNewValueFrom().withNewSecretKeyRef()
         .withName("web-redis-auth").withKey("password").endSecretKeyRef().endValueFrom().build());
     assertThat(c.getReadinessProbe().getExec().getCommand()).last().asString().contains("ping");
     assertThat(c.getLivenessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("redis");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+  }
+
+  @Test
+  @DisplayName("for Redis bounds its memory: requests 50m and 64Mi, a 128Mi limit, and a maxmemory below it that refuses writes rather than evicting")
+  void redisMemoryIsBounded() {
+    var c = new RedisDeploymentDependentResource().desired(policy(new RateLimitPolicySpec()), null).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("64Mi")));
+    assertThat(c.getResources().getLimits()).isEqualTo(Map.of("memory", new Quantity("128Mi")));
+    String maxmemory = c.getArgs().get(c.getArgs().indexOf("--maxmemory") + 1);
+    long maxBytes = Long.parseLong(maxmemory.replace("mb", "")) * 1024 * 1024;
+    long limitBytes = Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValueExact();
+    assertThat(maxBytes).as("maxmemory leaves room under the container limit").isBetween(limitBytes / 2, limitBytes * 4 / 5);
+    assertThat(c.getArgs().get(c.getArgs().indexOf("--maxmemory-policy") + 1)).isEqualTo("noeviction");
   }
 
   @Test
@@ -258,6 +293,29 @@ class DesiredStateTest {
       assertThat(i.getFrom()).singleElement().satisfies(f -> assertThat(f.getPodSelector().getMatchLabels())
           .isEqualTo(Map.of(Labels.NAME, "ratelimiter", Labels.INSTANCE, "web", Labels.COMPONENT, "agent")));
       assertThat(i.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(6379));
+    });
+  }
+
+  @Test
+  @DisplayName("for the agent NetworkPolicy admits the public and gRPC ports from anywhere and the management port only from the operator's namespace")
+  void agentNetworkPolicy() {
+    var np = new AgentNetworkPolicyDependentResource().desired(policy(new RateLimitPolicySpec()), null);
+    assertThat(np.getMetadata().getName()).isEqualTo("web-agent");
+    assertThat(np.getMetadata().getNamespace()).isEqualTo("shop");
+    assertThat(np.getMetadata().getLabels()).isEqualTo(Labels.of(policy(null), "agent"));
+    assertThat(np.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Labels.selector(policy(null), "agent"));
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(np.getSpec().getIngress()).hasSize(2);
+    var open = np.getSpec().getIngress().get(0);
+    assertThat(open.getFrom()).as("from anywhere").isNullOrEmpty();
+    assertThat(open.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).containsExactly("TCP/8080", "TCP/8081");
+    var management = np.getSpec().getIngress().get(1);
+    assertThat(management.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).containsExactly("TCP/9090");
+    assertThat(management.getFrom()).singleElement().satisfies(f -> {
+      assertThat(f.getPodSelector()).isNull();
+      assertThat(f.getIpBlock()).isNull();
+      assertThat(f.getNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("kubernetes.io/metadata.name", "ops"));
+      assertThat(f.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
     });
   }
 }

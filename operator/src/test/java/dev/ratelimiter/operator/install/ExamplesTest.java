@@ -186,7 +186,7 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("external-redis.yaml uses an external Redis whose password Secret it ships, with that key, in the policy's namespace")
+  @DisplayName("external-redis.yaml uses an external Redis whose password Secret it ships, with that key, in the policy's namespace, labelled for that use")
   void externalRedis() {
     RateLimitPolicy p = policy("external-redis.yaml");
     var external = p.getSpec().getRedis().getExternal();
@@ -208,5 +208,6 @@ class ExamplesTest {
       keys.addAll(secret.getData().keySet());
     }
     assertThat(keys).contains(ref.getKey());
+    assertThat(secret.getMetadata().getLabels()).containsEntry(dev.ratelimiter.operator.RedisAccess.ALLOW_LABEL, "true");
   }
 }

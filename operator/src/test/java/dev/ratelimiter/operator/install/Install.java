@@ -25,6 +25,8 @@ final class Install {
   static final Path ROOT =
       Path.of(System.getProperty("crd.committed.dir", "../crds")).toAbsolutePath().normalize().getParent();
   static final Path DEPLOY = ROOT.resolve("deploy");
+  /** The least-privilege install: Roles in the watched namespaces only. */
+  static final Path NAMESPACED = DEPLOY.resolve("namespaced");
   static final Path EXAMPLES = DEPLOY.resolve("examples");
   static final Path CRD = ROOT.resolve("crds/ratelimitpolicies.ratelimiter.dev-v1.yml");
   static final String NAMESPACE = "ratelimiter-system";
@@ -147,10 +149,15 @@ final class Install {
 
   /** {@code kubectl kustomize deploy/}: the rendered install, or an exception with kubectl's error. */
   static String kustomize(Path kubectl) {
+    return kustomize(kubectl, DEPLOY);
+  }
+
+  /** {@code kubectl kustomize <dir>}. */
+  static String kustomize(Path kubectl, Path dir) {
     try {
       Path err = Files.createTempFile("kustomize", ".err");
       Process p =
-          new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.toString())
+          new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
               .redirectError(err.toFile())
               .start();
       byte[] out = p.getInputStream().readAllBytes();
@@ -161,7 +168,7 @@ final class Install {
       String stderr = Files.readString(err);
       Files.deleteIfExists(err);
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("kubectl kustomize deploy/ failed (" + p.exitValue() + "): " + stderr);
+        throw new IllegalStateException("kubectl kustomize " + dir + " failed (" + p.exitValue() + "): " + stderr);
       }
       return new String(out, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -151,6 +151,9 @@ class InstallManifestsTest {
     // leader election: the Lease lives in the pod's own namespace, where the Role allows it
     EnvVar lease = c.getEnv().stream().filter(e -> e.getName().equals("LEASE_NAMESPACE")).findFirst().orElseThrow();
     assertThat(lease.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    // NetworkPolicy <name>-agent admits the management port from the operator's own namespace
+    EnvVar operatorNamespace = c.getEnv().stream().filter(e -> e.getName().equals("OPERATOR_NAMESPACE")).findFirst().orElseThrow();
+    assertThat(operatorNamespace.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     assertThat(one(Role.class).getRules()).anySatisfy(r -> assertThat(r.getResourceNames()).containsExactly(OperatorMain.LEASE_NAME));
   }
 

@@ -52,7 +52,7 @@ class CrdSchemaTest {
   @DisplayName("contain CEL rules that all compile and that cel-java can evaluate")
   void rulesCompile() {
     assertThat(crd.rules()).extracting(CrdSchema.Rule::path).containsExactlyInAnyOrder(
-        "", ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]");
+        "", ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]", ".spec.redis.external.url", ".spec.clientKey.trustedProxies");
   }
 
   static Stream<Arguments> invalid() {
@@ -72,6 +72,11 @@ class CrdSchemaTest {
         Arguments.of("an unknown client key source", "clientKey: {source: Header}", "/spec/clientKey/source"),
         Arguments.of("an IPv6 prefix of 129", "clientKey: {ipv6PrefixLength: 129}", "/spec/clientKey/ipv6PrefixLength"),
         Arguments.of("an IPv6 prefix of 0", "clientKey: {ipv6PrefixLength: 0}", "/spec/clientKey/ipv6PrefixLength"),
+        Arguments.of("an IPv6 prefix of 31", "clientKey: {ipv6PrefixLength: 31}", "/spec/clientKey/ipv6PrefixLength"),
+        Arguments.of("an unknown forwarded header", "clientKey: {forwardedHeader: X-Real-IP}", "/spec/clientKey/forwardedHeader"),
+        Arguments.of("an IPv4 trusted proxy /0", "clientKey: {trustedProxies: [10.0.0.0/8, 0.0.0.0/0]}", "would trust every address"),
+        Arguments.of("an IPv6 trusted proxy /0", "clientKey: {trustedProxies: ['::/0']}", "would trust every address"),
+        Arguments.of("a trusted proxy /00", "clientKey: {trustedProxies: [1.2.3.4/00]}", "would trust every address"),
         Arguments.of("a trusted proxy that is no CIDR", "clientKey: {trustedProxies: [proxy.example.com]}", "/spec/clientKey/trustedProxies/0"),
         Arguments.of("an unknown failure policy", "failurePolicy: Local", "/spec/failurePolicy"),
         Arguments.of("zero replicas", "agent: {replicas: 0}", "/spec/agent/replicas"),
@@ -81,6 +86,7 @@ class CrdSchemaTest {
         Arguments.of("an unknown service type", "agent: {service: {type: ExternalName}}", "/spec/agent/service/type"),
         Arguments.of("port 70000", "agent: {service: {port: 70000}}", "/spec/agent/service/port"),
         Arguments.of("an http:// Redis URL", "redis: {external: {url: 'http://redis:6379'}}", "/spec/redis/external/url"),
+        Arguments.of("a Redis URL with a password", "redis: {external: {url: 'redis://:pw@r:6379'}}", "url must not carry credentials"),
         Arguments.of("an external Redis without URL", "redis: {external: {passwordSecretRef: {name: s, key: k}}}", "url"),
         Arguments.of("a password ref without key", "redis: {external: {url: 'redis://r:6379', passwordSecretRef: {name: s}}}", "key"));
   }
@@ -168,6 +174,20 @@ class CrdSchemaTest {
     assertThat(spec.path("backend").has("default")).as("no default: absent means the agents answer /api themselves").isFalse();
     assertThat(spec.path("backend").path("properties").path("timeoutSeconds").path("default").asInt())
         .isEqualTo(new dev.ratelimiter.operator.customresource.Backend("b", 80, null).effectiveTimeoutSeconds());
+  }
+
+  @Test
+  @DisplayName("accept IPv6 prefixes 32 and 128, both forwarded headers, and trusted proxies with a prefix ending in 0 that is not /0")
+  void clientKeyEdges() {
+    for (String ck : List.of("{ipv6PrefixLength: 32}", "{ipv6PrefixLength: 128}", "{forwardedHeader: Forwarded}", "{forwardedHeader: XForwardedFor}",
+        "{trustedProxies: [10.0.0.0/10, '2001:db8::/120', 192.168.0.0/30]}")) {
+      assertThat(crd.allErrors(policy("clientKey: " + ck))).as(ck).isEmpty();
+    }
+    var clientKey = crd.openApiSchema.path("properties").path("spec").path("properties").path("clientKey").path("properties");
+    assertThat(clientKey.path("forwardedHeader").path("default").asText())
+        .isEqualTo(new dev.ratelimiter.operator.customresource.ClientKey().effectiveForwardedHeader().name()).isEqualTo("XForwardedFor");
+    assertThat(clientKey.path("forwardedHeader").path("enum")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactlyInAnyOrder("XForwardedFor", "Forwarded");
   }
 
   @Test
