@@ -24,7 +24,7 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         Policy policy = limiter.policy();
         String client = ClientKeyResolver.resolve(policy.clientKey(), request.remoteAddress().hostAddress(),
-                headerValues(request, "Forwarded"), headerValues(request, "X-Forwarded-For"));
+                headerValues(request, policy.clientKey().forwardedHeader().headerName()));
         limiter.check(client).onComplete(ar -> {
             HttpServerResponse response = request.response();
             if (ar.failed()) {
