@@ -4,6 +4,7 @@ import dev.ratelimiter.agent.http.AdminPolicyHandler;
 import dev.ratelimiter.agent.http.HealthHandler;
 import dev.ratelimiter.agent.http.ManagementVerticle;
 import dev.ratelimiter.agent.http.PublicVerticle;
+import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
 import dev.ratelimiter.agent.limiter.LimiterMetrics;
 import dev.ratelimiter.agent.limiter.RateLimiter;
@@ -77,12 +78,16 @@ public final class Agent {
         List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
         // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
         int instances = settings.httpPort() == 0 ? 1 : settings.eventLoops();
+        ConnectionGuard publicGuard = new ConnectionGuard("public", settings.httpIdleTimeoutSeconds(),
+                settings.httpHeaderTimeoutSeconds(), settings.httpMaxConnections(), registry);
+        ConnectionGuard managementGuard = new ConnectionGuard("management", settings.httpIdleTimeoutSeconds(),
+                settings.httpHeaderTimeoutSeconds(), ManagementVerticle.MAX_CONNECTIONS, registry);
         ManagementVerticle management = new ManagementVerticle(new HealthHandler(activePolicy, store),
                 new AdminPolicyHandler(activePolicy, settings.adminToken()), registry,
-                settings.bindAddress(), settings.managementPort());
+                settings.bindAddress(), settings.managementPort(), managementGuard);
 
         return vertx.deployVerticle(() -> {
-                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort());
+                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort(), publicGuard);
                     publicVerticles.add(v);
                     return v;
                 }, new DeploymentOptions().setInstances(instances))

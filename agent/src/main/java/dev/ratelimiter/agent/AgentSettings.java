@@ -15,10 +15,18 @@ import java.util.Map;
  * The agent's settings, read from the environment (see the README's configuration table).
  *
  * @param eventLoops public-port verticle instances; each has its own Redis connection
+ * @param httpIdleTimeoutSeconds   a connection with nothing read or written for this long is closed (both ports)
+ * @param httpHeaderTimeoutSeconds a request's head must be read within this long (both ports)
+ * @param httpMaxConnections       open connections on the public port; beyond it new ones are closed at once
  */
 public record AgentSettings(String bindAddress, int httpPort, int managementPort, Path policyFile,
                             String redisUrl, String redisPassword, long redisTimeoutMillis,
-                            String adminToken, int eventLoops) {
+                            String adminToken, int eventLoops,
+                            int httpIdleTimeoutSeconds, int httpHeaderTimeoutSeconds, int httpMaxConnections) {
+
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+    public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     public static AgentSettings fromEnv(Map<String, String> env) {
         String redisUrl = blankToNull(env.get("REDIS_URL"));
@@ -35,16 +43,26 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
                 blankToNull(env.get("REDIS_PASSWORD")),
                 number(env, "REDIS_TIMEOUT_MS", 100, 1, 60_000),
                 blankToNull(env.get("ADMIN_TOKEN")),
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                (int) number(env, "HTTP_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86_400),
+                (int) number(env, "HTTP_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3_600),
+                (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
     /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
     public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
-        return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1);
+        return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
+                DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS);
     }
 
     public AgentSettings withRedisTimeoutMillis(long millis) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops);
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
+                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections);
+    }
+
+    public AgentSettings withConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+                idleTimeoutSeconds, headerTimeoutSeconds, maxConnections);
     }
 
     /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */

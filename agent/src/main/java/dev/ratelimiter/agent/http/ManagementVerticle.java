@@ -1,9 +1,11 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -11,15 +13,20 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class ManagementVerticle extends VerticleBase {
 
     static final long MAX_POLICY_BYTES = 1024 * 1024;
+    /** Probes, a scraper and the operator need a handful; the cap bounds what anyone else can hold. */
+    public static final int MAX_CONNECTIONS = 256;
 
     private final HealthHandler health;
     private final AdminPolicyHandler admin;
     private final PrometheusMeterRegistry registry;
     private final String host;
     private final int port;
+    private final ConnectionGuard guard;
     private HttpServer server;
 
-    public ManagementVerticle(HealthHandler health, AdminPolicyHandler admin, PrometheusMeterRegistry registry, String host, int port) {
+    public ManagementVerticle(HealthHandler health, AdminPolicyHandler admin, PrometheusMeterRegistry registry, String host, int port,
+                              ConnectionGuard guard) {
+        this.guard = guard;
         this.health = health;
         this.admin = admin;
         this.registry = registry;
@@ -29,7 +36,7 @@ public final class ManagementVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer().requestHandler(router());
+        server = guard.install(vertx.createHttpServer(guard.applyTo(new HttpServerOptions()))).requestHandler(router());
         return server.listen(port, host);
     }
 
