@@ -51,7 +51,7 @@ public final class Agent {
     public static Future<Agent> start(AgentSettings settings, Policy policy) {
         Vertx vertx = Vertx.vertx();
         CounterStore store = settings.redisUrl() == null
-                ? new InMemoryStore()
+                ? new InMemoryStore(settings.memoryMaxClients())
                 : new RedisStore(vertx, settings.redisUrl(), settings.redisPassword(), settings.redisTimeoutMillis());
         ActivePolicy activePolicy = new ActivePolicy(policy);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

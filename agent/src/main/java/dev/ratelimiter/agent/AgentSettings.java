@@ -3,6 +3,7 @@ package dev.ratelimiter.agent;
 import dev.ratelimiter.agent.policy.InvalidPolicyException;
 import dev.ratelimiter.agent.policy.Policy;
 import dev.ratelimiter.agent.policy.PolicyParser;
+import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisUrls;
 
 import java.io.IOException;
@@ -18,11 +19,13 @@ import java.util.Map;
  * @param httpIdleTimeoutSeconds   a connection with nothing read or written for this long is closed (both ports)
  * @param httpHeaderTimeoutSeconds a request's head must be read within this long (both ports)
  * @param httpMaxConnections       open connections on the public port; beyond it new ones are closed at once
+ * @param memoryMaxClients         clients the in-memory store tracks at most; beyond it the failure policy decides
  */
 public record AgentSettings(String bindAddress, int httpPort, int managementPort, Path policyFile,
                             String redisUrl, String redisPassword, long redisTimeoutMillis,
                             String adminToken, int eventLoops,
-                            int httpIdleTimeoutSeconds, int httpHeaderTimeoutSeconds, int httpMaxConnections) {
+                            int httpIdleTimeoutSeconds, int httpHeaderTimeoutSeconds, int httpMaxConnections,
+                            int memoryMaxClients) {
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
     public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
@@ -46,23 +49,30 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
                 (int) number(env, "HTTP_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86_400),
                 (int) number(env, "HTTP_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3_600),
-                (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+                (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                (int) number(env, "MEMORY_MAX_CLIENTS", InMemoryStore.DEFAULT_MAX_CLIENTS, 1, 100_000_000));
     }
 
     /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
     public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
         return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
-                DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS);
+                DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS,
+                InMemoryStore.DEFAULT_MAX_CLIENTS);
     }
 
     public AgentSettings withRedisTimeoutMillis(long millis) {
         return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
-                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections);
+                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients);
     }
 
     public AgentSettings withConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
         return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
-                idleTimeoutSeconds, headerTimeoutSeconds, maxConnections);
+                idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, memoryMaxClients);
+    }
+
+    public AgentSettings withMemoryMaxClients(int maxClients) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, maxClients);
     }
 
     /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */

@@ -19,6 +19,8 @@ class AgentSettingsTest {
         assertThat(defaults.httpIdleTimeoutSeconds()).isEqualTo(60);
         assertThat(defaults.httpHeaderTimeoutSeconds()).isEqualTo(30);
         assertThat(defaults.httpMaxConnections()).isEqualTo(10_000);
+        assertThat(defaults.memoryMaxClients()).isEqualTo(1_000_000);
+        assertThat(AgentSettings.fromEnv(Map.of("MEMORY_MAX_CLIENTS", "5000")).memoryMaxClients()).isEqualTo(5000);
         AgentSettings set = AgentSettings.fromEnv(Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "120",
                 "HTTP_HEADER_TIMEOUT_SECONDS", "10", "HTTP_MAX_CONNECTIONS", "500"));
         assertThat(set.httpIdleTimeoutSeconds()).isEqualTo(120);
@@ -28,7 +30,7 @@ class AgentSettingsTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({"HTTP_IDLE_TIMEOUT_SECONDS, 0", "HTTP_HEADER_TIMEOUT_SECONDS, 3601", "HTTP_MAX_CONNECTIONS, many",
-            "HTTP_MAX_CONNECTIONS, -1"})
+            "HTTP_MAX_CONNECTIONS, -1", "MEMORY_MAX_CLIENTS, 0"})
     @DisplayName("A bad setting is refused with a message naming it")
     void badSettingNamed(String name, String value) {
         assertThatThrownBy(() -> AgentSettings.fromEnv(Map.of(name, value)))
