@@ -82,7 +82,7 @@ public final class RedisStore implements CounterStore {
         if (connection == null) {
             return Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint));
         }
-        return call(connection, List.of(check)).map(results -> results.get(0));
+        return call(connection, List.of(check)).compose(results -> settle(check, results.get(0)));
     }
 
     /** One script call deciding every check in order; bounded by the timeout. */
@@ -98,6 +98,11 @@ public final class RedisStore implements CounterStore {
                 .transform(ar -> ar.succeeded()
                         ? Future.succeededFuture(LuaScript.toResults(ar.result(), checks))
                         : Future.failedFuture(unavailable(ar.cause())));
+    }
+
+    /** A null result is a tampered counter: a store error for this request alone. */
+    private static Future<AcquireResult> settle(LuaScript.Check check, AcquireResult result) {
+        return result != null ? Future.succeededFuture(result) : Future.failedFuture(LuaScript.tampered(check));
     }
 
     @Override
@@ -191,10 +196,11 @@ public final class RedisStore implements CounterStore {
                 Future<List<AcquireResult>> results = c == null
                         ? Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint))
                         : call(c, checks.subList(from, to));
+                List<LuaScript.Check> batchChecks = checks.subList(from, to);
                 results.onComplete(ar -> {
                     for (int i = 0; i < batch.size(); i++) {
                         if (ar.succeeded()) {
-                            batch.get(i).complete(ar.result().get(i));
+                            settle(batchChecks.get(i), ar.result().get(i)).onComplete(batch.get(i));
                         } else {
                             batch.get(i).fail(ar.cause());
                         }
