@@ -51,7 +51,8 @@ class TamperedCounterTest {
     }
 
     private void startAgent(String window, String failurePolicy) {
-        agent = RunningAgent.start(AgentSettings.local(redis.url(), null, null),
+        // A generous Redis timeout: the assertions are about what the script answers, not about a slow machine.
+        agent = RunningAgent.start(AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000),
                 "limits: [{name: few, requests: 3, window: " + window + "}]\nfailurePolicy: " + failurePolicy);
     }
 
