@@ -6,6 +6,7 @@ import dev.ratelimiter.agent.http.AdminPolicyHandler;
 import dev.ratelimiter.agent.http.HealthHandler;
 import dev.ratelimiter.agent.http.ManagementVerticle;
 import dev.ratelimiter.agent.http.PublicVerticle;
+import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
 import dev.ratelimiter.agent.limiter.LimiterMetrics;
 import dev.ratelimiter.agent.limiter.RateLimiter;
@@ -52,8 +53,9 @@ public final class Agent {
     public static Future<Agent> start(AgentSettings settings, Policy policy) {
         Vertx vertx = Vertx.vertx();
         CounterStore store = settings.redisUrl() == null
-                ? new InMemoryStore()
-                : new RedisStore(vertx, settings.redisUrl(), settings.redisPassword(), settings.redisTimeoutMillis());
+                ? new InMemoryStore(settings.memoryMaxClients())
+                : new RedisStore(vertx, settings.redisUrl(), settings.redisPassword(), settings.redisTimeoutMillis(),
+                        settings.redisTlsCaFile());
         ActivePolicy activePolicy = new ActivePolicy(policy);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("ratelimiter.policy.generation", activePolicy, p -> p.get().generation())
@@ -79,14 +81,18 @@ public final class Agent {
         List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
         // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
         int instances = settings.httpPort() == 0 ? 1 : settings.eventLoops();
+        ConnectionGuard publicGuard = new ConnectionGuard("public", settings.httpIdleTimeoutSeconds(),
+                settings.httpHeaderTimeoutSeconds(), settings.httpMaxConnections(), registry);
+        ConnectionGuard managementGuard = new ConnectionGuard("management", settings.httpIdleTimeoutSeconds(),
+                settings.httpHeaderTimeoutSeconds(), ManagementVerticle.MAX_CONNECTIONS, registry);
         ManagementVerticle management = new ManagementVerticle(new HealthHandler(activePolicy, store),
                 new AdminPolicyHandler(activePolicy, settings.adminToken()), registry,
-                settings.bindAddress(), settings.managementPort());
+                settings.bindAddress(), settings.managementPort(), managementGuard);
 
         Backend backend = settings.backend() == null ? null
                 : new Backend(settings.backend(), settings.backendTimeoutMillis(), new BackendMetrics(registry));
         return vertx.deployVerticle(() -> {
-                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort(), backend);
+                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort(), backend, publicGuard);
                     publicVerticles.add(v);
                     return v;
                 }, new DeploymentOptions().setInstances(instances))

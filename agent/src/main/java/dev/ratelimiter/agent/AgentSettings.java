@@ -4,6 +4,7 @@ import dev.ratelimiter.agent.backend.BackendTarget;
 import dev.ratelimiter.agent.policy.InvalidPolicyException;
 import dev.ratelimiter.agent.policy.Policy;
 import dev.ratelimiter.agent.policy.PolicyParser;
+import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisUrls;
 
 import java.io.IOException;
@@ -17,13 +18,23 @@ import java.util.Map;
  *
  * @param eventLoops public-port verticle instances; each has its own Redis connection
  * @param backend    where allowed {@code /api/**} requests are proxied; null = {@code /api} answers itself
+ * @param httpIdleTimeoutSeconds   a connection with nothing read or written for this long is closed (both ports)
+ * @param httpHeaderTimeoutSeconds a request's head must be read within this long (both ports)
+ * @param httpMaxConnections       open connections on the public port; beyond it new ones are closed at once
+ * @param memoryMaxClients         clients the in-memory store tracks at most; beyond it the failure policy decides
+ * @param redisTlsCaFile           PEM CA certificates trusted for {@code rediss://} (null: the JVM's default trust store)
  */
 public record AgentSettings(String bindAddress, int httpPort, int managementPort, Path policyFile,
                             String redisUrl, String redisPassword, long redisTimeoutMillis,
                             String adminToken, int eventLoops,
-                            BackendTarget backend, long backendTimeoutMillis) {
+                            BackendTarget backend, long backendTimeoutMillis,
+                            int httpIdleTimeoutSeconds, int httpHeaderTimeoutSeconds, int httpMaxConnections,
+                            int memoryMaxClients, Path redisTlsCaFile) {
 
     static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+    public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     public static AgentSettings fromEnv(Map<String, String> env) {
         String redisUrl = blankToNull(env.get("REDIS_URL"));
@@ -32,6 +43,7 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
         }
         String policyFile = blankToNull(env.get("POLICY_FILE"));
         String backendUrl = blankToNull(env.get("BACKEND_URL"));
+        Path caFile = redisTlsCaFile(env, redisUrl);
         return new AgentSettings(
                 env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
                 port(env, "HTTP_PORT", 8080),
@@ -43,24 +55,48 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
                 blankToNull(env.get("ADMIN_TOKEN")),
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
                 backendUrl == null ? null : BackendTarget.parse(backendUrl),
-                number(env, "BACKEND_TIMEOUT_MS", DEFAULT_BACKEND_TIMEOUT_MILLIS, 1, 3_600_000));
+                number(env, "BACKEND_TIMEOUT_MS", DEFAULT_BACKEND_TIMEOUT_MILLIS, 1, 3_600_000),
+                (int) number(env, "HTTP_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86_400),
+                (int) number(env, "HTTP_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3_600),
+                (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                (int) number(env, "MEMORY_MAX_CLIENTS", InMemoryStore.DEFAULT_MAX_CLIENTS, 1, 100_000_000),
+                caFile);
     }
 
     /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
     public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
         return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
-                null, DEFAULT_BACKEND_TIMEOUT_MILLIS);
+                null, DEFAULT_BACKEND_TIMEOUT_MILLIS,
+                DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS,
+                InMemoryStore.DEFAULT_MAX_CLIENTS, null);
     }
 
     public AgentSettings withRedisTimeoutMillis(long millis) {
         return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
-                backend, backendTimeoutMillis);
+                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
+                redisTlsCaFile);
     }
 
     /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
     public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
         return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
-                eventLoops, BackendTarget.parse(backendUrl), timeoutMillis);
+                eventLoops, BackendTarget.parse(backendUrl), timeoutMillis,
+                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, redisTlsCaFile);
+    }
+
+    public AgentSettings withConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+                backend, backendTimeoutMillis, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, memoryMaxClients, redisTlsCaFile);
+    }
+
+    public AgentSettings withMemoryMaxClients(int maxClients) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, maxClients, redisTlsCaFile);
+    }
+
+    public AgentSettings withRedisTlsCaFile(Path caFile) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, caFile);
     }
 
     /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */
@@ -75,6 +111,21 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
             throw new IOException("POLICY_FILE " + policyFile + " does not exist");
         }
         return PolicyParser.parse(text);
+    }
+
+    private static Path redisTlsCaFile(Map<String, String> env, String redisUrl) {
+        String value = blankToNull(env.get("REDIS_TLS_CA_FILE"));
+        if (value == null) {
+            return null;
+        }
+        if (!RedisUrls.isTls(redisUrl)) {
+            throw new IllegalArgumentException("REDIS_TLS_CA_FILE is set but REDIS_URL is not a rediss:// URL");
+        }
+        Path path = Path.of(value);
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException("REDIS_TLS_CA_FILE " + value + " does not exist or cannot be read");
+        }
+        return path;
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -145,11 +145,11 @@ class AgentProcessIT {
         Path policy = dir.resolve("policy.json");
         Files.writeString(policy, "{\"policy\":\"shop/api\",\"generation\":3,\"limits\":[{\"name\":\"per-minute\",\"requests\":10,\"window\":\"1m\"}]}");
         Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
-                "POLICY_FILE", policy.toString()));
+                "POLICY_FILE", policy.toString(), "ADMIN_TOKEN", "process-token"));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> http.get(managementPort, "/health/ready").status() == 200);
         assertThat(http.get(httpPort, "/api").header("RateLimit-Policy")).isEqualTo("\"per-minute\";q=10;w=60");
-        assertThat(http.get(managementPort, "/admin/policy").json().getLong("generation")).isEqualTo(3);
+        assertThat(http.get(managementPort, "/admin/policy", "Authorization", "Bearer process-token").json().getLong("generation")).isEqualTo(3);
 
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();

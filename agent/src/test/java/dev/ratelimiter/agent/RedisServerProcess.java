@@ -27,15 +27,28 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final String password;
+    /** TLS only (no plain port): server certificate, its key, and the CA; null for plain Redis. */
+    private final Path[] tls;
     private Process process;
 
-    private RedisServerProcess(int port, String password) {
+    private RedisServerProcess(int port, String password, Path[] tls) {
         this.port = port;
         this.password = password;
+        this.tls = tls;
+    }
+
+    /**
+     * A TLS-only redis-server (Debian's is built with TLS), listening on 127.0.0.1 and 127.0.0.2,
+     * not asking clients for certificates.
+     */
+    public static RedisServerProcess startTls(Path cert, Path key, Path ca) {
+        RedisServerProcess redis = new RedisServerProcess(freePort(), null, new Path[]{cert, key, ca});
+        redis.start();
+        return redis;
     }
 
     public static RedisServerProcess start(String password) {
-        RedisServerProcess redis = new RedisServerProcess(freePort(), password);
+        RedisServerProcess redis = new RedisServerProcess(freePort(), password, null);
         redis.start();
         return redis;
     }
@@ -43,6 +56,11 @@ public final class RedisServerProcess implements AutoCloseable {
     public void start() {
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+        if (tls != null) {
+            cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1", "127.0.0.2",
+                    "--tls-cert-file", tls[0].toString(), "--tls-key-file", tls[1].toString(),
+                    "--tls-ca-cert-file", tls[2].toString(), "--tls-auth-clients", "no"));
+        }
         if (password != null) {
             cmd.addAll(List.of("--requirepass", password));
         }
@@ -51,6 +69,16 @@ public final class RedisServerProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + cmd, e);
+        }
+        if (tls != null) {
+            // The plain-text command() cannot speak TLS: listening is enough here; the tests speak TLS.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    return true;
+                }
+            });
+            return;
         }
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> command("PING").startsWith("+PONG"));
     }

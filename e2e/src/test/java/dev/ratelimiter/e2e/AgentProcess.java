@@ -21,10 +21,13 @@ final class AgentProcess {
   final String ip;
   final int httpPort;
   final int managementPort;
+  /** The ADMIN_TOKEN it was started with (from the rendered Secret), or null. */
+  final String adminToken;
   private final Process process;
   private volatile boolean ready;
 
-  private AgentProcess(String pod, String deployment, String ip, int httpPort, int managementPort, Process process) {
+  private AgentProcess(String pod, String deployment, String ip, int httpPort, int managementPort, String adminToken, Process process) {
+    this.adminToken = adminToken;
     this.pod = pod;
     this.deployment = deployment;
     this.ip = ip;
@@ -50,7 +53,7 @@ final class AgentProcess {
     }
     pb.environment().putAll(env);
     try {
-      return new AgentProcess(pod, deployment, ip, httpPort, managementPort, pb.start());
+      return new AgentProcess(pod, deployment, ip, httpPort, managementPort, env.get("ADMIN_TOKEN"), pb.start());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start agent " + pod, e);
     }

@@ -51,10 +51,14 @@ final class Http {
     return send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build());
   }
 
-  /** {@code GET /admin/policy} of one agent: the document in force. */
+  /** {@code GET /admin/policy} of one agent (it needs the admin token): the document in force. */
   static JsonNode policyInForce(AgentProcess agent) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agent.admin())).timeout(Duration.ofSeconds(5));
+    if (agent.adminToken != null) {
+      b.header("Authorization", "Bearer " + agent.adminToken);
+    }
     try {
-      return JSON.readTree(get(agent.admin()).body());
+      return JSON.readTree(send(b.build()).body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

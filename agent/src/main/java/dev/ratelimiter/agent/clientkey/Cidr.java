@@ -35,6 +35,10 @@ public final class Cidr {
         return new Cidr(address.masked(prefix), prefix);
     }
 
+    public int prefixLength() {
+        return prefixLength;
+    }
+
     public boolean contains(IpAddress address) {
         return address != null && address.isIpv4() == network.isIpv4() && address.masked(prefixLength).equals(network);
     }

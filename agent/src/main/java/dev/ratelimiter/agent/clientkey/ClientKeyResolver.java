@@ -1,15 +1,19 @@
 package dev.ratelimiter.agent.clientkey;
 
 import dev.ratelimiter.agent.policy.ClientKeyPolicy;
+import dev.ratelimiter.agent.policy.ForwardedHeader;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Works out which client a request is counted against: the TCP peer, unless the peer is a trusted
- * proxy; then the right-most address of {@code Forwarded} (preferred) or {@code X-Forwarded-For}
- * that is not itself a trusted proxy. A malformed header never fails a request: the peer is used.
- * IPv6 clients are grouped by prefix, since one host usually holds a whole /64.
+ * proxy. Then the policy's one forwarding header ({@code clientKey.forwardedHeader}) is walked from
+ * the right: each trusted proxy is passed, and the first address that is not a trusted proxy is the
+ * client. Entries left of it were written by the client itself and cannot change the key. An entry
+ * that cannot be parsed where the client's address should be counts under the address of the
+ * trusted proxy that added it (the hop to its right, or the TCP peer): never an error, and never a
+ * new key per request. IPv6 clients are grouped by prefix, since one host usually holds a whole /64.
  */
 public final class ClientKeyResolver {
 
@@ -17,23 +21,21 @@ public final class ClientKeyResolver {
     }
 
     /**
-     * @param peer           the TCP peer's address text
-     * @param forwarded      all {@code Forwarded} header values, in order (may be empty)
-     * @param xForwardedFor  all {@code X-Forwarded-For} header values, in order (may be empty)
+     * @param peer          the TCP peer's address text
+     * @param forwardedFor  all values of the header named by the policy's {@code forwardedHeader}, in order (may be empty)
      * @return the canonical client key (an address or an IPv6 prefix like {@code 2001:db8::/64})
      */
-    public static String resolve(ClientKeyPolicy policy, String peer, List<String> forwarded, List<String> xForwardedFor) {
+    public static String resolve(ClientKeyPolicy policy, String peer, List<String> forwardedFor) {
         IpAddress peerAddress = IpAddress.parse(peer);
         if (peerAddress == null) {
             return peer == null ? "unknown" : peer;
         }
         IpAddress client = peerAddress;
-        if (isTrusted(policy, peerAddress)) {
-            List<IpAddress> hops = !forwarded.isEmpty() ? ForwardedHeaders.parseForwarded(forwarded)
-                    : !xForwardedFor.isEmpty() ? ForwardedHeaders.parseXForwardedFor(xForwardedFor) : List.of();
-            if (hops != null && !hops.isEmpty()) {
-                client = rightMostUntrusted(policy, hops);
-            }
+        if (isTrusted(policy, peerAddress) && !forwardedFor.isEmpty()) {
+            List<IpAddress> hops = policy.forwardedHeader() == ForwardedHeader.Forwarded
+                    ? ForwardedHeaders.parseForwarded(forwardedFor)
+                    : ForwardedHeaders.parseXForwardedFor(forwardedFor);
+            client = walkFromRight(policy, peerAddress, hops);
         }
         return canonical(client, policy.ipv6PrefixLength());
     }
@@ -45,14 +47,24 @@ public final class ClientKeyResolver {
         return address.masked(ipv6PrefixLength) + "/" + ipv6PrefixLength;
     }
 
-    private static IpAddress rightMostUntrusted(ClientKeyPolicy policy, List<IpAddress> hops) {
+    /**
+     * @param hops the header's entries, left to right; null where an entry is not an address
+     * @return the first untrusted hop from the right; the trusted hop right of an unparsable entry;
+     *         or, when every hop is a trusted proxy (the request began inside), the left-most hop
+     */
+    private static IpAddress walkFromRight(ClientKeyPolicy policy, IpAddress peer, List<IpAddress> hops) {
+        IpAddress lastTrusted = peer;
         for (int i = hops.size() - 1; i >= 0; i--) {
-            if (!isTrusted(policy, hops.get(i))) {
-                return hops.get(i);
+            IpAddress hop = hops.get(i);
+            if (hop == null) {
+                return lastTrusted;
             }
+            if (!isTrusted(policy, hop)) {
+                return hop;
+            }
+            lastTrusted = hop;
         }
-        // Every hop is a trusted proxy: the request started inside; the first hop is the client.
-        return hops.get(0);
+        return lastTrusted;
     }
 
     private static boolean isTrusted(ClientKeyPolicy policy, IpAddress address) {
@@ -64,7 +76,11 @@ public final class ClientKeyResolver {
         return false;
     }
 
-    /** Parsers for the two forwarding headers; each returns null when any hop is malformed. */
+    /**
+     * Parsers for the two forwarding headers: one entry per hop, null where a hop is not an address.
+     * Values are split at every comma, quoted or not: proxies append elements without commas, so a
+     * quote a client leaves open cannot swallow the entries the proxies add after it.
+     */
     static final class ForwardedHeaders {
 
         private ForwardedHeaders() {
@@ -74,11 +90,7 @@ public final class ClientKeyResolver {
             List<IpAddress> hops = new ArrayList<>();
             for (String value : values) {
                 for (String part : value.split(",", -1)) {
-                    IpAddress address = parseNode(part.trim());
-                    if (address == null) {
-                        return null;
-                    }
-                    hops.add(address);
+                    hops.add(parseNode(part.trim()));
                 }
             }
             return hops;
@@ -94,13 +106,7 @@ public final class ClientKeyResolver {
                         int eq = pair.indexOf('=');
                         if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase("for")) {
                             hop = parseNode(unquote(pair.substring(eq + 1).trim()));
-                            if (hop == null) {
-                                return null;
-                            }
                         }
-                    }
-                    if (hop == null) {
-                        return null;
                     }
                     hops.add(hop);
                 }

@@ -10,24 +10,28 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * {@code GET /admin/policy} shows the policy in force; {@code PUT /admin/policy} replaces it after
- * validating the whole document (400 with the reason otherwise, and the old policy stays). Writes
- * need {@code Authorization: Bearer <ADMIN_TOKEN>}; without a configured token they are refused.
+ * validating the whole document (400 with the reason otherwise, and the old policy stays). Both
+ * need {@code Authorization: Bearer <ADMIN_TOKEN>}, checked by {@link AdminTokenCheck} before any body is
+ * read; without a configured token the admin API is refused (403).
  */
 public final class AdminPolicyHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminPolicyHandler.class);
 
     private final ActivePolicy activePolicy;
-    private final byte[] adminToken;
+    private final AdminTokenCheck tokenCheck;
 
     public AdminPolicyHandler(ActivePolicy activePolicy, String adminToken) {
         this.activePolicy = activePolicy;
-        this.adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+        this.tokenCheck = new AdminTokenCheck(adminToken);
+    }
+
+    /** Runs before the body handler: see {@link AdminTokenCheck}. */
+    public AdminTokenCheck tokenCheck() {
+        return tokenCheck;
     }
 
     public void get(RoutingContext ctx) {
@@ -35,14 +39,12 @@ public final class AdminPolicyHandler {
                 .end(PolicyDocument.toJson(activePolicy.get()).encodePrettily());
     }
 
+    /** After the token check and the body handler. */
     public void put(RoutingContext ctx) {
-        if (adminToken == null) {
-            Problems.send(ctx.response(), 403, "Forbidden", "Admin writes are disabled: the agent was started without ADMIN_TOKEN.");
-            return;
-        }
-        if (!authorized(ctx.request().getHeader("Authorization"))) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"ratelimiter-agent\"");
-            Problems.send(ctx.response(), 401, "Unauthorized", "PUT /admin/policy needs 'Authorization: Bearer <ADMIN_TOKEN>'.");
+        String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+            // Forms are decoded apart from the body (file parts dropped): never read one as a policy.
+            Problems.send(ctx.response(), 415, "Unsupported Media Type", "A policy is a YAML or JSON document, not a form or an upload.");
             return;
         }
         Policy next;
@@ -69,13 +71,5 @@ public final class AdminPolicyHandler {
         }
         ctx.response().putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("applied", true).put("generation", next.generation()).encode());
-    }
-
-    private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        byte[] offered = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(offered, adminToken);
     }
 }

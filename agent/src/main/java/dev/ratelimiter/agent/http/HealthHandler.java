@@ -35,10 +35,10 @@ public final class HealthHandler {
             if (ar.succeeded()) {
                 json(ctx, 200, body.put("status", "UP").put("storeReachable", true));
             } else if (policy.failurePolicy() == FailurePolicy.Open) {
-                json(ctx, 200, body.put("status", "UP").put("storeReachable", false)
+                json(ctx, 200, body.put("status", "UP").put("storeReachable", false).put("storeError", ar.cause().getMessage())
                         .put("detail", "store unavailable, serving with failurePolicy Open: " + ar.cause().getMessage()));
             } else {
-                json(ctx, 503, body.put("status", "DOWN").put("storeReachable", false)
+                json(ctx, 503, body.put("status", "DOWN").put("storeReachable", false).put("storeError", ar.cause().getMessage())
                         .put("detail", "store unavailable and failurePolicy is Closed: " + ar.cause().getMessage()));
             }
         });

@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.backend.Backend;
+import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,26 +23,30 @@ public final class PublicVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Backend backend;
+    private final ConnectionGuard guard;
     private HttpServer server;
 
     /**
      * @param warmUp  run on this verticle's event loop before listening (opens its store connection)
      * @param backend where allowed requests are proxied; null = {@code GET /api} answers itself
+     * @param guard   idle timeout, header deadline and connection cap of the public port (shared by all instances)
      */
-    public PublicVerticle(RateLimiter limiter, Supplier<Future<Void>> warmUp, String host, int port, Backend backend) {
+    public PublicVerticle(RateLimiter limiter, Supplier<Future<Void>> warmUp, String host, int port, Backend backend, ConnectionGuard guard) {
         this.limiter = limiter;
         this.warmUp = warmUp;
         this.host = host;
         this.port = port;
         this.backend = backend;
+        this.guard = guard;
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions()
-                        .setMaxHeaderSize(DECODER_MAX_HEADER_BYTES)
-                        .setTcpNoDelay(true)
-                        .setCompressionSupported(false))
+        HttpServerOptions options = new HttpServerOptions()
+                .setMaxHeaderSize(DECODER_MAX_HEADER_BYTES)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false);
+        server = guard.install(vertx.createHttpServer(guard.applyTo(options)))
                 .requestHandler(routes());
         return warmUp.get().compose(v -> server.listen(port, host));
     }

@@ -6,7 +6,10 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
 
-/** The client a public-port request is counted against, under one policy (read once per request). */
+/**
+ * The client a public-port request is counted against, under one policy (read once per request):
+ * only the policy's one forwarding header is believed, and only from trusted proxies.
+ */
 public final class RequestClientKey {
 
     private RequestClientKey() {
@@ -14,7 +17,7 @@ public final class RequestClientKey {
 
     public static String of(Policy policy, HttpServerRequest request) {
         return ClientKeyResolver.resolve(policy.clientKey(), request.remoteAddress().hostAddress(),
-                headerValues(request, "Forwarded"), headerValues(request, "X-Forwarded-For"));
+                headerValues(request, policy.clientKey().forwardedHeader().headerName()));
     }
 
     private static List<String> headerValues(HttpServerRequest request, String name) {

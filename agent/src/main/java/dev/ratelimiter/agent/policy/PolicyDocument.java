@@ -26,6 +26,7 @@ public final class PolicyDocument {
                 .put("limits", limits)
                 .put("clientKey", new JsonObject()
                         .put("source", "RemoteAddress")
+                        .put("forwardedHeader", policy.clientKey().forwardedHeader().name())
                         .put("trustedProxies", proxies)
                         .put("ipv6PrefixLength", policy.clientKey().ipv6PrefixLength()))
                 .put("failurePolicy", policy.failurePolicy().name());

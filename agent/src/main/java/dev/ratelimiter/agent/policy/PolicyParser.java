@@ -28,7 +28,7 @@ public final class PolicyParser {
     private static final Pattern POLICY_ID = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?");
     private static final Set<String> TOP_FIELDS = Set.of("policy", "generation", "limits", "clientKey", "failurePolicy", "exempt", "mode");
     private static final Set<String> LIMIT_FIELDS = Set.of("name", "requests", "window", "algorithm");
-    private static final Set<String> CLIENT_KEY_FIELDS = Set.of("source", "header", "trustedProxies", "ipv6PrefixLength");
+    private static final Set<String> CLIENT_KEY_FIELDS = Set.of("source", "header", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
 
     /** YAML is a superset of JSON, so one reader serves both. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -135,17 +135,26 @@ public final class PolicyParser {
             }
             for (int i = 0; i < list.size(); i++) {
                 String at = "clientKey.trustedProxies[" + i + "]";
+                Cidr cidr;
                 try {
-                    proxies.add(Cidr.parse(text(list.get(i), at)));
+                    cidr = Cidr.parse(text(list.get(i), at));
                 } catch (IllegalArgumentException e) {
                     throw new InvalidPolicyException(at, e.getMessage());
                 }
+                if (cidr.prefixLength() == 0) {
+                    throw new InvalidPolicyException(at, "'" + cidr + "' would trust every address, so any client could pick its own key"
+                            + " by sending a forwarding header; list the proxies' own addresses (never the whole network)");
+                }
+                proxies.add(cidr);
             }
         }
         int prefix = node.has("ipv6PrefixLength")
-                ? (int) integer(node.get("ipv6PrefixLength"), "clientKey.ipv6PrefixLength", 1, 128)
+                ? (int) integer(node.get("ipv6PrefixLength"), "clientKey.ipv6PrefixLength", ClientKeyPolicy.MIN_IPV6_PREFIX, 128)
                 : ClientKeyPolicy.DEFAULT_IPV6_PREFIX;
-        return new ClientKeyPolicy(proxies, prefix);
+        ForwardedHeader forwardedHeader = node.has("forwardedHeader")
+                ? enumValue(node.get("forwardedHeader"), "clientKey.forwardedHeader", ForwardedHeader.class)
+                : ForwardedHeader.XForwardedFor;
+        return new ClientKeyPolicy(proxies, prefix, forwardedHeader);
     }
 
     private interface NodeTest {

@@ -7,47 +7,118 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * Counters in this process: exact for a single agent, with the same semantics as the Redis script
  * (check all limits, consume from all only when all allow; each window starts at the client's first
  * request). Expired windows are swept so that memory follows the number of active clients.
+ *
+ * <p>At most {@code maxClients} clients are tracked. When that many are, a new client is first
+ * given a sweep of expired windows (at most one every {@link #FULL_SWEEP_INTERVAL_MS} ms, so a
+ * flood of new keys cannot make every request walk the whole map); if the store is still full, the
+ * request fails with {@link StoreUnavailableException} and the policy's failurePolicy decides, as
+ * for an unreachable Redis. Clients already tracked are counted exactly as before.
  */
 public final class InMemoryStore implements CounterStore {
 
-    private final Map<String, ClientWindows> clients = new ConcurrentHashMap<>();
-    private final LongSupplier clockMillis;
+    public static final int DEFAULT_MAX_CLIENTS = 1_000_000;
+    static final long FULL_SWEEP_INTERVAL_MS = 100;
 
-    public InMemoryStore() {
-        this(() -> System.nanoTime() / 1_000_000L);
+    private final Map<String, ClientWindows> clients = new ConcurrentHashMap<>();
+    /** Entries in {@link #clients}, counted as they are added and removed (ConcurrentHashMap.size() is an estimate). */
+    private final AtomicInteger tracked = new AtomicInteger();
+    private final LongSupplier clockMillis;
+    private final int maxClients;
+    private final AtomicLong lastFullSweep = new AtomicLong(Long.MIN_VALUE / 2);
+
+    public InMemoryStore(int maxClients) {
+        this(() -> System.nanoTime() / 1_000_000L, maxClients);
     }
 
     /** @param clockMillis a monotonic clock in milliseconds (tests pass a controllable one) */
-    public InMemoryStore(LongSupplier clockMillis) {
+    public InMemoryStore(LongSupplier clockMillis, int maxClients) {
         this.clockMillis = clockMillis;
+        this.maxClients = maxClients;
     }
 
     @Override
     public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits) {
-        return Future.succeededFuture(acquireNow(scope, client, limits));
+        try {
+            return Future.succeededFuture(acquireNow(scope, client, limits));
+        } catch (StoreUnavailableException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     AcquireResult acquireNow(String scope, String client, List<Limit> limits) {
-        ClientWindows windows = clients.computeIfAbsent(scope + '|' + client, k -> new ClientWindows(limits.size()));
-        return windows.acquire(limits, clockMillis.getAsLong());
+        String key = scope + '|' + client;
+        while (true) {
+            ClientWindows windows = clients.get(key);
+            if (windows == null) {
+                windows = admitNewClient(key, limits.size());
+            }
+            AcquireResult result = windows.acquire(limits, clockMillis.getAsLong());
+            if (result != null) {
+                return result;
+            }
+            // swept away between lookup and lock: look again
+        }
+    }
+
+    private ClientWindows admitNewClient(String key, int capacity) {
+        if (tracked.get() >= maxClients && !sweepWhenFull()) {
+            throw new StoreUnavailableException("the in-memory store is full: it tracks " + maxClients
+                    + " clients (MEMORY_MAX_CLIENTS) and none of their windows has ended");
+        }
+        ClientWindows fresh = new ClientWindows(capacity);
+        ClientWindows existing = clients.putIfAbsent(key, fresh);
+        if (existing != null) {
+            return existing;
+        }
+        if (tracked.incrementAndGet() > maxClients) {
+            // lost a race for the last place
+            remove(key, fresh);
+            throw new StoreUnavailableException("the in-memory store is full: it tracks " + maxClients + " clients (MEMORY_MAX_CLIENTS)");
+        }
+        return fresh;
+    }
+
+    /** @return true when a sweep made room */
+    private boolean sweepWhenFull() {
+        long now = clockMillis.getAsLong();
+        long last = lastFullSweep.get();
+        if (now - last >= FULL_SWEEP_INTERVAL_MS && lastFullSweep.compareAndSet(last, now)) {
+            sweepExpired();
+        }
+        return tracked.get() < maxClients;
     }
 
     /** Drops every client whose windows have all ended; called periodically. */
     public int sweepExpired() {
         long now = clockMillis.getAsLong();
-        int before = clients.size();
-        clients.values().removeIf(w -> w.allExpired(now));
-        return before - clients.size();
+        int removed = 0;
+        for (Map.Entry<String, ClientWindows> entry : clients.entrySet()) {
+            if (entry.getValue().retireIfExpired(now) && remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private boolean remove(String key, ClientWindows windows) {
+        windows.retire();
+        if (clients.remove(key, windows)) {
+            tracked.decrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     public int trackedClients() {
-        return clients.size();
+        return tracked.get();
     }
 
     @Override
@@ -58,6 +129,7 @@ public final class InMemoryStore implements CounterStore {
     @Override
     public Future<Void> close() {
         clients.clear();
+        tracked.set(0);
         return Future.succeededFuture();
     }
 
@@ -76,6 +148,8 @@ public final class InMemoryStore implements CounterStore {
         private long[] counts;
         private long[] ends; // when each window ends, in clock milliseconds
         private int size;
+        /** Set (under the lock) once removed from the map: a request that still holds it looks again. */
+        private boolean retired;
 
         ClientWindows(int capacity) {
             names = new String[capacity];
@@ -83,7 +157,11 @@ public final class InMemoryStore implements CounterStore {
             ends = new long[capacity];
         }
 
+        /** @return null when this client was swept away meanwhile */
         synchronized AcquireResult acquire(List<Limit> limits, long now) {
+            if (retired) {
+                return null;
+            }
             int n = limits.size();
             long[] used = new long[n];
             long[] resets = new long[n];
@@ -115,13 +193,21 @@ public final class InMemoryStore implements CounterStore {
             return new AcquireResult(allowed, used, resets);
         }
 
-        synchronized boolean allExpired(long now) {
+        synchronized void retire() {
+            retired = true;
+        }
+
+        /** Drops ended windows; when none is left, retires this client (the caller removes it). */
+        synchronized boolean retireIfExpired(long now) {
             for (int i = size - 1; i >= 0; i--) {
                 if (ends[i] <= now) {
                     removeAt(i);
                 }
             }
-            return size == 0;
+            if (size == 0) {
+                retired = true;
+            }
+            return retired;
         }
 
         private int indexOf(String name) {

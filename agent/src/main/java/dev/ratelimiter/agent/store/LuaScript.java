@@ -52,7 +52,10 @@ public final class LuaScript {
         return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
     }
 
-    /** Splits the script's flat reply into one result per check, in order. */
+    /**
+     * Splits the script's flat reply into one result per check, in order; null for a check whose
+     * counters hold something that is not a count (see {@link #tampered}).
+     */
     static List<AcquireResult> toResults(Response reply, List<Check> checks) {
         int expected = 0;
         for (Check check : checks) {
@@ -67,16 +70,23 @@ public final class LuaScript {
             int n = check.limits().size();
             long[] counts = new long[n];
             long[] resets = new long[n];
-            boolean allowed = reply.get(at).toInteger() == 1;
+            int verdict = reply.get(at).toInteger();
+            boolean allowed = verdict == 1;
             for (int i = 0; i < n; i++) {
                 counts[i] = reply.get(at + 1 + 2 * i).toLong();
                 long ttl = reply.get(at + 2 + 2 * i).toLong();
                 resets[i] = ttl < 0 ? check.limits().get(i).windowMillis() : ttl;
             }
-            results.add(new AcquireResult(allowed, counts, resets));
+            results.add(verdict < 0 ? null : new AcquireResult(allowed, counts, resets));
             at += 1 + 2 * n;
         }
         return results;
+    }
+
+    /** The error for a check whose counter was tampered with: the failure policy decides, never "allowed". */
+    static StoreUnavailableException tampered(Check check) {
+        return new StoreUnavailableException("a Redis counter of client " + check.client() + " ("
+                + key(check.scope(), check.client(), "*") + ") holds a value that is not a count");
     }
 
     private static Request withArguments(Request request, List<Check> checks) {

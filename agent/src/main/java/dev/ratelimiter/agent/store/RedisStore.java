@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -15,6 +16,7 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +46,32 @@ public final class RedisStore implements CounterStore {
     /** Keyed by event-loop thread: request contexts are per-request duplicates, the thread is stable. */
     private final Map<Thread, Link> links = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Why the last connection attempt failed (e.g. a TLS handshake), for readiness and errors; null once connected. */
+    private volatile String lastConnectError;
 
-    public RedisStore(Vertx vertx, String url, String password, long timeoutMillis) {
+    /**
+     * @param tlsCaFile for {@code rediss://}: PEM certificates to trust instead of the JVM's default
+     *                  trust store; may be null. The server's host name is always verified.
+     */
+    public RedisStore(Vertx vertx, String url, String password, long timeoutMillis, Path tlsCaFile) {
         this.vertx = vertx;
         this.endpoint = RedisUrls.redact(url);
         this.timeoutMillis = timeoutMillis;
+        NetClientOptions net = new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true).setTcpKeepAlive(true);
+        if (RedisUrls.isTls(url)) {
+            // The client takes TLS from these options (the scheme alone only has to agree with them).
+            net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                    .setSslHandshakeTimeout(2).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+            if (tlsCaFile != null) {
+                net.setTrustOptions(new PemTrustOptions().addCertPath(tlsCaFile.toString()));
+            }
+        }
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url)
                 .setMaxPoolSize(64)
                 .setMaxPoolWaiting(256)
                 .setMaxWaitingHandlers(16_384)
-                .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true).setTcpKeepAlive(true));
+                .setNetClientOptions(net);
         if (password != null && !password.isEmpty()) {
             options.setPassword(password);
         }
@@ -80,9 +97,9 @@ public final class RedisStore implements CounterStore {
         }
         RedisConnection connection = connection();
         if (connection == null) {
-            return Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint));
+            return Future.failedFuture(notConnected());
         }
-        return call(connection, List.of(check)).map(results -> results.get(0));
+        return call(connection, List.of(check)).compose(results -> settle(check, results.get(0)));
     }
 
     /** One script call deciding every check in order; bounded by the timeout. */
@@ -100,11 +117,16 @@ public final class RedisStore implements CounterStore {
                         : Future.failedFuture(unavailable(ar.cause())));
     }
 
+    /** A null result is a tampered counter: a store error for this request alone. */
+    private static Future<AcquireResult> settle(LuaScript.Check check, AcquireResult result) {
+        return result != null ? Future.succeededFuture(result) : Future.failedFuture(LuaScript.tampered(check));
+    }
+
     @Override
     public Future<Void> ping() {
         RedisConnection connection = connection();
         if (connection == null) {
-            return Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint));
+            return Future.failedFuture(notConnected());
         }
         return connection.send(Request.cmd(Command.PING))
                 .timeout(Math.max(timeoutMillis, 250), TimeUnit.MILLISECONDS)
@@ -123,6 +145,11 @@ public final class RedisStore implements CounterStore {
         return "redis " + endpoint;
     }
 
+    private StoreUnavailableException notConnected() {
+        String why = lastConnectError;
+        return new StoreUnavailableException("not connected to Redis at " + endpoint + (why == null ? "" : ": " + why));
+    }
+
     /** This event loop's connection, else any live one (e.g. from the management verticle). */
     private RedisConnection connection() {
         Link own = links.get(Thread.currentThread());
@@ -136,6 +163,16 @@ public final class RedisStore implements CounterStore {
             }
         }
         return null;
+    }
+
+    /** The error and its root cause, e.g. a TLS handshake failure and the certificate problem behind it. */
+    private static String describe(Throwable err) {
+        Throwable root = err;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = err.getClass().getSimpleName() + ": " + err.getMessage();
+        return root == err ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     private StoreUnavailableException unavailable(Throwable cause) {
@@ -189,12 +226,13 @@ public final class RedisStore implements CounterStore {
                 int to = Math.min(checks.size(), from + MAX_BATCH);
                 List<Promise<AcquireResult>> batch = promises.subList(from, to);
                 Future<List<AcquireResult>> results = c == null
-                        ? Future.failedFuture(new StoreUnavailableException("not connected to Redis at " + endpoint))
+                        ? Future.failedFuture(notConnected())
                         : call(c, checks.subList(from, to));
+                List<LuaScript.Check> batchChecks = checks.subList(from, to);
                 results.onComplete(ar -> {
                     for (int i = 0; i < batch.size(); i++) {
                         if (ar.succeeded()) {
-                            batch.get(i).complete(ar.result().get(i));
+                            settle(batchChecks.get(i), ar.result().get(i)).onComplete(batch.get(i));
                         } else {
                             batch.get(i).fail(ar.cause());
                         }
@@ -212,6 +250,7 @@ public final class RedisStore implements CounterStore {
                     .onSuccess(this::attach)
                     .onFailure(err -> {
                         connecting = false;
+                        lastConnectError = describe(err);
                         LOG.warn("Cannot connect to Redis at {}: {}; retrying in {} ms", endpoint, err.getMessage(), backoffMillis);
                         connectLater(backoffMillis);
                         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MS);
@@ -236,6 +275,7 @@ public final class RedisStore implements CounterStore {
                 c.close();
                 return;
             }
+            lastConnectError = null;
             boolean reconnected = backoffMillis > MIN_BACKOFF_MS;
             backoffMillis = MIN_BACKOFF_MS;
             c.exceptionHandler(err -> LOG.debug("Redis connection error: {}", err.getMessage()));

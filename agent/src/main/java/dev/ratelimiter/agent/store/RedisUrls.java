@@ -24,6 +24,10 @@ public final class RedisUrls {
         }
     }
 
+    public static boolean isTls(String url) {
+        return url != null && url.regionMatches(true, 0, "rediss://", 0, 9);
+    }
+
     public static String redact(String url) {
         if (url == null) {
             return "";

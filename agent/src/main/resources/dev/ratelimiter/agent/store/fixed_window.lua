@@ -5,8 +5,12 @@
 -- ARGV[1]            number of requests R
 -- then per request:  N (its number of limits), then N pairs: quota, window in milliseconds
 -- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>
--- Returns per request: allowed (1|0), then per limit: count, ttl in ms (below 0: no window open).
+-- Returns per request: allowed (1 | 0 | -1), then per limit: count, ttl in ms (below 0: no window
+-- open). -1: a counter of this request holds something that is not a count (tampered); nothing
+-- is consumed and the agent treats it as a store error for this request alone.
 -- A window starts at the client's first request (a key with a TTL), so no clock is needed here.
+-- A counter without a TTL (someone SET it, or a PEXPIRE was lost) gets a fresh window on either
+-- path, so it can neither refuse a client forever nor count forever.
 local out = {}
 local k = 0
 local a = 2
@@ -16,10 +20,23 @@ for _ = 1, tonumber(ARGV[1]) do
   local base = #out
   local allowed = 1
   for i = 1, n do
-    local count = tonumber(redis.call('GET', KEYS[k + i]) or '0')
+    local raw = redis.call('GET', KEYS[k + i])
+    local count = 0
+    if raw then
+      if string.len(raw) > 18 or not string.match(raw, '^%d+$') then
+        allowed = -1
+      else
+        count = tonumber(raw)
+      end
+    end
+    local ttl = redis.call('PTTL', KEYS[k + i])
+    if raw and ttl == -1 and allowed ~= -1 then
+      ttl = tonumber(ARGV[a + 2 * i - 1])
+      redis.call('PEXPIRE', KEYS[k + i], ttl)
+    end
     out[base + 2 * i] = count
-    out[base + 2 * i + 1] = redis.call('PTTL', KEYS[k + i])
-    if count >= tonumber(ARGV[a + 2 * i - 2]) then
+    out[base + 2 * i + 1] = ttl
+    if allowed == 1 and count >= tonumber(ARGV[a + 2 * i - 2]) then
       allowed = 0
     end
   end

@@ -130,10 +130,66 @@ abstract class AgentBehaviourContract {
         assertThat(viaProxy.status()).isEqualTo(200);
         assertThat(viaProxy.json().getString("client")).isEqualTo("198.51.100.1");
         assertThat(proxy.get(agent.http(), "/api", "X-Forwarded-For", "198.51.100.1").status()).isEqualTo(429);
-        assertThat(proxy.get(agent.http(), "/api", "Forwarded", "for=198.51.100.3").status()).isEqualTo(200);
         Reply malformed = proxy.get(agent.http(), "/api", "X-Forwarded-For", "not an address");
         assertThat(malformed.status()).as("a malformed header counts against the proxy itself").isEqualTo(200);
         assertThat(malformed.json().getString("client")).isEqualTo("127.0.0.2");
+        assertThat(proxy.get(agent.http(), "/api", "X-Forwarded-For", "also not an address").status())
+                .as("and keeps counting there: no fresh key per request").isEqualTo(429);
+    }
+
+    @Test
+    @DisplayName("Spoof: behind a trusted proxy that appends X-Forwarded-For, a client's own Forwarded header buys no new key")
+    void spoofedForwardedHeaderIgnored() {
+        RunningAgent agent = agent("""
+                limits: [{name: two, requests: 2, window: 1m}]
+                clientKey: {trustedProxies: [127.0.0.2/32]}
+                """);
+        TestHttp nginx = client("127.0.0.2");
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        int allowed = 0;
+        for (int i = 0; i < 10; i++) {
+            // What nginx forwards: the client's Forwarded passed through, its own X-Forwarded-For entry appended.
+            Reply reply = nginx.get(agent.http(), "/api", "Forwarded", "for=198.51.100." + (i + 1),
+                    "X-Forwarded-For", "203.0.113.50");
+            if (reply.status() == 200) {
+                allowed++;
+                keys.add(reply.json().getString("client"));
+            } else {
+                assertThat(reply.status()).isEqualTo(429);
+            }
+        }
+        assertThat(allowed).as("ten spoofed Forwarded values, one quota of 2").isEqualTo(2);
+        assertThat(keys).containsExactly("203.0.113.50");
+    }
+
+    @Test
+    @DisplayName("Spoof: X-Forwarded-For entries the client wrote left of its proxy's entry cannot change the key")
+    void spoofedLeftEntriesIgnored() {
+        RunningAgent agent = agent("""
+                limits: [{name: two, requests: 2, window: 1m}]
+                clientKey: {trustedProxies: [127.0.0.2/32]}
+                """);
+        TestHttp nginx = client("127.0.0.2");
+        int allowed = 0;
+        for (int i = 0; i < 10; i++) {
+            Reply reply = nginx.get(agent.http(), "/api", "X-Forwarded-For", "198.51.100." + (i + 1) + ", 203.0.113.50");
+            allowed += reply.status() == 200 ? 1 : 0;
+        }
+        assertThat(allowed).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("With forwardedHeader: Forwarded, only Forwarded is believed and X-Forwarded-For is ignored")
+    void forwardedWhenConfigured() {
+        RunningAgent agent = agent("""
+                limits: [{name: one, requests: 1, window: 1m}]
+                clientKey: {trustedProxies: [127.0.0.2/32], forwardedHeader: Forwarded}
+                """);
+        TestHttp proxy = client("127.0.0.2");
+        Reply first = proxy.get(agent.http(), "/api", "Forwarded", "for=203.0.113.60", "X-Forwarded-For", "198.51.100.1");
+        assertThat(first.json().getString("client")).isEqualTo("203.0.113.60");
+        assertThat(proxy.get(agent.http(), "/api", "Forwarded", "for=203.0.113.60", "X-Forwarded-For", "198.51.100.2").status())
+                .isEqualTo(429);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.AgentSettings;
+import dev.ratelimiter.agent.RawConnections;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
@@ -8,7 +9,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @DisplayName("The management port")
 class ManagementApiTest {
@@ -29,7 +34,7 @@ class ManagementApiTest {
     }
 
     @Test
-    @DisplayName("Liveness, readiness and the policy in force are visible without a token")
+    @DisplayName("Liveness and readiness are open; the policy in force is shown with the token")
     void healthAndPolicy() {
         start(TOKEN, "policy: shop/api\ngeneration: 4\nlimits: [{name: per-minute, requests: 10, window: 1m}]");
         assertThat(http.get(agent.management(), "/health/live").status()).isEqualTo(200);
@@ -37,7 +42,8 @@ class ManagementApiTest {
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().getLong("generation")).isEqualTo(4);
         assertThat(ready.json().getString("store")).isEqualTo("in-memory");
-        Reply policy = http.get(agent.management(), "/admin/policy");
+        assertThat(http.get(agent.management(), "/admin/policy").status()).as("GET needs the token too").isEqualTo(401);
+        Reply policy = http.get(agent.management(), "/admin/policy", "Authorization", BEARER);
         assertThat(policy.json().getString("policy")).isEqualTo("shop/api");
         assertThat(policy.json().getLong("generation")).isEqualTo(4);
         assertThat(policy.json().getJsonArray("limits").getJsonObject(0).getString("window")).isEqualTo("1m");
@@ -45,9 +51,10 @@ class ManagementApiTest {
     }
 
     @Test
-    @DisplayName("Without ADMIN_TOKEN policy writes are refused with 403")
+    @DisplayName("Without ADMIN_TOKEN the admin API is refused with 403, reads included")
     void writesDisabledWithoutToken() {
         start(null, null);
+        assertThat(http.get(agent.management(), "/admin/policy", "Authorization", BEARER).status()).isEqualTo(403);
         Reply reply = http.put(agent.management(), "/admin/policy", "generation: 1", "Authorization", BEARER);
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.json().getString("detail")).contains("ADMIN_TOKEN");
@@ -61,7 +68,61 @@ class ManagementApiTest {
         Reply wrong = http.put(agent.management(), "/admin/policy", "generation: 1", "Authorization", "Bearer nope");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.header("WWW-Authenticate")).startsWith("Bearer");
-        assertThat(http.get(agent.management(), "/admin/policy").json().getLong("generation")).isZero();
+        assertThat(http.get(agent.management(), "/admin/policy", "Authorization", BEARER).json().getLong("generation")).isZero();
+    }
+
+    /** Headers of a policy upload, and the first bytes of a body that never comes in full. */
+    static final String STALLED_UPLOAD = "PUT /admin/policy HTTP/1.1\r\nHost: agent\r\nContent-Type: application/yaml\r\n"
+            + "Content-Length: 60000\r\n\r\ngeneration: 1\n# ";
+
+    @Test
+    @DisplayName("The token is checked before the body: a stalled upload without it is answered 401 and closed at once")
+    void tokenBeforeBody() throws Exception {
+        start(TOKEN, null);
+        try (RawConnections raw = new RawConnections()) {
+            RawConnections.Held upload = raw.open(agent.management(), 1, STALLED_UPLOAD).get(0);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(upload::closed);
+            assertThat(upload.received()).startsWith("HTTP/1.1 401");
+        }
+    }
+
+    @Test
+    @DisplayName("400 stalled uploads to the admin port don't exhaust it: all are refused or closed, and it keeps serving")
+    void stalledUploadsDoNotExhaust() throws Exception {
+        start(TOKEN, null);
+        try (RawConnections raw = new RawConnections()) {
+            List<RawConnections.Held> uploads = raw.open(agent.management(), 400, STALLED_UPLOAD);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> raw.openCount() == 0);
+            long answered401 = uploads.stream().filter(h -> h.received().startsWith("HTTP/1.1 401")).count();
+            assertThat(uploads).allSatisfy(h -> assertThat(h.received()).matches("(?s)(HTTP/1.1 401.*)?"));
+            assertThat(answered401).as("the ones within the management port's cap get their 401").isGreaterThan(0);
+            assertThat(http.get(agent.management(), "/health/live").status()).isEqualTo(200);
+            assertThat(http.get(agent.management(), "/admin/policy", "Authorization", BEARER).json().getLong("generation")).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("A policy body over 64 KiB gets 413 and changes nothing")
+    void bodyCapped() {
+        start(TOKEN, null);
+        String big = "generation: 1\n#" + "x".repeat(64 * 1024) + "\n";
+        Reply tooLarge = http.put(agent.management(), "/admin/policy", big, "Authorization", BEARER);
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(http.get(agent.management(), "/admin/policy", "Authorization", BEARER).json().getLong("generation")).isZero();
+        String justUnder = "generation: 1\n#" + "x".repeat(60 * 1024) + "\n";
+        assertThat(http.put(agent.management(), "/admin/policy", justUnder, "Authorization", BEARER).status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("A file upload is neither stored nor read as a policy (415)")
+    void noFileUploads() {
+        start(TOKEN, null);
+        String multipart = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"p.yaml\"\r\n\r\ngeneration: 1\r\n--b--\r\n";
+        Reply reply = http.put(agent.management(), "/admin/policy", multipart, "Authorization", BEARER,
+                "Content-Type", "multipart/form-data; boundary=b");
+        assertThat(reply.status()).isEqualTo(415);
+        assertThat(http.get(agent.management(), "/admin/policy", "Authorization", BEARER).json().getLong("generation")).isZero();
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("file-uploads"))).as("BodyHandler's default upload directory").isFalse();
     }
 
     @Test
@@ -92,7 +153,7 @@ class ManagementApiTest {
         assertThat(refused.json().getString("field")).isEqualTo("limits[0].window");
         assertThat(refused.json().getString("detail")).contains("limits[0].window", "'90x'", "unchanged");
         assertThat(refused.json().getLong("generation")).isEqualTo(3);
-        assertThat(http.get(agent.management(), "/admin/policy").json().getLong("generation")).isEqualTo(3);
+        assertThat(http.get(agent.management(), "/admin/policy", "Authorization", BEARER).json().getLong("generation")).isEqualTo(3);
         assertThat(http.get(agent.http(), "/api").header("RateLimit-Policy")).isEqualTo("\"per-minute\";q=5;w=60");
     }
 

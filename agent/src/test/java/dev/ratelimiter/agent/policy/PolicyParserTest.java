@@ -32,6 +32,7 @@ class PolicyParserTest {
                     algorithm: FixedWindow
                 clientKey:
                   source: RemoteAddress
+                  forwardedHeader: Forwarded
                   trustedProxies: [10.0.0.0/8, "fd00::/8"]
                   ipv6PrefixLength: 56
                 failurePolicy: Closed
@@ -45,7 +46,17 @@ class PolicyParserTest {
                 new Limit("per-hour", 1000, 3600, Algorithm.FixedWindow));
         assertThat(policy.clientKey().trustedProxies()).extracting(Object::toString).containsExactly("10.0.0.0/8", "fd00::/8");
         assertThat(policy.clientKey().ipv6PrefixLength()).isEqualTo(56);
+        assertThat(policy.clientKey().forwardedHeader()).isEqualTo(ForwardedHeader.Forwarded);
         assertThat(policy.failurePolicy()).isEqualTo(FailurePolicy.Closed);
+    }
+
+    @Test
+    @DisplayName("clientKey defaults: X-Forwarded-For is the believed header, IPv6 clients count per /64")
+    void clientKeyDefaults() throws Exception {
+        Policy policy = PolicyParser.parse("clientKey: {trustedProxies: [10.0.0.1]}");
+        assertThat(policy.clientKey().forwardedHeader()).isEqualTo(ForwardedHeader.XForwardedFor);
+        assertThat(policy.clientKey().ipv6PrefixLength()).isEqualTo(64);
+        assertThat(PolicyParser.parse("clientKey: {ipv6PrefixLength: 32}").clientKey().ipv6PrefixLength()).isEqualTo(32);
     }
 
     @Test
@@ -74,7 +85,11 @@ class PolicyParserTest {
             "limits: [{name: a, requests: 5, window: 1m, algorithm: Leaky}] | limits[0].algorithm: 'Leaky' is not one of FixedWindow, SlidingWindow, TokenBucket",
             "clientKey: {trustedProxies: [10.0.0.0/33]}                   | clientKey.trustedProxies[0]: '10.0.0.0/33' has a prefix length outside 0 .. 32",
             "clientKey: {trustedProxies: [proxy.local]}                   | clientKey.trustedProxies[0]: 'proxy.local' is not a CIDR",
-            "clientKey: {ipv6PrefixLength: 129}                           | clientKey.ipv6PrefixLength: 129 is outside 1 .. 128",
+            "clientKey: {ipv6PrefixLength: 129}                           | clientKey.ipv6PrefixLength: 129 is outside 32 .. 128",
+            "clientKey: {ipv6PrefixLength: 31}                            | clientKey.ipv6PrefixLength: 31 is outside 32 .. 128",
+            "clientKey: {trustedProxies: [10.0.0.0/8, 0.0.0.0/0]}         | clientKey.trustedProxies[1]: '0.0.0.0/0' would trust every address",
+            "clientKey: {trustedProxies: ['::/0']}                        | clientKey.trustedProxies[0]: '::/0' would trust every address",
+            "clientKey: {forwardedHeader: X-Real-IP}                      | clientKey.forwardedHeader: 'X-Real-IP' is not one of XForwardedFor, Forwarded",
             "clientKey: {source: Header, header: X-Api-Key}               | clientKey.source: Header is not supported by this agent version yet",
             "clientKey: {source: Cookie}                                  | clientKey.source: 'Cookie' is not one of RemoteAddress, Header",
             "failurePolicy: Local                                         | failurePolicy: Local is not supported by this agent version yet",

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InMemoryStoreTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final InMemoryStore store = new InMemoryStore(now::get);
+    private final InMemoryStore store = new InMemoryStore(now::get, InMemoryStore.DEFAULT_MAX_CLIENTS);
     private final Limit perMinute = new Limit("per-minute", 3, 60, Algorithm.FixedWindow);
     private final Limit perHour = new Limit("per-hour", 5, 3600, Algorithm.FixedWindow);
 
@@ -102,5 +103,34 @@ class InMemoryStoreTest {
         assertThat(hourOnly.resetMillis()).containsExactly(3_540_000);
         AcquireResult again = store.acquireNow("p", "c", List.of(perHour, perMinute));
         assertThat(again.counts()).containsExactly(3, 1);
+    }
+
+    @Test
+    @DisplayName("Full at MEMORY_MAX_CLIENTS: a new client is refused with a store error (the failure policy decides); known clients count on")
+    void boundedClients() {
+        InMemoryStore small = new InMemoryStore(now::get, 3);
+        for (String c : List.of("a", "b", "c")) {
+            assertThat(small.acquireNow("p", c, List.of(perMinute)).allowed()).isTrue();
+        }
+        assertThatThrownBy(() -> small.acquireNow("p", "d", List.of(perMinute)))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("full").hasMessageContaining("MEMORY_MAX_CLIENTS");
+        assertThat(small.acquire("p", "e", List.of(perMinute)).failed()).isTrue();
+        assertThat(small.trackedClients()).isEqualTo(3);
+        AcquireResult known = small.acquireNow("p", "a", List.of(perMinute));
+        assertThat(known.allowed()).isTrue();
+        assertThat(known.counts()).containsExactly(2);
+    }
+
+    @Test
+    @DisplayName("Full, a new client first gets a sweep of ended windows, and takes a freed place")
+    void fullStoreSweepsFirst() {
+        InMemoryStore small = new InMemoryStore(now::get, 2);
+        small.acquireNow("p", "short", List.of(new Limit("s", 1, 1, Algorithm.FixedWindow)));
+        small.acquireNow("p", "long", List.of(perHour));
+        now.addAndGet(1_000);
+        AcquireResult newcomer = small.acquireNow("p", "new", List.of(perMinute));
+        assertThat(newcomer.allowed()).isTrue();
+        assertThat(small.trackedClients()).isEqualTo(2);
     }
 }

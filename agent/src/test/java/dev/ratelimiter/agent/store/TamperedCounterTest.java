@@ -1,0 +1,97 @@
+package dev.ratelimiter.agent.store;
+
+import dev.ratelimiter.agent.AgentSettings;
+import dev.ratelimiter.agent.RedisServerProcess;
+import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestHttp.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@DisplayName("Counters someone tampered with in Redis")
+class TamperedCounterTest {
+
+    private static final String KEY = LuaScript.key("default", "127.0.0.1", "few");
+
+    private static RedisServerProcess redis;
+    private RunningAgent agent;
+    private final TestHttp http = new TestHttp("127.0.0.1");
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServerProcess.start(null);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void flush() throws Exception {
+        redis.flushAll();
+    }
+
+    @AfterEach
+    void stopAgent() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private void startAgent(String window, String failurePolicy) {
+        // A generous Redis timeout: the assertions are about what the script answers, not about a slow machine.
+        agent = RunningAgent.start(AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000),
+                "limits: [{name: few, requests: 3, window: " + window + "}]\nfailurePolicy: " + failurePolicy);
+    }
+
+    @Test
+    @DisplayName("A full counter without a TTL is given a window on the refusal path, so the client is not refused forever")
+    void counterWithoutTtlRepairedOnRefusal() throws Exception {
+        startAgent("1s", "Closed");
+        redis.command("SET " + KEY + " 3"); // no TTL
+        Reply refused = http.get(agent.http(), "/api");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(Long.parseLong(redis.command("PTTL " + KEY).substring(1))).as("PTTL after the refusal").isBetween(1L, 1000L);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> http.get(agent.http(), "/api").status() == 200);
+    }
+
+    @ParameterizedTest(name = "counter = {0}")
+    @ValueSource(strings = {"abc", "-100", "1.5", "0x10", "1e2", "99999999999999999999"})
+    @DisplayName("A counter that is not a count is a store error: failurePolicy Closed answers 503, and other clients are unaffected")
+    void nonNumericIsStoreErrorClosed(String value) throws Exception {
+        startAgent("1m", "Closed");
+        redis.command("SET " + KEY + " " + value);
+        for (int i = 0; i < 5; i++) {
+            Reply reply = http.get(agent.http(), "/api");
+            assertThat(reply.status()).as("request %d", i).isEqualTo(503);
+            assertThat(reply.json().getString("detail")).contains("not a count");
+        }
+        assertThat(redis.command("GET " + KEY)).as("left for the admin to look at").isEqualTo(value);
+        assertThat(new TestHttp("127.0.0.2").get(agent.http(), "/api").status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("With failurePolicy Open a tampered counter is served as a store failure: allowed without claiming usage, counted as failed_open")
+    void nonNumericFailsOpen() throws Exception {
+        startAgent("1m", "Open");
+        redis.command("SET " + KEY + " -100");
+        Reply reply = http.get(agent.http(), "/api");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("X-RateLimit-Remaining")).isNull();
+        assertThat(http.get(agent.management(), "/metrics").body()).contains("ratelimiter_requests_total{outcome=\"failed_open\"} 1.0");
+        assertThat(redis.command("GET " + KEY)).as("never incremented").isEqualTo("-100");
+    }
+}
