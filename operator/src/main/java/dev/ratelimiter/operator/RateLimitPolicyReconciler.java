@@ -14,6 +14,7 @@ import dev.ratelimiter.operator.dependent.RedisDeploymentDependentResource;
 import dev.ratelimiter.operator.dependent.RedisNetworkPolicyDependentResource;
 import dev.ratelimiter.operator.dependent.RedisServiceDependentResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import dev.ratelimiter.operator.enforcement.AgentPodEventSource;
 import dev.ratelimiter.operator.enforcement.Enforcement;
@@ -55,10 +56,21 @@ import java.util.concurrent.TimeUnit;
       @Dependent(name = "agent-hpa", type = AgentHorizontalPodAutoscalerDependentResource.class, reconcilePrecondition = Conditions.AutoscalingEnabled.class, dependsOn = "agent-deployment"),
       @Dependent(name = "agent-pdb", type = AgentPodDisruptionBudgetDependentResource.class, reconcilePrecondition = Conditions.MultipleReplicas.class),
     })
-public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy> {
+public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy>, ContextInitializer<RateLimitPolicy> {
 
   public static final String NAME = "ratelimitpolicy";
+  private final OperatorSettings settings;
   private final PolicyEnforcer enforcer = new PolicyEnforcer();
+
+  public RateLimitPolicyReconciler(OperatorSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Every reconcile's context carries the settings, for the dependents and {@link RedisAccess}. */
+  @Override
+  public void initContext(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    settings.putInto(context);
+  }
 
   @Override
   public List<EventSource<?, RateLimitPolicy>> prepareEventSources(EventSourceContext<RateLimitPolicy> context) {

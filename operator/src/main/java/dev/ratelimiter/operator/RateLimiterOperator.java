@@ -16,7 +16,6 @@ public final class RateLimiterOperator {
 
   public static Operator create(
       KubernetesClient client, OperatorSettings settings, Optional<LeaderElectionConfiguration> leaderElection) {
-    OperatorSettings.use(settings);
     Operator operator =
         new Operator(
             o -> {
@@ -27,7 +26,7 @@ public final class RateLimiterOperator {
               leaderElection.ifPresent(o::withLeaderElectionConfiguration);
             });
     operator.register(
-        new RateLimitPolicyReconciler(),
+        new RateLimitPolicyReconciler(settings),
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());
