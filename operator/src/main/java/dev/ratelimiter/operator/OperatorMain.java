@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -82,13 +83,15 @@ public final class OperatorMain {
       log.info("leader election on Lease {}/{}", ns, LEASE_NAME);
     }
 
-    Operator operator = RateLimiterOperator.create(client, settings, leaderElection);
+    OperatorMetrics metrics = new OperatorMetrics();
+    Operator operator = RateLimiterOperator.create(client, settings, leaderElection, metrics, o -> {});
     int healthPort = settings.healthPort();
     HealthServer health =
         new HealthServer(
             healthPort,
             () -> true,
-            () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+            () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+            metrics::scrape);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

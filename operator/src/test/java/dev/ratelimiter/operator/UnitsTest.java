@@ -99,49 +99,6 @@ class UnitsTest {
     }
   }
 
-  @Nested
-  @DisplayName("StatusHelper")
-  class Status {
-
-    @AfterEach
-    void resetClock() {
-      StatusHelper.useClock(Clock.systemUTC());
-    }
-
-    @Test
-    @DisplayName("keeps lastTransitionTime while a condition's status holds and restamps it when it flips")
-    void transitionTimes() {
-      StatusHelper.useClock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
-      List<Condition> first = StatusHelper.withTransitionTimes(null, List.of(
-          StatusHelper.condition("Ready", false, "AgentsNotReady", "0 of 2", 1L),
-          StatusHelper.condition("RedisReady", true, "DeploymentReady", "ok", 1L)));
-      assertThat(first).extracting(Condition::getLastTransitionTime).containsOnly("2026-01-01T00:00:00Z");
-
-      StatusHelper.useClock(Clock.fixed(Instant.parse("2026-01-01T00:05:00Z"), ZoneOffset.UTC));
-      List<Condition> second = StatusHelper.withTransitionTimes(first, List.of(
-          StatusHelper.condition("Ready", true, "Ready", "2 agents", 2L),
-          StatusHelper.condition("RedisReady", true, "DeploymentReady", "still ok", 2L)));
-      assertThat(second).extracting(Condition::getType, Condition::getLastTransitionTime).containsExactly(
-          org.assertj.core.groups.Tuple.tuple("Ready", "2026-01-01T00:05:00Z"),
-          org.assertj.core.groups.Tuple.tuple("RedisReady", "2026-01-01T00:00:00Z"));
-    }
-
-    @Test
-    @DisplayName("maps failures to CamelCase reasons")
-    void reasons() {
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("no", 403, null))).isEqualTo("Forbidden");
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("gone", 404, null))).isEqualTo("NotFound");
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("bad", 422, null))).isEqualTo("Invalid");
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("boom", 503, null))).isEqualTo("ApiServerError");
-      assertThat(StatusHelper.reasonFor(new RuntimeException(new IOException("refused")))).isEqualTo("ApiUnreachable");
-      assertThat(StatusHelper.reasonFor(new IllegalStateException("?"))).isEqualTo("ReconcileError");
-      var aggregated = new AggregatedOperatorException("workflow failed",
-          Map.of("agent-deployment", new KubernetesClientException("quota exceeded", 403, null)));
-      assertThat(StatusHelper.reasonFor(aggregated)).isEqualTo("Forbidden");
-      assertThat(StatusHelper.messageFor(aggregated)).isEqualTo("dependent agent-deployment: quota exceeded");
-    }
-  }
-
   @Test
   @DisplayName("PolicyDocument renders every field in the agreed order with defaults applied")
   void policyDocument() {
