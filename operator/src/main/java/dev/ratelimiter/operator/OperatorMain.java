@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,7 +11,6 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar operator.jar}: finds the cluster like kubectl (in-cluster, else KUBECONFIG /
  * ~/.kube/config), says which API server it uses, and exits within seconds with one clear line
- * when it cannot reach it. Environment: WATCH_NAMESPACES (comma separated, default all),
- * AGENT_IMAGE, REDIS_IMAGE, HEALTH_PORT (default 8081), LEADER_ELECTION (default true),
- * LEASE_NAMESPACE and OPERATOR_NAMESPACE (default the pod's namespace).
+ * when it cannot reach it. Settings come from the environment ({@link OperatorSettings}); a bad
+ * one stops it at once with one line naming the setting, and exit code 2.
  */
 public final class OperatorMain {
 
@@ -35,12 +34,16 @@ public final class OperatorMain {
   private OperatorMain() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> env = System.getenv();
-    OperatorSettings settings = OperatorSettings.fromEnv(env);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
-    if (isBlank(env.get("OPERATOR_NAMESPACE"))) {
-      settings = settings.withOperatorNamespace(podNamespace(client));
+    OperatorSettings fromEnv;
+    try {
+      fromEnv = OperatorSettings.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("ratelimiter-operator: " + e.getMessage());
+      System.exit(2);
+      return;
     }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+    OperatorSettings settings = fromEnv.withPodNamespace(podNamespace(client));
     String url = client.getMasterUrl().toString();
     log.info("using Kubernetes API server {}", url);
     try {
@@ -55,8 +58,8 @@ public final class OperatorMain {
     }
 
     Optional<LeaderElectionConfiguration> leaderElection = Optional.empty();
-    if (!"false".equalsIgnoreCase(env.getOrDefault("LEADER_ELECTION", "true"))) {
-      String ns = Optional.ofNullable(env.get("LEASE_NAMESPACE")).filter(s -> !s.isBlank()).orElseGet(() -> podNamespace(client));
+    if (settings.leaderElection()) {
+      String ns = settings.leaseNamespace();
       leaderElection =
           Optional.of(
               LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
@@ -80,13 +83,15 @@ public final class OperatorMain {
       log.info("leader election on Lease {}/{}", ns, LEASE_NAME);
     }
 
-    Operator operator = RateLimiterOperator.create(client, settings, leaderElection);
-    int healthPort = Integer.parseInt(env.getOrDefault("HEALTH_PORT", "8081"));
+    OperatorMetrics metrics = new OperatorMetrics();
+    Operator operator = RateLimiterOperator.create(client, settings, leaderElection, metrics, o -> {});
+    int healthPort = settings.healthPort();
     HealthServer health =
         new HealthServer(
             healthPort,
             () -> true,
-            () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+            () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+            metrics::scrape);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -121,10 +126,6 @@ public final class OperatorMain {
         .withConnectionTimeout(3_000)
         .withRequestTimeout(10_000)
         .build();
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
   }
 
   private static String podNamespace(KubernetesClient client) {

@@ -1,74 +1,126 @@
 package dev.ratelimiter.operator;
 
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 
 /**
- * Settings from the environment. Dependent resources are instantiated by JOSDK, so they read the
- * images from {@link #current()}; tests and {@link OperatorMain} install their own with {@link #use}.
+ * The operator's settings, every one read from the environment and checked here, in one place
+ * ({@link #fromEnv}): a bad value is an {@link IllegalArgumentException} whose message names the
+ * setting and what it accepts, which {@link OperatorMain} prints as its one line before exiting 2.
+ * Immutable: the reconciler hands the settings to its dependents through the reconcile context
+ * ({@link #of(Context)}), nothing reads them from a static.
  */
 public final class OperatorSettings {
 
   public static final String DEFAULT_REDIS_IMAGE = "redis:7.4.2-alpine";
   /** The install's namespace (deploy/): where the operator runs unless OPERATOR_NAMESPACE says otherwise. */
   public static final String DEFAULT_OPERATOR_NAMESPACE = "ratelimiter-system";
+  public static final int DEFAULT_HEALTH_PORT = 8081;
 
-  private static volatile OperatorSettings current = fromEnv(System.getenv());
+  /** A namespace name: an RFC 1123 label. */
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  /** An image reference: no whitespace, no scheme. */
+  private static final Pattern IMAGE = Pattern.compile("[a-z0-9][^\\s]*(?<!:)", Pattern.CASE_INSENSITIVE);
+  /** A host name ({@code redis.shared}) or a suffix of one starting with a dot ({@code .redis.svc}). */
+  private static final Pattern HOST_OR_SUFFIX = Pattern.compile("\\.?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final String agentImage;
   private final String redisImage;
   private final Set<String> watchNamespaces;
   private final String operatorNamespace;
   private final List<String> redisAllowedHosts;
+  private final int healthPort;
+  private final boolean leaderElection;
+  private final String leaseNamespace;
 
+  /** Settings for tests and embedding: the given images and namespaces, the defaults for the rest. */
   public OperatorSettings(String agentImage, String redisImage, Set<String> watchNamespaces) {
-    this(agentImage, redisImage, watchNamespaces, DEFAULT_OPERATOR_NAMESPACE);
+    this(agentImage, redisImage, watchNamespaces, null);
   }
 
+  /** As above, with the operator's namespace ({@code null}: not known yet, {@value #DEFAULT_OPERATOR_NAMESPACE}). */
   public OperatorSettings(String agentImage, String redisImage, Set<String> watchNamespaces, String operatorNamespace) {
-    this(agentImage, redisImage, watchNamespaces, operatorNamespace, List.of());
+    this(agentImage, redisImage, watchNamespaces, operatorNamespace, List.of(), DEFAULT_HEALTH_PORT, true, null);
   }
 
   private OperatorSettings(
-      String agentImage, String redisImage, Set<String> watchNamespaces, String operatorNamespace, List<String> redisAllowedHosts) {
+      String agentImage,
+      String redisImage,
+      Set<String> watchNamespaces,
+      String operatorNamespace,
+      List<String> redisAllowedHosts,
+      int healthPort,
+      boolean leaderElection,
+      String leaseNamespace) {
     this.agentImage = agentImage;
     this.redisImage = redisImage;
     this.watchNamespaces = Set.copyOf(watchNamespaces);
     this.operatorNamespace = operatorNamespace;
     this.redisAllowedHosts = List.copyOf(redisAllowedHosts);
+    this.healthPort = healthPort;
+    this.leaderElection = leaderElection;
+    this.leaseNamespace = leaseNamespace;
   }
 
+  /**
+   * Reads and checks every setting. OPERATOR_NAMESPACE and LEASE_NAMESPACE may stay unset: then
+   * {@link #withPodNamespace} fills them in once the cluster connection says where the pod runs.
+   *
+   * @throws IllegalArgumentException naming the first bad setting, e.g. {@code HEALTH_PORT='x' is not a whole number in 1 .. 65535}
+   */
   public static OperatorSettings fromEnv(Map<String, String> env) {
-    String agentImage = nonBlank(env.get("AGENT_IMAGE"), "ghcr.io/ratelimiter-dev/agent:" + projectVersion());
-    String redisImage = nonBlank(env.get("REDIS_IMAGE"), DEFAULT_REDIS_IMAGE);
-    String ns = env.getOrDefault("WATCH_NAMESPACES", "");
-    Set<String> namespaces =
-        Arrays.stream(ns.split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet());
-    String operatorNamespace = nonBlank(env.get("OPERATOR_NAMESPACE"), DEFAULT_OPERATOR_NAMESPACE);
-    return new OperatorSettings(agentImage, redisImage, namespaces, operatorNamespace)
-        .withRedisAllowedHosts(env.getOrDefault("REDIS_ALLOWED_HOSTS", ""));
+    return new OperatorSettings(
+        image(env, "AGENT_IMAGE", "ghcr.io/ratelimiter-dev/agent:" + projectVersion()),
+        image(env, "REDIS_IMAGE", DEFAULT_REDIS_IMAGE),
+        Set.copyOf(namespaces(env, "WATCH_NAMESPACES")),
+        namespace(env, "OPERATOR_NAMESPACE"),
+        hosts(env, "REDIS_ALLOWED_HOSTS"),
+        wholeNumber(env, "HEALTH_PORT", DEFAULT_HEALTH_PORT, 1, 65535),
+        bool(env, "LEADER_ELECTION", true),
+        namespace(env, "LEASE_NAMESPACE"));
   }
 
-  /** The same settings with the operator's namespace set (OperatorMain: the pod's, when OPERATOR_NAMESPACE is unset). */
-  public OperatorSettings withOperatorNamespace(String namespace) {
-    return new OperatorSettings(agentImage, redisImage, watchNamespaces, namespace, redisAllowedHosts);
+  /** The settings a reconcile runs with, as {@code RateLimitPolicyReconciler} put them into its context. */
+  public static OperatorSettings of(Context<?> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(OperatorSettings.class, OperatorSettings.class);
   }
 
-  /** The same settings with REDIS_ALLOWED_HOSTS: comma-separated host names, or suffixes starting with '.'. */
+  /** Puts these settings into a reconcile's context, for {@link #of(Context)}. */
+  public void putInto(Context<?> context) {
+    context.managedWorkflowAndDependentResourceContext().put(OperatorSettings.class, this);
+  }
+
+  /** The same settings with OPERATOR_NAMESPACE and LEASE_NAMESPACE defaulted to the pod's namespace where unset. */
+  public OperatorSettings withPodNamespace(String namespace) {
+    return new OperatorSettings(
+        agentImage,
+        redisImage,
+        watchNamespaces,
+        operatorNamespace == null ? namespace : operatorNamespace,
+        redisAllowedHosts,
+        healthPort,
+        leaderElection,
+        leaseNamespace == null ? namespace : leaseNamespace);
+  }
+
+  /** The same settings with REDIS_ALLOWED_HOSTS set (comma-separated host names, or suffixes starting with '.'). */
   public OperatorSettings withRedisAllowedHosts(String commaSeparated) {
-    List<String> hosts =
-        Arrays.stream(commaSeparated.split(","))
-            .map(s -> s.trim().toLowerCase(Locale.ROOT))
-            .filter(s -> !s.isEmpty())
-            .toList();
-    return new OperatorSettings(agentImage, redisImage, watchNamespaces, operatorNamespace, hosts);
+    return new OperatorSettings(
+        agentImage,
+        redisImage,
+        watchNamespaces,
+        operatorNamespace,
+        hosts(Map.of("REDIS_ALLOWED_HOSTS", commaSeparated), "REDIS_ALLOWED_HOSTS"),
+        healthPort,
+        leaderElection,
+        leaseNamespace);
   }
 
   /** The version in the jar's manifest, else the build's {@code project.version}, else "latest". */
@@ -80,18 +132,6 @@ public final class OperatorSettings {
     return v == null ? "latest" : v;
   }
 
-  private static String nonBlank(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  public static OperatorSettings current() {
-    return current;
-  }
-
-  public static void use(OperatorSettings settings) {
-    current = settings;
-  }
-
   public String agentImage() {
     return agentImage;
   }
@@ -100,12 +140,17 @@ public final class OperatorSettings {
     return redisImage;
   }
 
+  /** Empty = all namespaces. */
+  public Set<String> watchNamespaces() {
+    return watchNamespaces;
+  }
+
   /**
    * Where the operator's pods run: NetworkPolicy {@code <name>-agent} admits the agents' management
    * port only from this namespace (the policy push comes from there).
    */
   public String operatorNamespace() {
-    return operatorNamespace;
+    return operatorNamespace == null ? DEFAULT_OPERATOR_NAMESPACE : operatorNamespace;
   }
 
   /** REDIS_ALLOWED_HOSTS: hosts an external Redis may be on; empty = any. */
@@ -120,8 +165,99 @@ public final class OperatorSettings {
         || redisAllowedHosts.stream().anyMatch(a -> a.startsWith(".") ? h.endsWith(a) : h.equals(a));
   }
 
-  /** Empty = all namespaces. */
-  public Set<String> watchNamespaces() {
-    return watchNamespaces;
+  /** HEALTH_PORT: {@code /healthz}, {@code /readyz} and {@code /metrics}. */
+  public int healthPort() {
+    return healthPort;
+  }
+
+  /** LEADER_ELECTION: whether to take the Lease before reconciling. */
+  public boolean leaderElection() {
+    return leaderElection;
+  }
+
+  /** LEASE_NAMESPACE: where the Lease lives (the operator's namespace when unset). */
+  public String leaseNamespace() {
+    return leaseNamespace == null ? operatorNamespace() : leaseNamespace;
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private static String image(Map<String, String> env, String name, String fallback) {
+    String v = value(env, name);
+    if (v == null) {
+      return fallback;
+    }
+    if (!IMAGE.matcher(v).matches()) {
+      throw new IllegalArgumentException(name + "='" + v + "' is not an image reference like registry.example.com/name:tag");
+    }
+    return v;
+  }
+
+  private static String namespace(Map<String, String> env, String name) {
+    String v = value(env, name);
+    if (v != null && !NAMESPACE.matcher(v).matches()) {
+      throw new IllegalArgumentException(name + "='" + v + "' is not a namespace name (lowercase letters, digits and '-', at most 63)");
+    }
+    return v;
+  }
+
+  private static Set<String> namespaces(Map<String, String> env, String name) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String ns : items(env, name)) {
+      if (!NAMESPACE.matcher(ns).matches()) {
+        throw new IllegalArgumentException(
+            name + ": '" + ns + "' is not a namespace name (lowercase letters, digits and '-', at most 63); write them comma-separated");
+      }
+      out.add(ns);
+    }
+    return out;
+  }
+
+  private static List<String> hosts(Map<String, String> env, String name) {
+    List<String> out = new ArrayList<>();
+    for (String host : items(env, name)) {
+      String h = host.toLowerCase(Locale.ROOT);
+      if (!HOST_OR_SUFFIX.matcher(h).matches()) {
+        throw new IllegalArgumentException(
+            name + ": '" + host + "' is not a host name (redis.shared) or a suffix starting with a dot (.redis.svc)");
+      }
+      out.add(h);
+    }
+    return out;
+  }
+
+  private static List<String> items(Map<String, String> env, String name) {
+    String v = value(env, name);
+    return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static int wholeNumber(Map<String, String> env, String name, int fallback, int min, int max) {
+    String v = value(env, name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + "='" + v + "' is not a whole number in " + min + " .. " + max);
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String v = value(env, name);
+    if (v == null) {
+      return fallback;
+    }
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException(name + "='" + v + "' is not true or false");
   }
 }

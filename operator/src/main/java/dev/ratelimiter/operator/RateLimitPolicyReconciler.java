@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
 import dev.ratelimiter.operator.dependent.AgentAdminSecretDependentResource;
 import dev.ratelimiter.operator.dependent.AgentDeploymentDependentResource;
 import dev.ratelimiter.operator.dependent.AgentHorizontalPodAutoscalerDependentResource;
@@ -13,11 +14,18 @@ import dev.ratelimiter.operator.dependent.RedisAuthSecretDependentResource;
 import dev.ratelimiter.operator.dependent.RedisDeploymentDependentResource;
 import dev.ratelimiter.operator.dependent.RedisNetworkPolicyDependentResource;
 import dev.ratelimiter.operator.dependent.RedisServiceDependentResource;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import dev.ratelimiter.operator.enforcement.AgentPodEventSource;
 import dev.ratelimiter.operator.enforcement.Enforcement;
 import dev.ratelimiter.operator.enforcement.PolicyEnforcer;
+import dev.ratelimiter.operator.status.FailureReasons;
+import dev.ratelimiter.operator.status.ObservedStatus;
+import dev.ratelimiter.operator.status.StatusConditions;
+import dev.ratelimiter.operator.status.StatusWriter;
+import dev.ratelimiter.operator.status.WarningEvents;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -31,11 +39,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns a RateLimitPolicy into its objects (the managed workflow below), pushes the current
- * generation to every ready agent pod ({@link PolicyEnforcer}) and reports how it is doing. The
- * workflow is invoked explicitly so that an invalid spec changes nothing that runs. Agent pod
- * events trigger a reconcile; a periodic resync (30 s) re-pushes, and a push some pod has not
- * confirmed is retried with backoff.
+ * Turns a RateLimitPolicy into its objects (the managed workflow below), starts pushing the current
+ * generation to every ready agent pod ({@link PolicyEnforcer}, asynchronous: a reconcile never
+ * waits on an agent) and reports how it is doing from the latest answers. The workflow is invoked
+ * explicitly so that an invalid spec changes nothing that runs. Agent pod events and push answers
+ * trigger a reconcile; a pod that has not confirmed is pushed again with backoff, and every
+ * confirmation is refreshed at least every 30 s.
  */
 @ControllerConfiguration(
     name = RateLimitPolicyReconciler.NAME,
@@ -55,51 +64,70 @@ import java.util.concurrent.TimeUnit;
       @Dependent(name = "agent-hpa", type = AgentHorizontalPodAutoscalerDependentResource.class, reconcilePrecondition = Conditions.AutoscalingEnabled.class, dependsOn = "agent-deployment"),
       @Dependent(name = "agent-pdb", type = AgentPodDisruptionBudgetDependentResource.class, reconcilePrecondition = Conditions.MultipleReplicas.class),
     })
-public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy> {
+public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy>, ContextInitializer<RateLimitPolicy> {
 
   public static final String NAME = "ratelimitpolicy";
-  private final PolicyEnforcer enforcer = new PolicyEnforcer();
+  private final OperatorSettings settings;
+  private final PolicyEnforcer enforcer;
+  private final StatusWriter status = new StatusWriter();
+  private final WarningEvents events = new WarningEvents();
+
+  public RateLimitPolicyReconciler(OperatorSettings settings, PolicyEnforcer enforcer) {
+    this.settings = settings;
+    this.enforcer = enforcer;
+  }
+
+  /** Every reconcile's context carries the settings, for the dependents and {@link RedisAccess}. */
+  @Override
+  public void initContext(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    settings.putInto(context);
+  }
 
   @Override
   public List<EventSource<?, RateLimitPolicy>> prepareEventSources(EventSourceContext<RateLimitPolicy> context) {
-    return List.of(AgentPodEventSource.create(context), RedisAccess.secrets(context));
+    return List.of(AgentPodEventSource.create(context), RedisAccess.secrets(context), enforcer.eventSource());
   }
 
   @Override
   public UpdateControl<RateLimitPolicy> reconcile(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     List<String> problems = PolicyValidator.validate(policy);
     if (!problems.isEmpty()) {
-      var before = StatusHelper.find(policy.getStatus() == null ? null : policy.getStatus().getConditions(), StatusHelper.READY);
-      if (StatusHelper.write(policy, context, ObservedStatus.invalid(policy, context, problems))
-          && (before == null || !StatusHelper.INVALID_SPEC.equals(before.getReason()))) {
-        StatusHelper.warn(policy, context, StatusHelper.INVALID_SPEC, String.join("; ", problems));
-      }
+      // nothing is applied or pushed: the running objects keep the last valid generation
+      refuse(policy, context, ObservedStatus.invalid(policy, context, problems), StatusConditions.INVALID_SPEC, String.join("; ", problems));
       return UpdateControl.noUpdate();
     }
     Optional<RedisAccess.Refusal> refusal = RedisAccess.check(policy, context);
     if (refusal.isPresent()) {
       // like an invalid spec: nothing is rendered with the refused Secret or host
-      var before = StatusHelper.find(policy.getStatus() == null ? null : policy.getStatus().getConditions(), StatusHelper.READY);
-      if (StatusHelper.write(policy, context, ObservedStatus.refused(policy, context, refusal.get()))
-          && (before == null || !refusal.get().reason().equals(before.getReason()))) {
-        StatusHelper.warn(policy, context, refusal.get().reason(), refusal.get().message());
-      }
+      refuse(policy, context, ObservedStatus.refused(policy, context, refusal.get()), refusal.get().reason(), refusal.get().message());
       return UpdateControl.noUpdate();
     }
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     Enforcement enforcement = enforcer.enforce(policy, context);
-    StatusHelper.write(policy, context, ObservedStatus.of(policy, context, enforcement));
+    if (!enforcement.awaitingFirstAnswers()) {
+      // else the first answers, each an event, bring the next reconcile within the push timeout:
+      // no status that only says "asked, no answer yet" in between
+      status.write(policy, context, ObservedStatus.of(policy, context, enforcement));
+    }
     UpdateControl<RateLimitPolicy> control = UpdateControl.noUpdate();
-    enforcer.retryAfter(policy, enforcement).ifPresent(control::rescheduleAfter);
+    enforcer.nextCheck(policy).ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** Writes a refusal's status, with a Warning Event when Ready newly carries this reason. */
+  private void refuse(RateLimitPolicy policy, Context<RateLimitPolicy> context, RateLimitPolicyStatus computed, String reason, String message) {
+    Condition before = StatusConditions.find(policy.getStatus() == null ? null : policy.getStatus().getConditions(), StatusConditions.READY);
+    if (status.write(policy, context, computed) && (before == null || !reason.equals(before.getReason()))) {
+      events.warn(policy, context, reason, message);
+    }
   }
 
   @Override
   public ErrorStatusUpdateControl<RateLimitPolicy> updateErrorStatus(
       RateLimitPolicy policy, Context<RateLimitPolicy> context, Exception e) {
     try {
-      if (StatusHelper.write(policy, context, ObservedStatus.failed(policy, context, e))) {
-        StatusHelper.warn(policy, context, StatusHelper.reasonFor(e), StatusHelper.messageFor(e));
+      if (status.write(policy, context, ObservedStatus.failed(policy, context, e))) {
+        events.warn(policy, context, FailureReasons.reasonFor(e), FailureReasons.messageFor(e));
       }
     } catch (RuntimeException statusFailure) {
       e.addSuppressed(statusFailure);

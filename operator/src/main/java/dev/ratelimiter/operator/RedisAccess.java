@@ -54,7 +54,7 @@ public final class RedisAccess {
       return Optional.empty();
     }
     ExternalRedis external = p.getSpec().getRedis().getExternal();
-    OperatorSettings settings = OperatorSettings.current();
+    OperatorSettings settings = OperatorSettings.of(context);
     for (String host : RedisUrls.hosts(external.getUrl())) {
       if (!settings.redisHostAllowed(host)) {
         return Optional.of(

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import dev.ratelimiter.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -82,10 +84,31 @@ public final class MockCluster implements AutoCloseable {
 
   /** Starts the operator with these settings. */
   public Operator startOperator(OperatorSettings settings) {
+    return startOperator(settings, new OperatorMetrics(), o -> {});
+  }
+
+  /** Starts the operator with these settings, counting into {@code metrics}, with JOSDK's configuration tuned. */
+  public Operator startOperator(
+      OperatorSettings settings, OperatorMetrics metrics, java.util.function.Consumer<ConfigurationServiceOverrider> tuning) {
     stopOperator();
-    operator = RateLimiterOperator.create(client, settings, Optional.empty());
+    operator = RateLimiterOperator.create(client, settings, Optional.empty(), metrics, tuning);
     operator.start();
     return operator;
+  }
+
+  /** Settings for tests: the test images, all namespaces. */
+  public static OperatorSettings settings() {
+    return new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, Set.of());
+  }
+
+  /** Creates {@code name} and plays the Deployment controller for it, so that only enforcement decides Ready. */
+  public void readyPolicy(String namespace, String name, java.time.Duration timeout) {
+    create(policy(namespace, name, new RateLimitPolicySpec()));
+    org.awaitility.Awaitility.await().atMost(timeout).until(() -> reconciled(namespace, name)
+        && get(Deployment.class, namespace, name + "-agent") != null
+        && get(Deployment.class, namespace, name + "-redis") != null);
+    markReady(namespace, name + "-redis");
+    markReady(namespace, name + "-agent");
   }
 
   public void stopOperator() {

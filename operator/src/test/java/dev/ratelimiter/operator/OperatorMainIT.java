@@ -36,6 +36,10 @@ class OperatorMainIT {
   }
 
   Process start(Path kubeconfig, int healthPort) throws IOException {
+    return start(kubeconfig, String.valueOf(healthPort));
+  }
+
+  Process start(Path kubeconfig, String healthPort) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jar = System.getProperty("operator.jar");
     // under failsafe: the jar that ships; run from an IDE: the test classpath
@@ -46,7 +50,7 @@ class OperatorMainIT {
         ? new ProcessBuilder(java, "-jar", jar)
         : new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    pb.environment().put("HEALTH_PORT", String.valueOf(healthPort));
+    pb.environment().put("HEALTH_PORT", healthPort);
     pb.environment().put("LEASE_NAMESPACE", "default");
     pb.environment().remove("KUBERNETES_SERVICE_HOST");
     pb.redirectOutput(dir.resolve("stdout").toFile());
@@ -77,6 +81,16 @@ class OperatorMainIT {
     List<String> lines = stderr().lines().filter(l -> l.startsWith("ratelimiter-operator:")).toList();
     assertThat(lines).singleElement().asString()
         .contains("cannot reach the Kubernetes API server at https://127.0.0.1:" + closed);
+  }
+
+  @Test
+  @DisplayName("refuses a bad setting at once with one line naming it, and exit code 2")
+  void badSettingExits2() throws Exception {
+    Process p = start(kubeconfig("https://127.0.0.1:" + freePort()), "x");
+    assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("exited").isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    List<String> lines = stderr().lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines).containsExactly("ratelimiter-operator: HEALTH_PORT='x' is not a whole number in 1 .. 65535");
   }
 
   @Test

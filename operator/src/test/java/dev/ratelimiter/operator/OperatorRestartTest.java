@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.status.StatusConditions;
 import static dev.ratelimiter.operator.MockCluster.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -71,7 +72,7 @@ class OperatorRestartTest {
     cluster.markReady(ns, "plain-redis");
     cluster.runPod(fakeAgent.pod(ns, "plain", "plain-agent-a", true));
     await().atMost(TIMEOUT).until(() -> "True".equals(
-        StatusHelper.find(cluster.get(ns, "plain").getStatus().getConditions(), "Ready").getStatus()));
+        StatusConditions.find(cluster.get(ns, "plain").getStatus().getConditions(), "Ready").getStatus()));
     Map<String, String> before = objects(ns);
     String plainStatusVersion = cluster.get(ns, "plain").getMetadata().getResourceVersion();
 

@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.status.StatusConditions;
 import static dev.ratelimiter.operator.MockCluster.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -59,7 +60,7 @@ class PolicyPushTest {
 
   Condition condition(String ns, String name, String type) {
     var status = cluster.get(ns, name).getStatus();
-    return status == null ? null : StatusHelper.find(status.getConditions(), type);
+    return status == null ? null : StatusConditions.find(status.getConditions(), type);
   }
 
   void edit(String ns, String name, long requests) {

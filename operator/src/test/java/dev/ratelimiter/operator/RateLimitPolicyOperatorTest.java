@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.status.StatusConditions;
 import static dev.ratelimiter.operator.MockCluster.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -189,7 +190,7 @@ class RateLimitPolicyOperatorTest {
             tuple("RedisReady", "False", "DeploymentNotReady"),
             tuple("AgentsReady", "False", "ReplicasNotReady"),
             tuple("Enforced", "False", "NoReadyAgents")));
-    String redisNotReadySince = StatusHelper.find(cluster.get(ns, "shop").getStatus().getConditions(), "AgentsReady").getLastTransitionTime();
+    String redisNotReadySince = StatusConditions.find(cluster.get(ns, "shop").getStatus().getConditions(), "AgentsReady").getLastTransitionTime();
 
     cluster.markReady(ns, "shop-redis");
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cluster.get(ns, "shop").getStatus().getConditions())
@@ -199,7 +200,7 @@ class RateLimitPolicyOperatorTest {
             tuple("RedisReady", "True", "DeploymentReady"),
             tuple("AgentsReady", "False", "ReplicasNotReady"),
             tuple("Enforced", "False", "NoReadyAgents")));
-    assertThat(StatusHelper.find(cluster.get(ns, "shop").getStatus().getConditions(), "AgentsReady").getLastTransitionTime())
+    assertThat(StatusConditions.find(cluster.get(ns, "shop").getStatus().getConditions(), "AgentsReady").getLastTransitionTime())
         .as("an unchanged condition keeps its transition time").isEqualTo(redisNotReadySince);
 
     cluster.markReady(ns, "shop-agent");
@@ -352,7 +353,7 @@ class RateLimitPolicyOperatorTest {
     assertThat(owned(Service.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext");
     assertThat(owned(Secret.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent-admin");
     assertThat(owned(NetworkPolicy.class, ns, "ext")).extracting(d -> d.getMetadata().getName()).containsExactly("ext-agent");
-    assertThat(StatusHelper.find(cluster.get(ns, "ext").getStatus().getConditions(), "RedisReady"))
+    assertThat(StatusConditions.find(cluster.get(ns, "ext").getStatus().getConditions(), "RedisReady"))
         .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"))
         .satisfies(c -> assertThat(c.getReason()).isEqualTo("External"));
 

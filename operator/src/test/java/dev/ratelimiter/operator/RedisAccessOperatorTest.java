@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.status.StatusConditions;
 import static dev.ratelimiter.operator.MockCluster.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +49,7 @@ class RedisAccessOperatorTest {
   }
 
   Condition condition(String ns, String name, String type) {
-    return StatusHelper.find(cluster.get(ns, name).getStatus().getConditions(), type);
+    return StatusConditions.find(cluster.get(ns, name).getStatus().getConditions(), type);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
@@ -98,49 +99,6 @@ class UnitsTest {
     }
   }
 
-  @Nested
-  @DisplayName("StatusHelper")
-  class Status {
-
-    @AfterEach
-    void resetClock() {
-      StatusHelper.useClock(Clock.systemUTC());
-    }
-
-    @Test
-    @DisplayName("keeps lastTransitionTime while a condition's status holds and restamps it when it flips")
-    void transitionTimes() {
-      StatusHelper.useClock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
-      List<Condition> first = StatusHelper.withTransitionTimes(null, List.of(
-          StatusHelper.condition("Ready", false, "AgentsNotReady", "0 of 2", 1L),
-          StatusHelper.condition("RedisReady", true, "DeploymentReady", "ok", 1L)));
-      assertThat(first).extracting(Condition::getLastTransitionTime).containsOnly("2026-01-01T00:00:00Z");
-
-      StatusHelper.useClock(Clock.fixed(Instant.parse("2026-01-01T00:05:00Z"), ZoneOffset.UTC));
-      List<Condition> second = StatusHelper.withTransitionTimes(first, List.of(
-          StatusHelper.condition("Ready", true, "Ready", "2 agents", 2L),
-          StatusHelper.condition("RedisReady", true, "DeploymentReady", "still ok", 2L)));
-      assertThat(second).extracting(Condition::getType, Condition::getLastTransitionTime).containsExactly(
-          org.assertj.core.groups.Tuple.tuple("Ready", "2026-01-01T00:05:00Z"),
-          org.assertj.core.groups.Tuple.tuple("RedisReady", "2026-01-01T00:00:00Z"));
-    }
-
-    @Test
-    @DisplayName("maps failures to CamelCase reasons")
-    void reasons() {
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("no", 403, null))).isEqualTo("Forbidden");
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("gone", 404, null))).isEqualTo("NotFound");
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("bad", 422, null))).isEqualTo("Invalid");
-      assertThat(StatusHelper.reasonFor(new KubernetesClientException("boom", 503, null))).isEqualTo("ApiServerError");
-      assertThat(StatusHelper.reasonFor(new RuntimeException(new IOException("refused")))).isEqualTo("ApiUnreachable");
-      assertThat(StatusHelper.reasonFor(new IllegalStateException("?"))).isEqualTo("ReconcileError");
-      var aggregated = new AggregatedOperatorException("workflow failed",
-          Map.of("agent-deployment", new KubernetesClientException("quota exceeded", 403, null)));
-      assertThat(StatusHelper.reasonFor(aggregated)).isEqualTo("Forbidden");
-      assertThat(StatusHelper.messageFor(aggregated)).isEqualTo("dependent agent-deployment: quota exceeded");
-    }
-  }
-
   @Test
   @DisplayName("PolicyDocument renders every field in the agreed order with defaults applied")
   void policyDocument() {
@@ -198,7 +156,8 @@ class UnitsTest {
   void operatorNamespaceSetting() {
     assertThat(OperatorSettings.fromEnv(Map.of()).operatorNamespace()).isEqualTo("ratelimiter-system");
     assertThat(OperatorSettings.fromEnv(Map.of("OPERATOR_NAMESPACE", " ops ")).operatorNamespace()).isEqualTo("ops");
-    assertThat(OperatorSettings.fromEnv(Map.of()).withOperatorNamespace("from-pod").operatorNamespace()).isEqualTo("from-pod");
+    assertThat(OperatorSettings.fromEnv(Map.of()).withPodNamespace("from-pod").operatorNamespace()).isEqualTo("from-pod");
+    assertThat(OperatorSettings.fromEnv(Map.of("OPERATOR_NAMESPACE", "ops")).withPodNamespace("from-pod").operatorNamespace()).isEqualTo("ops");
   }
 
   @Test
@@ -215,5 +174,35 @@ class UnitsTest {
     assertThat(some.redisHostAllowed("redis.shared.evil")).isFalse();
     assertThat(some.redisHostAllowed("evilredis.svc")).isFalse();
     assertThat(some.redisHostAllowed("redis.svc")).as("a suffix needs a name before it").isFalse();
+  }
+
+  @Test
+  @DisplayName("OperatorSettings refuses a bad setting with a message that names it and says what it accepts")
+  void badSettingsAreNamed() {
+    Map<Map<String, String>, String> bad = new java.util.LinkedHashMap<>();
+    bad.put(Map.of("HEALTH_PORT", "x"), "HEALTH_PORT='x' is not a whole number in 1 .. 65535");
+    bad.put(Map.of("HEALTH_PORT", "0"), "HEALTH_PORT='0' is not a whole number in 1 .. 65535");
+    bad.put(Map.of("HEALTH_PORT", "65536"), "HEALTH_PORT='65536' is not a whole number in 1 .. 65535");
+    bad.put(Map.of("LEADER_ELECTION", "yes"), "LEADER_ELECTION='yes' is not true or false");
+    bad.put(Map.of("WATCH_NAMESPACES", "shop,Web"),
+        "WATCH_NAMESPACES: 'Web' is not a namespace name (lowercase letters, digits and '-', at most 63); write them comma-separated");
+    bad.put(Map.of("OPERATOR_NAMESPACE", "ops system"), "OPERATOR_NAMESPACE='ops system' is not a namespace name (lowercase letters, digits and '-', at most 63)");
+    bad.put(Map.of("LEASE_NAMESPACE", "-x"), "LEASE_NAMESPACE='-x' is not a namespace name (lowercase letters, digits and '-', at most 63)");
+    bad.put(Map.of("AGENT_IMAGE", "my agent:1"), "AGENT_IMAGE='my agent:1' is not an image reference like registry.example.com/name:tag");
+    bad.put(Map.of("REDIS_IMAGE", "redis:"), "REDIS_IMAGE='redis:' is not an image reference like registry.example.com/name:tag");
+    bad.put(Map.of("REDIS_ALLOWED_HOSTS", "redis.shared, redis://x"),
+        "REDIS_ALLOWED_HOSTS: 'redis://x' is not a host name (redis.shared) or a suffix starting with a dot (.redis.svc)");
+    bad.forEach((env, message) ->
+        assertThatThrownBy(() -> OperatorSettings.fromEnv(env)).as(env.toString())
+            .isInstanceOf(IllegalArgumentException.class).hasMessage(message));
+
+    OperatorSettings good = OperatorSettings.fromEnv(Map.of("HEALTH_PORT", " 9000 ", "LEADER_ELECTION", "FALSE", "LEASE_NAMESPACE", "leases"));
+    assertThat(good.healthPort()).isEqualTo(9000);
+    assertThat(good.leaderElection()).isFalse();
+    assertThat(good.withPodNamespace("pod-ns").leaseNamespace()).isEqualTo("leases");
+    OperatorSettings defaults = OperatorSettings.fromEnv(Map.of("HEALTH_PORT", ""));
+    assertThat(defaults.healthPort()).isEqualTo(8081);
+    assertThat(defaults.leaderElection()).isTrue();
+    assertThat(defaults.withPodNamespace("pod-ns").leaseNamespace()).isEqualTo("pod-ns");
   }
 }

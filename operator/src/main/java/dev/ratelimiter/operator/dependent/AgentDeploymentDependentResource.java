@@ -53,6 +53,11 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
 
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    return desired(policy, OperatorSettings.of(context));
+  }
+
+  /** The desired object under {@code settings} (the agent image comes from them). */
+  public Deployment desired(RateLimitPolicy policy, OperatorSettings settings) {
     AgentSpec agent = policy.getSpec().effectiveAgent();
     var labels = Labels.of(policy, Labels.AGENT);
     var selector = Labels.selector(policy, Labels.AGENT);
@@ -96,7 +101,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .endTopologySpreadConstraint()
         .addNewContainer()
         .withName(CONTAINER)
-        .withImage(OperatorSettings.current().agentImage())
+        .withImage(settings.agentImage())
         .withImagePullPolicy("IfNotPresent")
         .withEnv(env(policy))
         .addNewPort()

@@ -36,6 +36,11 @@ public class AgentNetworkPolicyDependentResource extends PolicyDependentResource
 
   @Override
   protected NetworkPolicy desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    return desired(policy, OperatorSettings.of(context));
+  }
+
+  /** The desired object under {@code settings} (the operator's namespace comes from them). */
+  public NetworkPolicy desired(RateLimitPolicy policy, OperatorSettings settings) {
     return new NetworkPolicyBuilder()
         .withMetadata(meta(policy, name(policy), Labels.of(policy, Labels.AGENT)))
         .withNewSpec()
@@ -50,7 +55,7 @@ public class AgentNetworkPolicyDependentResource extends PolicyDependentResource
         .addNewIngress()
         .addNewFrom()
         .withNewNamespaceSelector()
-        .addToMatchLabels(NAMESPACE_NAME_LABEL, OperatorSettings.current().operatorNamespace())
+        .addToMatchLabels(NAMESPACE_NAME_LABEL, settings.operatorNamespace())
         .endNamespaceSelector()
         .endFrom()
         .withPorts(tcp(Names.AGENT_MANAGEMENT_PORT))

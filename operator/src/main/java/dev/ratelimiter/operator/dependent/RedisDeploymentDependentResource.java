@@ -50,6 +50,11 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
 
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+    return desired(policy, OperatorSettings.of(context));
+  }
+
+  /** The desired object under {@code settings} (the Redis image comes from them). */
+  public Deployment desired(RateLimitPolicy policy, OperatorSettings settings) {
     var labels = Labels.of(policy, Labels.REDIS);
     // redis-cli reads the password from REDISCLI_AUTH: never on a command line (ps, /proc/<pid>/cmdline)
     String ping = "redis-cli -p " + Names.REDIS_PORT + " ping | grep -q PONG";
@@ -81,7 +86,7 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
         .endSecurityContext()
         .addNewContainer()
         .withName(CONTAINER)
-        .withImage(OperatorSettings.current().redisImage())
+        .withImage(settings.redisImage())
         .withImagePullPolicy("IfNotPresent")
         .withCommand("redis-server")
         .withArgs(

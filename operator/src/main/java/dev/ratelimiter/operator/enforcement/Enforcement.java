@@ -1,6 +1,6 @@
 package dev.ratelimiter.operator.enforcement;
 
-import dev.ratelimiter.operator.StatusHelper;
+import dev.ratelimiter.operator.status.StatusConditions;
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  */
 public record Enforcement(long generation, List<PushResult> results, String blocker) {
 
-  public static final String ENFORCED = "Enforced";
+  public static final String ENFORCED = StatusConditions.ENFORCED;
 
   public static Enforcement of(long generation, List<PushResult> results) {
     return new Enforcement(generation, List.copyOf(results), null);
@@ -29,28 +29,28 @@ public record Enforcement(long generation, List<PushResult> results, String bloc
     return (int) results.stream().filter(PushResult::confirmed).count();
   }
 
-  public boolean enforced() {
-    return blocker == null && !results.isEmpty() && enforcing() == results.size();
+  /** True while a ready pod's push of this generation (or to its new address) has not answered for the first time. */
+  public boolean awaitingFirstAnswers() {
+    return results.stream().anyMatch(r -> r.outcome() == Outcome.IN_FLIGHT);
   }
 
-  /** True when a retry could change the answer: some ready pod has not confirmed. */
-  public boolean needsRetry() {
-    return blocker != null || (!results.isEmpty() && !enforced());
+  public boolean enforced() {
+    return blocker == null && !results.isEmpty() && enforcing() == results.size();
   }
 
   public Condition condition() {
     Long gen = generation;
     if (blocker != null) {
-      return StatusHelper.condition(ENFORCED, false, "Pending", "generation " + generation + " not pushed yet: " + blocker, gen);
+      return StatusConditions.condition(ENFORCED, false, "Pending", "generation " + generation + " not pushed yet: " + blocker, gen);
     }
     if (results.isEmpty()) {
-      return StatusHelper.condition(ENFORCED, false, "NoReadyAgents", "no ready agent pod confirms generation " + generation + " yet", gen);
+      return StatusConditions.condition(ENFORCED, false, "NoReadyAgents", "no ready agent pod confirms generation " + generation + " yet", gen);
     }
     if (enforced()) {
-      return StatusHelper.condition(ENFORCED, true, "AllAgentsEnforce", "all " + results.size() + " ready agent pod(s) enforce generation " + generation, gen);
+      return StatusConditions.condition(ENFORCED, true, "AllAgentsEnforce", "all " + results.size() + " ready agent pod(s) enforce generation " + generation, gen);
     }
     List<PushResult> behind = results.stream().filter(r -> !r.confirmed()).toList();
-    return StatusHelper.condition(
+    return StatusConditions.condition(
         ENFORCED,
         false,
         reason(behind),

@@ -11,63 +11,83 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings every ready agent pod of a policy to its current generation: pushes the rendered document
- * (the same text as ConfigMap {@code <name>-agent-policy}) with the token of Secret
- * {@code <name>-agent-admin}, and says when to try again while some pod has not confirmed
- * (0.5 s, doubling up to 30 s, starting over for each new generation).
+ * Brings every ready agent pod of a policy to its current generation without ever waiting on the
+ * network: {@link #enforce} starts the pushes that are due (the rendered document, the same text
+ * as ConfigMap {@code <name>-agent-policy}, with the token of Secret {@code <name>-agent-admin})
+ * and returns at once with the latest known answers. Each answer arrives later as an event of
+ * {@link #eventSource()}, whose reconcile reports it; {@link #nextCheck} says when a pod that has
+ * not confirmed (backoff) or whose confirmation ages (resync) is due again.
  */
 public final class PolicyEnforcer {
 
-  static final Duration FIRST_RETRY = Duration.ofMillis(500);
-  static final Duration MAX_RETRY = Duration.ofSeconds(30);
   private static final Logger log = LoggerFactory.getLogger(PolicyEnforcer.class);
 
   private final PolicyPusher pusher;
-  private final Map<ResourceID, Attempts> attempts = new ConcurrentHashMap<>();
+  private final PushMetrics metrics;
+  private final PushTracker tracker;
+  private final PushEventSource events;
 
-  private record Attempts(long generation, int count) {}
-
-  public PolicyEnforcer(PolicyPusher pusher) {
+  public PolicyEnforcer(PolicyPusher pusher, PushMetrics metrics) {
     this.pusher = pusher;
+    this.metrics = metrics;
+    this.tracker = new PushTracker(System::nanoTime);
+    this.events = new PushEventSource(tracker::forget);
   }
 
-  public PolicyEnforcer() {
-    this(new PolicyPusher());
+  public PolicyEnforcer(PushMetrics metrics) {
+    this(new PolicyPusher(), metrics);
   }
 
-  /** Pushes the policy's current generation to its ready agent pods and reports their answers. */
+  /** The event source that turns push answers into reconciles; register it with the controller. */
+  public PushEventSource eventSource() {
+    return events;
+  }
+
+  /** Starts the pushes that are due and reports what the ready agent pods last answered; never blocks. */
   public Enforcement enforce(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    ResourceID id = ResourceID.fromResource(policy);
     List<AgentPod> pods = AgentPod.ready(context.getSecondaryResources(Pod.class));
     if (pods.isEmpty()) {
+      tracker.forget(id);
       return Enforcement.blocked(generation, 0, null);
     }
     Optional<String> token = adminToken(policy, context);
     if (token.isEmpty()) {
       return Enforcement.blocked(generation, pods.size(), "Secret " + Names.agentAdminSecret(policy) + " with the admin token not found");
     }
-    List<PushResult> results = pusher.pushAll(pods, PolicyDocument.of(policy).toYaml(), generation, token.get());
-    results.stream().filter(r -> !r.confirmed()).forEach(r -> log.info("{}: agent pod {}", Names.policyId(policy), r.describe()));
-    return Enforcement.of(generation, results);
+    String document = PolicyDocument.of(policy).toYaml();
+    for (AgentPod pod : tracker.due(id, pods, generation, document)) {
+      PushTracker.Target target = PushTracker.Target.of(pod, generation, document);
+      long started = System.nanoTime();
+      pusher.push(pod, document, generation, token.get())
+          .thenAccept(result -> answered(id, policy, pod, target, result, Duration.ofNanos(System.nanoTime() - started)));
+    }
+    return Enforcement.of(generation, tracker.latest(id, pods, generation));
   }
 
-  /** When to reconcile again for {@code e}: empty once every ready pod confirmed. */
-  public Optional<Duration> retryAfter(RateLimitPolicy policy, Enforcement e) {
-    ResourceID id = ResourceID.fromResource(policy);
-    if (!e.needsRetry()) {
-      attempts.remove(id);
-      return Optional.empty();
+  /** When to reconcile again though no event comes: the earliest pod due for a retry or a resync. */
+  public Optional<Duration> nextCheck(RateLimitPolicy policy) {
+    return tracker.nextDue(ResourceID.fromResource(policy));
+  }
+
+  private void answered(ResourceID id, RateLimitPolicy policy, AgentPod pod, PushTracker.Target target, PushResult result, Duration latency) {
+    try {
+      metrics.pushed(result.outcome(), latency);
+      if (!result.confirmed()) {
+        log.info("{}: agent pod {}", Names.policyId(policy), result.describe());
+      }
+      if (tracker.completed(id, pod.name(), target, result)) {
+        events.answered(id);
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: could not record the answer of agent pod {}", Names.policyId(policy), pod.name(), e);
     }
-    Attempts next = attempts.compute(id, (k, a) -> a == null || a.generation() != e.generation() ? new Attempts(e.generation(), 1) : new Attempts(a.generation(), a.count() + 1));
-    long millis = FIRST_RETRY.toMillis() << Math.min(next.count() - 1, 10);
-    return Optional.of(Duration.ofMillis(Math.min(millis, MAX_RETRY.toMillis())));
   }
 
   private static Optional<String> adminToken(RateLimitPolicy policy, Context<RateLimitPolicy> context) {

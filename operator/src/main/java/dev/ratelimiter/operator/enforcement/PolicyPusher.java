@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -16,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a policy document to agents: {@code PUT http://<podIP>:<management>/admin/policy} with the
- * admin bearer token, to all pods at once, each bounded by short connect and request timeouts.
- * Never throws: every pod gets a {@link PushResult}.
+ * admin bearer token, asynchronously (JDK HTTP client), bounded by short connect and request
+ * timeouts. Never throws: every push ends in a {@link PushResult}.
  */
 public final class PolicyPusher {
 
@@ -36,13 +35,19 @@ public final class PolicyPusher {
     this(Duration.ofSeconds(1), Duration.ofSeconds(2));
   }
 
-  /** Pushes {@code document} (generation {@code generation}) to every pod in parallel; waits for all answers. */
-  public List<PushResult> pushAll(List<AgentPod> pods, String document, long generation, String token) {
-    List<CompletableFuture<PushResult>> answers = pods.stream().map(p -> push(p, document, generation, token)).toList();
-    return answers.stream().map(CompletableFuture::join).toList();
+  /**
+   * Starts pushing {@code document} (generation {@code generation}) to {@code pod} and returns at
+   * once; the future completes with the pod's answer, or UNREACHABLE, and never exceptionally.
+   */
+  public CompletableFuture<PushResult> push(AgentPod pod, String document, long generation, String token) {
+    try {
+      return send(pod, document, generation, token);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(unreachable(pod, e));
+    }
   }
 
-  public CompletableFuture<PushResult> push(AgentPod pod, String document, long generation, String token) {
+  private CompletableFuture<PushResult> send(AgentPod pod, String document, long generation, String token) {
     HttpRequest request =
         HttpRequest.newBuilder(pod.adminPolicyUri())
             .timeout(requestTimeout)

@@ -18,7 +18,14 @@ public record PushResult(AgentPod pod, Outcome outcome, Long running, String det
     /** No answer: refused connection, timeout. */
     UNREACHABLE,
     /** Any other answer (401, 403, 5xx, an unexpected body). */
-    ERROR
+    ERROR,
+    /** No answer yet: the push is on its way (a placeholder in status, never a push's outcome). */
+    IN_FLIGHT
+  }
+
+  /** The placeholder for a pod whose push of {@code generation} has not answered yet. */
+  public static PushResult inFlight(AgentPod pod, long generation, Long running) {
+    return new PushResult(pod, Outcome.IN_FLIGHT, running, "push of generation " + generation + " in flight");
   }
 
   public boolean confirmed() {

@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -31,10 +30,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Each dependent's desired state")
 class DesiredStateTest {
 
-  @BeforeAll
-  static void images() {
-    OperatorSettings.use(new OperatorSettings("agent:1", "redis:7", Set.of(), "ops"));
-  }
+  static final OperatorSettings SETTINGS = new OperatorSettings("agent:1", "redis:7", Set.of(), "ops");
 
   static RateLimitPolicy policy(RateLimitPolicySpec spec) {
     RateLimitPolicy p = new RateLimitPolicy();
@@ -64,7 +60,7 @@ class DesiredStateTest {
     @Test
     @DisplayName("runs the agent image non-root with a read-only root filesystem, no token, probes on management and the policy mounted")
     void hardenedPod() {
-      var d = dr.desired(policy(new RateLimitPolicySpec()), null);
+      var d = dr.desired(policy(new RateLimitPolicySpec()), SETTINGS);
       assertThat(d.getMetadata().getName()).isEqualTo("web-agent");
       assertThat(d.getMetadata().getNamespace()).isEqualTo("shop");
       assertThat(d.getSpec().getReplicas()).isEqualTo(2);
@@ -111,7 +107,7 @@ class DesiredStateTest {
     void externalRedis() {
       RateLimitPolicySpec s = new RateLimitPolicySpec();
       s.setRedis(new RedisSpec(new ExternalRedis("rediss://r.shared:6380", new SecretKeyRef("shared-redis", "pw"))));
-      var env = dr.desired(policy(s), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      var env = dr.desired(policy(s), SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
       assertThat(env).contains(
           new EnvVarBuilder().withName("REDIS_URL").withValue("rediss://r.shared:6380").build(),
           secretEnv("REDIS_PASSWORD", "shared-redis", "pw"));
@@ -122,7 +118,7 @@ class DesiredStateTest {
     void backend() {
       RateLimitPolicySpec s = new RateLimitPolicySpec();
       s.setBackend(new Backend("shop-api", 8080, 45));
-      var env = dr.desired(policy(s), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      var env = dr.desired(policy(s), SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
       assertThat(env).filteredOn(e -> e.getName().startsWith("BACKEND_")).containsExactly(
           new EnvVarBuilder().withName("BACKEND_URL").withValue("http://shop-api.shop.svc:8080").build(),
           new EnvVarBuilder().withName("BACKEND_TIMEOUT_MS").withValue("45000").build());
@@ -133,12 +129,12 @@ class DesiredStateTest {
     void backendDefaults() {
       RateLimitPolicySpec s = new RateLimitPolicySpec();
       s.setBackend(new Backend("api", 443, null));
-      var env = dr.desired(policy(s), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      var env = dr.desired(policy(s), SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
       assertThat(env).filteredOn(e -> e.getName().equals("BACKEND_TIMEOUT_MS")).singleElement()
           .extracting(EnvVar::getValue).isEqualTo("30000");
       assertThat(env).filteredOn(e -> e.getName().equals("BACKEND_URL")).singleElement()
           .extracting(EnvVar::getValue).isEqualTo("http://api.shop.svc:443");
-      var none = dr.desired(policy(new RateLimitPolicySpec()), null).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      var none = dr.desired(policy(new RateLimitPolicySpec()), SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
       assertThat(none).extracting(EnvVar::getName).noneMatch(n -> n.startsWith("BACKEND_"));
     }
 
@@ -146,11 +142,11 @@ class DesiredStateTest {
     @DisplayName("gives the agent default requests and a memory limit when spec.agent.resources is absent or empty")
     void defaultResources() {
       for (AgentSpec a : List.of(new AgentSpec(), resources(new ResourceRequirementsBuilder().build()))) {
-        var r = dr.desired(policy(withAgent(a)), null).getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        var r = dr.desired(policy(withAgent(a)), SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
         assertThat(r.getRequests()).isEqualTo(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")));
         assertThat(r.getLimits()).isEqualTo(Map.of("memory", new Quantity("256Mi")));
       }
-      var own = dr.desired(policy(withAgent(resources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build()))), null)
+      var own = dr.desired(policy(withAgent(resources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build()))), SETTINGS)
           .getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
       assertThat(own.getRequests()).as("the policy's own resources are taken as they are").isNullOrEmpty();
       assertThat(own.getLimits()).isEqualTo(Map.of("memory", new Quantity("1Gi")));
@@ -169,7 +165,7 @@ class DesiredStateTest {
       a.setReplicas(4);
       a.setAutoscaling(new Autoscaling(2, 8, null));
       a.setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("250m")).build());
-      var d = dr.desired(policy(withAgent(a)), null);
+      var d = dr.desired(policy(withAgent(a)), SETTINGS);
       assertThat(d.getSpec().getReplicas()).isNull();
       assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
     }
@@ -249,7 +245,7 @@ class DesiredStateTest {
   @Test
   @DisplayName("for Redis runs one non-root replica with requirepass, no persistence and a PING probe")
   void redisDeployment() {
-    var d = new RedisDeploymentDependentResource().desired(policy(new RateLimitPolicySpec()), null);
+    var d = new RedisDeploymentDependentResource().desired(policy(new RateLimitPolicySpec()), SETTINGS);
     assertThat(d.getMetadata().getName()).isEqualTo("web-redis");
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     var pod = d.getSpec().getTemplate().getSpec();
@@ -269,7 +265,7 @@ class DesiredStateTest {
   @Test
   @DisplayName("for Redis bounds its memory: requests 50m and 64Mi, a 128Mi limit, and a maxmemory below it that refuses writes rather than evicting")
   void redisMemoryIsBounded() {
-    var c = new RedisDeploymentDependentResource().desired(policy(new RateLimitPolicySpec()), null).getSpec().getTemplate().getSpec().getContainers().get(0);
+    var c = new RedisDeploymentDependentResource().desired(policy(new RateLimitPolicySpec()), SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("64Mi")));
     assertThat(c.getResources().getLimits()).isEqualTo(Map.of("memory", new Quantity("128Mi")));
     String maxmemory = c.getArgs().get(c.getArgs().indexOf("--maxmemory") + 1);
@@ -299,7 +295,7 @@ class DesiredStateTest {
   @Test
   @DisplayName("for the agent NetworkPolicy admits the public and gRPC ports from anywhere and the management port only from the operator's namespace")
   void agentNetworkPolicy() {
-    var np = new AgentNetworkPolicyDependentResource().desired(policy(new RateLimitPolicySpec()), null);
+    var np = new AgentNetworkPolicyDependentResource().desired(policy(new RateLimitPolicySpec()), SETTINGS);
     assertThat(np.getMetadata().getName()).isEqualTo("web-agent");
     assertThat(np.getMetadata().getNamespace()).isEqualTo("shop");
     assertThat(np.getMetadata().getLabels()).isEqualTo(Labels.of(policy(null), "agent"));

@@ -25,9 +25,8 @@ import org.junit.jupiter.api.Test;
 class RedisProbeTest {
 
   static Container redisContainer() {
-    OperatorSettings.use(new OperatorSettings("agent:1", "redis:7", Set.of()));
     RateLimitPolicy p = DesiredStateTest.policy(new RateLimitPolicySpec());
-    return new RedisDeploymentDependentResource().desired(p, null).getSpec().getTemplate().getSpec().getContainers().get(0);
+    return new RedisDeploymentDependentResource().desired(p, new OperatorSettings("agent:1", "redis:7", Set.of())).getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   @Test

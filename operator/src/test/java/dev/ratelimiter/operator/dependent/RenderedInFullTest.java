@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +24,12 @@ class RenderedInFullTest {
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   final AgentDeploymentDependentResource dr = new AgentDeploymentDependentResource();
 
-  @BeforeAll
-  static void images() {
-    OperatorSettings.use(new OperatorSettings("agent:1", "redis:7", Set.of()));
-  }
+  static final OperatorSettings SETTINGS = new OperatorSettings("agent:1", "redis:7", Set.of());
 
   Deployment desired(Consumer<RateLimitPolicySpec> build) {
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
     build.accept(spec);
-    return dr.desired(DesiredStateTest.policy(spec), null);
+    return dr.desired(DesiredStateTest.policy(spec), SETTINGS);
   }
 
   /** The desired Deployment as a real API server stores it: with its defaults filled in. */

@@ -3,11 +3,8 @@ package dev.ratelimiter.operator.enforcement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
-import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.Condition;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -62,7 +59,6 @@ class EnforcementTest {
       assertThat(List.of(c.getStatus(), c.getReason(), c.getMessage())).containsExactly("True", "AllAgentsEnforce", "all 2 ready agent pod(s) enforce generation 3");
       assertThat(c.getObservedGeneration()).isEqualTo(3L);
       assertThat(e.enforcing()).isEqualTo(2);
-      assertThat(e.needsRetry()).isFalse();
     }
 
     @Test
@@ -70,11 +66,9 @@ class EnforcementTest {
     void nothingToConfirm() {
       Enforcement none = Enforcement.blocked(1, 0, null);
       assertThat(List.of(none.condition().getStatus(), none.condition().getReason())).containsExactly("False", "NoReadyAgents");
-      assertThat(none.needsRetry()).isFalse();
       Enforcement noToken = Enforcement.blocked(1, 2, "Secret api-agent-admin with the admin token not found");
       assertThat(List.of(noToken.condition().getStatus(), noToken.condition().getReason(), noToken.condition().getMessage()))
           .containsExactly("False", "Pending", "generation 1 not pushed yet: Secret api-agent-admin with the admin token not found");
-      assertThat(noToken.needsRetry()).isTrue();
     }
 
     @Test
@@ -88,27 +82,14 @@ class EnforcementTest {
           "0 of 2 ready agent pod(s) enforce generation 3; not yet: api-agent-a (generation unknown; unreachable at 10.0.0.1:9090: connection refused), "
               + "api-agent-b (runs generation 2; rejected generation 3: bad)");
       assertThat(Enforcement.of(3, List.of(new PushResult(A, Outcome.NEWER, 4L, "x"))).condition().getReason()).isEqualTo("Pending");
-      assertThat(e.needsRetry()).isTrue();
     }
   }
 
   @Test
-  @DisplayName("retries with a backoff that doubles from 0.5 s to 30 s and starts over for a new generation")
-  void backoff() {
-    PolicyEnforcer enforcer = new PolicyEnforcer();
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName("api");
-    p.getMetadata().setNamespace("shop");
-    Enforcement behind = Enforcement.of(3, List.of(new PushResult(A, Outcome.UNREACHABLE, null, "x")));
-    List<Long> delays = new java.util.ArrayList<>();
-    for (int i = 0; i < 9; i++) {
-      delays.add(enforcer.retryAfter(p, behind).orElseThrow().toMillis());
-    }
-    assertThat(delays).containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L, 30000L);
-    Enforcement next = Enforcement.of(4, List.of(new PushResult(A, Outcome.UNREACHABLE, null, "x")));
-    assertThat(enforcer.retryAfter(p, next)).contains(Duration.ofMillis(500));
-    Enforcement done = Enforcement.of(4, List.of(new PushResult(A, Outcome.CONFIRMED, 4L, null)));
-    assertThat(enforcer.retryAfter(p, done)).isEqualTo(Optional.empty());
-    assertThat(enforcer.retryAfter(p, next)).as("starts over after success").contains(Duration.ofMillis(500));
+  @DisplayName("reports a pod whose push is on its way as Pending, with the generation it last said it runs")
+  void inFlight() {
+    Enforcement e = Enforcement.of(4, List.of(PushResult.inFlight(A, 4, 3L), new PushResult(B, Outcome.CONFIRMED, 4L, null)));
+    assertThat(List.of(e.condition().getStatus(), e.condition().getReason(), e.condition().getMessage())).containsExactly(
+        "False", "Pending", "1 of 2 ready agent pod(s) enforce generation 4; not yet: api-agent-a (runs generation 3; push of generation 4 in flight)");
   }
 }

@@ -117,9 +117,9 @@ final class RequiredAccess {
   RequiredAccess declared() {
     Class<? extends HasMetadata> primary = primaryOf(RateLimitPolicyReconciler.class);
     if (hasStatus(primary)) {
-      need(Access.of(primary, "status", "update"), "StatusHelper.write: PUT on the status subresource");
+      need(Access.of(primary, "status", "update"), "StatusWriter.write: PUT on the status subresource");
     }
-    need(Access.of(Event.class, "create"), "StatusHelper.warn: Warning Events on a policy");
+    need(Access.of(Event.class, "create"), "WarningEvents.warn: Warning Events on a policy");
     for (String verb : READ) {
       // Policy propagation (README, "Live policy updates"): the operator pushes each generation to every ready
       // agent pod (PUT http://<podIP>:9090/admin/policy), so it watches the agent pods.

@@ -1,10 +1,16 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.status;
 
-import static dev.ratelimiter.operator.StatusHelper.AGENTS_READY;
-import static dev.ratelimiter.operator.StatusHelper.READY;
-import static dev.ratelimiter.operator.StatusHelper.REDIS_READY;
-import static dev.ratelimiter.operator.StatusHelper.condition;
+import static dev.ratelimiter.operator.status.StatusConditions.AGENTS_READY;
+import static dev.ratelimiter.operator.status.StatusConditions.ENFORCED;
+import static dev.ratelimiter.operator.status.StatusConditions.INVALID_SPEC;
+import static dev.ratelimiter.operator.status.StatusConditions.READY;
+import static dev.ratelimiter.operator.status.StatusConditions.REDIS_READY;
+import static dev.ratelimiter.operator.status.StatusConditions.condition;
+import static dev.ratelimiter.operator.status.StatusConditions.isTrue;
 
+import dev.ratelimiter.operator.Names;
+import dev.ratelimiter.operator.RedisAccess;
+import dev.ratelimiter.operator.RedisUrls;
 import dev.ratelimiter.operator.customresource.AgentsStatus;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
@@ -52,10 +58,10 @@ public final class ObservedStatus {
     return status(
         p,
         List.of(
-            condition(READY, false, StatusHelper.INVALID_SPEC, "invalid spec, nothing changed: " + String.join("; ", problems), gen),
+            condition(READY, false, INVALID_SPEC, "invalid spec, nothing changed: " + String.join("; ", problems), gen),
             redisCondition(p, context, gen),
             agentsCondition(agents, gen),
-            condition(Enforcement.ENFORCED, false, StatusHelper.INVALID_SPEC, "generation " + gen + " is invalid and is not pushed; agents keep the policy they run", gen)),
+            condition(ENFORCED, false, INVALID_SPEC, "generation " + gen + " is invalid and is not pushed; agents keep the policy they run", gen)),
         agents,
         0,
         previousLimits);
@@ -71,7 +77,7 @@ public final class ObservedStatus {
             condition(READY, false, refusal.reason(), "nothing changed: " + refusal.message(), gen),
             condition(REDIS_READY, false, refusal.reason(), refusal.message(), gen),
             agentsCondition(agents, gen),
-            condition(Enforcement.ENFORCED, false, refusal.reason(), "generation " + gen + " is not applied and not pushed; agents keep the policy they run", gen)),
+            condition(ENFORCED, false, refusal.reason(), "generation " + gen + " is not applied and not pushed; agents keep the policy they run", gen)),
         agents,
         0,
         p.getStatus() == null ? null : p.getStatus().getLimits());
@@ -84,10 +90,10 @@ public final class ObservedStatus {
     return status(
         p,
         List.of(
-            condition(READY, false, StatusHelper.reasonFor(e), StatusHelper.messageFor(e), gen),
+            condition(READY, false, FailureReasons.reasonFor(e), FailureReasons.messageFor(e), gen),
             redisCondition(p, context, gen),
             agentsCondition(agents, gen),
-            condition(Enforcement.ENFORCED, false, "NotPushed", "generation " + gen + " not pushed: the reconcile failed (see Ready)", gen)),
+            condition(ENFORCED, false, "NotPushed", "generation " + gen + " not pushed: the reconcile failed (see Ready)", gen)),
         agents,
         0,
         p.getStatus() == null ? null : p.getStatus().getLimits());
@@ -104,7 +110,7 @@ public final class ObservedStatus {
     return s;
   }
 
-  static Condition redisCondition(RateLimitPolicy p, Context<RateLimitPolicy> context, Long gen) {
+  private static Condition redisCondition(RateLimitPolicy p, Context<RateLimitPolicy> context, Long gen) {
     if (!p.getSpec().internalRedis()) {
       return condition(REDIS_READY, true, "External", "using external Redis " + RedisUrls.redact(p.getSpec().getRedis().getExternal().getUrl()), gen);
     }
@@ -118,7 +124,7 @@ public final class ObservedStatus {
         : condition(REDIS_READY, false, "DeploymentNotReady", "Redis Deployment " + Names.redisDeployment(p) + " has no ready replica", gen);
   }
 
-  static Condition agentsCondition(Optional<Deployment> agents, Long gen) {
+  private static Condition agentsCondition(Optional<Deployment> agents, Long gen) {
     if (agents.isEmpty()) {
       return condition(AGENTS_READY, false, "Creating", "agent Deployment not created yet", gen);
     }
@@ -127,10 +133,6 @@ public final class ObservedStatus {
     return desired > 0 && ready >= desired
         ? condition(AGENTS_READY, true, "ReplicasReady", ready + " of " + desired + " agent replicas ready", gen)
         : condition(AGENTS_READY, false, "ReplicasNotReady", ready + " of " + desired + " agent replicas ready", gen);
-  }
-
-  private static boolean isTrue(Condition c) {
-    return "True".equals(c.getStatus());
   }
 
   private static Optional<Deployment> deployment(Context<RateLimitPolicy> context, String name) {

@@ -1,0 +1,62 @@
+package dev.ratelimiter.operator.status;
+
+import dev.ratelimiter.operator.Labels;
+import dev.ratelimiter.operator.Names;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Warning Events on a policy, for failures an admin must act on ({@code kubectl describe rlp}). */
+public final class WarningEvents {
+
+  private static final Logger log = LoggerFactory.getLogger(WarningEvents.class);
+  private final Clock clock;
+
+  public WarningEvents(Clock clock) {
+    this.clock = clock;
+  }
+
+  public WarningEvents() {
+    this(Clock.systemUTC());
+  }
+
+  /** Records a Warning Event on the policy; never throws (an event is not worth failing a reconcile for). */
+  public void warn(RateLimitPolicy policy, Context<RateLimitPolicy> context, String reason, String message) {
+    try {
+      String now = StatusConditions.timestamp(clock);
+      String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+      var event =
+          new EventBuilder()
+              .withNewMetadata()
+              .withName(policy.getMetadata().getName() + "." + suffix)
+              .withNamespace(policy.getMetadata().getNamespace())
+              .endMetadata()
+              .withNewInvolvedObject()
+              .withApiVersion(policy.getApiVersion())
+              .withKind(policy.getKind())
+              .withName(policy.getMetadata().getName())
+              .withNamespace(policy.getMetadata().getNamespace())
+              .withUid(policy.getMetadata().getUid())
+              .withResourceVersion(policy.getMetadata().getResourceVersion())
+              .endInvolvedObject()
+              .withType("Warning")
+              .withReason(reason)
+              .withMessage(StatusConditions.truncate(message))
+              .withFirstTimestamp(now)
+              .withLastTimestamp(now)
+              .withCount(1)
+              .withNewSource()
+              .withComponent(Labels.OPERATOR)
+              .endSource()
+              .build();
+      context.getClient().v1().events().inNamespace(policy.getMetadata().getNamespace()).resource(event).create();
+    } catch (RuntimeException e) {
+      log.debug("could not record event {} for {}: {}", reason, Names.policyId(policy), e.toString());
+    }
+  }
+}
