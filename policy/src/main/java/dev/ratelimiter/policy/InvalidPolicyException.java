@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.policy;
+package dev.ratelimiter.policy;
 
 /** A policy document that cannot be enforced; the message names the field and says what is wrong. */
 public class InvalidPolicyException extends Exception {

@@ -1,7 +1,12 @@
-package dev.ratelimiter.agent.clientkey;
+package dev.ratelimiter.policy;
 
 /** An address block such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a block of one. */
 public final class Cidr {
+
+    /** Loose shape of an address or CIDR, for schemas; {@link #parse} decides exactly. */
+    public static final String PATTERN = "^[0-9a-fA-F:.]+(/[0-9]{1,3})?$";
+    /** Longest text of an address block: a full IPv6 address with an embedded IPv4 one and a prefix. */
+    public static final int MAX_TEXT_LENGTH = 49;
 
     private final IpAddress network;
     private final int prefixLength;
@@ -14,6 +19,9 @@ public final class Cidr {
     /** @throws IllegalArgumentException with a message fit for a user */
     public static Cidr parse(String text) {
         String trimmed = text == null ? "" : text.trim();
+        if (trimmed.length() > MAX_TEXT_LENGTH) {
+            throw new IllegalArgumentException("'" + text + "' is not a CIDR like 10.0.0.0/8 or fd00::/8");
+        }
         int slash = trimmed.indexOf('/');
         String addressPart = slash < 0 ? trimmed : trimmed.substring(0, slash);
         IpAddress address = IpAddress.parse(addressPart);

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.policy;
+package dev.ratelimiter.policy;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,7 @@ class PolicyParserTest {
     @DisplayName("JSON documents are accepted too, and render back to the same policy")
     void jsonRoundTrip() throws Exception {
         Policy policy = PolicyParser.parse("{\"policy\":\"a/b\",\"generation\":2,\"limits\":[{\"name\":\"x\",\"requests\":3,\"window\":\"90s\"}]}");
-        Policy again = PolicyParser.parse(PolicyDocument.toJson(policy).encode());
+        Policy again = PolicyParser.parse(PolicyDocument.toYaml(policy));
         assertThat(again).isEqualTo(policy);
         assertThat(again.limits().get(0).windowText()).isEqualTo("1m30s");
     }
@@ -81,7 +81,7 @@ class PolicyParserTest {
             "limits: [{name: Big_Name, requests: 5, window: 1m}]          | limits[0].name: 'Big_Name' is not a DNS label",
             "limits: [{name: a, requests: 5, window: 1m}, {name: a, requests: 9, window: 1h}] | limits[1].name: 'a' is used by another limit",
             "limits: [{name: a, requests: 5, window: 1m, burst: 3}]       | limits[0].burst: unknown field",
-            "limits: [{name: a, requests: 5, window: 1m, algorithm: TokenBucket}] | limits[0].algorithm: TokenBucket is not supported by this agent version yet",
+            "limits: [{name: a, requests: 5, window: 1m, algorithm: TokenBucket}] | limits[0].algorithm: TokenBucket is not supported by this version yet",
             "limits: [{name: a, requests: 5, window: 1m, algorithm: Leaky}] | limits[0].algorithm: 'Leaky' is not one of FixedWindow, SlidingWindow, TokenBucket",
             "clientKey: {trustedProxies: [10.0.0.0/33]}                   | clientKey.trustedProxies[0]: '10.0.0.0/33' has a prefix length outside 0 .. 32",
             "clientKey: {trustedProxies: [proxy.local]}                   | clientKey.trustedProxies[0]: 'proxy.local' is not a CIDR",
@@ -90,12 +90,12 @@ class PolicyParserTest {
             "clientKey: {trustedProxies: [10.0.0.0/8, 0.0.0.0/0]}         | clientKey.trustedProxies[1]: '0.0.0.0/0' would trust every address",
             "clientKey: {trustedProxies: ['::/0']}                        | clientKey.trustedProxies[0]: '::/0' would trust every address",
             "clientKey: {forwardedHeader: X-Real-IP}                      | clientKey.forwardedHeader: 'X-Real-IP' is not one of XForwardedFor, Forwarded",
-            "clientKey: {source: Header, header: X-Api-Key}               | clientKey.source: Header is not supported by this agent version yet",
+            "clientKey: {source: Header, header: X-Api-Key}               | clientKey.source: Header is not supported by this version yet",
             "clientKey: {source: Cookie}                                  | clientKey.source: 'Cookie' is not one of RemoteAddress, Header",
-            "failurePolicy: Local                                         | failurePolicy: Local is not supported by this agent version yet",
+            "failurePolicy: Local                                         | failurePolicy: Local is not supported by this version yet",
             "failurePolicy: open                                          | failurePolicy: 'open' is not one of Open, Closed, Local",
-            "mode: Shadow                                                 | mode: \"Shadow\" is not supported by this agent version yet",
-            "exempt: [10.0.0.0/8]                                         | exempt: [\"10.0.0.0/8\"] is not supported by this agent version yet",
+            "mode: Shadow                                                 | mode: \"Shadow\" is not supported by this version yet",
+            "exempt: [10.0.0.0/8]                                         | exempt: [\"10.0.0.0/8\"] is not supported by this version yet",
             "agent: {replicas: 3}                                         | agent: unknown field",
             "generation: -1                                               | generation: -1 is outside 0 ..",
             "policy: 'Shop/API'                                           | policy: 'Shop/API' is not <namespace>/<name>",
