@@ -4,10 +4,17 @@ package dev.ratelimiter.policy;
 public class InvalidPolicyException extends Exception {
 
     private final String field;
+    private final String problem;
 
     public InvalidPolicyException(String field, String problem) {
         super(field.isEmpty() ? problem : field + ": " + problem);
         this.field = field;
+        this.problem = problem;
+    }
+
+    /** What is wrong, without the field. */
+    public String problem() {
+        return problem;
     }
 
     /** Path of the offending field, like {@code limits[1].window}; empty for the document as a whole. */

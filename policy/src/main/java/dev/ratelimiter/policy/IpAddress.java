@@ -38,7 +38,7 @@ public final class IpAddress {
         return new IpAddress(bytes);
     }
 
-    /** Four decimal parts of one to three digits, each at most 255. */
+    /** Four decimal parts, each at most 255, without leading zeros (which some read as octal). */
     private static byte[] parseIpv4(String text) {
         String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {
@@ -47,7 +47,8 @@ public final class IpAddress {
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
             String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || (part.length() > 1 && part.charAt(0) == '0')) {
                 return null;
             }
             int value = Integer.parseInt(part);

@@ -1,7 +1,7 @@
 package dev.ratelimiter.operator.enforcement;
 
 import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.PolicyDocument;
+import dev.ratelimiter.operator.SpecDocument;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -53,7 +53,7 @@ public final class PolicyEnforcer {
     if (token.isEmpty()) {
       return Enforcement.blocked(generation, pods.size(), "Secret " + Names.agentAdminSecret(policy) + " with the admin token not found");
     }
-    List<PushResult> results = pusher.pushAll(pods, PolicyDocument.of(policy).toYaml(), generation, token.get());
+    List<PushResult> results = pusher.pushAll(pods, SpecDocument.yaml(policy), generation, token.get());
     results.stream().filter(r -> !r.confirmed()).forEach(r -> log.info("{}: agent pod {}", Names.policyId(policy), r.describe()));
     return Enforcement.of(generation, results);
   }
