@@ -525,7 +525,7 @@ class RateLimitPolicyOperatorTest {
     apply(other, "fresh", bad);
     awaitReconciled(other, "fresh");
     assertThat(cluster.get(other, "fresh").getStatus().getConditions().get(0).getMessage())
-        .contains("spec.limits[0].name").contains("spec.limits[0].window");
+        .contains("spec.limits[0].name: 'Bad_Name' is not a DNS label");
     assertThat(owned(Deployment.class, other, "fresh")).isEmpty();
     assertThat(owned(ConfigMap.class, other, "fresh")).isEmpty();
     assertThat(owned(Secret.class, other, "fresh")).isEmpty();
