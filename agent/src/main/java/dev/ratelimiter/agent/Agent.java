@@ -10,7 +10,7 @@ import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
 import dev.ratelimiter.agent.limiter.LimiterMetrics;
 import dev.ratelimiter.agent.limiter.RateLimiter;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisStore;

@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent;
 
-import dev.ratelimiter.agent.policy.InvalidPolicyException;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.InvalidPolicyException;
+import dev.ratelimiter.policy.Policy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;

@@ -1,9 +1,9 @@
 package dev.ratelimiter.agent;
 
 import dev.ratelimiter.agent.backend.BackendTarget;
-import dev.ratelimiter.agent.policy.InvalidPolicyException;
-import dev.ratelimiter.agent.policy.Policy;
-import dev.ratelimiter.agent.policy.PolicyParser;
+import dev.ratelimiter.policy.InvalidPolicyException;
+import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.PolicyParser;
 import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisUrls;
 

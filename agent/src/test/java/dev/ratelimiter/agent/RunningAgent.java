@@ -1,8 +1,8 @@
 package dev.ratelimiter.agent;
 
-import dev.ratelimiter.agent.policy.InvalidPolicyException;
-import dev.ratelimiter.agent.policy.Policy;
-import dev.ratelimiter.agent.policy.PolicyParser;
+import dev.ratelimiter.policy.InvalidPolicyException;
+import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.PolicyParser;
 
 /** Starts a real agent in this JVM (own Vert.x, loopback, ephemeral ports) for a test. */
 public final class RunningAgent implements AutoCloseable {

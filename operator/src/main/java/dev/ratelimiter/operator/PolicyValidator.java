@@ -1,39 +1,32 @@
 package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
-import dev.ratelimiter.operator.customresource.Algorithm;
-import dev.ratelimiter.operator.customresource.ClientKeySource;
-import dev.ratelimiter.operator.customresource.FailurePolicy;
-import dev.ratelimiter.operator.customresource.ForwardedHeader;
-import dev.ratelimiter.operator.customresource.ServiceType;
 import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.Backend;
-import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
-import dev.ratelimiter.operator.customresource.Limit;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
+import dev.ratelimiter.operator.customresource.ServiceType;
+import dev.ratelimiter.policy.InvalidPolicyException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The operator's own check of a spec. The CRD schema rejects most of this at {@code kubectl apply};
  * this catches what got past it (an API server without the schema, the mock server in tests).
- * Each problem names the field, e.g. {@code spec.limits[1].window: ...}.
+ * The policy fields (limits, client key, failure policy) are judged by the shared policy rules, the
+ * agent's own ({@link SpecDocument}); what is checked here needs Kubernetes context: the agent fleet,
+ * the backend Service, the external Redis. Each problem names the field, e.g.
+ * {@code spec.limits[1].window: ...}.
  */
 public final class PolicyValidator {
 
-  private static final Pattern NAME = Pattern.compile(Limit.NAME_PATTERN);
-  private static final Pattern WINDOW = Pattern.compile("^(?:([0-9]{1,5})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,5})s)?$");
   private static final Pattern URL = Pattern.compile(ExternalRedis.URL_PATTERN);
   private static final Pattern SERVICE = Pattern.compile(Backend.SERVICE_PATTERN);
-  private static final long MAX_WINDOW_SECONDS = 24 * 3600;
 
   private PolicyValidator() {}
 
@@ -57,11 +50,7 @@ public final class PolicyValidator {
     if (spec == null) {
       return problems;
     }
-    if (spec.getFailurePolicy() == FailurePolicy.Unsupported) {
-      problems.add(unsupported("spec.failurePolicy", FailurePolicy.values()));
-    }
-    validateLimits(spec.getLimits(), problems);
-    validateClientKey(spec.getClientKey(), problems);
+    validatePolicyRules(spec, problems);
     validateAgent(spec.getAgent(), problems);
     if (spec.getBackend() != null) {
       validateBackend(spec.getBackend(), problems);
@@ -72,89 +61,18 @@ public final class PolicyValidator {
     return problems;
   }
 
-  private static void validateLimits(List<Limit> limits, List<String> problems) {
-    if (limits == null) {
-      return;
-    }
-    if (limits.isEmpty()) {
-      problems.add("spec.limits: must hold at least one limit (or be left out for the default)");
-    }
-    if (limits.size() > 16) {
-      problems.add("spec.limits: at most 16 limits, got " + limits.size());
-    }
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < limits.size(); i++) {
-      String at = "spec.limits[" + i + "]";
-      Limit l = limits.get(i);
-      if (l == null) {
-        problems.add(at + ": must not be null");
-        continue;
-      }
-      if (l.getName() == null || l.getName().length() > 63 || !NAME.matcher(l.getName()).matches()) {
-        problems.add(at + ".name: must be a DNS label (lower-case letters, digits, '-'), got '" + l.getName() + "'");
-      } else if (!seen.add(l.getName())) {
-        problems.add(at + ".name: duplicate limit name '" + l.getName() + "'");
-      }
-      if (l.getRequests() == null || l.getRequests() < 1 || l.getRequests() > Limit.MAX_REQUESTS) {
-        problems.add(at + ".requests: must be between 1 and 1000000000, got " + l.getRequests());
-      }
-      if (l.getAlgorithm() == Algorithm.Unsupported) {
-        problems.add(unsupported(at + ".algorithm", Algorithm.values()));
-      }
-      if (windowSeconds(l.getWindow()).filter(s -> s >= 1 && s <= MAX_WINDOW_SECONDS).isEmpty()) {
-        problems.add(at + ".window: must be whole seconds between 1s and 24h written like 30s, 1m, 1h30m, got '" + l.getWindow() + "'");
-      }
+  /** The shared policy rules ({@code dev.ratelimiter.policy}), on the spec's policy fields. */
+  private static void validatePolicyRules(RateLimitPolicySpec spec, List<String> problems) {
+    try {
+      SpecDocument.policy(spec);
+    } catch (InvalidPolicyException e) {
+      problems.add((e.field().isEmpty() ? "spec" : "spec." + e.field()) + ": " + e.problem());
     }
   }
 
   private static String unsupported(String field, Enum<?>[] values) {
-    String supported = java.util.Arrays.stream(values).map(Enum::name).filter(n -> !n.equals("Unsupported")).collect(java.util.stream.Collectors.joining(", "));
+    String supported = Arrays.stream(values).map(Enum::name).filter(n -> !n.equals("Unsupported")).collect(Collectors.joining(", "));
     return field + ": value not supported by this operator version (supported: " + supported + ")";
-  }
-
-  /** Seconds in a window like {@code 1h30m}; empty when it is not written that way. */
-  public static Optional<Long> windowSeconds(String window) {
-    if (window == null || window.isEmpty()) {
-      return Optional.empty();
-    }
-    Matcher m = WINDOW.matcher(window);
-    if (!m.matches()) {
-      return Optional.empty();
-    }
-    long seconds = 0;
-    long[] unit = {3600, 60, 1};
-    for (int g = 1; g <= 3; g++) {
-      if (m.group(g) != null) {
-        seconds += Long.parseLong(m.group(g)) * unit[g - 1];
-      }
-    }
-    return Optional.of(seconds);
-  }
-
-  private static void validateClientKey(ClientKey ck, List<String> problems) {
-    if (ck == null) {
-      return;
-    }
-    if (ck.getSource() == ClientKeySource.Unsupported) {
-      problems.add(unsupported("spec.clientKey.source", ClientKeySource.values()));
-    }
-    if (ck.getForwardedHeader() == ForwardedHeader.Unsupported) {
-      problems.add(unsupported("spec.clientKey.forwardedHeader", ForwardedHeader.values()));
-    }
-    Integer prefix = ck.getIpv6PrefixLength();
-    if (prefix != null && (prefix < ClientKey.MIN_IPV6_PREFIX || prefix > 128)) {
-      problems.add("spec.clientKey.ipv6PrefixLength: must be between " + ClientKey.MIN_IPV6_PREFIX + " and 128, got " + prefix);
-    }
-    List<String> proxies = ck.effectiveTrustedProxies();
-    for (int i = 0; i < proxies.size(); i++) {
-      String at = "spec.clientKey.trustedProxies[" + i + "]";
-      if (!Cidr.isValid(proxies.get(i))) {
-        problems.add(at + ": not a CIDR like 10.0.0.0/8 or fd00::/8, got '" + proxies.get(i) + "'");
-      } else if (Cidr.prefixLength(proxies.get(i)) == 0) {
-        problems.add(at + ": '" + proxies.get(i) + "' would trust every address, so any client could choose its own key;"
-            + " list the proxies' own addresses");
-      }
-    }
   }
 
   private static void validateAgent(AgentSpec agent, List<String> problems) {

@@ -5,7 +5,7 @@ import dev.ratelimiter.agent.http.Refusals;
 import dev.ratelimiter.agent.http.RequestClientKey;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,7 +1,9 @@
 package dev.ratelimiter.agent.clientkey;
 
-import dev.ratelimiter.agent.policy.ClientKeyPolicy;
-import dev.ratelimiter.agent.policy.ForwardedHeader;
+import dev.ratelimiter.policy.Cidr;
+import dev.ratelimiter.policy.ClientKeyPolicy;
+import dev.ratelimiter.policy.ForwardedHeader;
+import dev.ratelimiter.policy.IpAddress;
 
 import java.util.ArrayList;
 import java.util.List;

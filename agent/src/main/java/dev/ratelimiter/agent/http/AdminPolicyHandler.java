@@ -1,10 +1,10 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.ActivePolicy;
-import dev.ratelimiter.agent.policy.InvalidPolicyException;
-import dev.ratelimiter.agent.policy.Policy;
-import dev.ratelimiter.agent.policy.PolicyDocument;
-import dev.ratelimiter.agent.policy.PolicyParser;
+import dev.ratelimiter.policy.InvalidPolicyException;
+import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.PolicyDocument;
+import dev.ratelimiter.policy.PolicyParser;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -36,7 +36,7 @@ public final class AdminPolicyHandler {
 
     public void get(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/json")
-                .end(PolicyDocument.toJson(activePolicy.get()).encodePrettily());
+                .end(new JsonObject(PolicyDocument.toMap(activePolicy.get())).encodePrettily());
     }
 
     /** After the token check and the body handler. */

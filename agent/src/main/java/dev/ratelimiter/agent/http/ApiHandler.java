@@ -2,7 +2,7 @@ package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;

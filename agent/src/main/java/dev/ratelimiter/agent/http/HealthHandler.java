@@ -1,8 +1,8 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.ActivePolicy;
-import dev.ratelimiter.agent.policy.FailurePolicy;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.FailurePolicy;
+import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.agent.store.CounterStore;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

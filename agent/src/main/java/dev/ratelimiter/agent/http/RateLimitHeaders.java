@@ -1,8 +1,8 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.Decision;
-import dev.ratelimiter.agent.policy.Limit;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.Limit;
+import dev.ratelimiter.policy.Policy;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 

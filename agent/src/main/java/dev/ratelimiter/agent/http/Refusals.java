@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.Decision;
-import dev.ratelimiter.agent.policy.Limit;
+import dev.ratelimiter.policy.Limit;
 import io.vertx.core.http.HttpServerResponse;
 
 /** The answers for a request the limiter does not let through: 429 (over a limit) or 503 (store down, failurePolicy Closed). */

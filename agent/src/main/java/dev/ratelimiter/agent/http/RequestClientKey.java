@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.Policy;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;

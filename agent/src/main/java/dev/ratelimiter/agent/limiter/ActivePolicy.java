@@ -1,6 +1,6 @@
 package dev.ratelimiter.agent.limiter;
 
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.Policy;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

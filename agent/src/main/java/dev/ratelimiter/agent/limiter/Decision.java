@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.limiter;
 
-import dev.ratelimiter.agent.policy.Limit;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.Limit;
+import dev.ratelimiter.policy.Policy;
 
 /**
  * The answer for one request, with what the client is told about each limit.

@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.limiter;
 
-import dev.ratelimiter.agent.policy.FailurePolicy;
-import dev.ratelimiter.agent.policy.Policy;
+import dev.ratelimiter.policy.FailurePolicy;
+import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.StoreUnavailableException;

@@ -1,6 +1,6 @@
 package dev.ratelimiter.agent.store;
 
-import dev.ratelimiter.agent.policy.Limit;
+import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Future;
 
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.ratelimiter.agent.store;
 
-import dev.ratelimiter.agent.policy.Limit;
+import dev.ratelimiter.policy.Limit;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;

@@ -3,8 +3,8 @@ package dev.ratelimiter.agent.limiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ratelimiter.agent.policy.Policy;
-import dev.ratelimiter.agent.policy.PolicyParser;
+import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.PolicyParser;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -17,7 +17,7 @@ class ActivePolicyTest {
         try {
             return PolicyParser.parse("policy: shop/api\ngeneration: " + generation + "\nlimits:\n- {name: per-minute, requests: " + requests
                 + ", window: 1m}\nclientKey: {trustedProxies: [10.0.0.0/8, 192.168.1.7]}\n");
-        } catch (dev.ratelimiter.agent.policy.InvalidPolicyException e) {
+        } catch (dev.ratelimiter.policy.InvalidPolicyException e) {
             throw new AssertionError(e);
         }
     }

@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.store;
 
-import dev.ratelimiter.agent.policy.Algorithm;
-import dev.ratelimiter.agent.policy.Limit;
+import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.Limit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

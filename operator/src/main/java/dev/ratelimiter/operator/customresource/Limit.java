@@ -1,6 +1,5 @@
 package dev.ratelimiter.operator.customresource;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -9,61 +8,66 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.WindowFormat;
 import java.util.Objects;
 
-/** One quota: at most {@code requests} per {@code window} for each client. */
+/**
+ * One quota: at most {@code requests} per {@code window} for each client. The bounds and patterns
+ * are the shared policy rules ({@code dev.ratelimiter.policy}); the algorithm is kept as text so a
+ * value this operator does not know reaches the validator instead of failing the informer.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "requests", "window", "algorithm"})
 @ValidationRule(
-    value = "duration(self.window) >= duration('1s') && duration(self.window) <= duration('24h')",
-    message = "window must be between 1s and 24h",
+    value = "duration(self.window) >= duration('" + WindowFormat.MIN_TEXT + "') && duration(self.window) <= duration('"
+        + WindowFormat.MAX_TEXT + "')",
+    message = "window must be between " + WindowFormat.MIN_TEXT + " and " + WindowFormat.MAX_TEXT,
     fieldPath = ".window")
 public class Limit {
 
-  /** DNS label: lower-case letters, digits and '-', starting and ending alphanumeric. */
-  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-
-  /** Whole seconds written like 30s, 1m, 1h, 1h30m (hours, minutes, seconds in that order). */
-  public static final String WINDOW_PATTERN = "^([0-9]{1,5}h)?([0-9]{1,5}m)?([0-9]{1,5}s)?$";
-
-  public static final long MAX_REQUESTS = 1_000_000_000L;
-
   @JsonPropertyDescription("Name of the limit, unique within the policy (DNS label).")
   @Required
-  @Size(min = 1, max = 63)
-  @Pattern(NAME_PATTERN)
+  @Size(min = 1, max = dev.ratelimiter.policy.Limit.NAME_MAX_LENGTH)
+  @Pattern(dev.ratelimiter.policy.Limit.NAME_PATTERN)
   private String name;
 
   @JsonPropertyDescription("Requests allowed per window and client, 1 .. 1,000,000,000.")
   @Required
-  @Min(1)
-  @Max(MAX_REQUESTS)
+  @Min(dev.ratelimiter.policy.Limit.MIN_REQUESTS)
+  @Max(dev.ratelimiter.policy.Limit.MAX_REQUESTS)
   private Long requests;
 
   @JsonPropertyDescription("Window length in whole seconds, 1s .. 24h, written like 30s, 1m, 1h30m.")
   @Required
-  @Size(min = 2, max = 20)
-  @Pattern(WINDOW_PATTERN)
+  @Size(min = 2, max = WindowFormat.MAX_TEXT_LENGTH)
+  @Pattern(WindowFormat.PATTERN)
   private String window;
 
-  @JsonPropertyDescription("FixedWindow: the window starts at the client's first request.")
+  @JsonPropertyDescription(
+      "FixedWindow: the window starts at the client's first request. SlidingWindow and TokenBucket are"
+          + " not supported by this version yet.")
   @Default("FixedWindow")
-  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
-  private Algorithm algorithm;
+  @SchemaFrom(type = Algorithm.class)
+  @ValidationRule(value = "self == 'FixedWindow'", message = "only FixedWindow is supported by this version yet")
+  private String algorithm;
 
   public Limit() {}
 
-  public Limit(String name, long requests, String window, Algorithm algorithm) {
+  public Limit(String name, long requests, String window, String algorithm) {
     this.name = name;
     this.requests = requests;
     this.window = window;
     this.algorithm = algorithm;
   }
 
+  /** The shared default limit (10 requests per 1m), as the spec writes it. */
   public static Limit defaultLimit() {
-    return new Limit("default", 10, "1m", Algorithm.FixedWindow);
+    return new Limit(dev.ratelimiter.policy.Limit.DEFAULT_NAME, dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS,
+        dev.ratelimiter.policy.Limit.DEFAULT_WINDOW, Algorithm.FixedWindow.name());
   }
 
   public String getName() {
@@ -90,11 +94,11 @@ public class Limit {
     this.window = window;
   }
 
-  public Algorithm getAlgorithm() {
+  public String getAlgorithm() {
     return algorithm;
   }
 
-  public void setAlgorithm(Algorithm algorithm) {
+  public void setAlgorithm(String algorithm) {
     this.algorithm = algorithm;
   }
 
@@ -107,7 +111,7 @@ public class Limit {
     return Objects.equals(name, l.name)
         && Objects.equals(requests, l.requests)
         && Objects.equals(window, l.window)
-        && algorithm == l.algorithm;
+        && Objects.equals(algorithm, l.algorithm);
   }
 
   @Override

@@ -1,10 +1,12 @@
 package dev.ratelimiter.operator.customresource;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.ratelimiter.policy.FailurePolicy;
+import dev.ratelimiter.policy.Policy;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -24,8 +26,9 @@ public class RateLimitPolicySpec {
   @JsonPropertyDescription(
       "Limits that all apply to every client; the strictest wins. Default: one limit 'default' of"
           + " 10 requests per 1m.")
-  @Size(min = 1, max = 16)
-  @Default("[{\"name\":\"default\",\"requests\":10,\"window\":\"1m\",\"algorithm\":\"FixedWindow\"}]")
+  @Size(min = Policy.MIN_LIMITS, max = Policy.MAX_LIMITS)
+  @Default("[{\"name\":\"" + dev.ratelimiter.policy.Limit.DEFAULT_NAME + "\",\"requests\":" + dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS
+      + ",\"window\":\"" + dev.ratelimiter.policy.Limit.DEFAULT_WINDOW + "\",\"algorithm\":\"FixedWindow\"}]")
   @ValidationRule(
       value = "self.all(x, self.exists_one(y, y.name == x.name))",
       message = "limit names must be unique",
@@ -36,10 +39,13 @@ public class RateLimitPolicySpec {
   @Default("{}")
   private ClientKey clientKey;
 
-  @JsonPropertyDescription("What agents do when the store cannot be reached: Open (allow) or Closed (503).")
+  @JsonPropertyDescription(
+      "What agents do when the store cannot be reached: Open (allow) or Closed (503). Local is not supported"
+          + " by this version yet.")
   @Default("Open")
-  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
-  private FailurePolicy failurePolicy;
+  @SchemaFrom(type = FailurePolicy.class)
+  @ValidationRule(value = "self != 'Local'", message = "Local is not supported by this version yet")
+  private String failurePolicy;
 
   @JsonPropertyDescription("The agent fleet: replicas, autoscaling, Service, resources.")
   @Default("{}")
@@ -69,11 +75,11 @@ public class RateLimitPolicySpec {
     this.clientKey = clientKey;
   }
 
-  public FailurePolicy getFailurePolicy() {
+  public String getFailurePolicy() {
     return failurePolicy;
   }
 
-  public void setFailurePolicy(FailurePolicy failurePolicy) {
+  public void setFailurePolicy(String failurePolicy) {
     this.failurePolicy = failurePolicy;
   }
 
@@ -112,16 +118,6 @@ public class RateLimitPolicySpec {
   }
 
   @JsonIgnore
-  public ClientKey effectiveClientKey() {
-    return clientKey == null ? new ClientKey() : clientKey;
-  }
-
-  @JsonIgnore
-  public FailurePolicy effectiveFailurePolicy() {
-    return failurePolicy == null ? FailurePolicy.Open : failurePolicy;
-  }
-
-  @JsonIgnore
   public AgentSpec effectiveAgent() {
     return agent == null ? new AgentSpec() : agent;
   }
@@ -140,7 +136,7 @@ public class RateLimitPolicySpec {
     RateLimitPolicySpec that = (RateLimitPolicySpec) o;
     return Objects.equals(limits, that.limits)
         && Objects.equals(clientKey, that.clientKey)
-        && failurePolicy == that.failurePolicy
+        && Objects.equals(failurePolicy, that.failurePolicy)
         && Objects.equals(agent, that.agent)
         && Objects.equals(backend, that.backend)
         && Objects.equals(redis, that.redis);

@@ -2,7 +2,7 @@ package dev.ratelimiter.operator.dependent;
 
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.PolicyDocument;
+import dev.ratelimiter.operator.SpecDocument;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -27,7 +27,7 @@ public class AgentPolicyConfigMapDependentResource extends PolicyDependentResour
   protected ConfigMap desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     return new ConfigMapBuilder()
         .withMetadata(meta(policy, name(policy), Labels.of(policy, Labels.AGENT)))
-        .addToData(Names.POLICY_KEY, PolicyDocument.of(policy).toYaml())
+        .addToData(Names.POLICY_KEY, SpecDocument.yaml(policy))
         .build();
   }
 }

@@ -1,7 +1,7 @@
 package dev.ratelimiter.operator.enforcement;
 
 import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.PolicyDocument;
+import dev.ratelimiter.operator.SpecDocument;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -61,7 +61,7 @@ public final class PolicyEnforcer {
     if (token.isEmpty()) {
       return Enforcement.blocked(generation, pods.size(), "Secret " + Names.agentAdminSecret(policy) + " with the admin token not found");
     }
-    String document = PolicyDocument.of(policy).toYaml();
+    String document = SpecDocument.yaml(policy);
     for (AgentPod pod : tracker.due(id, pods, generation, document)) {
       PushTracker.Target target = PushTracker.Target.of(pod, generation, document);
       long started = System.nanoTime();

@@ -57,6 +57,75 @@ final class CrdSchema {
     }
   }
 
+  /** A refusal: where (dotted, like {@code spec.limits[0].window}, as the API server says it) and why. */
+  record Problem(String path, String message) {
+
+    /** True when this refusal names the field at {@code path} or a field that contains it. */
+    boolean names(String field) {
+      return field.equals(path) || field.startsWith(path + ".") || field.startsWith(path + "[");
+    }
+  }
+
+  /**
+   * Every refusal a real API server would give on {@code kubectl apply} (strict field validation, the
+   * kubectl default): schema violations, fields the schema does not know, broken CEL rules.
+   */
+  List<Problem> problems(String yaml) {
+    List<Problem> out = new ArrayList<>();
+    for (Error e : jsonSchema.validate(yaml, InputFormat.YAML)) {
+      out.add(new Problem(dotted(e.getInstanceLocation().toString()), e.getMessage()));
+    }
+    try {
+      Object doc = YAML.readValue(yaml, Object.class);
+      unknownFields(openApiSchema, doc, "", out);
+      List<String> cel = new ArrayList<>();
+      evaluate(openApiSchema, toCel(doc), "", cel);
+      for (String line : cel) {
+        int colon = line.indexOf(": ");
+        out.add(new Problem(line.substring(0, colon).replaceFirst("^\\.", ""), line.substring(colon + 2)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** {@code /spec/limits/0/window} (a JSON pointer) as {@code spec.limits[0].window}. */
+  private static String dotted(String pointer) {
+    StringBuilder sb = new StringBuilder();
+    for (String segment : pointer.replaceFirst("^[$#]?/?", "").split("/")) {
+      if (segment.isEmpty()) {
+        continue;
+      }
+      if (segment.chars().allMatch(Character::isDigit)) {
+        sb.append('[').append(segment).append(']');
+      } else {
+        sb.append(sb.length() == 0 ? "" : ".").append(segment);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void unknownFields(JsonNode schema, Object value, String path, List<Problem> out) {
+    if (value instanceof Map<?, ?> map && schema.has("properties")
+        && !schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        String at = path.isEmpty() ? key : path + "." + key;
+        boolean implicit = path.isEmpty() && List.of("apiVersion", "kind", "metadata").contains(key);
+        if (!schema.path("properties").has(key) && !implicit) {
+          out.add(new Problem(at, "unknown field \"" + key + "\""));
+        } else {
+          unknownFields(schema.path("properties").path(key), e.getValue(), at, out); // metadata: no properties, not walked
+        }
+      }
+    } else if (value instanceof List<?> list && schema.has("items")) {
+      for (int i = 0; i < list.size(); i++) {
+        unknownFields(schema.get("items"), list.get(i), path + "[" + i + "]", out);
+      }
+    }
+  }
+
   /** Schema violations of a RateLimitPolicy document (YAML), as "path: message" lines. */
   List<String> schemaErrors(String yaml) {
     List<String> out = new ArrayList<>();
@@ -116,10 +185,10 @@ final class CrdSchema {
       try {
         Object result = RUNTIME.createProgram(CEL.compile(rule).getAst()).eval(Map.of("self", value));
         if (!Boolean.TRUE.equals(result)) {
-          out.add(path + ": " + v.path("message").asText());
+          out.add(path + v.path("fieldPath").asText() + ": " + v.path("message").asText());
         }
       } catch (Exception e) {
-        out.add(path + ": " + v.path("message").asText() + " (rule error: " + e.getMessage() + ")");
+        out.add(path + v.path("fieldPath").asText() + ": " + v.path("message").asText() + " (rule error: " + e.getMessage() + ")");
       }
     }
     if (value instanceof Map<?, ?> map) {

@@ -1,6 +1,4 @@
-package dev.ratelimiter.agent.policy;
-
-import dev.ratelimiter.agent.clientkey.Cidr;
+package dev.ratelimiter.policy;
 
 import java.util.List;
 
@@ -14,7 +12,10 @@ import java.util.List;
 public record ClientKeyPolicy(List<Cidr> trustedProxies, int ipv6PrefixLength, ForwardedHeader forwardedHeader) {
 
     public static final int DEFAULT_IPV6_PREFIX = 64;
+    /** A coarser prefix would lump whole providers' customers into one client. */
     public static final int MIN_IPV6_PREFIX = 32;
+    public static final int MAX_IPV6_PREFIX = 128;
+    public static final int MAX_TRUSTED_PROXIES = 64;
 
     public static ClientKeyPolicy remoteAddress() {
         return new ClientKeyPolicy(List.of(), DEFAULT_IPV6_PREFIX, ForwardedHeader.XForwardedFor);

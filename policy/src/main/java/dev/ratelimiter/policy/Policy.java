@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.policy;
+package dev.ratelimiter.policy;
 
 import java.util.List;
 
@@ -15,6 +15,8 @@ public record Policy(String id, long generation, List<Limit> limits, ClientKeyPo
                      FailurePolicy failurePolicy) {
 
     public static final String DEFAULT_ID = "default";
+    public static final int MIN_LIMITS = 1;
+    public static final int MAX_LIMITS = 16;
 
     public Policy {
         limits = List.copyOf(limits);
@@ -22,7 +24,6 @@ public record Policy(String id, long generation, List<Limit> limits, ClientKeyPo
 
     /** The seed's behaviour: 10 requests per minute per client IP, fail open. */
     public static Policy defaultPolicy() {
-        return new Policy(DEFAULT_ID, 0, List.of(new Limit("default", 10, 60, Algorithm.FixedWindow)),
-                ClientKeyPolicy.remoteAddress(), FailurePolicy.Open);
+        return new Policy(DEFAULT_ID, 0, List.of(Limit.defaultLimit()), ClientKeyPolicy.remoteAddress(), FailurePolicy.Open);
     }
 }

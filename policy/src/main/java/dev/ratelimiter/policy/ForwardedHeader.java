@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.policy;
+package dev.ratelimiter.policy;
 
 /**
  * The one forwarding header believed from trusted proxies. The other is ignored: a proxy that

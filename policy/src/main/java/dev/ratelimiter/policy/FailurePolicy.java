@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.policy;
+package dev.ratelimiter.policy;
 
 /** What the agent does when the counter store does not answer in time. */
 public enum FailurePolicy {

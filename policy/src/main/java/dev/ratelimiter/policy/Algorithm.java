@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.policy;
+package dev.ratelimiter.policy;
 
 /** How a limit counts requests. Only {@link #FixedWindow} is implemented so far. */
 public enum Algorithm {

@@ -1,31 +1,38 @@
-package dev.ratelimiter.agent.policy;
+package dev.ratelimiter.policy;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.ratelimiter.agent.clientkey.Cidr;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+
+import static dev.ratelimiter.policy.JsonFields.checkKnown;
+import static dev.ratelimiter.policy.JsonFields.enumValue;
+import static dev.ratelimiter.policy.JsonFields.integer;
+import static dev.ratelimiter.policy.JsonFields.kind;
+import static dev.ratelimiter.policy.JsonFields.notYet;
+import static dev.ratelimiter.policy.JsonFields.required;
+import static dev.ratelimiter.policy.JsonFields.text;
 
 /**
  * Reads a policy document (YAML or JSON: the shape of the RateLimitPolicy {@code spec}, plus
  * {@code policy} and {@code generation}) and validates every field, so that nothing half-valid is
- * ever enforced. Unknown fields are errors, and fields of the design that this agent does not
- * implement yet are refused by name rather than silently ignored.
+ * ever enforced. These are the policy rules; the agent enforces what passes them, the operator
+ * refuses a spec that does not. Unknown fields are errors, and fields of the design that are not
+ * implemented yet are refused by name rather than silently ignored. The first problem is reported,
+ * with the path of its field ({@code limits[1].window: ...}).
  */
 public final class PolicyParser {
 
-    static final long MAX_REQUESTS = 1_000_000_000L;
-    static final int MAX_LIMITS = 16;
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    /** {@code <namespace>/<name>}, or one name, in lower-case DNS style. */
     private static final Pattern POLICY_ID = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?");
+    private static final Pattern LIMIT_NAME = Pattern.compile(Limit.NAME_PATTERN);
     private static final Set<String> TOP_FIELDS = Set.of("policy", "generation", "limits", "clientKey", "failurePolicy", "exempt", "mode");
     private static final Set<String> LIMIT_FIELDS = Set.of("name", "requests", "window", "algorithm");
     private static final Set<String> CLIENT_KEY_FIELDS = Set.of("source", "header", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
@@ -76,8 +83,8 @@ public final class PolicyParser {
         if (!node.isArray()) {
             throw new InvalidPolicyException("limits", "must be a list, not " + kind(node));
         }
-        if (node.isEmpty() || node.size() > MAX_LIMITS) {
-            throw new InvalidPolicyException("limits", "must hold 1 to " + MAX_LIMITS + " limits, not " + node.size());
+        if (node.size() < Policy.MIN_LIMITS || node.size() > Policy.MAX_LIMITS) {
+            throw new InvalidPolicyException("limits", "must hold " + Policy.MIN_LIMITS + " to " + Policy.MAX_LIMITS + " limits, not " + node.size());
         }
         List<Limit> limits = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -89,13 +96,14 @@ public final class PolicyParser {
             }
             checkKnown(item, at + ".", LIMIT_FIELDS);
             String name = text(required(item, "name", at), at + ".name");
-            if (!DNS_LABEL.matcher(name).matches()) {
-                throw new InvalidPolicyException(at + ".name", "'" + name + "' is not a DNS label (lower-case letters, digits and '-', at most 63)");
+            if (name.length() > Limit.NAME_MAX_LENGTH || !LIMIT_NAME.matcher(name).matches()) {
+                throw new InvalidPolicyException(at + ".name", "'" + name + "' is not a DNS label (lower-case letters, digits and '-', at most "
+                        + Limit.NAME_MAX_LENGTH + ")");
             }
             if (!names.add(name)) {
                 throw new InvalidPolicyException(at + ".name", "'" + name + "' is used by another limit; names must be unique");
             }
-            long requests = integer(required(item, "requests", at), at + ".requests", 1, MAX_REQUESTS);
+            long requests = integer(required(item, "requests", at), at + ".requests", Limit.MIN_REQUESTS, Limit.MAX_REQUESTS);
             long window;
             try {
                 window = WindowFormat.parseSeconds(text(required(item, "window", at), at + ".window"));
@@ -117,39 +125,18 @@ public final class PolicyParser {
             throw new InvalidPolicyException("clientKey", "must be a mapping, not " + kind(node));
         }
         checkKnown(node, "clientKey.", CLIENT_KEY_FIELDS);
-        if (node.has("source") && !text(node.get("source"), "clientKey.source").equals("RemoteAddress")) {
-            String source = node.get("source").asText();
-            if (source.equals("Header")) {
-                throw notYet("clientKey.source", source);
-            }
-            throw new InvalidPolicyException("clientKey.source", "'" + source + "' is not one of RemoteAddress, Header");
+        ClientKeySource source = node.has("source")
+                ? enumValue(node.get("source"), "clientKey.source", ClientKeySource.class) : ClientKeySource.RemoteAddress;
+        if (!source.implemented()) {
+            throw notYet("clientKey.source", source.name());
         }
         if (node.has("header")) {
             throw notYet("clientKey.header", node.get("header").asText());
         }
-        List<Cidr> proxies = new ArrayList<>();
-        if (node.has("trustedProxies")) {
-            JsonNode list = node.get("trustedProxies");
-            if (!list.isArray()) {
-                throw new InvalidPolicyException("clientKey.trustedProxies", "must be a list of CIDRs, not " + kind(list));
-            }
-            for (int i = 0; i < list.size(); i++) {
-                String at = "clientKey.trustedProxies[" + i + "]";
-                Cidr cidr;
-                try {
-                    cidr = Cidr.parse(text(list.get(i), at));
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidPolicyException(at, e.getMessage());
-                }
-                if (cidr.prefixLength() == 0) {
-                    throw new InvalidPolicyException(at, "'" + cidr + "' would trust every address, so any client could pick its own key"
-                            + " by sending a forwarding header; list the proxies' own addresses (never the whole network)");
-                }
-                proxies.add(cidr);
-            }
-        }
+        List<Cidr> proxies = node.has("trustedProxies") ? trustedProxies(node.get("trustedProxies")) : List.of();
         int prefix = node.has("ipv6PrefixLength")
-                ? (int) integer(node.get("ipv6PrefixLength"), "clientKey.ipv6PrefixLength", ClientKeyPolicy.MIN_IPV6_PREFIX, 128)
+                ? (int) integer(node.get("ipv6PrefixLength"), "clientKey.ipv6PrefixLength",
+                        ClientKeyPolicy.MIN_IPV6_PREFIX, ClientKeyPolicy.MAX_IPV6_PREFIX)
                 : ClientKeyPolicy.DEFAULT_IPV6_PREFIX;
         ForwardedHeader forwardedHeader = node.has("forwardedHeader")
                 ? enumValue(node.get("forwardedHeader"), "clientKey.forwardedHeader", ForwardedHeader.class)
@@ -157,85 +144,41 @@ public final class PolicyParser {
         return new ClientKeyPolicy(proxies, prefix, forwardedHeader);
     }
 
-    private interface NodeTest {
-        boolean isDefault(JsonNode node);
+    private static List<Cidr> trustedProxies(JsonNode list) throws InvalidPolicyException {
+        if (!list.isArray()) {
+            throw new InvalidPolicyException("clientKey.trustedProxies", "must be a list of CIDRs, not " + kind(list));
+        }
+        if (list.size() > ClientKeyPolicy.MAX_TRUSTED_PROXIES) {
+            throw new InvalidPolicyException("clientKey.trustedProxies",
+                    "at most " + ClientKeyPolicy.MAX_TRUSTED_PROXIES + " entries, not " + list.size());
+        }
+        List<Cidr> proxies = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "clientKey.trustedProxies[" + i + "]";
+            Cidr cidr;
+            try {
+                cidr = Cidr.parse(text(list.get(i), at));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPolicyException(at, e.getMessage());
+            }
+            if (cidr.prefixLength() == 0) {
+                throw new InvalidPolicyException(at, "'" + list.get(i).asText() + "' would trust every address, so any client could pick its own key"
+                        + " by sending a forwarding header; list the proxies' own addresses (never the whole network)");
+            }
+            proxies.add(cidr);
+        }
+        return proxies;
     }
 
-    private static void refuseUnlessDefault(JsonNode root, String field, NodeTest test) throws InvalidPolicyException {
-        if (root.has(field) && !test.isDefault(root.get(field))) {
+    private static void refuseUnlessDefault(JsonNode root, String field, Predicate<JsonNode> isDefault) throws InvalidPolicyException {
+        if (root.has(field) && !isDefault.test(root.get(field))) {
             throw notYet(field, root.get(field).toString());
         }
-    }
-
-    private static InvalidPolicyException notYet(String field, String value) {
-        return new InvalidPolicyException(field, value + " is not supported by this agent version yet");
-    }
-
-    private static void checkKnown(JsonNode node, String prefix, Set<String> known) throws InvalidPolicyException {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!known.contains(name)) {
-                throw new InvalidPolicyException(prefix + name, "unknown field; expected one of " + new java.util.TreeSet<>(known));
-            }
-        }
-    }
-
-    private static JsonNode required(JsonNode node, String field, String at) throws InvalidPolicyException {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new InvalidPolicyException(at + "." + field, "is required");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode node, String field) throws InvalidPolicyException {
-        if (!node.isTextual()) {
-            throw new InvalidPolicyException(field, "must be a string, not " + kind(node));
-        }
-        return node.asText();
-    }
-
-    private static long integer(JsonNode node, String field, long min, long max) throws InvalidPolicyException {
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw new InvalidPolicyException(field, "must be a whole number, not " + kind(node) + " " + node);
-        }
-        long value = node.asLong();
-        if (value < min || value > max) {
-            throw new InvalidPolicyException(field, value + " is outside " + min + " .. " + max);
-        }
-        return value;
-    }
-
-    private static <E extends Enum<E>> E enumValue(JsonNode node, String field, Class<E> type) throws InvalidPolicyException {
-        String value = text(node, field);
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(value)) {
-                return constant;
-            }
-        }
-        List<String> allowed = new ArrayList<>();
-        for (E constant : type.getEnumConstants()) {
-            allowed.add(constant.name());
-        }
-        throw new InvalidPolicyException(field, "'" + value + "' is not one of " + String.join(", ", allowed));
     }
 
     private static String firstLine(String message) {
         String text = message == null ? "" : message.strip();
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline).strip();
-    }
-
-    private static String kind(JsonNode node) {
-        JsonNodeType type = node.getNodeType();
-        return switch (type) {
-            case ARRAY -> "a list";
-            case OBJECT -> "a mapping";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL, MISSING -> "empty";
-            default -> type.name().toLowerCase();
-        };
     }
 }
