@@ -1,5 +1,7 @@
 package dev.ratelimiter.agent;
 
+import dev.ratelimiter.testsupport.net.Ports;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -45,8 +47,8 @@ class AgentProcessIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/ss")) || java.nio.file.Files.isExecutable(Path.of("/bin/ss")),
                 "needs ss (iproute2) to see that the request is in flight");
         try (RedisServerProcess redis = RedisServerProcess.start(null)) {
-            int httpPort = RedisServerProcess.freePort();
-            int managementPort = RedisServerProcess.freePort();
+            int httpPort = Ports.free();
+            int managementPort = Ports.free();
             Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
                     "REDIS_URL", redis.url(), "REDIS_TIMEOUT_MS", "20000"));
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
@@ -140,8 +142,8 @@ class AgentProcessIT {
     @Test
     @DisplayName("The agent serves the default policy from its settings and exits 0 on SIGTERM")
     void servesAndStopsCleanly() throws Exception {
-        int httpPort = RedisServerProcess.freePort();
-        int managementPort = RedisServerProcess.freePort();
+        int httpPort = Ports.free();
+        int managementPort = Ports.free();
         Path policy = dir.resolve("policy.json");
         Files.writeString(policy, "{\"policy\":\"shop/api\",\"generation\":3,\"limits\":[{\"name\":\"per-minute\",\"requests\":10,\"window\":\"1m\"}]}");
         Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),

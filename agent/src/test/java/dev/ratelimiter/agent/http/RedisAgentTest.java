@@ -1,8 +1,8 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.AgentSettings;
-import dev.ratelimiter.agent.RedisServerProcess;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
