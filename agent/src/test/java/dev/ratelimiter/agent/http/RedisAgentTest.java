@@ -30,6 +30,8 @@ class RedisAgentTest extends AgentBehaviourContract {
 
     @Override
     protected RunningAgent startAgent(String policyYaml) {
-        return RunningAgent.start(AgentSettings.local(redis.url(), null, null), policyYaml);
+        // Not the default 100 ms: on a busy machine a slow answer would fail open and the exact
+        // counts asserted here would see a scheduler, not the limiter.
+        return RunningAgent.start(AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000), policyYaml);
     }
 }
