@@ -77,6 +77,16 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
                 redisTlsCaFile);
     }
 
+    /**
+     * The same settings with {@code loops} public-port verticles (each on its own event loop) on
+     * {@code httpPort}: several instances share one port, so it must not be 0.
+     */
+    public AgentSettings withEventLoops(int loops, int httpPort) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, loops,
+                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
+                redisTlsCaFile);
+    }
+
     /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
     public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
         return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,

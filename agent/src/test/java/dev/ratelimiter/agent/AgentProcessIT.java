@@ -1,5 +1,8 @@
 package dev.ratelimiter.agent;
 
+import dev.ratelimiter.testsupport.net.FreezableProxy;
+import dev.ratelimiter.testsupport.net.Ports;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,26 +45,25 @@ class AgentProcessIT {
     @Test
     @DisplayName("On SIGTERM the agent refuses new connections but finishes the request in flight, then exits 0")
     void drainsInFlightRequests() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/ss")) || java.nio.file.Files.isExecutable(Path.of("/bin/ss")),
-                "needs ss (iproute2) to see that the request is in flight");
-        try (RedisServerProcess redis = RedisServerProcess.start(null)) {
-            int httpPort = RedisServerProcess.freePort();
-            int managementPort = RedisServerProcess.freePort();
+        try (RedisServerProcess redis = RedisServerProcess.start(null);
+             FreezableProxy hung = FreezableProxy.to(redis.port())) {
+            int httpPort = Ports.free();
+            int managementPort = Ports.free();
             Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
-                    "REDIS_URL", redis.url(), "REDIS_TIMEOUT_MS", "20000"));
+                    "REDIS_URL", "redis://127.0.0.1:" + hung.port(), "REDIS_TIMEOUT_MS", "20000"));
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> http.get(managementPort, "/health/ready").json().getBoolean("storeReachable"));
             assertThat(http.get(httpPort, "/api").status()).isEqualTo(200);
 
-            signal("STOP", redis.pid()); // Redis freezes: the next request stays in flight
+            hung.freeze(); // Redis stops answering: the next request stays in flight
             CompletableFuture<TestHttp.Reply> inFlight = CompletableFuture.supplyAsync(() -> http.get(httpPort, "/api"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> bytesWaitingAt(redis.port()) > 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hung.heldBytes() > 0);
 
             p.destroy(); // SIGTERM
             await().atMost(Duration.ofSeconds(10)).until(() -> refused(httpPort));
             assertThat(inFlight).isNotDone();
 
-            signal("CONT", redis.pid());
+            hung.thaw();
             TestHttp.Reply reply = inFlight.get(20, TimeUnit.SECONDS);
             assertThat(reply.status()).isEqualTo(200);
             assertThat(reply.header("X-RateLimit-Remaining")).isEqualTo("8");
@@ -70,16 +72,33 @@ class AgentProcessIT {
         }
     }
 
-    private static void signal(String name, long pid) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor()).isZero();
-    }
+    @Test
+    @DisplayName("A request still in flight when the drain time is up does not keep the agent alive: it exits 0 soon after the cap")
+    void drainIsCapped() throws Exception {
+        try (TestBackend backend = TestBackend.start()) {
+            int httpPort = Ports.free();
+            int managementPort = Ports.free();
+            Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
+                    "BACKEND_URL", backend.url(), "BACKEND_TIMEOUT_MS", "600000"));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> http.get(managementPort, "/health/ready").status() == 200);
 
-    /** Bytes the (frozen) Redis has not read yet on its connections: the agent's pending script call. */
-    private static long bytesWaitingAt(int port) throws Exception {
-        Process ss = new ProcessBuilder("ss", "-Htn", "state", "established", "( sport = :" + port + " )").start();
-        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ss.waitFor();
-        return out.lines().mapToLong(line -> Long.parseLong(line.trim().split("\\s+")[0])).sum();
+            CompletableFuture<TestHttp.Reply> inFlight = CompletableFuture.supplyAsync(() -> http.get(httpPort, "/api/hang"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.hanging.get() == 1); // the backend holds it, forever
+
+            long signalled = System.nanoTime();
+            p.destroy(); // SIGTERM
+            await().atMost(Duration.ofSeconds(10)).until(() -> refused(httpPort));
+            long margin = 4_000;
+            assertThat(p.waitFor(AgentMain.DRAIN_MILLIS + margin, TimeUnit.MILLISECONDS))
+                    .as("exited within the drain cap of %d ms + %d ms", AgentMain.DRAIN_MILLIS, margin).isTrue();
+            long millis = (System.nanoTime() - signalled) / 1_000_000;
+            assertThat(p.exitValue()).isZero();
+            assertThat(millis).as("waited for the request in flight until the cap").isGreaterThanOrEqualTo(AgentMain.DRAIN_MILLIS - 1_000);
+            assertThat(stderr()).contains("draining in-flight requests").doesNotContain("exiting anyway");
+            await().atMost(Duration.ofSeconds(5)).until(inFlight::isDone); // its connection ended with the agent
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.hangingClosed.get() == 1);
+        }
     }
 
     private static boolean refused(int port) {
@@ -140,8 +159,8 @@ class AgentProcessIT {
     @Test
     @DisplayName("The agent serves the default policy from its settings and exits 0 on SIGTERM")
     void servesAndStopsCleanly() throws Exception {
-        int httpPort = RedisServerProcess.freePort();
-        int managementPort = RedisServerProcess.freePort();
+        int httpPort = Ports.free();
+        int managementPort = Ports.free();
         Path policy = dir.resolve("policy.json");
         Files.writeString(policy, "{\"policy\":\"shop/api\",\"generation\":3,\"limits\":[{\"name\":\"per-minute\",\"requests\":10,\"window\":\"1m\"}]}");
         Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),

@@ -39,7 +39,7 @@ class BackendProxyIT {
   @BeforeAll
   void start() throws Exception {
     cluster = new E2eCluster();
-    cluster.newNamespace(NS);
+    cluster.createNamespace(NS);
     kubelet = cluster.kubelet(NS);
     Path logs = Files.createDirectories(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
     int port;

@@ -7,56 +7,25 @@ import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RateLimiterOperator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * fabric8's mock API server (CRUD mode) with the committed CRD, the real operator in this JVM (built
+ * The shared mock API server (CRUD mode) with the committed CRD, the real operator in this JVM (built
  * as OperatorMain builds it), and a {@link Kubelet} that runs real agent processes and redis-server.
  */
-final class E2eCluster implements AutoCloseable {
-
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
-  static {
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-  }
-
-  private final KubernetesMockServer server;
-  private final KubernetesClient client;
-  private Operator operator;
+final class E2eCluster extends MockApiServer {
 
   E2eCluster() {
-    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
-    server.init();
-    client = server.createClient();
-    try (InputStream crd = Files.newInputStream(Path.of(System.getProperty("crd.file", "../crds/ratelimitpolicies.ratelimiter.dev-v1.yml")))) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    } catch (IOException e) {
-      throw new IllegalStateException("CRD not found", e);
-    }
-  }
-
-  KubernetesClient client() {
-    return client;
+    super(Path.of(System.getProperty("crd.file", "../crds/ratelimitpolicies.ratelimiter.dev-v1.yml")));
   }
 
   static Path agentJar() {
@@ -72,25 +41,12 @@ final class E2eCluster implements AutoCloseable {
     String subnet = System.getProperty("e2e.subnet", "127.0." + ThreadLocalRandom.current().nextInt(100, 250));
     Path logs = Path.of(System.getProperty("e2e.logs", "target/e2e-logs"));
     Files.createDirectories(logs);
-    return new Kubelet(client, namespace, agentJar(), Files.createTempDirectory(logs, namespace + "-"), subnet);
+    return new Kubelet(this, namespace, agentJar(), Files.createTempDirectory(logs, namespace + "-"), subnet);
   }
 
   void startOperator() {
-    stopOperator();
-    operator = RateLimiterOperator.create(client, new OperatorSettings("example.test/agent:e2e", "example.test/redis:e2e", Set.of()), Optional.empty());
-    operator.start();
-  }
-
-  void stopOperator() {
-    if (operator != null) {
-      operator.stop();
-      operator = null;
-    }
-  }
-
-  String newNamespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-    return name;
+    startOperator(client -> RateLimiterOperator.create(client,
+        new OperatorSettings("example.test/agent:e2e", "example.test/redis:e2e", Set.of()), Optional.empty()));
   }
 
   RateLimitPolicy create(String namespace, String name, RateLimitPolicySpec spec) {
@@ -98,27 +54,19 @@ final class E2eCluster implements AutoCloseable {
     p.getMetadata().setName(name);
     p.getMetadata().setNamespace(namespace);
     p.setSpec(spec);
-    return client.resource(p).create();
+    return client().resource(p).create();
   }
 
   /** An admin's edit of the spec; retried when it races the operator's status write. */
   RateLimitPolicy edit(String namespace, String name, Consumer<RateLimitPolicySpec> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return client.resources(RateLimitPolicy.class).inNamespace(namespace).withName(name).edit(p -> {
-          change.accept(p.getSpec());
-          return p;
-        });
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 20) {
-          throw e;
-        }
-      }
-    }
+    return edit(RateLimitPolicy.class, namespace, name, p -> {
+      change.accept(p.getSpec());
+      return p;
+    });
   }
 
   RateLimitPolicy get(String namespace, String name) {
-    return client.resources(RateLimitPolicy.class).inNamespace(namespace).withName(name).get();
+    return get(RateLimitPolicy.class, namespace, name);
   }
 
   Optional<Condition> condition(String namespace, String name, String type) {
@@ -149,12 +97,5 @@ final class E2eCluster implements AutoCloseable {
     for (AgentProcess a : kubelet.readyAgents()) {
       assertThat(Http.policyInForce(a).get("generation").asLong()).as("generation in force at " + a).isEqualTo(generation);
     }
-  }
-
-  @Override
-  public void close() {
-    stopOperator();
-    client.close();
-    server.destroy();
   }
 }

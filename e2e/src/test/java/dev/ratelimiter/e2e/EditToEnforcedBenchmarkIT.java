@@ -29,7 +29,7 @@ class EditToEnforcedBenchmarkIT {
     int edits = Integer.getInteger("bench.edits", 20);
     int replicas = Integer.getInteger("bench.agents", 3);
     try (E2eCluster cluster = new E2eCluster()) {
-      cluster.newNamespace("bench");
+      cluster.createNamespace("bench");
       try (Kubelet kubelet = cluster.kubelet("bench")) {
         cluster.startOperator();
         RateLimitPolicySpec spec = new RateLimitPolicySpec();

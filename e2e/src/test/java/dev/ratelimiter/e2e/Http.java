@@ -25,10 +25,21 @@ final class Http {
 
   /** Sends {@code n} requests at once, spread round-robin over {@code agents}; answers status code -> count. */
   static Map<Integer, Integer> burst(List<AgentProcess> agents, int n) {
+    return burst(agents, n, null);
+  }
+
+  /**
+   * As {@link #burst(List, int)}, each request saying {@code X-Forwarded-For: client} (null: none),
+   * which an agent trusting the test's address as a proxy counts under {@code client}.
+   */
+  static Map<Integer, Integer> burst(List<AgentProcess> agents, int n, String client) {
     List<CompletableFuture<HttpResponse<Void>>> all = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      URI uri = URI.create(agents.get(i % agents.size()).api());
-      all.add(CLIENT.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()));
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agents.get(i % agents.size()).api())).timeout(Duration.ofSeconds(10));
+      if (client != null) {
+        b.header("X-Forwarded-For", client);
+      }
+      all.add(CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding()));
     }
     Map<Integer, Integer> counts = new TreeMap<>();
     all.forEach(f -> counts.merge(f.join().statusCode(), 1, Integer::sum));
@@ -49,6 +60,11 @@ final class Http {
 
   static HttpResponse<String> get(String uri) {
     return send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build());
+  }
+
+  /** {@code GET uri} on behalf of {@code client}, through the test as a trusted proxy ({@code X-Forwarded-For}). */
+  static HttpResponse<String> getAs(String client, String uri) {
+    return send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).header("X-Forwarded-For", client).build());
   }
 
   /** {@code GET /admin/policy} of one agent (it needs the admin token): the document in force. */

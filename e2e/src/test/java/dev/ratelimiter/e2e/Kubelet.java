@@ -1,16 +1,16 @@
 package dev.ratelimiter.e2e;
 
+import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,13 +55,14 @@ final class Kubelet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
 
+  private final MockApiServer cluster;
   private final KubernetesClient client;
   private final String namespace;
   private final Path agentJar;
   private final Path workDir;
   private final String subnet;
   private final AtomicInteger nextHost = new AtomicInteger(2);
-  private final Map<String, RedisServer> redis = new ConcurrentHashMap<>();
+  private final Map<String, RedisServerProcess> redis = new ConcurrentHashMap<>();
   private final Map<String, AgentProcess> agents = new ConcurrentHashMap<>();
   /** Cluster DNS for the Services the test runs itself: {@code <service>.<namespace>.svc:<port>} → {@code host:port}. */
   private final Map<String, String> services = new ConcurrentHashMap<>();
@@ -71,8 +72,9 @@ final class Kubelet implements AutoCloseable {
    * @param subnet the first three octets of the pods' loopback addresses, e.g. {@code 127.0.0}: pods
    *     get {@code <subnet>.2}, {@code .3}, … and keep the container's declared ports
    */
-  Kubelet(KubernetesClient client, String namespace, Path agentJar, Path workDir, String subnet) {
-    this.client = client;
+  Kubelet(MockApiServer cluster, String namespace, Path agentJar, Path workDir, String subnet) {
+    this.cluster = cluster;
+    this.client = cluster.client();
     this.namespace = namespace;
     this.agentJar = agentJar;
     this.workDir = workDir;
@@ -134,7 +136,7 @@ final class Kubelet implements AutoCloseable {
       if (password.isEmpty()) {
         return;
       }
-      redis.put(d.getMetadata().getName(), new RedisServer(password.get()));
+      redis.put(d.getMetadata().getName(), RedisServerProcess.start(password.get()));
       log.info("redis-server for {} at {}", d.getMetadata().getName(), redis.get(d.getMetadata().getName()).url());
     }
     writeStatus(d, 1, 1);
@@ -193,7 +195,7 @@ final class Kubelet implements AutoCloseable {
     String redisUrl = env.get("REDIS_URL");
     if (redisUrl != null && redisUrl.matches("redis://[^/]+\\.svc:6379")) {
       String service = redisUrl.substring("redis://".length(), redisUrl.indexOf('.'));
-      RedisServer r = redis.get(service);
+      RedisServerProcess r = redis.get(service);
       if (r == null) {
         return false;
       }
@@ -237,13 +239,9 @@ final class Kubelet implements AutoCloseable {
   }
 
   private void setPodStatus(AgentProcess a, boolean ready) {
-    PodStatus status = new PodStatusBuilder().withPhase("Running").withPodIP(a.ip)
+    cluster.setPodStatus(namespace, a.pod, new PodStatusBuilder().withPhase("Running").withPodIP(a.ip)
         .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-        .build();
-    client.pods().inNamespace(namespace).withName(a.pod).editStatus(p -> {
-      p.setStatus(status);
-      return p;
-    });
+        .build());
   }
 
   private void writeStatus(Deployment d, int replicas, int ready) {
@@ -252,11 +250,7 @@ final class Kubelet implements AutoCloseable {
         && Objects.equals(s.getObservedGeneration(), d.getMetadata().getGeneration())) {
       return;
     }
-    client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).editStatus(x -> {
-      x.setStatus(new DeploymentStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
-          .withReplicas(replicas).withReadyReplicas(ready).withAvailableReplicas(ready).withUpdatedReplicas(replicas).build());
-      return x;
-    });
+    cluster.setDeploymentStatus(namespace, d.getMetadata().getName(), replicas, ready);
   }
 
   private Optional<String> secretValue(String name, String key) {
@@ -276,6 +270,6 @@ final class Kubelet implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     agents.values().forEach(AgentProcess::kill);
-    redis.values().forEach(RedisServer::close);
+    redis.values().forEach(RedisServerProcess::close);
   }
 }

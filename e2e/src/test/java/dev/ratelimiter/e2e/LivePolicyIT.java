@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratelimiter.operator.customresource.AgentSpec;
+import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.Limit;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -19,18 +20,18 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * One policy's life, in order: the mock API server, the real operator, a real redis-server and
- * three real agent processes started by {@link Kubelet} from what the operator rendered.
+ * One live policy: the mock API server, the real operator, a real redis-server and three real
+ * agent processes started by {@link Kubelet} from what the operator rendered. The tests share the
+ * fleet (starting it is the slow part) but not their state: each works from the generation and
+ * limit it finds, sets what it needs itself, leaves the operator running and three agents ready,
+ * and counts as a client address of its own (the agents trust the test, on 127.0.0.1, as a proxy,
+ * so {@code X-Forwarded-For} chooses the client), so any one runs alone and in any order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("A live policy, end to end (operator, redis-server, three agent processes),")
 class LivePolicyIT {
 
@@ -44,11 +45,14 @@ class LivePolicyIT {
   @BeforeAll
   void start() throws Exception {
     cluster = new E2eCluster();
-    cluster.newNamespace(NS);
+    cluster.createNamespace(NS);
     kubelet = cluster.kubelet(NS);
     cluster.startOperator();
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
     spec.setLimits(List.of(new Limit("per-minute", 10, "1m", null)));
+    ClientKey clientKey = new ClientKey();
+    clientKey.setTrustedProxies(List.of("127.0.0.1/32"));
+    spec.setClientKey(clientKey);
     AgentSpec agent = new AgentSpec();
     agent.setReplicas(3);
     spec.setAgent(agent);
@@ -85,80 +89,99 @@ class LivePolicyIT {
     cluster.edit(NS, NAME, s -> s.setLimits(List.of(new Limit("per-minute", requests, "1m", null))));
   }
 
+  long generation() {
+    return cluster.get(NS, NAME).getMetadata().getGeneration();
+  }
+
+  /** Sets the limit to {@code requests} per minute and waits until all three agents enforce it; answers the generation. */
+  long enforce(long requests) {
+    setRequests(requests);
+    long generation = generation();
+    awaitEnforced(generation, 3);
+    return generation;
+  }
+
   @Test
-  @Order(1)
   @DisplayName("lets exactly 10 of 100 concurrent requests through three agents sharing one Redis")
   void exactQuotaAcrossAgents() {
+    enforce(10);
+    String client = "198.51.100.1";
     List<AgentProcess> agents = kubelet.readyAgents();
     assertThat(agents).hasSize(3).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(10));
 
-    Map<Integer, Integer> answers = Http.burst(agents, 100);
+    Map<Integer, Integer> answers = Http.burst(agents, 100, client);
     assertThat(answers).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(agents)).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
     for (AgentProcess a : agents) {
-      HttpResponse<String> refused = Http.get(a.api());
+      HttpResponse<String> refused = Http.getAs(client, a.api());
       assertThat(refused.statusCode()).isEqualTo(429);
       assertThat(refused.headers().firstValue("RateLimit-Policy")).contains("\"per-minute\";q=10;w=60");
     }
   }
 
   @Test
-  @Order(2)
-  @DisplayName("applies an edit to 20 per minute on every agent without a restart, keeps the counters, and reports Enforced for generation 2")
+  @DisplayName("applies an edit from 10 to 20 per minute on every agent without a restart, keeps the counters, and reports Enforced for the new generation")
   void editReachesEveryAgent() {
+    long before = enforce(10);
+    String client = "198.51.100.2";
+    assertThat(Http.burst(kubelet.readyAgents(), 30, client)).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 20));
+
     List<String> podsBefore = kubelet.agents().stream().map(a -> a.pod).toList();
     setRequests(20);
-    awaitEnforced(2, 3);
+    assertThat(generation()).isEqualTo(before + 1);
+    awaitEnforced(before + 1, 3);
     assertThat(kubelet.agents()).extracting(a -> a.pod).as("same pods, no restart").containsExactlyElementsOf(podsBefore);
     assertThat(kubelet.agents()).allSatisfy(a -> assertThat(requestsInForce(a)).as("requests at " + a).isEqualTo(20));
 
     // 10 of the 20 were used before the edit: the counters live in Redis, keyed by limit name
-    assertThat(Http.burst(kubelet.readyAgents(), 100)).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(kubelet.readyAgents())).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
+    assertThat(Http.burst(kubelet.readyAgents(), 100, client)).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(kubelet.readyAgents())).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
     for (AgentProcess a : kubelet.agents()) {
-      assertThat(Http.get(a.api()).headers().firstValue("RateLimit-Policy")).contains("\"per-minute\";q=20;w=60");
+      assertThat(Http.getAs(client, a.api()).headers().firstValue("RateLimit-Policy")).contains("\"per-minute\";q=20;w=60");
     }
   }
 
   @Test
-  @Order(3)
   @DisplayName("replaces a killed agent with one that starts from the ConfigMap on the current generation")
   void replacementRunsCurrentPolicy() {
+    long generation = enforce(25);
     AgentProcess victim = kubelet.readyAgents().get(0);
     kubelet.kill(victim.pod);
     await().atMost(TIMEOUT).until(() -> kubelet.readyAgents().size() == 3 && kubelet.readyAgents().stream().noneMatch(a -> a.pod.equals(victim.pod)));
-    awaitEnforced(2, 3);
+    awaitEnforced(generation, 3);
     AgentProcess replacement = kubelet.readyAgents().get(2);
     assertThat(replacement.ip).isNotEqualTo(victim.ip);
-    assertThat(requestsInForce(replacement)).isEqualTo(20);
+    assertThat(requestsInForce(replacement)).isEqualTo(25);
   }
 
   @Test
-  @Order(4)
   @DisplayName("starts new agents from the ConfigMap while the operator is down, and converges every agent on an edit made meanwhile once it is back")
   void operatorDownThenBack() {
+    long generation = enforce(30);
     cluster.stopOperator();
-    AgentProcess victim = kubelet.readyAgents().get(1);
-    kubelet.kill(victim.pod);
-    await().atMost(TIMEOUT).until(() -> kubelet.readyAgents().size() == 3 && kubelet.readyAgents().stream().noneMatch(a -> a.pod.equals(victim.pod)));
-    assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(Http.policyInForce(a).get("generation").asLong()).isEqualTo(2));
+    try {
+      AgentProcess victim = kubelet.readyAgents().get(1);
+      kubelet.kill(victim.pod);
+      await().atMost(TIMEOUT).until(() -> kubelet.readyAgents().size() == 3 && kubelet.readyAgents().stream().noneMatch(a -> a.pod.equals(victim.pod)));
+      assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(Http.policyInForce(a).get("generation").asLong()).isEqualTo(generation));
 
-    setRequests(30);
-    assertThat(cluster.get(NS, NAME).getMetadata().getGeneration()).isEqualTo(3);
-    assertThat(kubelet.readyAgents()).as("nobody pushes while the operator is down")
-        .allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(20));
-
-    cluster.startOperator();
-    awaitEnforced(3, 3);
-    assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(30));
+      setRequests(35);
+      assertThat(generation()).isEqualTo(generation + 1);
+      assertThat(kubelet.readyAgents()).as("nobody pushes while the operator is down")
+          .allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(30));
+    } finally {
+      cluster.startOperator();
+    }
+    awaitEnforced(generation + 1, 3);
+    assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(35));
     String configMap = cluster.client().configMaps().inNamespace(NS).withName(NAME + "-agent-policy").get().getData().get("policy.yaml");
-    assertThat(configMap).contains("generation: 3").contains("requests: 30");
+    assertThat(configMap).contains("generation: " + (generation + 1)).contains("requests: 35");
   }
 
   @Test
-  @Order(5)
   @DisplayName("answers an invalid document pushed by hand with 400 naming the field, and keeps the policy in force")
   void invalidPushKeepsPolicy() {
+    long generation = enforce(40);
     AgentProcess agent = kubelet.readyAgents().get(0);
-    String invalid = "policy: shop/public-api\ngeneration: 7\nlimits:\n- name: per-minute\n  requests: 30\n  window: 1d\n";
+    String invalid = "policy: shop/public-api\ngeneration: " + (generation + 5) + "\nlimits:\n- name: per-minute\n  requests: 30\n  window: 1d\n";
 
     HttpResponse<String> answer = Http.putPolicy(agent, adminToken(), invalid);
     assertThat(answer.statusCode()).isEqualTo(400);
@@ -169,36 +192,38 @@ class LivePolicyIT {
     assertThat(Http.putPolicy(agent, null, invalid).statusCode()).as("without the token").isEqualTo(401);
 
     JsonNode inForce = Http.policyInForce(agent);
-    assertThat(inForce.get("generation").asLong()).isEqualTo(3);
-    assertThat(inForce.get("limits").get(0).get("requests").asLong()).isEqualTo(30);
+    assertThat(inForce.get("generation").asLong()).isEqualTo(generation);
+    assertThat(inForce.get("limits").get(0).get("requests").asLong()).isEqualTo(40);
     assertThat(inForce.get("limits").get(0).get("window").asText()).isEqualTo("1m");
   }
 
   @Test
-  @Order(6)
   @DisplayName("does not report Enforced while one agent runs another generation, names it, and recovers when it is replaced")
   void agentOnAnotherGenerationIsNamed() {
+    long generation = enforce(45);
+    long ahead = generation + 100;
     AgentProcess odd = kubelet.readyAgents().get(2);
-    String ahead = cluster.client().configMaps().inNamespace(NS).withName(NAME + "-agent-policy").get().getData().get("policy.yaml")
-        .replace("generation: 3", "generation: 99");
-    assertThat(Http.putPolicy(odd, adminToken(), ahead).statusCode()).isEqualTo(200);
+    String aheadDocument = cluster.client().configMaps().inNamespace(NS).withName(NAME + "-agent-policy").get().getData().get("policy.yaml")
+        .replace("generation: " + generation, "generation: " + ahead);
+    assertThat(Http.putPolicy(odd, adminToken(), aheadDocument).statusCode()).isEqualTo(200);
 
-    setRequests(40);
+    setRequests(50);
+    long next = generation + 1;
     await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(cluster.get(NS, NAME).getStatus().getObservedGeneration()).isEqualTo(4);
+      assertThat(cluster.get(NS, NAME).getStatus().getObservedGeneration()).isEqualTo(next);
       assertThat(cluster.condition(NS, NAME, "Enforced")).hasValueSatisfying(c -> {
         assertThat(c.getStatus()).isEqualTo("False");
         assertThat(c.getReason()).isEqualTo("Pending");
-        assertThat(c.getMessage()).isEqualTo("2 of 3 ready agent pod(s) enforce generation 4; not yet: "
-            + odd.pod + " (runs generation 99; already runs a newer generation than 4)");
+        assertThat(c.getMessage()).isEqualTo("2 of 3 ready agent pod(s) enforce generation " + next + "; not yet: "
+            + odd.pod + " (runs generation " + ahead + "; already runs a newer generation than " + next + ")");
       });
       assertThat(cluster.condition(NS, NAME, "Ready").map(Condition::getStatus)).contains("False");
       assertThat(cluster.get(NS, NAME).getStatus().getAgents().getEnforcing()).isEqualTo(2);
     });
 
     kubelet.kill(odd.pod);
-    awaitEnforced(4, 3);
+    awaitEnforced(next, 3);
     assertThat(kubelet.readyAgents()).extracting(a -> a.pod).doesNotContain(odd.pod);
-    assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(40));
+    assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(50));
   }
 }

@@ -1,10 +1,10 @@
 package dev.ratelimiter.agent.backend;
 
 import dev.ratelimiter.agent.AgentSettings;
-import dev.ratelimiter.agent.RedisServerProcess;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -1,9 +1,10 @@
 package dev.ratelimiter.agent.backend;
 
 import dev.ratelimiter.agent.AgentJar;
-import dev.ratelimiter.agent.RedisServerProcess;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.testsupport.net.Ports;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +46,8 @@ class ProxyLargeBodiesIT {
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start();
-        httpPort = RedisServerProcess.freePort();
-        int managementPort = RedisServerProcess.freePort();
+        httpPort = Ports.free();
+        int managementPort = Ports.free();
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, "limits: [{name: per-minute, requests: 100, window: 1m}]\n");
         agent = AgentJar.start(dir, Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),

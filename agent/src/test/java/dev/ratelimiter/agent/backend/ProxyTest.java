@@ -1,11 +1,12 @@
 package dev.ratelimiter.agent.backend;
 
 import dev.ratelimiter.agent.AgentSettings;
-import dev.ratelimiter.agent.RedisServerProcess;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.testsupport.net.Ports;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -141,7 +142,7 @@ class ProxyTest {
     @Test
     @DisplayName("A backend that refuses connections gives 502 problem+json naming it, and the agent stays ready")
     void unreachableBackend() {
-        int closedPort = RedisServerProcess.freePort();
+        int closedPort = Ports.free();
         start("http://127.0.0.1:" + closedPort, 5000, POLICY);
         Reply reply = http.get(agent.http(), "/api/x");
         assertThat(reply.status()).isEqualTo(502);

@@ -1,8 +1,8 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.AgentSettings;
-import dev.ratelimiter.agent.RedisServerProcess;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +30,8 @@ class RedisAgentTest extends AgentBehaviourContract {
 
     @Override
     protected RunningAgent startAgent(String policyYaml) {
-        return RunningAgent.start(AgentSettings.local(redis.url(), null, null), policyYaml);
+        // Not the default 100 ms: on a busy machine a slow answer would fail open and the exact
+        // counts asserted here would see a scheduler, not the limiter.
+        return RunningAgent.start(AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000), policyYaml);
     }
 }

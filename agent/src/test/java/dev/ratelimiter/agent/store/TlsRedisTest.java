@@ -1,10 +1,10 @@
 package dev.ratelimiter.agent.store;
 
 import dev.ratelimiter.agent.AgentSettings;
-import dev.ratelimiter.agent.RedisServerProcess;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -1,0 +1,191 @@
+package dev.ratelimiter.testsupport.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ratelimiter.testsupport.net.Ports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real redis-server process on a free loopback port, without persistence. Runs
+ * {@code $REDIS_SERVER} when set, else the {@code redis-server} on {@code PATH} (Debian's), else
+ * the real binary the embedded-redis dependency ships (extracted once per JVM), so tests run on a
+ * machine with only a JDK and Maven.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+  private static final String EMBEDDED = "/redis-server-6.2.6-v5-linux-amd64";
+  private static Path extracted;
+
+  private final int port;
+  private final String password;
+  /** TLS only (no plain port): server certificate, its key, and the CA; null for plain Redis. */
+  private final Path[] tls;
+  private Process process;
+
+  private RedisServerProcess(int port, String password, Path[] tls) {
+    this.port = port;
+    this.password = password;
+    this.tls = tls;
+  }
+
+  /** A running redis-server; {@code password} null = no {@code requirepass}. */
+  public static RedisServerProcess start(String password) {
+    RedisServerProcess redis = new RedisServerProcess(Ports.free(), password, null);
+    redis.start();
+    return redis;
+  }
+
+  /**
+   * A TLS-only redis-server (Debian's is built with TLS), listening on 127.0.0.1 and 127.0.0.2,
+   * not asking clients for certificates.
+   */
+  public static RedisServerProcess startTls(Path cert, Path key, Path ca) {
+    RedisServerProcess redis = new RedisServerProcess(Ports.free(), null, new Path[] {cert, key, ca});
+    redis.start();
+    return redis;
+  }
+
+  /** Starts (or, after {@link #stop}, restarts) the server on the same port; returns once it answers. */
+  public void start() {
+    List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+    if (tls != null) {
+      cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1", "127.0.0.2",
+          "--tls-cert-file", tls[0].toString(), "--tls-key-file", tls[1].toString(),
+          "--tls-ca-cert-file", tls[2].toString(), "--tls-auth-clients", "no"));
+    }
+    if (password != null) {
+      cmd.addAll(List.of("--requirepass", password));
+    }
+    try {
+      process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + cmd, e);
+    }
+    if (tls != null) {
+      // The plain-text command() cannot speak TLS: listening is enough here; the tests speak TLS.
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+          return true;
+        }
+      });
+      return;
+    }
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> command("PING").startsWith("+PONG"));
+  }
+
+  /** SIGKILL, as when the node or container dies. */
+  public void stop() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process = null;
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  /** Sends one inline command and returns the reply: a status line, or a bulk string's value. */
+  public String command(String inline) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      socket.setSoTimeout(2000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      String payload = (password != null ? "AUTH " + password + "\r\n" : "") + inline + "\r\n";
+      out.write(payload.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      String reply = readLine(in);
+      if (password != null) {
+        reply = readLine(in);
+      }
+      if (reply.startsWith("$") && !reply.equals("$-1")) {
+        reply = readLine(in);
+      }
+      return reply;
+    }
+  }
+
+  public void flushAll() throws IOException {
+    command("FLUSHALL");
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\n') {
+      if (c != '\r') {
+        sb.append((char) c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The redis-server to run: {@code $REDIS_SERVER}, else the one on PATH, else the embedded one. */
+  public static synchronized Path binary() {
+    String fromEnv = System.getenv("REDIS_SERVER");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv);
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin").split(":")) {
+      Path candidate = Path.of(dir, "redis-server");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    if (extracted != null) {
+      return extracted;
+    }
+    try (InputStream in = RedisServerProcess.class.getResourceAsStream(EMBEDDED)) {
+      if (in == null) {
+        throw new IllegalStateException("no redis-server on PATH and no embedded binary " + EMBEDDED);
+      }
+      // Once per JVM, to a file of its own: rewriting a binary that is running fails (ETXTBSY).
+      Path target = Files.createTempFile("ratelimiter-test-redis-server-", "");
+      target.toFile().deleteOnExit();
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      if (!target.toFile().setExecutable(true)) {
+        throw new IllegalStateException("cannot make " + target + " executable");
+      }
+      extracted = target;
+      return target;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
