@@ -63,7 +63,7 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
 
     /**
      * The request the gateway asks about: Traefik's {@code X-Forwarded-Method}/{@code -Uri}, else
-     * nginx's {@code X-Original-Method}/{@code -URI}, else this request's method and its path after
+     * nginx's {@code X-Original-Method}/{@code -URI} (ingress-nginx: {@code X-Original-URL}), else this request's method and its path after
      * {@code /check} (Envoy ext_authz with a path prefix). The query is dropped. Only per-route
      * limits will read it: whoever calls {@code /check} directly names its own route and is still
      * counted under its own key.
@@ -74,6 +74,9 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
         if (uri == null && method == null) {
             uri = headers.get("X-Original-URI");
             method = headers.get("X-Original-Method");
+            if (uri == null) {
+                uri = pathOfUrl(headers.get("X-Original-URL")); // ingress-nginx sends the full URL
+            }
         }
         if (uri == null) {
             uri = checkPath.substring(PREFIX.length());
@@ -82,6 +85,19 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
             method = checkMethod;
         }
         return Route.of(method, uri);
+    }
+
+    /** The path and query of an absolute URL such as {@code https://shop.example/cart?x=1}; null when none. */
+    private static String pathOfUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url.startsWith("/") ? url : null;
+        }
+        int slash = url.indexOf('/', scheme + 3);
+        return slash < 0 ? "/" : url.substring(slash);
     }
 
     /** 401 or 403 when the gateway asks for it ({@code X-RateLimit-Deny-Status}); anything else: 429. */

@@ -107,6 +107,8 @@ class CheckEndpointTest {
         assertThat(CheckHandler.route(traefik, "GET", "/check")).isEqualTo(new Route("POST", "/a/b"));
         MultiMap nginx = MultiMap.caseInsensitiveMultiMap().add("X-Original-Method", "DELETE").add("X-Original-URI", "/c?x");
         assertThat(CheckHandler.route(nginx, "GET", "/check")).isEqualTo(new Route("DELETE", "/c"));
+        MultiMap ingressNginx = MultiMap.caseInsensitiveMultiMap().add("X-Original-Method", "PUT").add("X-Original-URL", "https://shop.example/f/g?y");
+        assertThat(CheckHandler.route(ingressNginx, "GET", "/check")).isEqualTo(new Route("PUT", "/f/g"));
         assertThat(CheckHandler.route(MultiMap.caseInsensitiveMultiMap(), "PATCH", "/check/d/e")).isEqualTo(new Route("PATCH", "/d/e"));
         assertThat(CheckHandler.route(MultiMap.caseInsensitiveMultiMap(), "GET", "/check")).isEqualTo(new Route("GET", "/"));
     }
