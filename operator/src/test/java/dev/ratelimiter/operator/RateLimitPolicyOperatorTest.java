@@ -137,7 +137,7 @@ class RateLimitPolicyOperatorTest {
     var container = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo(MockCluster.AGENT_IMAGE);
     assertThat(container.getEnv()).extracting(EnvVar::getName)
-        .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN");
+        .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "GRPC_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN");
     assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("REDIS_URL")).singleElement()
         .extracting(EnvVar::getValue).isEqualTo("redis://public-api-redis." + ns + ".svc:6379");
     assertThat(cm.getData().get("policy.yaml")).isEqualTo(
@@ -464,7 +464,7 @@ class RateLimitPolicyOperatorTest {
     awaitReconciled(ns, "api");
     await().atMost(TIMEOUT).untilAsserted(() ->
         assertThat(agentEnv(cluster.get(Deployment.class, ns, "api-agent"))).extracting(EnvVar::getName)
-            .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN"));
+            .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "GRPC_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN"));
   }
 
   @Test
