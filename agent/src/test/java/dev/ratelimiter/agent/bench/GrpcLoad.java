@@ -4,8 +4,6 @@ import dev.ratelimiter.agent.grpc.RlsClient;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 
@@ -32,8 +30,7 @@ public final class GrpcLoad {
         long warmup = Long.parseLong(args[5]);
         boolean abuser = args.length > 6 && args[6].equals("abuser");
         Vertx vertx = Vertx.vertx();
-        GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setHttp2MultiplexingLimit(1000));
+        GrpcClient client = GrpcClient.client(vertx);
         SocketAddress address = SocketAddress.inetSocketAddress(port, "127.0.0.1");
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
