@@ -158,9 +158,9 @@ class RateLimitPolicyOperatorTest {
     assertThat(secretValue(redisAuth, "password")).hasSize(43).isNotEqualTo(secretValue(admin, "token"));
     assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(svc.getSpec().getExternalTrafficPolicy()).isNull();
-    assertThat(svc.getSpec().getPorts()).singleElement()
-        .satisfies(port -> assertThat(port.getPort()).isEqualTo(80))
-        .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
+    assertThat(svc.getSpec().getPorts())
+        .extracting(port -> port.getName() + ":" + port.getPort() + "->" + port.getTargetPort().getStrVal())
+        .containsExactly("http:80->http", "grpc:8081->grpc");
     assertThat(svc.getSpec().getSelector()).containsOnlyKeys(Labels.NAME, Labels.INSTANCE, Labels.COMPONENT);
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
