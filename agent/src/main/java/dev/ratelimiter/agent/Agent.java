@@ -80,7 +80,7 @@ public final class Agent {
         Supplier<Future<Void>> warmUp = store instanceof RedisStore redis ? redis::warmUp : Future::succeededFuture;
         List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
         // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
-        int instances = settings.httpPort() == 0 ? 1 : settings.eventLoops();
+        int instances = settings.httpPort() == 0 || settings.grpcPort() == 0 ? 1 : settings.eventLoops();
         ConnectionGuard publicGuard = new ConnectionGuard("public", settings.httpIdleTimeoutSeconds(),
                 settings.httpHeaderTimeoutSeconds(), settings.httpMaxConnections(), registry);
         ConnectionGuard managementGuard = new ConnectionGuard("management", settings.httpIdleTimeoutSeconds(),
@@ -92,7 +92,8 @@ public final class Agent {
         Backend backend = settings.backend() == null ? null
                 : new Backend(settings.backend(), settings.backendTimeoutMillis(), new BackendMetrics(registry));
         return vertx.deployVerticle(() -> {
-                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort(), backend, publicGuard);
+                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort(), backend, publicGuard,
+                            settings.grpcPort(), settings.httpIdleTimeoutSeconds());
                     publicVerticles.add(v);
                     return v;
                 }, new DeploymentOptions().setInstances(instances))
@@ -107,6 +108,10 @@ public final class Agent {
 
     public int httpPort() {
         return publicVerticles.get(0).actualPort();
+    }
+
+    public int grpcPort() {
+        return publicVerticles.get(0).actualGrpcPort();
     }
 
     public int managementPort() {

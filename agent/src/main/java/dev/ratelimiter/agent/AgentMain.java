@@ -41,8 +41,9 @@ public final class AgentMain {
             return;
         }
         Logger log = LoggerFactory.getLogger(AgentMain.class);
-        log.info("ratelimiter agent serving /api on {}:{} and management on {}:{}; policy {} generation {} ({} limit(s)); store {}; {}",
-                settings.bindAddress(), agent.httpPort(), settings.bindAddress(), agent.managementPort(),
+        log.info("ratelimiter agent serving /api and /check on {}:{}, Envoy's rate limit service (gRPC) on {}:{} and management on {}:{};"
+                        + " policy {} generation {} ({} limit(s)); store {}; {}",
+                settings.bindAddress(), agent.httpPort(), settings.bindAddress(), agent.grpcPort(), settings.bindAddress(), agent.managementPort(),
                 policy.id(), policy.generation(), policy.limits().size(), agent.store().describe(),
                 settings.backend() == null ? "no backend (/api answers itself)"
                         : "proxying /api/** to " + settings.backend().describe() + " (timeout " + settings.backendTimeoutMillis() + " ms)");

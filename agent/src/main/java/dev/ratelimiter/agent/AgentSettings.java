@@ -16,6 +16,7 @@ import java.util.Map;
 /**
  * The agent's settings, read from the environment (see the README's configuration table).
  *
+ * @param grpcPort   Envoy's rate limit service (gRPC, {@code ShouldRateLimit}); 0 = an ephemeral port (tests)
  * @param eventLoops public-port verticle instances; each has its own Redis connection
  * @param backend    where allowed {@code /api/**} requests are proxied; null = {@code /api} answers itself
  * @param httpIdleTimeoutSeconds   a connection with nothing read or written for this long is closed (both ports)
@@ -24,7 +25,7 @@ import java.util.Map;
  * @param memoryMaxClients         clients the in-memory store tracks at most; beyond it the failure policy decides
  * @param redisTlsCaFile           PEM CA certificates trusted for {@code rediss://} (null: the JVM's default trust store)
  */
-public record AgentSettings(String bindAddress, int httpPort, int managementPort, Path policyFile,
+public record AgentSettings(String bindAddress, int httpPort, int managementPort, int grpcPort, Path policyFile,
                             String redisUrl, String redisPassword, long redisTimeoutMillis,
                             String adminToken, int eventLoops,
                             BackendTarget backend, long backendTimeoutMillis,
@@ -35,6 +36,7 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
     public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_GRPC_PORT = 8081;
 
     public static AgentSettings fromEnv(Map<String, String> env) {
         String redisUrl = blankToNull(env.get("REDIS_URL"));
@@ -44,10 +46,17 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
         String policyFile = blankToNull(env.get("POLICY_FILE"));
         String backendUrl = blankToNull(env.get("BACKEND_URL"));
         Path caFile = redisTlsCaFile(env, redisUrl);
+        int httpPort = port(env, "HTTP_PORT", 8080);
+        int managementPort = port(env, "MANAGEMENT_PORT", 9090);
+        int grpcPort = port(env, "GRPC_PORT", DEFAULT_GRPC_PORT);
+        if (grpcPort != 0 && (grpcPort == httpPort || grpcPort == managementPort)) {
+            throw new IllegalArgumentException("GRPC_PORT=" + grpcPort + " is already HTTP_PORT or MANAGEMENT_PORT; give it a port of its own");
+        }
         return new AgentSettings(
                 env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
-                port(env, "HTTP_PORT", 8080),
-                port(env, "MANAGEMENT_PORT", 9090),
+                httpPort,
+                managementPort,
+                grpcPort,
                 policyFile == null ? null : Path.of(policyFile),
                 redisUrl,
                 blankToNull(env.get("REDIS_PASSWORD")),
@@ -65,14 +74,14 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
 
     /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
     public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
-        return new AgentSettings("127.0.0.1", 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
+        return new AgentSettings("127.0.0.1", 0, 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
                 null, DEFAULT_BACKEND_TIMEOUT_MILLIS,
                 DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS,
                 InMemoryStore.DEFAULT_MAX_CLIENTS, null);
     }
 
     public AgentSettings withRedisTimeoutMillis(long millis) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
                 backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
                 redisTlsCaFile);
     }
@@ -82,31 +91,37 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
      * {@code httpPort}: several instances share one port, so it must not be 0.
      */
     public AgentSettings withEventLoops(int loops, int httpPort) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, loops,
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, loops,
                 backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
                 redisTlsCaFile);
     }
 
     /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
     public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
                 eventLoops, BackendTarget.parse(backendUrl), timeoutMillis,
                 httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, redisTlsCaFile);
     }
 
     public AgentSettings withConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
                 backend, backendTimeoutMillis, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, memoryMaxClients, redisTlsCaFile);
     }
 
     public AgentSettings withMemoryMaxClients(int maxClients) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
                 backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, maxClients, redisTlsCaFile);
     }
 
     public AgentSettings withRedisTlsCaFile(Path caFile) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
                 backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, caFile);
+    }
+
+    public AgentSettings withPorts(int httpPort, int managementPort, int grpcPort) {
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
+                eventLoops, backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
+                redisTlsCaFile);
     }
 
     /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */

@@ -139,7 +139,7 @@ class RateLimitPolicyOperatorTest {
     var container = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo(MockCluster.AGENT_IMAGE);
     assertThat(container.getEnv()).extracting(EnvVar::getName)
-        .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN");
+        .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "GRPC_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN");
     assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("REDIS_URL")).singleElement()
         .extracting(EnvVar::getValue).isEqualTo("redis://public-api-redis." + ns + ".svc:6379");
     assertThat(cm.getData().get("policy.yaml")).isEqualTo(
@@ -160,9 +160,9 @@ class RateLimitPolicyOperatorTest {
     assertThat(secretValue(redisAuth, "password")).hasSize(43).isNotEqualTo(secretValue(admin, "token"));
     assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(svc.getSpec().getExternalTrafficPolicy()).isNull();
-    assertThat(svc.getSpec().getPorts()).singleElement()
-        .satisfies(port -> assertThat(port.getPort()).isEqualTo(80))
-        .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
+    assertThat(svc.getSpec().getPorts())
+        .extracting(port -> port.getName() + ":" + port.getPort() + "->" + port.getTargetPort().getStrVal())
+        .containsExactly("http:80->http", "grpc:8081->grpc");
     assertThat(svc.getSpec().getSelector()).containsOnlyKeys(Labels.NAME, Labels.INSTANCE, Labels.COMPONENT);
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
@@ -466,7 +466,7 @@ class RateLimitPolicyOperatorTest {
     awaitReconciled(ns, "api");
     await().atMost(TIMEOUT).untilAsserted(() ->
         assertThat(agentEnv(cluster.get(Deployment.class, ns, "api-agent"))).extracting(EnvVar::getName)
-            .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN"));
+            .containsExactly("BIND_ADDRESS", "HTTP_PORT", "MANAGEMENT_PORT", "GRPC_PORT", "POLICY_FILE", "REDIS_URL", "REDIS_PASSWORD", "ADMIN_TOKEN"));
   }
 
   @Test

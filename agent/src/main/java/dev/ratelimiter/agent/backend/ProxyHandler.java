@@ -5,6 +5,8 @@ import dev.ratelimiter.agent.http.Refusals;
 import dev.ratelimiter.agent.http.RequestClientKey;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
+import dev.ratelimiter.agent.limiter.Route;
+import dev.ratelimiter.agent.limiter.Source;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
@@ -48,7 +50,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         Policy policy = limiter.policy();
         String clientKey = RequestClientKey.of(policy, request);
-        limiter.check(policy, clientKey).onComplete(ar -> {
+        limiter.check(policy, clientKey, Route.of(request.method().name(), request.path()), 1, Source.API).onComplete(ar -> {
             if (request.response().closed()) {
                 return; // the client went away while we decided
             }

@@ -42,6 +42,17 @@ public final class ClientKeyResolver {
         return canonical(client, policy.ipv6PrefixLength());
     }
 
+    /**
+     * The key of a client whose address a trusted caller has already worked out (Envoy's
+     * {@code remote_address} descriptor entry): canonical text, IPv6 grouped by the policy's prefix.
+     *
+     * @return the key, or null when {@code address} is not an IP address
+     */
+    public static String canonicalAddress(ClientKeyPolicy policy, String address) {
+        IpAddress parsed = IpAddress.parse(address == null ? null : address.trim());
+        return parsed == null ? null : canonical(parsed, policy.ipv6PrefixLength());
+    }
+
     static String canonical(IpAddress address, int ipv6PrefixLength) {
         if (address.isIpv4() || ipv6PrefixLength >= 128) {
             return address.toString();

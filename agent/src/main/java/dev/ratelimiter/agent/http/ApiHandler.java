@@ -2,6 +2,8 @@ package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
+import dev.ratelimiter.agent.limiter.Route;
+import dev.ratelimiter.agent.limiter.Source;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,7 +22,7 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         Policy policy = limiter.policy();
         String client = RequestClientKey.of(policy, request);
-        limiter.check(policy, client).onComplete(ar -> {
+        limiter.check(policy, client, Route.of(request.method().name(), request.path()), 1, Source.API).onComplete(ar -> {
             HttpServerResponse response = request.response();
             if (ar.failed()) {
                 Refusals.storeUnavailable(response, ar.cause());

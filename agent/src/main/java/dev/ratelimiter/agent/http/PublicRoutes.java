@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The public port's routing, in one place. Without a backend: {@code GET /api} → {@link ApiHandler};
  * other methods on {@code /api} 405. With a backend: {@code /api} and {@code /api/**}, any method,
- * → the proxy. Everything else 404; headers over 8 KiB 431. A plain request handler rather
+ * → the proxy. Always: {@code /check} and {@code /check/**}, any method, → {@link CheckHandler}.
+ * Everything else 404; headers over 8 KiB 431. A plain request handler rather
  * than a vertx-web Router: this is the hot path, and a Router's per-request context and
  * forwarded-header parsing cost a measurable share of throughput here (bench/RESULTS.md).
  */
@@ -20,11 +21,16 @@ public final class PublicRoutes implements Handler<HttpServerRequest> {
 
     private final Handler<HttpServerRequest> api;
     private final boolean proxying;
+    private final Handler<HttpServerRequest> check;
 
-    /** @param proxying true when {@code api} is the proxy to a backend: then it takes {@code /api/**} and every method */
-    public PublicRoutes(Handler<HttpServerRequest> api, boolean proxying) {
+    /**
+     * @param proxying true when {@code api} is the proxy to a backend: then it takes {@code /api/**} and every method
+     * @param check    the gateway decision endpoint, {@code /check} and {@code /check/**}
+     */
+    public PublicRoutes(Handler<HttpServerRequest> api, boolean proxying, Handler<HttpServerRequest> check) {
         this.api = api;
         this.proxying = proxying;
+        this.check = check;
     }
 
     @Override
@@ -35,9 +41,11 @@ public final class PublicRoutes implements Handler<HttpServerRequest> {
                     "The request's headers exceed " + MAX_HEADER_BYTES + " bytes.");
         } else if (proxying && isApiPath(request.path())) {
             api.handle(request);
+        } else if (CheckHandler.isCheckPath(request.path())) {
+            check.handle(request);
         } else if (!"/api".equals(request.path())) {
             Problems.send(request.response(), 404, "Not Found", "No such resource: " + request.path()
-                    + (proxying ? ". This agent serves /api and /api/**." : ". This agent serves GET /api."));
+                    + (proxying ? ". This agent serves /api, /api/** and /check." : ". This agent serves GET /api and /check."));
         } else if (request.method() != HttpMethod.GET) {
             request.response().putHeader("Allow", "GET");
             Problems.send(request.response(), 405, "Method Not Allowed",

@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.backend.Backend;
+import dev.ratelimiter.agent.grpc.RateLimitService;
 import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import io.vertx.core.Future;
@@ -9,10 +10,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.grpc.server.GrpcServer;
 
 import java.util.function.Supplier;
 
-/** The public port: {@code /api}, answered here or proxied to the backend (see {@link PublicRoutes}). */
+/**
+ * The public port ({@code /api}, answered here or proxied to the backend, and {@code /check}: see
+ * {@link PublicRoutes}) and the gRPC port (Envoy's rate limit service, {@link RateLimitService}),
+ * both on this verticle's event loop, so both use its store connection.
+ */
 public final class PublicVerticle extends VerticleBase {
 
     /** Netty's own limit, beyond which it refuses while the request is still arriving. */
@@ -24,20 +30,27 @@ public final class PublicVerticle extends VerticleBase {
     private final int port;
     private final Backend backend;
     private final ConnectionGuard guard;
+    private final int grpcPort;
+    private final int grpcIdleTimeoutSeconds;
     private HttpServer server;
+    private HttpServer grpcServer;
 
     /**
      * @param warmUp  run on this verticle's event loop before listening (opens its store connection)
      * @param backend where allowed requests are proxied; null = {@code GET /api} answers itself
      * @param guard   idle timeout, header deadline and connection cap of the public port (shared by all instances)
+     * @param grpcPort the gRPC port (HTTP/2 only; the gateway's connections, so only the idle timeout bounds them)
      */
-    public PublicVerticle(RateLimiter limiter, Supplier<Future<Void>> warmUp, String host, int port, Backend backend, ConnectionGuard guard) {
+    public PublicVerticle(RateLimiter limiter, Supplier<Future<Void>> warmUp, String host, int port, Backend backend, ConnectionGuard guard,
+                          int grpcPort, int grpcIdleTimeoutSeconds) {
         this.limiter = limiter;
         this.warmUp = warmUp;
         this.host = host;
         this.port = port;
         this.backend = backend;
         this.guard = guard;
+        this.grpcPort = grpcPort;
+        this.grpcIdleTimeoutSeconds = grpcIdleTimeoutSeconds;
     }
 
     @Override
@@ -48,21 +61,32 @@ public final class PublicVerticle extends VerticleBase {
                 .setCompressionSupported(false);
         server = guard.install(vertx.createHttpServer(guard.applyTo(options)))
                 .requestHandler(routes());
-        return warmUp.get().compose(v -> server.listen(port, host));
+        grpcServer = vertx.createHttpServer(new HttpServerOptions()
+                        .setTcpNoDelay(true)
+                        .setIdleTimeout(grpcIdleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+                .requestHandler(new RateLimitService(limiter).bind(GrpcServer.server(vertx)));
+        return warmUp.get().compose(v -> server.listen(port, host)).compose(s -> grpcServer.listen(grpcPort, host));
     }
 
     private Handler<HttpServerRequest> routes() {
+        CheckHandler check = new CheckHandler(limiter);
         return backend == null
-                ? new PublicRoutes(new ApiHandler(limiter), false)
-                : new PublicRoutes(backend.proxyHandler(vertx, limiter), true);
+                ? new PublicRoutes(new ApiHandler(limiter), false, check)
+                : new PublicRoutes(backend.proxyHandler(vertx, limiter), true, check);
     }
 
     /** Stops accepting connections and lets in-flight requests finish, for at most {@code millis}. */
     public Future<Void> drain(long millis) {
-        return server == null ? Future.succeededFuture() : server.shutdown(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Future<Void> http = server == null ? Future.succeededFuture() : server.shutdown(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Future<Void> grpc = grpcServer == null ? Future.succeededFuture() : grpcServer.shutdown(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return Future.join(http, grpc).mapEmpty();
     }
 
     public int actualPort() {
         return server.actualPort();
+    }
+
+    public int actualGrpcPort() {
+        return grpcServer.actualPort();
     }
 }

@@ -12,14 +12,22 @@ public final class Refusals {
 
     /** 429 with Retry-After, the rate-limit headers and a problem+json body naming the limit. */
     public static void tooManyRequests(HttpServerResponse response, Decision decision) {
+        tooManyRequests(response, decision, 429);
+    }
+
+    /**
+     * As {@link #tooManyRequests(HttpServerResponse, Decision)} with another status: a gateway that
+     * cannot pass a 429 on (nginx {@code auth_request}) asks for 401 or 403 instead.
+     */
+    public static void tooManyRequests(HttpServerResponse response, Decision decision, int status) {
         RateLimitHeaders.apply(response.headers(), decision);
         long retryAfter = Math.max(1, RateLimitHeaders.seconds(decision.retryAfterMillis()));
         Limit limit = decision.strictestLimit();
-        response.setStatusCode(429)
+        response.setStatusCode(status)
                 .putHeader("Retry-After", Long.toString(retryAfter))
                 .putHeader("Content-Type", Problems.CONTENT_TYPE)
                 // Hot path for abusive clients: written by hand. Limit names are DNS labels and need no escaping.
-                .end("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"Limit '"
+                .end("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":" + status + ",\"detail\":\"Limit '"
                         + limit.name() + "' allows " + limit.requests() + " requests per " + limit.windowText()
                         + "; retry in " + retryAfter + " s.\",\"limit\":\"" + limit.name() + "\",\"retryAfter\":" + retryAfter + "}");
     }

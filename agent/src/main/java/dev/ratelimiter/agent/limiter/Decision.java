@@ -11,8 +11,13 @@ import dev.ratelimiter.policy.Policy;
  * @param remaining   per limit, requests left in the current window; null when the store did not answer
  * @param resetMillis per limit, milliseconds until the window ends; null when the store did not answer
  * @param outcome     how it was decided, for metrics
+ * @param cost        units the request counted for (1 for an HTTP request; Envoy's {@code hits_addend})
  */
-public record Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome) {
+public record Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome, long cost) {
+
+    public Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome) {
+        this(policy, allowed, remaining, resetMillis, outcome, 1);
+    }
 
     public enum Outcome {
         /** the store counted it */
@@ -52,12 +57,16 @@ public record Decision(Policy policy, boolean allowed, long[] remaining, long[] 
         return policy.limits().get(strictestIndex());
     }
 
-    /** Milliseconds until a request would be allowed: the latest end among the used-up limits. */
+    /**
+     * Milliseconds until a request of the same cost would be allowed: the latest end among the
+     * limits with less than that left (a cost above a limit's quota is never allowed; this is then
+     * still the end of that limit's window).
+     */
     public long retryAfterMillis() {
         long wait = 0;
         if (countersKnown()) {
             for (int i = 0; i < remaining.length; i++) {
-                if (remaining[i] <= 0) {
+                if (remaining[i] < Math.max(1, cost)) {
                     wait = Math.max(wait, resetMillis[i]);
                 }
             }

@@ -44,39 +44,55 @@ public final class RateLimiter {
      * that a request racing a policy swap is decided wholly under the old policy or the new one.
      */
     public Future<Decision> check(Policy policy, String client) {
-        Decision cached = rejections.lookup(client, policy);
+        return check(policy, client, Route.UNKNOWN, 1, Source.API);
+    }
+
+    /**
+     * @param route  the request the decision is about (for per-route limits; not matched yet: every limit applies)
+     * @param cost   units the request counts for, at least 1
+     * @param source where the decision was asked for, for metrics
+     */
+    public Future<Decision> check(Policy policy, String client, Route route, long cost, Source source) {
+        if (cost < 1) {
+            throw new IllegalArgumentException("cost must be at least 1: " + cost);
+        }
+        Decision cached = rejections.lookup(client, policy, cost);
         if (cached != null) {
-            metrics.decided(cached);
+            metrics.decided(source, cached);
             return Future.succeededFuture(cached);
         }
         long sentAt = clockMillis.getAsLong();
         long startNanos = System.nanoTime();
-        return store.acquire(policy.id(), client, policy.limits()).transform(ar -> {
+        return store.acquire(policy.id(), client, policy.limits(), cost).transform(ar -> {
             metrics.storeCall(System.nanoTime() - startNanos, ar.succeeded());
             Decision decision;
             if (ar.succeeded()) {
-                decision = fromStore(policy, ar.result());
+                decision = fromStore(policy, ar.result(), cost);
                 if (!decision.allowed()) {
                     rejections.remember(client, decision, sentAt);
                 }
             } else if (policy.failurePolicy() == FailurePolicy.Open) {
-                decision = new Decision(policy, true, null, null, Decision.Outcome.FAILED_OPEN);
+                decision = new Decision(policy, true, null, null, Decision.Outcome.FAILED_OPEN, cost);
             } else {
-                metrics.failedClosed();
+                metrics.failedClosed(source);
                 return Future.failedFuture(ar.cause());
             }
-            metrics.decided(decision);
+            metrics.decided(source, decision);
             return Future.succeededFuture(decision);
         });
     }
 
     static Decision fromStore(Policy policy, AcquireResult result) {
+        return fromStore(policy, result, 1);
+    }
+
+    static Decision fromStore(Policy policy, AcquireResult result, long cost) {
         int n = policy.limits().size();
         long[] remaining = new long[n];
         for (int i = 0; i < n; i++) {
             remaining[i] = Math.max(0, policy.limits().get(i).requests() - result.counts()[i]);
         }
         return new Decision(policy, result.allowed(), remaining, result.resetMillis(),
-                result.allowed() ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED);
+                result.allowed() ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED, cost);
     }
 }

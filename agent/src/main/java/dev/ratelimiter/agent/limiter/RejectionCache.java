@@ -41,6 +41,18 @@ public final class RejectionCache {
 
     /** @return a refusal computed locally, or null when the store must be asked */
     public Decision lookup(String client, Policy policy) {
+        return lookup(client, policy, 1);
+    }
+
+    /**
+     * A request costing {@code cost} units is refused here when one of the remembered limits had
+     * less than that left and its window has not ended: remaining quota only shrinks within a
+     * window, so the store would refuse it too. Otherwise (e.g. a smaller cost than the one refused)
+     * the store is asked.
+     *
+     * @return a refusal computed locally, or null when the store must be asked
+     */
+    public Decision lookup(String client, Policy policy, long cost) {
         Entry entry = entries.get(client);
         if (entry == null) {
             return null;
@@ -50,11 +62,13 @@ public final class RejectionCache {
             entries.remove(client, entry);
             return null;
         }
+        boolean blocked = false;
         long[] resets = new long[entry.deadlines.length];
         for (int i = 0; i < resets.length; i++) {
             resets[i] = Math.max(0, entry.deadlines[i] - now);
+            blocked |= entry.remaining[i] < cost && resets[i] > 0;
         }
-        return new Decision(policy, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED);
+        return blocked ? new Decision(policy, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED, cost) : null;
     }
 
     public void clear() {

@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Counters in this process: exact for a single agent, with the same semantics as the Redis script
- * (check all limits, consume from all only when all allow; each window starts at the client's first
- * request). Expired windows are swept so that memory follows the number of active clients.
+ * (check all limits, consume the request's cost from all only when all have it left; each window
+ * starts at the client's first request). Expired windows are swept so that memory follows the number of active clients.
  *
  * <p>At most {@code maxClients} clients are tracked. When that many are, a new client is first
  * given a sweep of expired windows (at most one every {@link #FULL_SWEEP_INTERVAL_MS} ms, so a
@@ -45,22 +45,29 @@ public final class InMemoryStore implements CounterStore {
     }
 
     @Override
-    public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits) {
+    public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost) {
         try {
-            return Future.succeededFuture(acquireNow(scope, client, limits));
+            return Future.succeededFuture(acquireNow(scope, client, limits, cost));
         } catch (StoreUnavailableException e) {
             return Future.failedFuture(e);
         }
     }
 
     AcquireResult acquireNow(String scope, String client, List<Limit> limits) {
+        return acquireNow(scope, client, limits, 1);
+    }
+
+    AcquireResult acquireNow(String scope, String client, List<Limit> limits, long cost) {
+        if (cost < 1) {
+            throw new IllegalArgumentException("cost must be at least 1: " + cost);
+        }
         String key = scope + '|' + client;
         while (true) {
             ClientWindows windows = clients.get(key);
             if (windows == null) {
                 windows = admitNewClient(key, limits.size());
             }
-            AcquireResult result = windows.acquire(limits, clockMillis.getAsLong());
+            AcquireResult result = windows.acquire(limits, cost, clockMillis.getAsLong());
             if (result != null) {
                 return result;
             }
@@ -158,7 +165,7 @@ public final class InMemoryStore implements CounterStore {
         }
 
         /** @return null when this client was swept away meanwhile */
-        synchronized AcquireResult acquire(List<Limit> limits, long now) {
+        synchronized AcquireResult acquire(List<Limit> limits, long cost, long now) {
             if (retired) {
                 return null;
             }
@@ -175,7 +182,7 @@ public final class InMemoryStore implements CounterStore {
                 }
                 used[i] = slot < 0 ? 0 : counts[slot];
                 resets[i] = slot < 0 ? limit.windowMillis() : ends[slot] - now;
-                if (used[i] >= limit.requests()) {
+                if (used[i] + cost > limit.requests()) {
                     allowed = false;
                 }
             }
@@ -186,7 +193,8 @@ public final class InMemoryStore implements CounterStore {
                     if (slot < 0) {
                         slot = add(limit.name(), now + limit.windowMillis());
                     }
-                    used[i] = ++counts[slot];
+                    counts[slot] += cost;
+                    used[i] = counts[slot];
                     resets[i] = ends[slot] - now;
                 }
             }

@@ -20,8 +20,8 @@ public final class LuaScript {
 
     public static final LuaScript FIXED_WINDOW = load("fixed_window.lua");
 
-    /** One request to decide: a client of a policy and the policy's limits. */
-    public record Check(String scope, String client, List<Limit> limits) {
+    /** One request to decide: a client of a policy, the policy's limits and the units it costs (at least 1). */
+    public record Check(String scope, String client, List<Limit> limits, long cost) {
     }
 
     private final String source;
@@ -102,7 +102,7 @@ public final class LuaScript {
         }
         request.arg(checks.size());
         for (Check check : checks) {
-            request.arg(check.limits().size());
+            request.arg(check.limits().size()).arg(check.cost());
             for (Limit limit : check.limits()) {
                 request.arg(limit.requests()).arg(limit.windowMillis());
             }

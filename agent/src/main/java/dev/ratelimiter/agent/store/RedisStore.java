@@ -89,8 +89,8 @@ public final class RedisStore implements CounterStore {
     }
 
     @Override
-    public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits) {
-        LuaScript.Check check = new LuaScript.Check(scope, client, limits);
+    public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost) {
+        LuaScript.Check check = new LuaScript.Check(scope, client, limits, cost);
         Link own = links.get(Thread.currentThread());
         if (own != null && own.connection != null) {
             return own.enqueue(check);

@@ -1,9 +1,10 @@
 -- Decides a batch of requests, each for one client against every limit of its policy. Each
--- request consumes one unit of each of its limits only when all of them allow it; a refused
--- request consumes nothing. Requests are decided in order, so two requests of one client in the
+-- request costs C units (1 for an HTTP request, Envoy's hits_addend over gRPC) and consumes C of
+-- each of its limits only when all of them have C left; a refused request consumes nothing, and a
+-- cost above a limit's quota is always refused. Requests are decided in order, so two requests of one client in the
 -- same batch are counted exactly as if they had come one by one.
 -- ARGV[1]            number of requests R
--- then per request:  N (its number of limits), then N pairs: quota, window in milliseconds
+-- then per request:  N (its number of limits), C (its cost, at least 1), then N pairs: quota, window in milliseconds
 -- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>
 -- Returns per request: allowed (1 | 0 | -1), then per limit: count, ttl in ms (below 0: no window
 -- open). -1: a counter of this request holds something that is not a count (tampered); nothing
@@ -16,7 +17,8 @@ local k = 0
 local a = 2
 for _ = 1, tonumber(ARGV[1]) do
   local n = tonumber(ARGV[a])
-  a = a + 1
+  local cost = tonumber(ARGV[a + 1])
+  a = a + 2
   local base = #out
   local allowed = 1
   for i = 1, n do
@@ -36,16 +38,16 @@ for _ = 1, tonumber(ARGV[1]) do
     end
     out[base + 2 * i] = count
     out[base + 2 * i + 1] = ttl
-    if allowed == 1 and count >= tonumber(ARGV[a + 2 * i - 2]) then
+    if allowed == 1 and count + cost > tonumber(ARGV[a + 2 * i - 2]) then
       allowed = 0
     end
   end
   out[base + 1] = allowed
   if allowed == 1 then
     for i = 1, n do
-      local count = redis.call('INCR', KEYS[k + i])
+      local count = redis.call('INCRBY', KEYS[k + i], cost)
       local ttl = out[base + 2 * i + 1]
-      if count == 1 or ttl < 0 then
+      if count == cost or ttl < 0 then
         ttl = tonumber(ARGV[a + 2 * i - 1])
         redis.call('PEXPIRE', KEYS[k + i], ttl)
       end

@@ -4,7 +4,6 @@ import dev.ratelimiter.agent.AgentJar;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.testsupport.net.Ports;
-import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

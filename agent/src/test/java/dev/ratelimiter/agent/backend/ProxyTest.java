@@ -6,7 +6,6 @@ import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
 import dev.ratelimiter.testsupport.net.Ports;
-import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;

@@ -179,9 +179,9 @@ class ManagementApiTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
         assertThat(metrics.body())
-                .contains("ratelimiter_requests_total{outcome=\"allowed\"} 1.0")
-                .contains("ratelimiter_requests_total{outcome=\"rejected\"} 1.0")
-                .contains("ratelimiter_requests_total{outcome=\"rejected_cached\"} 1.0")
+                .contains("ratelimiter_requests_total{outcome=\"allowed\",source=\"api\"} 1.0")
+                .contains("ratelimiter_requests_total{outcome=\"rejected\",source=\"api\"} 1.0")
+                .contains("ratelimiter_requests_total{outcome=\"rejected_cached\",source=\"api\"} 1.0")
                 .contains("ratelimiter_policy_generation 9.0")
                 .contains("ratelimiter_store_latency_seconds_count{result=\"ok\"} 2");
     }

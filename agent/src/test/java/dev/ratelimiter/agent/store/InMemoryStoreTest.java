@@ -67,6 +67,21 @@ class InMemoryStoreTest {
     }
 
     @Test
+    @DisplayName("A request costing several units consumes them all or nothing; a cost above the quota is refused")
+    void costIsAllOrNothing() {
+        Limit ten = new Limit("ten", 10, 60, Algorithm.FixedWindow);
+        assertThat(store.acquireNow("p", "c", List.of(ten), 4).counts()).containsExactly(4);
+        assertThat(store.acquireNow("p", "c", List.of(ten), 4).counts()).containsExactly(8);
+        AcquireResult refused = store.acquireNow("p", "c", List.of(ten), 4);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.counts()).containsExactly(8);
+        assertThat(store.acquireNow("p", "c", List.of(ten), 2).counts()).containsExactly(10);
+        assertThat(store.acquireNow("p", "c", List.of(ten), 1).allowed()).isFalse();
+        assertThat(store.acquireNow("p", "other", List.of(ten), 11).allowed()).isFalse();
+        assertThat(store.acquireNow("p", "other", List.of(ten), 10).allowed()).isTrue();
+    }
+
+    @Test
     @DisplayName("Clients and policies are counted apart")
     void separateCounters() {
         for (int i = 0; i < 3; i++) {

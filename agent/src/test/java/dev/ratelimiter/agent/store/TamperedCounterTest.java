@@ -92,7 +92,7 @@ class TamperedCounterTest {
         Reply reply = http.get(agent.http(), "/api");
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("X-RateLimit-Remaining")).isNull();
-        assertThat(http.get(agent.management(), "/metrics").body()).contains("ratelimiter_requests_total{outcome=\"failed_open\"} 1.0");
+        assertThat(http.get(agent.management(), "/metrics").body()).contains("ratelimiter_requests_total{outcome=\"failed_open\",source=\"api\"} 1.0");
         assertThat(redis.command("GET " + KEY)).as("never incremented").isEqualTo("-100");
     }
 }

@@ -110,6 +110,11 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .withProtocol("TCP")
         .endPort()
         .addNewPort()
+        .withName("grpc")
+        .withContainerPort(Names.AGENT_GRPC_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
         .withName("management")
         .withContainerPort(Names.AGENT_MANAGEMENT_PORT)
         .withProtocol("TCP")
@@ -182,6 +187,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
     env.add(plain("BIND_ADDRESS", "0.0.0.0"));
     env.add(plain("HTTP_PORT", String.valueOf(Names.AGENT_HTTP_PORT)));
     env.add(plain("MANAGEMENT_PORT", String.valueOf(Names.AGENT_MANAGEMENT_PORT)));
+    env.add(plain("GRPC_PORT", String.valueOf(Names.AGENT_GRPC_PORT)));
     env.add(plain("POLICY_FILE", Names.POLICY_FILE));
     ExternalRedis external = policy.getSpec().internalRedis() ? null : policy.getSpec().getRedis().getExternal();
     if (external == null) {

@@ -14,7 +14,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * Service {@code <name>}: the public face, port from {@code spec.agent.service} to the agents' http
- * port. NodePort and LoadBalancer get {@code externalTrafficPolicy: Local} so agents see client IPs.
+ * port ({@code /api}, {@code /check}), and port {@code grpc} (8081) to the agents' gRPC port (Envoy's
+ * rate limit service). NodePort and LoadBalancer get {@code externalTrafficPolicy: Local} so agents see client IPs.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class AgentServiceDependentResource extends PolicyDependentResource<Service> {
@@ -43,6 +44,13 @@ public class AgentServiceDependentResource extends PolicyDependentResource<Servi
         .withProtocol("TCP")
         .withPort(svc.effectivePort())
         .withTargetPort(new IntOrString("http"))
+        .endPort()
+        .addNewPort()
+        .withName("grpc")
+        .withProtocol("TCP")
+        .withAppProtocol("kubernetes.io/h2c")
+        .withPort(Names.AGENT_GRPC_PORT)
+        .withTargetPort(new IntOrString("grpc"))
         .endPort()
         .endSpec()
         .build();

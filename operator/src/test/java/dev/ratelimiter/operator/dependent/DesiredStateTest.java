@@ -81,7 +81,7 @@ class DesiredStateTest {
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
       assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-      assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort()).containsExactly("http:8080", "management:9090");
+      assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort()).containsExactly("http:8080", "grpc:8081", "management:9090");
       assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
       assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
       assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
@@ -95,6 +95,7 @@ class DesiredStateTest {
           new EnvVarBuilder().withName("BIND_ADDRESS").withValue("0.0.0.0").build(),
           new EnvVarBuilder().withName("HTTP_PORT").withValue("8080").build(),
           new EnvVarBuilder().withName("MANAGEMENT_PORT").withValue("9090").build(),
+          new EnvVarBuilder().withName("GRPC_PORT").withValue("8081").build(),
           new EnvVarBuilder().withName("POLICY_FILE").withValue("/etc/ratelimiter/policy.yaml").build(),
           new EnvVarBuilder().withName("REDIS_URL").withValue("redis://web-redis.shop.svc:6379").build(),
           secretEnv("REDIS_PASSWORD", "web-redis-auth", "password"),
@@ -179,10 +180,9 @@ class DesiredStateTest {
     assertThat(svc.getMetadata().getName()).isEqualTo("web");
     assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(svc.getSpec().getExternalTrafficPolicy()).isNull();
-    assertThat(svc.getSpec().getPorts()).singleElement().satisfies(p -> {
-      assertThat(p.getPort()).isEqualTo(80);
-      assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
-    });
+    assertThat(svc.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getStrVal())
+        .containsExactly("http:80->http", "grpc:8081->grpc");
+    assertThat(svc.getSpec().getPorts().get(1).getAppProtocol()).as("Envoy and meshes speak HTTP/2 cleartext to it").isEqualTo("kubernetes.io/h2c");
     for (ServiceType type : List.of(ServiceType.LoadBalancer, ServiceType.NodePort)) {
       AgentSpec a = new AgentSpec();
       a.setService(new AgentServiceSpec(type, 443));
@@ -190,6 +190,7 @@ class DesiredStateTest {
       assertThat(s.getSpec().getType()).isEqualTo(type.name());
       assertThat(s.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
       assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(443);
+      assertThat(s.getSpec().getPorts().get(1).getPort()).isEqualTo(8081);
     }
   }
 

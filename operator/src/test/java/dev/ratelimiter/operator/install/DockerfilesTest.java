@@ -33,7 +33,7 @@ class DockerfilesTest {
   /** Module, jar name, and the ports its image must expose. */
   static final Map<String, Set<Integer>> PORTS =
       Map.of(
-          "agent", Set.of(Names.AGENT_HTTP_PORT, Names.AGENT_MANAGEMENT_PORT),
+          "agent", Set.of(Names.AGENT_HTTP_PORT, Names.AGENT_GRPC_PORT, Names.AGENT_MANAGEMENT_PORT),
           "operator", Set.of(8081));
 
   /** A Dockerfile's instructions, continuation lines joined, comments dropped. */
