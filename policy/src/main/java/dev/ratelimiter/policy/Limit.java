@@ -7,8 +7,24 @@ package dev.ratelimiter.policy;
  * @param requests      quota per window, {@value #MIN_REQUESTS} .. {@value #MAX_REQUESTS}
  * @param windowSeconds window length in whole seconds, see {@link WindowFormat}
  * @param algorithm     how requests are counted
+ * @param match         the requests the limit applies to; null = every request
  */
-public record Limit(String name, long requests, long windowSeconds, Algorithm algorithm) {
+public record Limit(String name, long requests, long windowSeconds, Algorithm algorithm, RouteMatch match) {
+
+    /** A limit that applies to every request. */
+    public Limit(String name, long requests, long windowSeconds, Algorithm algorithm) {
+        this(name, requests, windowSeconds, algorithm, null);
+    }
+
+    /** Whether a request with this method and path (either null when unknown) counts against this limit. */
+    public boolean applies(String method, String path) {
+        return match == null || match.matches(method, path);
+    }
+
+    /** The same limit with another quota (Local failure policy: each agent's share). */
+    public Limit withRequests(long otherRequests) {
+        return new Limit(name, otherRequests, windowSeconds, algorithm, match);
+    }
 
     /** DNS label: lower-case letters, digits and '-', starting and ending alphanumeric. */
     public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
