@@ -21,7 +21,7 @@ import java.util.Objects;
  * value this operator does not know reaches the validator instead of failing the informer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "requests", "window", "algorithm"})
+@JsonPropertyOrder({"name", "requests", "window", "algorithm", "match"})
 @ValidationRule(
     value = "duration(self.window) >= duration('" + WindowFormat.MIN_TEXT + "') && duration(self.window) <= duration('"
         + WindowFormat.MAX_TEXT + "')",
@@ -54,6 +54,11 @@ public class Limit {
   @SchemaFrom(type = Algorithm.class)
   @ValidationRule(value = "self == 'FixedWindow'", message = "only FixedWindow is supported by this version yet")
   private String algorithm;
+
+  @JsonPropertyDescription(
+      "Optional: the requests this limit applies to (path prefixes and/or methods). Without it the limit"
+          + " applies to every request; a request that no limit applies to is allowed and not counted.")
+  private RouteMatch match;
 
   public Limit() {}
 
@@ -102,6 +107,14 @@ public class Limit {
     this.algorithm = algorithm;
   }
 
+  public RouteMatch getMatch() {
+    return match;
+  }
+
+  public void setMatch(RouteMatch match) {
+    this.match = match;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof Limit)) {
@@ -111,11 +124,12 @@ public class Limit {
     return Objects.equals(name, l.name)
         && Objects.equals(requests, l.requests)
         && Objects.equals(window, l.window)
-        && Objects.equals(algorithm, l.algorithm);
+        && Objects.equals(algorithm, l.algorithm)
+        && Objects.equals(match, l.match);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, requests, window, algorithm);
+    return Objects.hash(name, requests, window, algorithm, match);
   }
 }
