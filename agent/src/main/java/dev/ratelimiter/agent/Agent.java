@@ -60,7 +60,9 @@ public final class Agent {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("ratelimiter.policy.generation", activePolicy, p -> p.get().generation())
                 .description("Generation of the policy in force").register(registry);
-        RateLimiter limiter = new RateLimiter(activePolicy, store, MONOTONIC_MILLIS, new LimiterMetrics(registry));
+        // failurePolicy Local: each agent's share of the limits while the store is away
+        InMemoryStore localStore = new InMemoryStore(settings.memoryMaxClients());
+        RateLimiter limiter = new RateLimiter(activePolicy, store, localStore, MONOTONIC_MILLIS, new LimiterMetrics(registry));
         Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
                 .description("Clients answered locally until their window ends").register(registry);
 
@@ -72,6 +74,7 @@ public final class Agent {
         });
         sweeper.scheduleWithFixedDelay(() -> {
             limiter.rejections().sweep();
+            localStore.sweepExpired();
             if (store instanceof InMemoryStore memory) {
                 memory.sweepExpired();
             }

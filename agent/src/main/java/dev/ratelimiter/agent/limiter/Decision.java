@@ -3,21 +3,23 @@ package dev.ratelimiter.agent.limiter;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
 
+import java.util.List;
+
 /**
- * The answer for one request, with what the client is told about each limit.
+ * The answer for one request, with what the client is told about each limit that applied to it.
  *
  * @param policy      the policy it was decided under
+ * @param limits      the limits that applied to the request (its route matched them), in policy order;
+ *                    empty when none did or the client is exempt. With failurePolicy Local while the store
+ *                    is away: this agent's share of each
  * @param allowed     whether the request may proceed
- * @param remaining   per limit, requests left in the current window; null when the store did not answer
- * @param resetMillis per limit, milliseconds until the window ends; null when the store did not answer
+ * @param remaining   per applied limit, requests left in the current window; null when the store did not answer
+ * @param resetMillis per applied limit, milliseconds until the window ends; null when the store did not answer
  * @param outcome     how it was decided, for metrics
  * @param cost        units the request counted for (1 for an HTTP request; Envoy's {@code hits_addend})
  */
-public record Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome, long cost) {
-
-    public Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome) {
-        this(policy, allowed, remaining, resetMillis, outcome, 1);
-    }
+public record Decision(Policy policy, List<Limit> limits, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome,
+                       long cost) {
 
     public enum Outcome {
         /** the store counted it */
@@ -27,11 +29,41 @@ public record Decision(Policy policy, boolean allowed, long[] remaining, long[] 
         /** refused from the local cache of rejected clients, without a store call */
         REJECTED_CACHED,
         /** the store did not answer and failurePolicy Open let it through */
-        FAILED_OPEN
+        FAILED_OPEN,
+        /** the store did not answer; failurePolicy Local counted it against this agent's share and allowed it */
+        LOCAL_ALLOWED,
+        /** the store did not answer; failurePolicy Local refused it: this agent's share is used up */
+        LOCAL_REJECTED,
+        /** mode Shadow: a limit would have refused it, and it was let through */
+        SHADOW_REJECTED,
+        /** the client address is in the policy's exempt list: not counted, not refused */
+        EXEMPT,
+        /** no limit of the policy matches the request's route: not counted, not refused */
+        UNMATCHED;
+
+        /** The value of the {@code outcome} tag. */
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Let through without counting: the client is exempt, or no limit matches the request. */
+    static Decision uncounted(Policy policy, Outcome outcome, long cost) {
+        return new Decision(policy, List.of(), true, null, null, outcome, cost);
     }
 
     public boolean countersKnown() {
         return remaining != null;
+    }
+
+    /** Whether any limit applied: else the request carries no rate-limit headers. */
+    public boolean limited() {
+        return !limits.isEmpty();
+    }
+
+    /** Whether the limit at {@code index} (of {@link #limits}) had less than the cost left: it refused, or would have. */
+    public boolean refusedBy(int index) {
+        return countersKnown() && remaining[index] < Math.max(1, cost);
     }
 
     /**
@@ -54,7 +86,7 @@ public record Decision(Policy policy, boolean allowed, long[] remaining, long[] 
     }
 
     public Limit strictestLimit() {
-        return policy.limits().get(strictestIndex());
+        return limits.get(strictestIndex());
     }
 
     /**

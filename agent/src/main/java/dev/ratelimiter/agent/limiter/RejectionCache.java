@@ -1,6 +1,9 @@
 package dev.ratelimiter.agent.limiter;
 
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
+
+import java.util.List;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +11,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Remembers clients the store refused, until the window that refused them ends, so that an abusive
- * client is answered here without a store call. Exact: a fixed window frees no quota before its
+ * client is answered here without a store call. With per-route limits the key names the client and
+ * the limits that applied ({@code RateLimiter} builds it), so a refusal on one route is never applied to another. Exact: a fixed window frees no quota before its
  * end, and the deadline is taken from the store's own TTL counted from when the call was sent (so
  * it never lies past the real reset). Forgotten whenever the policy changes.
  */
@@ -23,7 +27,7 @@ public final class RejectionCache {
         this.clockMillis = clockMillis;
     }
 
-    private record Entry(Policy policy, long[] remaining, long[] deadlines, long until) {
+    private record Entry(Policy policy, List<Limit> limits, long[] remaining, long[] deadlines, long until) {
     }
 
     /** @param sentAtMillis when the store call that produced {@code rejected} was sent */
@@ -36,7 +40,7 @@ public final class RejectionCache {
             deadlines[i] = sentAtMillis + rejected.resetMillis()[i];
         }
         long until = sentAtMillis + rejected.retryAfterMillis();
-        entries.put(client, new Entry(rejected.policy(), rejected.remaining().clone(), deadlines, until));
+        entries.put(client, new Entry(rejected.policy(), rejected.limits(), rejected.remaining().clone(), deadlines, until));
     }
 
     /** @return a refusal computed locally, or null when the store must be asked */
@@ -68,7 +72,7 @@ public final class RejectionCache {
             resets[i] = Math.max(0, entry.deadlines[i] - now);
             blocked |= entry.remaining[i] < cost && resets[i] > 0;
         }
-        return blocked ? new Decision(policy, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED, cost) : null;
+        return blocked ? new Decision(policy, entry.limits, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED, cost) : null;
     }
 
     public void clear() {
