@@ -70,7 +70,7 @@ class ExamplesTest {
   @Test
   @DisplayName("are the seed's policy, a multi-limit policy, an external-Redis policy and a policy in front of a backend")
   void theFourExamples() throws IOException {
-    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml");
+    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml", "api-keys.yaml");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -209,5 +209,26 @@ class ExamplesTest {
     }
     assertThat(keys).contains(ref.getKey());
     assertThat(secret.getMetadata().getLabels()).containsEntry(dev.ratelimiter.operator.RedisAccess.ALLOW_LABEL, "true");
+  }
+
+  @Test
+  @DisplayName("api-keys.yaml counts per X-Api-Key (401 without), limits POST /api/login apart, exempts a network, runs in Shadow with failurePolicy Local")
+  void apiKeys() throws Exception {
+    RateLimitPolicy p = policy("api-keys.yaml");
+    var spec = p.getSpec();
+    assertThat(spec.getClientKey().getSource()).isEqualTo("Header");
+    assertThat(spec.getClientKey().getHeader()).isEqualTo("X-Api-Key");
+    assertThat(spec.getClientKey().getMissing()).isEqualTo("Reject");
+    assertThat(spec.getLimits()).extracting(Limit::getName).containsExactly("login", "per-key");
+    assertThat(spec.getLimits().get(0).getMatch().getPathPrefixes()).containsExactly("/api/login");
+    assertThat(spec.getLimits().get(0).getMatch().getMethods()).containsExactly("POST");
+    assertThat(spec.getLimits().get(1).getMatch()).isNull();
+    assertThat(spec.getExempt()).containsExactly("192.0.2.0/24");
+    assertThat(spec.getMode()).isEqualTo("Shadow");
+    assertThat(spec.getFailurePolicy()).isEqualTo("Local");
+    var policy = dev.ratelimiter.policy.PolicyParser.parse(dev.ratelimiter.operator.SpecDocument.yaml(p, 3));
+    assertThat(policy.agents()).isEqualTo(3);
+    assertThat(policy.limits().get(0).applies("POST", "/api/login")).isTrue();
+    assertThat(policy.limits().get(0).applies("GET", "/api/login")).isFalse();
   }
 }
