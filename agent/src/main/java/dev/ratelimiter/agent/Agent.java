@@ -54,7 +54,7 @@ public final class Agent {
         Vertx vertx = Vertx.vertx();
         CounterStore store = settings.redisUrl() == null
                 ? new InMemoryStore(settings.memoryMaxClients())
-                : new RedisStore(vertx, settings.redisUrl(), settings.redisPassword(), settings.redisTimeoutMillis(),
+                : new RedisStore(vertx, settings.redisTarget(), settings.redisPassword(), settings.redisTimeoutMillis(),
                         settings.redisTlsCaFile());
         ActivePolicy activePolicy = new ActivePolicy(policy);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
