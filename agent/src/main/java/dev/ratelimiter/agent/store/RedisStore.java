@@ -163,6 +163,15 @@ public final class RedisStore implements CounterStore {
         return root == err ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
+    private static boolean isClosed(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Connection is closed")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private StoreUnavailableException unavailable(Throwable cause) {
         if (cause instanceof StoreUnavailableException e) {
             return e;
@@ -215,6 +224,11 @@ public final class RedisStore implements CounterStore {
                         ? Future.failedFuture(notConnected())
                         : call(c, batch.checks());
                 results.onComplete(ar -> {
+                    if (ar.failed() && c != null && isClosed(ar.cause())) {
+                        // The library may not call the end handler (e.g. when the server died mid-reply): a
+                        // closed connection is never used again, whatever told us.
+                        dropped(c);
+                    }
                     for (int i = 0; i < batch.promises().size(); i++) {
                         if (ar.succeeded()) {
                             settle(batch.checks().get(i), ar.result().get(i)).onComplete(batch.promises().get(i));

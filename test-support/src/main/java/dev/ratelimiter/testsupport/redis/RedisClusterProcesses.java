@@ -121,6 +121,19 @@ public final class RedisClusterProcesses implements AutoCloseable {
     return RedisCli.run(password, "-c", "-p", Integer.toString(masters.get(1).port()), "GET", key).trim();
   }
 
+  /** FLUSHALL on every running master (a replica refuses it and follows its master). */
+  public void flushAll() {
+    for (RedisServerProcess node : all()) {
+      if (node.running()) {
+        try {
+          node.command("FLUSHALL");
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
   private boolean clusterOk(RedisServerProcess node) {
     return RedisCli.run(password, "-p", Integer.toString(node.port()), "cluster", "info").contains("cluster_state:ok");
   }

@@ -123,6 +123,11 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
+  /** Whether the process was started and not stopped (it may still have died by itself). */
+  public boolean running() {
+    return process != null && process.isAlive();
+  }
+
   public long pid() {
     return process.pid();
   }
