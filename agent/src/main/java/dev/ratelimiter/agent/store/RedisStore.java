@@ -153,25 +153,6 @@ public final class RedisStore implements CounterStore {
         return null;
     }
 
-    /** The error and its root cause, e.g. a TLS handshake failure and the certificate problem behind it. */
-    private static String describe(Throwable err) {
-        Throwable root = err;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = err.getClass().getSimpleName() + ": " + err.getMessage();
-        return root == err ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-    }
-
-    private static boolean isClosed(Throwable err) {
-        for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("Connection is closed")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private StoreUnavailableException unavailable(Throwable cause) {
         if (cause instanceof StoreUnavailableException e) {
             return e;
@@ -224,7 +205,7 @@ public final class RedisStore implements CounterStore {
                         ? Future.failedFuture(notConnected())
                         : call(c, batch.checks());
                 results.onComplete(ar -> {
-                    if (ar.failed() && c != null && isClosed(ar.cause())) {
+                    if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
                         // The library may not call the end handler (e.g. when the server died mid-reply): a
                         // closed connection is never used again, whatever told us.
                         dropped(c);
@@ -249,7 +230,7 @@ public final class RedisStore implements CounterStore {
                     .onSuccess(this::attach)
                     .onFailure(err -> {
                         connecting = false;
-                        lastConnectError = describe(err);
+                        lastConnectError = RedisErrors.describe(err);
                         LOG.warn("Cannot connect to Redis at {}: {}; retrying in {} ms", endpoint, err.getMessage(), backoffMillis);
                         connectLater(backoffMillis);
                         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MS);

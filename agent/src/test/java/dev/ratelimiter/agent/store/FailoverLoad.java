@@ -138,13 +138,13 @@ final class FailoverLoad {
             List<String> lastProbe = new CopyOnWriteArrayList<>();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
-                            lastProbe.clear();
-                            for (RunningAgent a : agents) {
-                                TestHttp.Reply reply = proxy.get(a.http(), "/api", "X-Forwarded-For", probes.get(probe.incrementAndGet() % probes.size()));
-                                lastProbe.add(reply.status() + " " + reply.body());
-                            }
-                            return lastProbe.stream().allMatch(r -> r.startsWith("200 "));
-                    });
+                    lastProbe.clear();
+                    for (RunningAgent a : agents) {
+                        TestHttp.Reply reply = proxy.get(a.http(), "/api", "X-Forwarded-For", probes.get(probe.incrementAndGet() % probes.size()));
+                        lastProbe.add(reply.status() + " " + reply.body());
+                    }
+                    return lastProbe.stream().allMatch(r -> r.startsWith("200 "));
+                });
             } catch (ConditionTimeoutException e) {
                 throw new AssertionError("after the failover, not every agent admits a new client; the last answers: " + lastProbe, e);
             }
