@@ -86,7 +86,7 @@ public final class Agent {
         ConnectionGuard managementGuard = new ConnectionGuard("management", settings.httpIdleTimeoutSeconds(),
                 settings.httpHeaderTimeoutSeconds(), ManagementVerticle.MAX_CONNECTIONS, registry);
         ManagementVerticle management = new ManagementVerticle(new HealthHandler(activePolicy, store),
-                new AdminPolicyHandler(activePolicy, settings.adminToken()), registry,
+                new AdminPolicyHandler(activePolicy, settings.adminToken(), store), registry,
                 settings.bindAddress(), settings.managementPort(), managementGuard);
 
         Backend backend = settings.backend() == null ? null

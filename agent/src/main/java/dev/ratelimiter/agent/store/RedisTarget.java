@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * Where Redis is: the mode and its endpoints ({@code REDIS_URL}, comma-separated: one server, the
- * sentinels, or cluster seed nodes) and, for Sentinel, the master's name.
+ * sentinels, or cluster seed nodes; an endpoint after the first may leave out the scheme, as in
+ * {@code redis://s1:26379,s2:26379}) and, for Sentinel, the master's name.
  */
 public record RedisTarget(RedisMode mode, List<String> urls, String masterName) {
 
@@ -33,6 +34,10 @@ public record RedisTarget(RedisMode mode, List<String> urls, String masterName) 
         List<String> urls = new ArrayList<>();
         for (String part : urlList.split(",", -1)) {
             String url = part.trim();
+            if (!urls.isEmpty() && !url.isEmpty() && !url.contains("://")) {
+                // redis://s1:26379,s2:26379: a later endpoint without a scheme takes the first one's
+                url = urls.get(0).substring(0, urls.get(0).indexOf("://") + 3) + url;
+            }
             if (url.isEmpty()) {
                 throw new IllegalArgumentException("REDIS_URL '" + redactAll(urlList) + "' has an empty endpoint; separate endpoints with single commas");
             }
