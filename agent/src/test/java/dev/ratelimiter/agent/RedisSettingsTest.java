@@ -38,6 +38,13 @@ class RedisSettingsTest {
     }
 
     @Test
+    @DisplayName("An endpoint after the first may leave out the scheme: it takes the first one's")
+    void schemeCarriesOver() {
+        RedisTarget target = AgentSettings.fromEnv(Map.of("REDIS_MODE", "Cluster", "REDIS_URL", "rediss://n1:6379,n2:6379, n3")).redisTarget();
+        assertThat(target.urls()).containsExactly("rediss://n1:6379", "rediss://n2:6379", "rediss://n3");
+    }
+
+    @Test
     @DisplayName("Cluster: seed nodes over TLS with a password in each URL, which logs and errors never show")
     void cluster() {
         RedisTarget target = AgentSettings.fromEnv(Map.of("REDIS_MODE", "Cluster",
