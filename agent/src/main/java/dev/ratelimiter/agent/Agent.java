@@ -54,7 +54,7 @@ public final class Agent {
         Vertx vertx = Vertx.vertx();
         CounterStore store = settings.redisUrl() == null
                 ? new InMemoryStore(settings.memoryMaxClients())
-                : new RedisStore(vertx, settings.redisUrl(), settings.redisPassword(), settings.redisTimeoutMillis(),
+                : new RedisStore(vertx, settings.redisTarget(), settings.redisPassword(), settings.redisTimeoutMillis(),
                         settings.redisTlsCaFile());
         ActivePolicy activePolicy = new ActivePolicy(policy);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -89,7 +89,7 @@ public final class Agent {
         ConnectionGuard managementGuard = new ConnectionGuard("management", settings.httpIdleTimeoutSeconds(),
                 settings.httpHeaderTimeoutSeconds(), ManagementVerticle.MAX_CONNECTIONS, registry);
         ManagementVerticle management = new ManagementVerticle(new HealthHandler(activePolicy, store),
-                new AdminPolicyHandler(activePolicy, settings.adminToken()), registry,
+                new AdminPolicyHandler(activePolicy, settings.adminToken(), store), registry,
                 settings.bindAddress(), settings.managementPort(), managementGuard);
 
         Backend backend = settings.backend() == null ? null

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The example policies in deploy/examples/")
 class ExamplesTest {
@@ -68,9 +69,10 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("are the seed's policy, a multi-limit policy, an external-Redis policy and a policy in front of a backend")
-  void theFourExamples() throws IOException {
-    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml", "api-keys.yaml");
+  @DisplayName("are the seed's policy, a multi-limit policy, two external-Redis policies (one server, Sentinel), a policy in front of a backend and one keyed by API key")
+  void theExamples() throws IOException {
+    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml",
+        "external-redis-sentinel.yaml", "backend.yaml", "api-keys.yaml");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -186,19 +188,29 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("external-redis.yaml uses an external Redis whose password Secret it ships, with that key, in the policy's namespace, labelled for that use")
-  void externalRedis() {
-    RateLimitPolicy p = policy("external-redis.yaml");
+  @DisplayName("external-redis-sentinel.yaml finds the master through three sentinels, by its name")
+  void externalRedisSentinel() {
+    var external = policy("external-redis-sentinel.yaml").getSpec().getRedis().getExternal();
+    assertThat(external.getMode()).isEqualTo("Sentinel");
+    assertThat(external.getMasterName()).isEqualTo("shop-limits");
+    assertThat(dev.ratelimiter.operator.RedisUrls.hosts(external.getUrl())).hasSize(3).allSatisfy(h -> assertThat(h).startsWith("sentinel-"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"external-redis.yaml", "external-redis-sentinel.yaml"})
+  @DisplayName("the external-Redis examples use a password Secret they ship, with that key, in the policy's namespace, labelled for that use")
+  void externalRedis(String file) {
+    RateLimitPolicy p = policy(file);
     var external = p.getSpec().getRedis().getExternal();
     assertThat(external.getUrl()).startsWith("redis://");
     var ref = external.getPasswordSecretRef();
     Secret secret =
-        objects("external-redis.yaml").stream()
+        objects(file).stream()
             .filter(Secret.class::isInstance)
             .map(Secret.class::cast)
             .filter(s -> s.getMetadata().getName().equals(ref.getName()))
             .findFirst()
-            .orElseThrow(() -> new AssertionError("no Secret " + ref.getName() + " in external-redis.yaml"));
+            .orElseThrow(() -> new AssertionError("no Secret " + ref.getName() + " in " + file));
     assertThat(secret.getMetadata().getNamespace()).isEqualTo(p.getMetadata().getNamespace());
     var keys = new ArrayList<String>();
     if (secret.getStringData() != null) {
