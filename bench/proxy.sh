@@ -87,7 +87,7 @@ for scenario in many-clients abuser; do
 done
 kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true
 
-env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$AGENT MANAGEMENT_PORT=$MGMT POLICY_FILE=bench/policy.yaml REDIS_URL=redis://127.0.0.1:$REDIS \
+env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$AGENT MANAGEMENT_PORT=$MGMT GRPC_PORT=0 POLICY_FILE=bench/policy.yaml REDIS_URL=redis://127.0.0.1:$REDIS \
   BACKEND_URL=http://127.0.0.1:$BACKEND java $JVM_OPTS -jar "$JAR" > "$OUT/agent.log" 2>&1 &
 AGENT_PID=$!; pids+=("$AGENT_PID")
 wait_http "http://127.0.0.1:$MGMT/health/ready"

@@ -39,7 +39,7 @@ one_run() {
 }
 
 start_agent() { # $1 = redis url or empty
-  env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$PORT MANAGEMENT_PORT=$MGMT POLICY_FILE=bench/policy.yaml ${1:+REDIS_URL=$1} \
+  env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$PORT MANAGEMENT_PORT=$MGMT GRPC_PORT=0 POLICY_FILE=bench/policy.yaml ${1:+REDIS_URL=$1} \
     java $JVM_OPTS -jar "$JAR" > "$OUT/agent.log" 2>&1 &
   AGENT_PID=$!; pids+=("$AGENT_PID")
   wait_http "http://127.0.0.1:$MGMT/health/ready"

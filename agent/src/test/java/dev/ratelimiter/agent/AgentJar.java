@@ -10,7 +10,7 @@ import java.util.Map;
 public final class AgentJar {
 
     private static final List<String> INHERITED_SETTINGS = List.of("POLICY_FILE", "REDIS_URL", "ADMIN_TOKEN", "HTTP_PORT",
-            "MANAGEMENT_PORT", "BACKEND_URL", "BACKEND_TIMEOUT_MS");
+            "MANAGEMENT_PORT", "GRPC_PORT", "BACKEND_URL", "BACKEND_TIMEOUT_MS");
 
     private AgentJar() {
     }
@@ -26,6 +26,8 @@ public final class AgentJar {
                 .redirectOutput(dir.resolve("stdout.txt").toFile());
         builder.environment().keySet().removeIf(INHERITED_SETTINGS::contains);
         builder.environment().put("BIND_ADDRESS", "127.0.0.1");
+        // an ephemeral gRPC port unless the test names one: the default 8081 may be taken on a shared machine
+        builder.environment().put("GRPC_PORT", "0");
         builder.environment().putAll(env);
         return builder.start();
     }
