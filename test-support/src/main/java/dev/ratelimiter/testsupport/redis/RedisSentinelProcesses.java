@@ -54,7 +54,11 @@ public final class RedisSentinelProcesses implements AutoCloseable {
   }
 
   private void form() {
-    List<String> auth = password == null ? List.of() : List.of("--masterauth", password);
+    // in the fixture's own directory: a replica writes the RDB of its full sync to its --dir
+    List<String> auth = new ArrayList<>(List.of("--dir", dir.toString()));
+    if (password != null) {
+      auth.addAll(List.of("--masterauth", password));
+    }
     master = RedisServerProcess.startWith(Ports.free(), password, null, auth);
     List<String> replicaOptions = new ArrayList<>(auth);
     replicaOptions.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
