@@ -154,7 +154,7 @@ class RedisFailureTest {
             Reply ready = http.get(agent.management(), "/health/ready");
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.json().getBoolean("storeReachable")).isFalse();
-            assertThat(http.get(agent.management(), "/metrics").body()).contains("ratelimiter_requests_total{outcome=\"failed_open\"} 3.0");
+            assertThat(http.get(agent.management(), "/metrics").body()).contains("ratelimiter_requests_total{outcome=\"failed_open\",source=\"api\"} 3.0");
 
             hung.thaw();
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
