@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * address), creates the matching Pod (template labels and spec, {@code status.podIP}, {@code Ready}
  * once {@code /health/ready} answers 200) and writes the Deployments' status. For a Redis
  * Deployment it runs a redis-server with the password of {@code <name>-redis-auth}. A dead agent's
- * Pod is deleted and a replacement started, with a new name and address.
+ * Pod is deleted and a replacement started, with a new name and address. When an agent
+ * Deployment's pod template changes (e.g. the hash of a recreated Secret), its pods are rolled as
+ * the Deployment's strategy says (maxSurge 1, maxUnavailable 0): a pod of the new template is
+ * started, and once it is ready a pod of an older template is stopped, until none is left.
  *
  * <p>One addition to the rendered environment: {@code REDIS_TIMEOUT_MS=1000} (unless the container
  * sets it). Here three agents, the operator, the mock API server, redis-server and the test share
@@ -64,6 +67,8 @@ final class Kubelet implements AutoCloseable {
   private final AtomicInteger nextHost = new AtomicInteger(2);
   private final Map<String, RedisServerProcess> redis = new ConcurrentHashMap<>();
   private final Map<String, AgentProcess> agents = new ConcurrentHashMap<>();
+  /** Per agent pod: the hash of the pod template it was started from. */
+  private final Map<String, String> templates = new ConcurrentHashMap<>();
   /** Cluster DNS for the Services the test runs itself: {@code <service>.<namespace>.svc:<port>} → {@code host:port}. */
   private final Map<String, String> services = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet"));
@@ -147,14 +152,19 @@ final class Kubelet implements AutoCloseable {
     for (AgentProcess a : List.copyOf(agents.values())) {
       if (a.deployment.equals(name) && !a.alive()) {
         agents.remove(a.pod);
+        templates.remove(a.pod);
         client.pods().inNamespace(namespace).withName(a.pod).delete();
         log.info("agent pod {} died; Pod deleted", a);
       }
     }
     int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    String template = templateHash(d);
     List<AgentProcess> mine = agents.values().stream().filter(a -> a.deployment.equals(name)).toList();
-    for (int i = mine.size(); i < desired; i++) {
-      if (!startAgent(d)) {
+    long current = mine.stream().filter(a -> template.equals(templates.get(a.pod))).count();
+    // during a roll at most one pod beyond the desired count (maxSurge 1)
+    long room = current == mine.size() ? desired - current : Math.min(desired - current, desired + 1L - mine.size());
+    for (long i = 0; i < room; i++) {
+      if (!startAgent(d, template)) {
         break;
       }
     }
@@ -164,12 +174,39 @@ final class Kubelet implements AutoCloseable {
         log.info("agent pod {} ready", a);
       }
     }
+    retireOneOlder(name, template, desired);
     mine = agents.values().stream().filter(a -> a.deployment.equals(name)).toList();
     writeStatus(d, mine.size(), (int) mine.stream().filter(AgentProcess::ready).count());
   }
 
+  /**
+   * Stops one pod of an older template of Deployment {@code name}: one that is not ready at once,
+   * a ready one only while the others ready are at least {@code desired} (maxUnavailable 0).
+   */
+  private void retireOneOlder(String name, String template, int desired) {
+    List<AgentProcess> mine = agents.values().stream().filter(a -> a.deployment.equals(name)).toList();
+    long ready = mine.stream().filter(AgentProcess::ready).count();
+    mine.stream()
+        .filter(a -> !template.equals(templates.get(a.pod)))
+        .sorted(java.util.Comparator.comparing(AgentProcess::ready))
+        .findFirst()
+        .filter(a -> !a.ready() || ready - 1 >= desired)
+        .ifPresent(a -> {
+          a.kill();
+          agents.remove(a.pod);
+          templates.remove(a.pod);
+          client.pods().inNamespace(namespace).withName(a.pod).delete();
+          log.info("agent pod {} of an older pod template stopped; Pod deleted", a);
+        });
+  }
+
+  /** Identifies a pod template, like the pod-template-hash label of a ReplicaSet. */
+  private String templateHash(Deployment d) {
+    return Integer.toHexString(client.getKubernetesSerialization().asJson(d.getSpec().getTemplate()).hashCode());
+  }
+
   /** Starts one replica of {@code d}; false when what it needs (ConfigMap, Secrets, Redis) is not there yet. */
-  private boolean startAgent(Deployment d) {
+  private boolean startAgent(Deployment d, String templateHash) {
     var template = d.getSpec().getTemplate();
     Container container = template.getSpec().getContainers().get(0);
     String configMap = template.getSpec().getVolumes().stream().filter(v -> v.getConfigMap() != null).findFirst().orElseThrow().getConfigMap().getName();
@@ -224,6 +261,7 @@ final class Kubelet implements AutoCloseable {
     int managementPort = port(container, "management", 9090);
     AgentProcess a = AgentProcess.start(pod, d.getMetadata().getName(), ip, httpPort, managementPort, agentJar, env, dir.resolve("agent.log"));
     agents.put(pod, a);
+    templates.put(pod, templateHash);
     Pod p = new PodBuilder()
         .withNewMetadata().withName(pod).withNamespace(namespace).withLabels(template.getMetadata().getLabels()).endMetadata()
         .withSpec(template.getSpec())

@@ -226,4 +226,25 @@ class LivePolicyIT {
     assertThat(kubelet.readyAgents()).extracting(a -> a.pod).doesNotContain(odd.pod);
     assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(50));
   }
+
+  @Test
+  @DisplayName("rolls the agents when their admin-token Secret is deleted and restored with a new token, so that pushes work again and Enforced returns")
+  void recreatedAdminSecretRollsAgents() {
+    enforce(55);
+    String oldToken = adminToken();
+    List<String> podsBefore = kubelet.agents().stream().map(a -> a.pod).toList();
+
+    cluster.client().secrets().inNamespace(NS).withName(NAME + "-agent-admin").delete();
+    await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> {
+      String token = adminToken();
+      assertThat(token).as("restored with a new token").isNotEqualTo(oldToken);
+      assertThat(kubelet.agents()).hasSize(3).allSatisfy(a -> {
+        assertThat(podsBefore).as("rolled").doesNotContain(a.pod);
+        assertThat(a.adminToken).isEqualTo(token);
+      });
+      assertThat(kubelet.readyAgents()).hasSize(3);
+    });
+    enforce(60);
+    assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(60));
+  }
 }

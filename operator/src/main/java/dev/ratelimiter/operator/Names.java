@@ -2,6 +2,7 @@ package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import java.util.List;
 
 /** Names of the objects the operator creates for a policy, and the addresses derived from them. */
 public final class Names {
@@ -16,8 +17,34 @@ public final class Names {
   /** The agent's gRPC port (Envoy rate limit service), admitted like the public port. */
   public static final int AGENT_GRPC_PORT = 8081;
   public static final int REDIS_PORT = 6379;
+  public static final String AGENT_SUFFIX = "-agent";
+  public static final String AGENT_POLICY_SUFFIX = "-agent-policy";
+  public static final String AGENT_ADMIN_SUFFIX = "-agent-admin";
+  public static final String REDIS_SUFFIX = "-redis";
+  public static final String REDIS_AUTH_SUFFIX = "-redis-auth";
+  /** Service names are DNS-1035 labels and label values at most 63 characters. */
+  public static final int MAX_NAME_LENGTH = 63;
+  /**
+   * The longest policy name whose objects all fit: {@value #MAX_NAME_LENGTH} minus the longest
+   * suffix ({@value #AGENT_POLICY_SUFFIX}, 13). A constant, since the CRD's CEL rule is built from
+   * it; a test derives it from {@link #objectNames} again.
+   */
+  public static final int MAX_POLICY_NAME_LENGTH = 50;
+  /** A DNS-1035 label: the policy's name is its Service's name. */
+  public static final String DNS_1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
   private Names() {}
+
+  /** Every object name the operator may make for policy {@code name} (label values among them: the name itself). */
+  public static List<String> objectNames(String name) {
+    return List.of(
+        name,
+        name + AGENT_SUFFIX,
+        name + AGENT_POLICY_SUFFIX,
+        name + AGENT_ADMIN_SUFFIX,
+        name + REDIS_SUFFIX,
+        name + REDIS_AUTH_SUFFIX);
+  }
 
   /** The public Service: the policy's own name. */
   public static String agentService(RateLimitPolicy p) {
@@ -25,15 +52,15 @@ public final class Names {
   }
 
   public static String agentDeployment(RateLimitPolicy p) {
-    return p.getMetadata().getName() + "-agent";
+    return p.getMetadata().getName() + AGENT_SUFFIX;
   }
 
   public static String agentPolicyConfigMap(RateLimitPolicy p) {
-    return p.getMetadata().getName() + "-agent-policy";
+    return p.getMetadata().getName() + AGENT_POLICY_SUFFIX;
   }
 
   public static String agentAdminSecret(RateLimitPolicy p) {
-    return p.getMetadata().getName() + "-agent-admin";
+    return p.getMetadata().getName() + AGENT_ADMIN_SUFFIX;
   }
 
   public static String agentHpa(RateLimitPolicy p) {
@@ -49,7 +76,7 @@ public final class Names {
   }
 
   public static String redisDeployment(RateLimitPolicy p) {
-    return p.getMetadata().getName() + "-redis";
+    return p.getMetadata().getName() + REDIS_SUFFIX;
   }
 
   public static String redisService(RateLimitPolicy p) {
@@ -61,7 +88,7 @@ public final class Names {
   }
 
   public static String redisAuthSecret(RateLimitPolicy p) {
-    return p.getMetadata().getName() + "-redis-auth";
+    return p.getMetadata().getName() + REDIS_AUTH_SUFFIX;
   }
 
   /** {@code redis://<name>-redis.<namespace>.svc:6379} */

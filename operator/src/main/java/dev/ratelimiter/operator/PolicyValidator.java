@@ -28,12 +28,15 @@ public final class PolicyValidator {
 
   private static final Pattern URL = Pattern.compile(ExternalRedis.URL_PATTERN);
   private static final Pattern SERVICE = Pattern.compile(Backend.SERVICE_PATTERN);
+  private static final Pattern DNS_1035 = Pattern.compile(Names.DNS_1035_LABEL);
 
   private PolicyValidator() {}
 
   /** Problems found in the policy's spec, including those that depend on its name. */
   public static List<String> validate(RateLimitPolicy policy) {
-    List<String> problems = validate(policy.getSpec());
+    List<String> problems = new ArrayList<>();
+    validateName(policy.getMetadata().getName(), problems);
+    problems.addAll(validate(policy.getSpec()));
     Backend backend = policy.getSpec() == null ? null : policy.getSpec().getBackend();
     if (backend != null && backend.getService() != null) {
       String service = backend.getService();
@@ -43,6 +46,27 @@ public final class PolicyValidator {
       }
     }
     return problems;
+  }
+
+  /**
+   * The policy's name must make object names a real API server accepts (the mock server in tests
+   * accepts anything): the Service {@code <name>} is a DNS-1035 label, and every name and label
+   * value is at most 63 characters.
+   */
+  static void validateName(String name, List<String> problems) {
+    if (name == null) {
+      return;
+    }
+    if (name.length() > Names.MAX_POLICY_NAME_LENGTH) {
+      String longest = Names.objectNames(name).stream().max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+      problems.add("metadata.name: '" + name + "' is " + name.length() + " characters; the longest object name it makes, '"
+          + longest + "', would be " + longest.length() + " > " + Names.MAX_NAME_LENGTH
+          + " (a policy name has at most " + Names.MAX_POLICY_NAME_LENGTH + " characters)");
+    }
+    if (!DNS_1035.matcher(name).matches()) {
+      problems.add("metadata.name: '" + name + "' is not a DNS-1035 label (lower-case letters, digits and '-', starting with a"
+          + " letter and ending with a letter or digit), which the policy's Service '" + name + "' needs");
+    }
   }
 
   /** Problems found, empty when the spec is valid. */

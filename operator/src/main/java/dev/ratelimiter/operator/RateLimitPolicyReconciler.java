@@ -52,13 +52,14 @@ import java.util.concurrent.TimeUnit;
 @Workflow(
     explicitInvocation = true,
     dependents = {
-      @Dependent(name = "redis-auth-secret", type = RedisAuthSecretDependentResource.class, reconcilePrecondition = Conditions.InternalRedis.class),
+      // no precondition: it deletes itself with an external Redis, since the agent Deployment depends on it
+      @Dependent(name = "redis-auth-secret", type = RedisAuthSecretDependentResource.class),
       @Dependent(name = "redis-deployment", type = RedisDeploymentDependentResource.class, reconcilePrecondition = Conditions.InternalRedis.class, dependsOn = "redis-auth-secret"),
       @Dependent(name = "redis-service", type = RedisServiceDependentResource.class, reconcilePrecondition = Conditions.InternalRedis.class),
       @Dependent(name = "redis-network-policy", type = RedisNetworkPolicyDependentResource.class, reconcilePrecondition = Conditions.InternalRedis.class),
       @Dependent(name = "agent-admin-secret", type = AgentAdminSecretDependentResource.class),
       @Dependent(name = "agent-policy", type = AgentPolicyConfigMapDependentResource.class),
-      @Dependent(name = "agent-deployment", type = AgentDeploymentDependentResource.class, dependsOn = {"agent-admin-secret", "agent-policy"}),
+      @Dependent(name = "agent-deployment", type = AgentDeploymentDependentResource.class, dependsOn = {"agent-admin-secret", "redis-auth-secret", "agent-policy"}),
       @Dependent(name = "agent-service", type = AgentServiceDependentResource.class),
       @Dependent(name = "agent-network-policy", type = AgentNetworkPolicyDependentResource.class),
       @Dependent(name = "agent-hpa", type = AgentHorizontalPodAutoscalerDependentResource.class, reconcilePrecondition = Conditions.AutoscalingEnabled.class, dependsOn = "agent-deployment"),

@@ -77,9 +77,18 @@ public final class RedisAccess {
     return Optional.empty();
   }
 
-  private static boolean labelled(RateLimitPolicy p, String name, Context<RateLimitPolicy> context) {
+  /** The labelled Secret named by {@code spec.redis.external.passwordSecretRef}, as the operator sees it. */
+  public static Optional<Secret> passwordSecret(RateLimitPolicy p, Context<RateLimitPolicy> context) {
+    String name = secretName(p);
+    if (name == null) {
+      return Optional.empty();
+    }
     var source = (InformerEventSource<Secret, RateLimitPolicy>) context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS);
-    return source.get(new ResourceID(name, p.getMetadata().getNamespace()))
+    return source.get(new ResourceID(name, p.getMetadata().getNamespace()));
+  }
+
+  private static boolean labelled(RateLimitPolicy p, String name, Context<RateLimitPolicy> context) {
+    return passwordSecret(p, context)
         .map(s -> s.getMetadata().getLabels())
         .map(l -> "true".equals(l.get(ALLOW_LABEL)))
         .orElse(false);

@@ -3,6 +3,7 @@ package dev.ratelimiter.operator.dependent;
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.RedisAccess;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
@@ -21,7 +22,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Deployment {@code <name>-agent}: the enforcement agents. Non-root, read-only root filesystem, no
@@ -54,11 +58,24 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
 
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
-    return desired(policy, OperatorSettings.of(context));
+    Optional<String> redisAuth = policy.getSpec().internalRedis()
+        ? SecretHashes.recorded(context, Names.redisAuthSecret(policy))
+        : RedisAccess.passwordSecret(policy, context)
+            .flatMap(s -> SecretHashes.hash(s, policy.getSpec().getRedis().getExternal().getPasswordSecretRef().getKey()));
+    return desired(policy, OperatorSettings.of(context),
+        SecretHashes.annotations(SecretHashes.recorded(context, Names.agentAdminSecret(policy)), redisAuth));
   }
 
-  /** The desired object under {@code settings} (the agent image comes from them). */
+  /** The desired object under {@code settings} (the agent image comes from them), without Secret hashes. */
   public Deployment desired(RateLimitPolicy policy, OperatorSettings settings) {
+    return desired(policy, settings, Map.of());
+  }
+
+  /**
+   * The desired object under {@code settings}, with the hashes of the Secret values its pods read
+   * ({@link SecretHashes}) as pod template annotations: a new value rolls the pods.
+   */
+  public Deployment desired(RateLimitPolicy policy, OperatorSettings settings, Map<String, String> secretHashes) {
     AgentSpec agent = policy.getSpec().effectiveAgent();
     var labels = Labels.of(policy, Labels.AGENT);
     var selector = Labels.selector(policy, Labels.AGENT);
@@ -80,6 +97,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
+        .withAnnotations(secretHashes.isEmpty() ? null : new LinkedHashMap<>(secretHashes))
         .endMetadata()
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
@@ -249,7 +267,8 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
 
   /**
    * The update replaces the whole spec (SSA is off). Keeps what is not ours: the observed status,
-   * and the replica count while an HPA owns it (else the API server would default it to 1).
+   * the replica count while an HPA owns it (else the API server would default it to 1), and pod
+   * template annotations others added (e.g. {@code kubectl rollout restart}'s).
    */
   @Override
   public Deployment update(
@@ -258,6 +277,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
     if (desired.getSpec().getReplicas() == null && actual.getSpec() != null) {
       desired.getSpec().setReplicas(actual.getSpec().getReplicas());
     }
+    RenderedInFull.keepForeignTemplateAnnotations(actual, desired);
     return super.update(actual, desired, primary, context);
   }
 }

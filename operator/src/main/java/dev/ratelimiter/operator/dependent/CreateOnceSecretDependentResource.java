@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
@@ -15,7 +16,9 @@ import java.util.Map;
 
 /**
  * A Secret holding one random value, created when missing and never updated: a reconcile must not
- * rotate a password or token that running pods use. (Deleted by hand, it is created anew.)
+ * rotate a password or token that running pods use. Deleted by hand, it is created anew with a new
+ * value; the hash of the value in the pod templates that read it ({@link SecretHashes}) then rolls
+ * their pods.
  */
 public abstract class CreateOnceSecretDependentResource
     extends KubernetesDependentResource<Secret, RateLimitPolicy>
@@ -38,6 +41,14 @@ public abstract class CreateOnceSecretDependentResource
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Creates the Secret when missing, and records the value's hash for the pod templates that read it. */
+  @Override
+  public ReconcileResult<Secret> reconcile(RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+    ReconcileResult<Secret> result = super.reconcile(primary, context);
+    result.getSingleResource().ifPresent(s -> SecretHashes.record(context, s, key()));
+    return result;
   }
 
   @Override

@@ -12,7 +12,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Deployment {@code <name>-redis}: one Redis with {@code requirepass} and no persistence (counters
@@ -50,11 +54,17 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
 
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
-    return desired(policy, OperatorSettings.of(context));
+    return desired(policy, OperatorSettings.of(context),
+        SecretHashes.annotations(Optional.empty(), SecretHashes.recorded(context, Names.redisAuthSecret(policy))));
   }
 
-  /** The desired object under {@code settings} (the Redis image comes from them). */
+  /** The desired object under {@code settings} (the Redis image comes from them), without the password's hash. */
   public Deployment desired(RateLimitPolicy policy, OperatorSettings settings) {
+    return desired(policy, settings, Map.of());
+  }
+
+  /** As above, with the password's hash as a pod template annotation ({@link SecretHashes}): a new password rolls Redis. */
+  public Deployment desired(RateLimitPolicy policy, OperatorSettings settings, Map<String, String> secretHashes) {
     var labels = Labels.of(policy, Labels.REDIS);
     // redis-cli reads the password from REDISCLI_AUTH: never on a command line (ps, /proc/<pid>/cmdline)
     String ping = "redis-cli -p " + Names.REDIS_PORT + " ping | grep -q PONG";
@@ -71,6 +81,7 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
+        .withAnnotations(secretHashes.isEmpty() ? null : new LinkedHashMap<>(secretHashes))
         .endMetadata()
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
@@ -147,11 +158,23 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
         .build();
   }
 
-  /** Keeps the Deployment's observed status in the replacing PUT (only the spec is ours). */
+  /** Matches what the generic matcher sees and, exactly, what is rendered in full ({@link RenderedInFull}). */
+  @Override
+  public Matcher.Result<Deployment> match(
+      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+    Matcher.Result<Deployment> generic = super.match(actual, desired, primary, context);
+    if (!generic.matched()) {
+      return generic;
+    }
+    return Matcher.Result.computed(RenderedInFull.matches(desired, actual), desired);
+  }
+
+  /** Keeps the Deployment's observed status and others' pod template annotations in the replacing PUT. */
   @Override
   public Deployment update(
       Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
     desired.setStatus(actual.getStatus());
+    RenderedInFull.keepForeignTemplateAnnotations(actual, desired);
     return super.update(actual, desired, primary, context);
   }
 }

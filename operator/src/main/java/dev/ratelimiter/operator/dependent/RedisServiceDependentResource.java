@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Service {@code <name>-redis}: cluster-internal address of the policy's Redis. */
@@ -38,5 +39,24 @@ public class RedisServiceDependentResource extends PolicyDependentResource<Servi
         .endPort()
         .endSpec()
         .build();
+  }
+
+  /** The generic match, and an exact one of what is rendered in full ({@link ServiceFields}). */
+  @Override
+  public Matcher.Result<Service> match(
+      Service actual, Service desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+    Matcher.Result<Service> generic = super.match(actual, desired, primary, context);
+    if (!generic.matched()) {
+      return generic;
+    }
+    return Matcher.Result.computed(ServiceFields.matches(desired, actual), desired);
+  }
+
+  /** The replacing PUT keeps what the API server allocated and still applies, and the status. */
+  @Override
+  public Service update(Service actual, Service desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+    ServiceFields.keepAllocated(actual, desired);
+    desired.setStatus(actual.getStatus());
+    return super.update(actual, desired, primary, context);
   }
 }

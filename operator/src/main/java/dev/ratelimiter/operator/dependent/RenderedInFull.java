@@ -1,14 +1,17 @@
 package dev.ratelimiter.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The parts of a pod template that the operator renders in full and the API server never
@@ -18,13 +21,17 @@ import java.util.Objects;
  * {@code spec.agent.resources}. Comparing the whole template instead would see the server's
  * defaults (probe timeouts, {@code terminationMessagePath}, volume modes...) as drift on every
  * reconcile, so only these are compared: the containers by name, each one's env and resources,
- * and the volume names.
+ * the volume names, and the pod template annotations of ours ({@link SecretHashes#PREFIX}; others'
+ * are left alone, and kept by the update).
  */
 final class RenderedInFull {
 
   private RenderedInFull() {}
 
   static boolean matches(Deployment desired, Deployment actual) {
+    if (!ours(templateAnnotations(desired)).equals(ours(templateAnnotations(actual)))) {
+      return false;
+    }
     PodSpec want = podSpec(desired);
     PodSpec have = podSpec(actual);
     if (want == null || have == null) {
@@ -44,6 +51,36 @@ final class RenderedInFull {
       }
     }
     return true;
+  }
+
+  /** Copies into {@code desired}'s pod template the annotations of {@code actual}'s that are not ours. */
+  static void keepForeignTemplateAnnotations(Deployment actual, Deployment desired) {
+    Map<String, String> foreign = new TreeMap<>(templateAnnotations(actual));
+    foreign.keySet().removeIf(k -> k.startsWith(SecretHashes.PREFIX));
+    if (foreign.isEmpty() || desired.getSpec() == null || desired.getSpec().getTemplate() == null) {
+      return;
+    }
+    var meta = desired.getSpec().getTemplate().getMetadata();
+    if (meta == null) {
+      meta = new ObjectMeta();
+      desired.getSpec().getTemplate().setMetadata(meta);
+    }
+    Map<String, String> merged = new LinkedHashMap<>(foreign);
+    merged.putAll(Objects.requireNonNullElse(meta.getAnnotations(), Map.of()));
+    meta.setAnnotations(merged);
+  }
+
+  private static Map<String, String> templateAnnotations(Deployment d) {
+    if (d.getSpec() == null || d.getSpec().getTemplate() == null || d.getSpec().getTemplate().getMetadata() == null) {
+      return Map.of();
+    }
+    return Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getAnnotations(), Map.of());
+  }
+
+  private static Map<String, String> ours(Map<String, String> annotations) {
+    Map<String, String> out = new TreeMap<>(annotations);
+    out.keySet().removeIf(k -> !k.startsWith(SecretHashes.PREFIX));
+    return out;
   }
 
   private static PodSpec podSpec(Deployment d) {

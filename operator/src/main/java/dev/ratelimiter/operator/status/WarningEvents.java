@@ -35,6 +35,13 @@ public final class WarningEvents {
               .withNewMetadata()
               .withName(policy.getMetadata().getName() + "." + suffix)
               .withNamespace(policy.getMetadata().getNamespace())
+              // deleted with the policy by the garbage collector, not only by the API server's event TTL
+              .addNewOwnerReference()
+              .withApiVersion(policy.getApiVersion())
+              .withKind(policy.getKind())
+              .withName(policy.getMetadata().getName())
+              .withUid(policy.getMetadata().getUid())
+              .endOwnerReference()
               .endMetadata()
               .withNewInvolvedObject()
               .withApiVersion(policy.getApiVersion())

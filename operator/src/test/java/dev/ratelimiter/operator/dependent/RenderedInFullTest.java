@@ -105,4 +105,25 @@ class RenderedInFullTest {
     sidecar.getSpec().getTemplate().getSpec().getContainers().add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("debug").build());
     assertThat(RenderedInFull.matches(without, sidecar)).isFalse();
   }
+
+  @Test
+  @DisplayName("compares the pod template annotations of ours exactly and leaves others' alone, which the update keeps")
+  void templateAnnotations() {
+    Deployment hashed = dr.desired(DesiredStateTest.policy(new RateLimitPolicySpec()), SETTINGS,
+        java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa", SecretHashes.REDIS_AUTH, "bb"));
+    assertThat(RenderedInFull.matches(hashed, stored(hashed))).isTrue();
+
+    Deployment restarted = stored(hashed);
+    restarted.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z");
+    assertThat(RenderedInFull.matches(hashed, restarted)).as("another's annotation").isTrue();
+
+    Deployment stray = stored(hashed);
+    stray.getSpec().getTemplate().getMetadata().getAnnotations().put(SecretHashes.PREFIX + "old-hash", "cc");
+    assertThat(RenderedInFull.matches(hashed, stray)).as("one of ours the operator no longer renders").isFalse();
+
+    Deployment next = dr.desired(DesiredStateTest.policy(new RateLimitPolicySpec()), SETTINGS, java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa"));
+    RenderedInFull.keepForeignTemplateAnnotations(restarted, next);
+    assertThat(next.getSpec().getTemplate().getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+        SecretHashes.ADMIN_TOKEN, "aa", "kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z"));
+  }
 }
