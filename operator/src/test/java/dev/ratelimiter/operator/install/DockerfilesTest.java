@@ -83,28 +83,20 @@ class DockerfilesTest {
     }
   }
 
-  /** Where Maven puts the runnable jar of a module, read from its POM (finalName of the shade or the build). */
+  /**
+   * Where Maven puts the runnable jar of a module: the parent's shade configuration names it
+   * {@code ${runnable.jar}}, a property each module's POM sets.
+   */
   static Path builtJar(String module) throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    Document parent = f.newDocumentBuilder().parse(Install.ROOT.resolve("pom.xml").toFile());
+    NodeList shadeNames = parent.getElementsByTagName("finalName");
+    assertThat(shadeNames.getLength()).as("the parent's shade configuration names the jar").isEqualTo(1);
+    assertThat(shadeNames.item(0).getTextContent().strip()).isEqualTo("${runnable.jar}");
     Document pom = f.newDocumentBuilder().parse(Install.ROOT.resolve(module).resolve("pom.xml").toFile());
-    String finalName = null;
-    NodeList plugins = pom.getElementsByTagName("plugin");
-    for (int i = 0; i < plugins.getLength(); i++) {
-      Element plugin = (Element) plugins.item(i);
-      if (text(plugin, "artifactId").equals("maven-shade-plugin")) {
-        NodeList names = plugin.getElementsByTagName("finalName");
-        if (names.getLength() > 0) {
-          finalName = names.item(0).getTextContent().strip();
-        }
-      }
-    }
-    if (finalName == null) {
-      Element build = (Element) pom.getElementsByTagName("build").item(0);
-      NodeList names = build.getElementsByTagName("finalName");
-      assertThat(names.getLength()).as("%s/pom.xml names its jar (build or shade finalName)", module).isPositive();
-      finalName = names.item(0).getTextContent().strip();
-    }
-    return Path.of(module, "target", finalName + ".jar");
+    NodeList names = pom.getElementsByTagName("runnable.jar");
+    assertThat(names.getLength()).as("%s/pom.xml sets runnable.jar", module).isEqualTo(1);
+    return Path.of(module, "target", names.item(0).getTextContent().strip() + ".jar");
   }
 
   private static String text(Element e, String child) {
