@@ -7,14 +7,29 @@ package dev.ratelimiter.policy;
  * @param requests      quota per window, {@value #MIN_REQUESTS} .. {@value #MAX_REQUESTS}
  * @param windowSeconds window length in whole seconds, see {@link WindowFormat}
  * @param algorithm     how requests are counted
+ * @param burst         the most units a client can spend at once: {@code burst} for TokenBucket
+ *                      (default {@code requests}), {@code requests} for the other algorithms
  */
-public record Limit(String name, long requests, long windowSeconds, Algorithm algorithm) {
+public record Limit(String name, long requests, long windowSeconds, Algorithm algorithm, long burst) {
 
     /** DNS label: lower-case letters, digits and '-', starting and ending alphanumeric. */
     public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
     public static final int NAME_MAX_LENGTH = 63;
     public static final long MIN_REQUESTS = 1;
     public static final long MAX_REQUESTS = 1_000_000_000L;
+
+    /**
+     * SlidingWindow remembers every admitted request of the last window (a timestamp and its cost),
+     * so its state per client grows with {@code requests}; this bounds it.
+     */
+    public static final long MAX_SLIDING_WINDOW_REQUESTS = 10_000L;
+    public static final long MIN_BURST = 1;
+    /**
+     * TokenBucket counts tokens exactly, in steps of 1/(window in ms) of a token, as whole numbers
+     * that the Redis script's Lua (double precision, 2^53) must hold: burst x window-in-ms at most
+     * 8.64e15 for the longest window, 24h.
+     */
+    public static final long MAX_BURST = 100_000_000L;
 
     public static final String DEFAULT_NAME = "default";
     public static final long DEFAULT_REQUESTS = 10;
@@ -23,6 +38,11 @@ public record Limit(String name, long requests, long windowSeconds, Algorithm al
     /** The seed's limit: 10 requests per minute. */
     public static Limit defaultLimit() {
         return new Limit(DEFAULT_NAME, DEFAULT_REQUESTS, WindowFormat.parseSeconds(DEFAULT_WINDOW), Algorithm.FixedWindow);
+    }
+
+    /** A limit whose burst is {@code requests} (the only choice for FixedWindow and SlidingWindow). */
+    public Limit(String name, long requests, long windowSeconds, Algorithm algorithm) {
+        this(name, requests, windowSeconds, algorithm, requests);
     }
 
     public long windowMillis() {

@@ -58,6 +58,9 @@ public final class PolicyDocument {
         out.put("requests", limit.requests());
         out.put("window", limit.windowText());
         out.put("algorithm", limit.algorithm().name());
+        if (limit.algorithm() == Algorithm.TokenBucket) {
+            out.put("burst", limit.burst());
+        }
         return out;
     }
 }
