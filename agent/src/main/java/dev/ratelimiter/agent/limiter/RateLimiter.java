@@ -87,12 +87,7 @@ public final class RateLimiter {
     }
 
     static Decision fromStore(Policy policy, AcquireResult result, long cost) {
-        int n = policy.limits().size();
-        long[] remaining = new long[n];
-        for (int i = 0; i < n; i++) {
-            remaining[i] = Math.max(0, policy.limits().get(i).requests() - result.counts()[i]);
-        }
-        return new Decision(policy, result.allowed(), remaining, result.resetMillis(),
-                result.allowed() ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED, cost);
+        return new Decision(policy, result.allowed(), result.remaining(), result.resetMillis(),
+                result.allowed() ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED, cost, result.retryMillis());
     }
 }

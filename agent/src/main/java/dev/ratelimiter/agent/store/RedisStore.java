@@ -107,9 +107,9 @@ public final class RedisStore implements CounterStore {
         if (connection.pendingQueueFull()) {
             return Future.failedFuture(new StoreUnavailableException("Redis pipeline to " + endpoint + " is full"));
         }
-        return connection.send(LuaScript.FIXED_WINDOW.evalsha(checks))
+        return connection.send(LuaScript.LIMITS.evalsha(checks))
                 .recover(err -> LuaScript.isNoScript(err)
-                        ? connection.send(LuaScript.FIXED_WINDOW.eval(checks))
+                        ? connection.send(LuaScript.LIMITS.eval(checks))
                         : Future.failedFuture(err))
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .transform(ar -> ar.succeeded()

@@ -45,6 +45,6 @@ class RedisConcurrencyTest extends ConcurrencyContract {
 
     @Override
     protected String counter(String client) throws Exception {
-        return redis.command("GET rl:{shop/public-api|" + client + "}:per-minute");
+        return redis.command("GET rl:{shop/public-api|" + client + "}:per-minute:fw:60");
     }
 }
