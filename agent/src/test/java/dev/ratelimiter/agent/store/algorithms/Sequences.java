@@ -18,10 +18,14 @@ final class Sequences {
 
     /** 1 to 3 limits of random algorithms, small quotas and windows of 1 to {@code maxWindowSeconds}. */
     static List<Limit> limits(Random random, int maxWindowSeconds) {
+        return limits(random, maxWindowSeconds, List.of(Algorithm.values()));
+    }
+
+    static List<Limit> limits(Random random, int maxWindowSeconds, List<Algorithm> algorithms) {
         int n = 1 + random.nextInt(3);
         List<Limit> limits = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Algorithm algorithm = Algorithm.values()[random.nextInt(3)];
+            Algorithm algorithm = algorithms.get(random.nextInt(algorithms.size()));
             long requests = 1 + random.nextInt(12);
             long window = 1 + random.nextInt(maxWindowSeconds);
             long burst = algorithm == Algorithm.TokenBucket ? 1 + random.nextInt(15) : requests;
