@@ -68,9 +68,22 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("are the seed's policy, a multi-limit policy, an external-Redis policy and a policy in front of a backend")
-  void theFourExamples() throws IOException {
-    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml");
+  @DisplayName("are the seed's policy, a multi-limit policy, an external-Redis policy, a policy in front of a backend, a sliding window and a token bucket")
+  void theSixExamples() throws IOException {
+    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml",
+        "sliding-window.yaml", "token-bucket.yaml");
+  }
+
+  @Test
+  @DisplayName("sliding-window.yaml and token-bucket.yaml use their algorithms, and the bucket's burst reaches the agents' document")
+  void algorithms() throws Exception {
+    assertThat(policy("sliding-window.yaml").getSpec().getLimits()).extracting(Limit::getAlgorithm).contains("SlidingWindow");
+    RateLimitPolicy bucket = policy("token-bucket.yaml");
+    assertThat(bucket.getSpec().getLimits()).singleElement().satisfies(l -> {
+      assertThat(l.getAlgorithm()).isEqualTo("TokenBucket");
+      assertThat(l.getBurst()).isEqualTo(50L);
+    });
+    assertThat(dev.ratelimiter.operator.SpecDocument.yaml(bucket)).contains("algorithm: TokenBucket\n  burst: 50\n");
   }
 
   @ParameterizedTest(name = "{0}")
