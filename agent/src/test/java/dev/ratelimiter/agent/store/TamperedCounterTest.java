@@ -97,4 +97,21 @@ class TamperedCounterTest {
         assertThat(http.get(agent.management(), "/metrics").body()).contains("ratelimiter_requests_total{outcome=\"failed_open\",source=\"api\"} 1.0");
         assertThat(redis.command("GET " + key)).as("never incremented").isEqualTo("-100");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SlidingWindow|SET|abc", "SlidingWindow|RPUSH|1:x:3", "TokenBucket|SET|abc", "TokenBucket|SET|-5:7",
+            "TokenBucket|RPUSH|1:2"})
+    @DisplayName("A sliding-window log or a bucket the script did not write (wrong type, wrong entry) is a store error for that client alone")
+    void tamperedAlgorithmState(String how) throws Exception {
+        String[] parts = how.split("\\|");
+        agent = RunningAgent.start(AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000),
+                "limits: [{name: few, requests: 3, window: 1m, algorithm: " + parts[0] + "}]\nfailurePolicy: Closed");
+        String stateKey = LuaScript.key("default", "127.0.0.1", new dev.ratelimiter.policy.Limit("few", 3, 60,
+                dev.ratelimiter.policy.Algorithm.valueOf(parts[0])));
+        redis.command(parts[1] + " " + stateKey + " " + parts[2]);
+        Reply reply = http.get(agent.http(), "/api");
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.json().getString("detail")).contains("not a count");
+        assertThat(new TestHttp("127.0.0.2").get(agent.http(), "/api").status()).isEqualTo(200);
+    }
 }
