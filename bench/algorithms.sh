@@ -15,7 +15,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wr
 command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)"; exit 1; }
 [ -f "$JAR" ] || { echo "build first: mvn -B -pl agent verify"; exit 1; }
 
-PORT=18080; MGMT=19090; REDIS=16379
+# other ports than run.sh, so the two can run on one machine
+PORT=${BENCH_PORT:-18180}; MGMT=${BENCH_MGMT_PORT:-19190}; REDIS=${BENCH_REDIS_PORT:-16479}
 JVM_OPTS="-Xms256m -Xmx256m"
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
