@@ -54,13 +54,15 @@ public final class Agent {
         Vertx vertx = Vertx.vertx();
         CounterStore store = settings.redisUrl() == null
                 ? new InMemoryStore(settings.memoryMaxClients())
-                : new RedisStore(vertx, settings.redisUrl(), settings.redisPassword(), settings.redisTimeoutMillis(),
+                : new RedisStore(vertx, settings.redisTarget(), settings.redisPassword(), settings.redisTimeoutMillis(),
                         settings.redisTlsCaFile());
         ActivePolicy activePolicy = new ActivePolicy(policy);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("ratelimiter.policy.generation", activePolicy, p -> p.get().generation())
                 .description("Generation of the policy in force").register(registry);
-        RateLimiter limiter = new RateLimiter(activePolicy, store, MONOTONIC_MILLIS, new LimiterMetrics(registry));
+        // failurePolicy Local: each agent's share of the limits while the store is away
+        InMemoryStore localStore = new InMemoryStore(settings.memoryMaxClients());
+        RateLimiter limiter = new RateLimiter(activePolicy, store, localStore, MONOTONIC_MILLIS, new LimiterMetrics(registry));
         Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
                 .description("Clients answered locally until their window ends").register(registry);
 
@@ -72,6 +74,7 @@ public final class Agent {
         });
         sweeper.scheduleWithFixedDelay(() -> {
             limiter.rejections().sweep();
+            localStore.sweepExpired();
             if (store instanceof InMemoryStore memory) {
                 memory.sweepExpired();
             }
@@ -86,7 +89,7 @@ public final class Agent {
         ConnectionGuard managementGuard = new ConnectionGuard("management", settings.httpIdleTimeoutSeconds(),
                 settings.httpHeaderTimeoutSeconds(), ManagementVerticle.MAX_CONNECTIONS, registry);
         ManagementVerticle management = new ManagementVerticle(new HealthHandler(activePolicy, store),
-                new AdminPolicyHandler(activePolicy, settings.adminToken()), registry,
+                new AdminPolicyHandler(activePolicy, settings.adminToken(), store), registry,
                 settings.bindAddress(), settings.managementPort(), managementGuard);
 
         Backend backend = settings.backend() == null ? null

@@ -5,6 +5,8 @@ import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyParser;
 import dev.ratelimiter.agent.store.InMemoryStore;
+import dev.ratelimiter.agent.store.RedisMode;
+import dev.ratelimiter.agent.store.RedisTarget;
 import dev.ratelimiter.agent.store.RedisUrls;
 
 import java.io.IOException;
@@ -24,13 +26,16 @@ import java.util.Map;
  * @param httpMaxConnections       open connections on the public port; beyond it new ones are closed at once
  * @param memoryMaxClients         clients the in-memory store tracks at most; beyond it the failure policy decides
  * @param redisTlsCaFile           PEM CA certificates trusted for {@code rediss://} (null: the JVM's default trust store)
+ * @param redisMode                Standalone, Sentinel ({@code redisUrl} lists sentinels) or Cluster (seed nodes)
+ * @param redisMasterName          Sentinel only: the master's name (null otherwise)
  */
 public record AgentSettings(String bindAddress, int httpPort, int managementPort, int grpcPort, Path policyFile,
                             String redisUrl, String redisPassword, long redisTimeoutMillis,
                             String adminToken, int eventLoops,
                             BackendTarget backend, long backendTimeoutMillis,
                             int httpIdleTimeoutSeconds, int httpHeaderTimeoutSeconds, int httpMaxConnections,
-                            int memoryMaxClients, Path redisTlsCaFile) {
+                            int memoryMaxClients, Path redisTlsCaFile,
+                            RedisMode redisMode, String redisMasterName) {
 
     static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
@@ -40,9 +45,13 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
 
     public static AgentSettings fromEnv(Map<String, String> env) {
         String redisUrl = blankToNull(env.get("REDIS_URL"));
-        if (redisUrl != null) {
-            RedisUrls.check(redisUrl);
+        RedisMode mode = RedisMode.parse("REDIS_MODE", env.get("REDIS_MODE"));
+        String masterName = blankToNull(env.get("REDIS_MASTER_NAME"));
+        if (redisUrl == null && (mode != RedisMode.Standalone || masterName != null)) {
+            throw new IllegalArgumentException((masterName != null ? "REDIS_MASTER_NAME" : "REDIS_MODE=" + mode)
+                    + " is set but REDIS_URL is not; give the sentinels or cluster nodes in REDIS_URL");
         }
+        RedisTarget redis = redisUrl == null ? null : RedisTarget.parse(redisUrl, mode, masterName);
         String policyFile = blankToNull(env.get("POLICY_FILE"));
         String backendUrl = blankToNull(env.get("BACKEND_URL"));
         Path caFile = redisTlsCaFile(env, redisUrl);
@@ -69,7 +78,9 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
                 (int) number(env, "HTTP_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3_600),
                 (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
                 (int) number(env, "MEMORY_MAX_CLIENTS", InMemoryStore.DEFAULT_MAX_CLIENTS, 1, 100_000_000),
-                caFile);
+                caFile,
+                redis == null ? RedisMode.Standalone : redis.mode(),
+                redis == null ? null : redis.masterName());
     }
 
     /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
@@ -77,13 +88,13 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
         return new AgentSettings("127.0.0.1", 0, 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
                 null, DEFAULT_BACKEND_TIMEOUT_MILLIS,
                 DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS,
-                InMemoryStore.DEFAULT_MAX_CLIENTS, null);
+                InMemoryStore.DEFAULT_MAX_CLIENTS, null, RedisMode.Standalone, null);
     }
 
     public AgentSettings withRedisTimeoutMillis(long millis) {
         return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
                 backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
-                redisTlsCaFile);
+                redisTlsCaFile, redisMode, redisMasterName);
     }
 
     /**
@@ -93,35 +104,48 @@ public record AgentSettings(String bindAddress, int httpPort, int managementPort
     public AgentSettings withEventLoops(int loops, int httpPort) {
         return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, loops,
                 backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
-                redisTlsCaFile);
+                redisTlsCaFile, redisMode, redisMasterName);
     }
 
     /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
     public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
         return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
                 eventLoops, BackendTarget.parse(backendUrl), timeoutMillis,
-                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, redisTlsCaFile);
+                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, redisTlsCaFile, redisMode, redisMasterName);
     }
 
     public AgentSettings withConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
         return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
-                backend, backendTimeoutMillis, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, memoryMaxClients, redisTlsCaFile);
+                backend, backendTimeoutMillis, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, memoryMaxClients, redisTlsCaFile, redisMode, redisMasterName);
     }
 
     public AgentSettings withMemoryMaxClients(int maxClients) {
         return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
-                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, maxClients, redisTlsCaFile);
+                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, maxClients, redisTlsCaFile, redisMode, redisMasterName);
     }
 
     public AgentSettings withRedisTlsCaFile(Path caFile) {
         return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
-                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, caFile);
+                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, caFile, redisMode, redisMasterName);
+    }
+
+    /** The same settings in Redis mode {@code mode}, e.g. Cluster with seed nodes in {@code redisUrl}. */
+    public AgentSettings withRedisMode(RedisMode mode, String masterName) {
+        RedisTarget.parse(redisUrl, mode, masterName);
+        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
+                eventLoops, backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
+                redisTlsCaFile, mode, masterName);
+    }
+
+    /** Where Redis is ({@code REDIS_URL} with the mode); null for the in-memory store. */
+    public RedisTarget redisTarget() {
+        return redisUrl == null ? null : RedisTarget.parse(redisUrl, redisMode, redisMode == RedisMode.Sentinel ? redisMasterName : null);
     }
 
     public AgentSettings withPorts(int httpPort, int managementPort, int grpcPort) {
         return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
                 eventLoops, backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
-                redisTlsCaFile);
+                redisTlsCaFile, redisMode, redisMasterName);
     }
 
     /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */

@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
+import dev.ratelimiter.operator.customresource.ExternalRedisMode;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
@@ -131,6 +132,22 @@ public final class PolicyValidator {
           + " and name it in spec.redis.external.passwordSecretRef");
     } else if (ext.getUrl() == null || !URL.matcher(ext.getUrl()).matches()) {
       problems.add("spec.redis.external.url: must be a redis:// or rediss:// URL, got '" + ext.getUrl() + "'");
+    }
+    String mode = ext.effectiveMode();
+    boolean knownMode = java.util.Arrays.stream(ExternalRedisMode.values()).anyMatch(m -> m.name().equals(mode));
+    if (!knownMode) {
+      problems.add("spec.redis.external.mode: must be Standalone, Sentinel or Cluster, got '" + mode + "'");
+    }
+    if (ext.getMasterName() != null && !ExternalRedisMode.Sentinel.name().equals(mode)) {
+      problems.add("spec.redis.external.masterName: applies to mode Sentinel only, the mode is " + mode);
+    } else if (ext.getMasterName() != null && !ext.getMasterName().matches(ExternalRedis.MASTER_NAME_PATTERN)) {
+      problems.add("spec.redis.external.masterName: must be 1 to 128 letters, digits, '.', '_', ':' or '-', got '" + ext.getMasterName() + "'");
+    }
+    if (ext.getUrl() != null && ext.getUrl().contains(",") && ExternalRedisMode.Standalone.name().equals(mode)) {
+      problems.add("spec.redis.external.url: several comma-separated endpoints need mode Sentinel (the sentinels) or Cluster (seed nodes)");
+    }
+    if (ext.getUrl() != null && ext.getUrl().contains("redis://") && ext.getUrl().contains("rediss://")) {
+      problems.add("spec.redis.external.url: mixes redis:// and rediss:// endpoints; TLS applies to all of them");
     }
     SecretKeyRef ref = ext.getPasswordSecretRef();
     if (ref != null) {

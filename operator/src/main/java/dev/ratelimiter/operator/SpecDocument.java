@@ -11,8 +11,8 @@ import dev.ratelimiter.policy.PolicyParser;
 
 /**
  * The policy part of a spec as the agent's policy document: the spec's {@code limits},
- * {@code clientKey} and {@code failurePolicy} exactly as stored, plus {@code policy} and
- * {@code generation}, read by the shared {@link PolicyParser}. So the operator judges a spec by the
+ * {@code clientKey}, {@code exempt}, {@code mode} and {@code failurePolicy} exactly as stored, plus
+ * {@code policy}, {@code generation} and {@code agents}, read by the shared {@link PolicyParser}. So the operator judges a spec by the
  * agent's rules, and writes (to ConfigMap {@code <name>-agent-policy} and every push) the document
  * the shared {@link PolicyDocument} renders, which the agent reads back to the same policy.
  */
@@ -38,6 +38,12 @@ public final class SpecDocument {
       if (spec.getClientKey() != null) {
         doc.set("clientKey", JSON.valueToTree(spec.getClientKey()));
       }
+      if (spec.getExempt() != null) {
+        doc.set("exempt", JSON.valueToTree(spec.getExempt()));
+      }
+      if (spec.getMode() != null) {
+        doc.put("mode", spec.getMode());
+      }
       if (spec.getFailurePolicy() != null) {
         doc.put("failurePolicy", spec.getFailurePolicy());
       }
@@ -50,11 +56,22 @@ public final class SpecDocument {
     return PolicyParser.parse(tree(spec, null, null));
   }
 
-  /** The policy document for the agents of a valid policy. */
+  /** The policy document for the agents of a valid policy, as if one agent ran alone (the ConfigMap's). */
   public static String yaml(RateLimitPolicy p) {
+    return yaml(p, 1);
+  }
+
+  /**
+   * The policy document for the agents of a valid policy, with {@code agents}: how many ready agent
+   * pods share its limits (failurePolicy Local divides each limit by it while the store is away). It
+   * is not part of the spec, so it changes the pushed document without a new generation.
+   */
+  public static String yaml(RateLimitPolicy p, int agents) {
     Long generation = p.getMetadata().getGeneration();
     try {
-      return PolicyDocument.toYaml(PolicyParser.parse(tree(p.getSpec(), Names.policyId(p), generation == null ? 0L : generation)));
+      ObjectNode doc = tree(p.getSpec(), Names.policyId(p), generation == null ? 0L : generation);
+      doc.put("agents", Math.max(1, Math.min(Policy.MAX_AGENTS, agents)));
+      return PolicyDocument.toYaml(PolicyParser.parse(doc));
     } catch (InvalidPolicyException e) {
       // the reconciler renders only specs PolicyValidator accepted
       throw new IllegalStateException("invalid policy rendered: " + e.getMessage(), e);

@@ -88,9 +88,11 @@ class PolicyPushTest {
     });
     String token = new String(Base64.getDecoder().decode(cluster.get(Secret.class, ns, "api-agent-admin").getData().get("token")), StandardCharsets.UTF_8);
     String document = cluster.get(ConfigMap.class, ns, "api-agent-policy").getData().get("policy.yaml");
+    assertThat(document).endsWith("agents: 1\n");
     assertThat(a.pushes()).isNotEmpty().allSatisfy(p -> {
       assertThat(p.authorization()).isEqualTo("Bearer " + token);
-      assertThat(p.body()).isEqualTo(document);
+      // the ConfigMap's document, with the number of ready agent pods when it was pushed
+      assertThat(p.body()).isIn(document, document.replace("agents: 1\n", "agents: 2\n"));
     });
     assertThat(later.pushes()).as("a pod that is not ready gets nothing").isEmpty();
 
@@ -110,6 +112,40 @@ class PolicyPushTest {
       assertThat(cluster.get(ns, "api").getStatus().getAgents().getEnforcing()).isEqualTo(3);
       assertThat(condition(ns, "api", "Enforced").getMessage()).isEqualTo("all 3 ready agent pod(s) enforce generation 2");
     });
+  }
+
+  /** The {@code agents} field of the last document pushed to {@code agent}. */
+  static String lastAgents(FakeAgent agent) {
+    var pushes = agent.pushes();
+    if (pushes.isEmpty()) {
+      return null;
+    }
+    String body = pushes.get(pushes.size() - 1).body();
+    return body.lines().filter(l -> l.startsWith("agents: ")).findFirst().orElse("none");
+  }
+
+  @Test
+  @DisplayName("writes the number of ready agent pods into the pushed document as agents, and re-pushes the same generation when it changes")
+  void agentsFollowTheReadyPodCount() {
+    String ns = cluster.newNamespace("agents");
+    readyPolicy(ns, "api");
+    FakeAgent a = agent();
+    FakeAgent b = agent();
+    cluster.runPod(a.pod(ns, "api", "api-agent-a", true));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(lastAgents(a)).isEqualTo("agents: 1"));
+
+    cluster.runPod(b.pod(ns, "api", "api-agent-b", true));
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(lastAgents(a)).isEqualTo("agents: 2");
+      assertThat(lastAgents(b)).isEqualTo("agents: 2");
+    });
+    assertThat(cluster.get(ns, "api").getMetadata().getGeneration()).as("not a spec change").isEqualTo(1L);
+    assertThat(a.running()).isEqualTo(1);
+
+    cluster.setPodStatus(ns, "api-agent-b", b.pod(ns, "api", "x", false).getStatus());
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(lastAgents(a)).isEqualTo("agents: 1"));
+    assertThat(cluster.get(ns, "api").getMetadata().getGeneration()).isEqualTo(1L);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(ns, "api", "Enforced").getStatus()).isEqualTo("True"));
   }
 
   @Test

@@ -155,7 +155,10 @@ class RateLimitPolicyOperatorTest {
             + "  forwardedHeader: XForwardedFor\n"
             + "  trustedProxies: []\n"
             + "  ipv6PrefixLength: 64\n"
-            + "failurePolicy: Open\n");
+            + "failurePolicy: Open\n"
+            + "exempt: []\n"
+            + "mode: Enforce\n"
+            + "agents: 1\n");
     assertThat(secretValue(admin, "token")).hasSize(43);
     assertThat(secretValue(redisAuth, "password")).hasSize(43).isNotEqualTo(secretValue(admin, "token"));
     assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");

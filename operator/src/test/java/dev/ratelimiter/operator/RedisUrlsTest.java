@@ -32,10 +32,30 @@ class RedisUrlsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"redis://redis.shared:6379", "rediss://redis.shared.svc:6380/2", "redis://s1:26379,s2:26379"})
+  @ValueSource(strings = {"redis://redis.shared:6379", "rediss://redis.shared.svc:6380/2"})
   @DisplayName("is accepted without credentials")
   void plainUrlsAreAccepted(String url) {
     assertThat(problems(url)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"redis://s1:26379,s2:26379", "redis://s1:26379,redis://s2:26379,redis://s3:26379"})
+  @DisplayName("with several endpoints is accepted for Sentinel, refused for Standalone")
+  void severalEndpoints(String url) {
+    RateLimitPolicySpec s = new RateLimitPolicySpec();
+    ExternalRedis external = new ExternalRedis(url, null);
+    external.setMode("Sentinel");
+    s.setRedis(new RedisSpec(external));
+    assertThat(PolicyValidator.validate(s)).isEmpty();
+    assertThat(problems(url)).singleElement().asString().startsWith("spec.redis.external.url: several comma-separated endpoints need mode");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"redis://s1:26379,redis://:s3cret@s2:26379", "redis://s1:26379,u:s3cret@s2:26379"})
+  @DisplayName("is refused when any endpoint carries credentials")
+  void credentialsInAnyEndpoint(String url) {
+    assertThat(RedisUrls.hasUserInfo(url)).isTrue();
+    assertThat(RedisUrls.redact(url)).doesNotContain("s3cret").endsWith("***@s2:26379");
   }
 
   @Test
@@ -52,5 +72,7 @@ class RedisUrlsTest {
     assertThat(RedisUrls.hosts("redis://Redis.Shared.svc:6379/0")).containsExactly("redis.shared.svc");
     assertThat(RedisUrls.hosts("redis://u:p@s1.redis.svc:26379,s2.redis.svc")).containsExactly("s1.redis.svc", "s2.redis.svc");
     assertThat(RedisUrls.hosts("rediss://[fd00::1]:6380")).containsExactly("fd00::1");
+    assertThat(RedisUrls.hosts("redis://S1.redis.svc:26379, redis://s2.redis.svc:26379/0,rediss://u@[fd00::2]:1"))
+        .containsExactly("s1.redis.svc", "s2.redis.svc", "fd00::2");
   }
 }

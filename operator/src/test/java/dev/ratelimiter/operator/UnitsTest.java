@@ -95,14 +95,52 @@ class UnitsTest {
     s.setClientKey(ck);
     s.setFailurePolicy("Closed");
     p.setSpec(s);
-    assertThat(SpecDocument.yaml(p)).isEqualTo(
+    assertThat(SpecDocument.yaml(p, 3)).isEqualTo(
         "policy: shop/api\n"
             + "generation: 7\n"
             + "limits:\n"
             + "- name: burst\n  requests: 5\n  window: 1s\n  algorithm: FixedWindow\n"
             + "- name: hourly\n  requests: 100\n  window: 1h\n  algorithm: FixedWindow\n"
             + "clientKey:\n  source: RemoteAddress\n  forwardedHeader: XForwardedFor\n  trustedProxies:\n  - 10.0.0.0/8\n  ipv6PrefixLength: 64\n"
-            + "failurePolicy: Closed\n");
+            + "failurePolicy: Closed\n"
+            + "exempt: []\n"
+            + "mode: Enforce\n"
+            + "agents: 3\n");
+    assertThat(SpecDocument.yaml(p)).as("the ConfigMap's: one agent until the operator pushes the count").endsWith("agents: 1\n");
+  }
+
+  @Test
+  @DisplayName("SpecDocument carries the request features: header client key, route match, exempt, Shadow, Local")
+  void policyDocumentWithRequestFeatures() {
+    RateLimitPolicy p = new RateLimitPolicy();
+    p.getMetadata().setName("api");
+    p.getMetadata().setNamespace("shop");
+    p.getMetadata().setGeneration(2L);
+    RateLimitPolicySpec s = new RateLimitPolicySpec();
+    Limit login = new Limit("login", 5, "1m", null);
+    login.setMatch(new dev.ratelimiter.operator.customresource.RouteMatch(List.of("/api/login"), List.of("POST")));
+    s.setLimits(List.of(login));
+    ClientKey ck = new ClientKey();
+    ck.setSource("Header");
+    ck.setHeader("X-Api-Key");
+    ck.setMissing("Reject");
+    s.setClientKey(ck);
+    s.setExempt(List.of("10.1.0.0/16"));
+    s.setMode("Shadow");
+    s.setFailurePolicy("Local");
+    p.setSpec(s);
+    assertThat(SpecDocument.yaml(p, 2)).isEqualTo(
+        "policy: shop/api\n"
+            + "generation: 2\n"
+            + "limits:\n"
+            + "- name: login\n  requests: 5\n  window: 1m\n  algorithm: FixedWindow\n  match:\n    pathPrefixes:\n    - /api/login\n"
+            + "    methods:\n    - POST\n"
+            + "clientKey:\n  source: Header\n  header: X-Api-Key\n  missing: Reject\n  forwardedHeader: XForwardedFor\n"
+            + "  trustedProxies: []\n  ipv6PrefixLength: 64\n"
+            + "failurePolicy: Local\n"
+            + "exempt:\n- 10.1.0.0/16\n"
+            + "mode: Shadow\n"
+            + "agents: 2\n");
   }
 
   @Test

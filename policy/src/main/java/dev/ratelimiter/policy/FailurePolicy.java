@@ -6,10 +6,9 @@ public enum FailurePolicy {
     Open,
     /** Refuse with 503. */
     Closed,
-    /** Each replica enforces its share locally (not implemented yet). */
-    Local;
-
-    public boolean implemented() {
-        return this != Local;
-    }
+    /**
+     * Each agent enforces its share of every limit on its own, {@code ceil(requests / agents)} per
+     * client and window, until the store answers again.
+     */
+    Local
 }

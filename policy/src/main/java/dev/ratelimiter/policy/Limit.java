@@ -9,8 +9,40 @@ package dev.ratelimiter.policy;
  * @param algorithm     how requests are counted
  * @param burst         the most units a client can spend at once: {@code burst} for TokenBucket
  *                      (default {@code requests}), {@code requests} for the other algorithms
+ * @param match         the requests the limit applies to; null = every request
  */
-public record Limit(String name, long requests, long windowSeconds, Algorithm algorithm, long burst) {
+public record Limit(String name, long requests, long windowSeconds, Algorithm algorithm, long burst, RouteMatch match) {
+
+    /** A limit that applies to every request, whose burst is {@code requests} (the only choice for FixedWindow and SlidingWindow). */
+    public Limit(String name, long requests, long windowSeconds, Algorithm algorithm) {
+        this(name, requests, windowSeconds, algorithm, requests, null);
+    }
+
+    /** A limit that applies to every request. */
+    public Limit(String name, long requests, long windowSeconds, Algorithm algorithm, long burst) {
+        this(name, requests, windowSeconds, algorithm, burst, null);
+    }
+
+    /** Whether a request with this method and path (either null when unknown) counts against this limit. */
+    public boolean applies(String method, String path) {
+        return match == null || match.matches(method, path);
+    }
+
+    /**
+     * One agent's share of this limit under failurePolicy Local: {@code ceil(requests / agents)}
+     * per window and, for a TokenBucket, {@code ceil(burst / agents)} at once (the other algorithms
+     * keep burst = requests), so the shares together are at least the limit.
+     */
+    public Limit share(int agents) {
+        long shareRequests = ceilDiv(requests, agents);
+        long shareBurst = algorithm == Algorithm.TokenBucket ? ceilDiv(burst, agents) : shareRequests;
+        return new Limit(name, shareRequests, windowSeconds, algorithm, shareBurst, match);
+    }
+
+    private static long ceilDiv(long value, int agents) {
+        int n = Math.max(1, agents);
+        return (value + n - 1) / n;
+    }
 
     /** DNS label: lower-case letters, digits and '-', starting and ending alphanumeric. */
     public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -38,11 +70,6 @@ public record Limit(String name, long requests, long windowSeconds, Algorithm al
     /** The seed's limit: 10 requests per minute. */
     public static Limit defaultLimit() {
         return new Limit(DEFAULT_NAME, DEFAULT_REQUESTS, WindowFormat.parseSeconds(DEFAULT_WINDOW), Algorithm.FixedWindow);
-    }
-
-    /** A limit whose burst is {@code requests} (the only choice for FixedWindow and SlidingWindow). */
-    public Limit(String name, long requests, long windowSeconds, Algorithm algorithm) {
-        this(name, requests, windowSeconds, algorithm, requests);
     }
 
     public long windowMillis() {

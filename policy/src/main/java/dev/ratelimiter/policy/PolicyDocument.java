@@ -31,7 +31,11 @@ public final class PolicyDocument {
     public static Map<String, Object> toMap(Policy policy) {
         List<Map<String, Object>> limits = policy.limits().stream().map(PolicyDocument::limit).toList();
         Map<String, Object> clientKey = new LinkedHashMap<>();
-        clientKey.put("source", ClientKeySource.RemoteAddress.name());
+        clientKey.put("source", policy.clientKey().source().name());
+        if (policy.clientKey().byHeader()) {
+            clientKey.put("header", policy.clientKey().header());
+            clientKey.put("missing", policy.clientKey().missing().name());
+        }
         clientKey.put("forwardedHeader", policy.clientKey().forwardedHeader().name());
         clientKey.put("trustedProxies", policy.clientKey().trustedProxies().stream().map(Cidr::toString).toList());
         clientKey.put("ipv6PrefixLength", policy.clientKey().ipv6PrefixLength());
@@ -41,6 +45,9 @@ public final class PolicyDocument {
         document.put("limits", limits);
         document.put("clientKey", clientKey);
         document.put("failurePolicy", policy.failurePolicy().name());
+        document.put("exempt", policy.exempt().stream().map(Cidr::toString).toList());
+        document.put("mode", policy.mode().name());
+        document.put("agents", policy.agents());
         return document;
     }
 
@@ -60,6 +67,16 @@ public final class PolicyDocument {
         out.put("algorithm", limit.algorithm().name());
         if (limit.algorithm() == Algorithm.TokenBucket) {
             out.put("burst", limit.burst());
+        }
+        if (limit.match() != null) {
+            Map<String, Object> match = new LinkedHashMap<>();
+            if (!limit.match().pathPrefixes().isEmpty()) {
+                match.put("pathPrefixes", limit.match().pathPrefixes());
+            }
+            if (!limit.match().methods().isEmpty()) {
+                match.put("methods", limit.match().methods());
+            }
+            out.put("match", match);
         }
         return out;
     }

@@ -9,14 +9,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import static dev.ratelimiter.policy.JsonFields.checkKnown;
 import static dev.ratelimiter.policy.JsonFields.enumValue;
 import static dev.ratelimiter.policy.JsonFields.integer;
 import static dev.ratelimiter.policy.JsonFields.kind;
-import static dev.ratelimiter.policy.JsonFields.notYet;
 import static dev.ratelimiter.policy.JsonFields.required;
 import static dev.ratelimiter.policy.JsonFields.text;
 
@@ -24,18 +22,17 @@ import static dev.ratelimiter.policy.JsonFields.text;
  * Reads a policy document (YAML or JSON: the shape of the RateLimitPolicy {@code spec}, plus
  * {@code policy} and {@code generation}) and validates every field, so that nothing half-valid is
  * ever enforced. These are the policy rules; the agent enforces what passes them, the operator
- * refuses a spec that does not. Unknown fields are errors, and fields of the design that are not
- * implemented yet are refused by name rather than silently ignored. The first problem is reported,
- * with the path of its field ({@code limits[1].window: ...}).
+ * refuses a spec that does not. Unknown fields are errors rather than silently ignored. The
+ * first problem is reported, with the path of its field ({@code limits[1].window: ...}).
  */
 public final class PolicyParser {
 
     /** {@code <namespace>/<name>}, or one name, in lower-case DNS style. */
     private static final Pattern POLICY_ID = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?");
     private static final Pattern LIMIT_NAME = Pattern.compile(Limit.NAME_PATTERN);
-    private static final Set<String> TOP_FIELDS = Set.of("policy", "generation", "limits", "clientKey", "failurePolicy", "exempt", "mode");
-    private static final Set<String> LIMIT_FIELDS = Set.of("name", "requests", "window", "algorithm", "burst");
-    private static final Set<String> CLIENT_KEY_FIELDS = Set.of("source", "header", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
+    private static final Set<String> TOP_FIELDS = Set.of("policy", "generation", "limits", "clientKey", "failurePolicy", "exempt", "mode", "agents");
+    private static final Set<String> LIMIT_FIELDS = Set.of("name", "requests", "window", "algorithm", "burst", "match");
+    private static final Set<String> CLIENT_KEY_FIELDS = Set.of("source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
 
     /** YAML is a superset of JSON, so one reader serves both. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -71,12 +68,11 @@ public final class PolicyParser {
         ClientKeyPolicy clientKey = root.has("clientKey") ? clientKey(root.get("clientKey")) : ClientKeyPolicy.remoteAddress();
         FailurePolicy failurePolicy = root.has("failurePolicy")
                 ? enumValue(root.get("failurePolicy"), "failurePolicy", FailurePolicy.class) : FailurePolicy.Open;
-        if (!failurePolicy.implemented()) {
-            throw notYet("failurePolicy", failurePolicy.name());
-        }
-        refuseUnlessDefault(root, "exempt", node -> node.isArray() && node.isEmpty());
-        refuseUnlessDefault(root, "mode", node -> node.isTextual() && node.asText().equals("Enforce"));
-        return new Policy(id, generation, limits, clientKey, failurePolicy);
+        List<Cidr> exempt = root.has("exempt") ? RequestFields.cidrs(root.get("exempt"), "exempt", Policy.MAX_EXEMPT,
+                "would exempt every address, so nothing would ever be limited; list the exempt networks themselves") : List.of();
+        Mode mode = root.has("mode") ? enumValue(root.get("mode"), "mode", Mode.class) : Mode.Enforce;
+        int agents = root.has("agents") ? (int) integer(root.get("agents"), "agents", 1, Policy.MAX_AGENTS) : 1;
+        return new Policy(id, generation, limits, clientKey, failurePolicy, exempt, mode, agents);
     }
 
     private static List<Limit> limits(JsonNode node) throws InvalidPolicyException {
@@ -112,7 +108,8 @@ public final class PolicyParser {
             }
             Algorithm algorithm = item.has("algorithm")
                     ? enumValue(item.get("algorithm"), at + ".algorithm", Algorithm.class) : Algorithm.FixedWindow;
-            limits.add(new Limit(name, requests, window, algorithm, burst(item, at, algorithm, requests)));
+            RouteMatch match = item.has("match") ? RequestFields.match(item.get("match"), at + ".match") : null;
+            limits.add(new Limit(name, requests, window, algorithm, burst(item, at, algorithm, requests), match));
         }
         return limits;
     }
@@ -149,13 +146,21 @@ public final class PolicyParser {
         checkKnown(node, "clientKey.", CLIENT_KEY_FIELDS);
         ClientKeySource source = node.has("source")
                 ? enumValue(node.get("source"), "clientKey.source", ClientKeySource.class) : ClientKeySource.RemoteAddress;
-        if (!source.implemented()) {
-            throw notYet("clientKey.source", source.name());
+        String header = null;
+        MissingHeader missing = MissingHeader.RemoteAddress;
+        if (source == ClientKeySource.Header) {
+            header = RequestFields.headerName(required(node, "header", "clientKey"), "clientKey.header");
+            if (node.has("missing")) {
+                missing = enumValue(node.get("missing"), "clientKey.missing", MissingHeader.class);
+            }
+        } else if (node.has("header")) {
+            throw new InvalidPolicyException("clientKey.header", "only with source: Header (the client is counted by address)");
+        } else if (node.has("missing")) {
+            throw new InvalidPolicyException("clientKey.missing", "only with source: Header (it says what a request without the header gets)");
         }
-        if (node.has("header")) {
-            throw notYet("clientKey.header", node.get("header").asText());
-        }
-        List<Cidr> proxies = node.has("trustedProxies") ? trustedProxies(node.get("trustedProxies")) : List.of();
+        List<Cidr> proxies = node.has("trustedProxies") ? RequestFields.cidrs(node.get("trustedProxies"), "clientKey.trustedProxies",
+                ClientKeyPolicy.MAX_TRUSTED_PROXIES, "would trust every address, so any client could pick its own key"
+                        + " by sending a forwarding header; list the proxies' own addresses (never the whole network)") : List.of();
         int prefix = node.has("ipv6PrefixLength")
                 ? (int) integer(node.get("ipv6PrefixLength"), "clientKey.ipv6PrefixLength",
                         ClientKeyPolicy.MIN_IPV6_PREFIX, ClientKeyPolicy.MAX_IPV6_PREFIX)
@@ -163,39 +168,7 @@ public final class PolicyParser {
         ForwardedHeader forwardedHeader = node.has("forwardedHeader")
                 ? enumValue(node.get("forwardedHeader"), "clientKey.forwardedHeader", ForwardedHeader.class)
                 : ForwardedHeader.XForwardedFor;
-        return new ClientKeyPolicy(proxies, prefix, forwardedHeader);
-    }
-
-    private static List<Cidr> trustedProxies(JsonNode list) throws InvalidPolicyException {
-        if (!list.isArray()) {
-            throw new InvalidPolicyException("clientKey.trustedProxies", "must be a list of CIDRs, not " + kind(list));
-        }
-        if (list.size() > ClientKeyPolicy.MAX_TRUSTED_PROXIES) {
-            throw new InvalidPolicyException("clientKey.trustedProxies",
-                    "at most " + ClientKeyPolicy.MAX_TRUSTED_PROXIES + " entries, not " + list.size());
-        }
-        List<Cidr> proxies = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String at = "clientKey.trustedProxies[" + i + "]";
-            Cidr cidr;
-            try {
-                cidr = Cidr.parse(text(list.get(i), at));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidPolicyException(at, e.getMessage());
-            }
-            if (cidr.prefixLength() == 0) {
-                throw new InvalidPolicyException(at, "'" + list.get(i).asText() + "' would trust every address, so any client could pick its own key"
-                        + " by sending a forwarding header; list the proxies' own addresses (never the whole network)");
-            }
-            proxies.add(cidr);
-        }
-        return proxies;
-    }
-
-    private static void refuseUnlessDefault(JsonNode root, String field, Predicate<JsonNode> isDefault) throws InvalidPolicyException {
-        if (root.has(field) && !isDefault.test(root.get(field))) {
-            throw notYet(field, root.get(field).toString());
-        }
+        return new ClientKeyPolicy(proxies, prefix, forwardedHeader, source, header, missing);
     }
 
     private static String firstLine(String message) {

@@ -68,6 +68,37 @@ class PolicyParserTest {
         assertThat(again.limits().get(0).windowText()).isEqualTo("1m30s");
     }
 
+    @Test
+    @DisplayName("The request features read back as written: header client key, route match, exemptions, Shadow, Local with agents")
+    void requestFeaturesRoundTrip() throws Exception {
+        Policy policy = PolicyParser.parse("""
+                policy: shop/api
+                generation: 4
+                agents: 3
+                limits:
+                  - {name: login, requests: 5, window: 1m, match: {pathPrefixes: [/api/login], methods: [POST]}}
+                  - {name: all, requests: 100, window: 1m}
+                clientKey: {source: Header, header: X-Api-Key, missing: Reject}
+                exempt: [10.1.0.0/16]
+                mode: Shadow
+                failurePolicy: Local
+                """);
+        assertThat(policy.agents()).isEqualTo(3);
+        assertThat(policy.mode()).isEqualTo(Mode.Shadow);
+        assertThat(policy.failurePolicy()).isEqualTo(FailurePolicy.Local);
+        assertThat(policy.clientKey().header()).isEqualTo("X-Api-Key");
+        assertThat(policy.clientKey().missing()).isEqualTo(MissingHeader.Reject);
+        assertThat(policy.exempts(IpAddress.parse("10.1.2.3"))).isTrue();
+        assertThat(policy.exempts(IpAddress.parse("10.2.2.3"))).isFalse();
+        assertThat(policy.limits().get(0).applies("POST", "/api/login/x")).isTrue();
+        assertThat(policy.limits().get(0).applies("GET", "/api/login")).isFalse();
+        assertThat(policy.limits().get(0).applies("POST", "/api/cart")).isFalse();
+        assertThat(policy.limits().get(0).applies(null, "/api/login")).isFalse();
+        assertThat(policy.limits().get(1).applies(null, null)).isTrue();
+        assertThat(PolicyParser.parse(PolicyDocument.toYaml(policy))).isEqualTo(policy);
+        assertThat(PolicyParser.parse("limits: [{name: a, requests: 1, window: 1s}]").agents()).as("absent: alone").isEqualTo(1);
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "limits: []                                                   | limits: must hold 1 to 16 limits, not 0",
@@ -79,10 +110,14 @@ class PolicyParserTest {
             "limits: [{name: a, requests: 5, window: 1m, algorithm: TokenBucket, burst: 100000001}] | limits[0].burst: 100000001 is outside 1 .. 100000000",
             "clientKey: {ipv6PrefixLength: 129}                           | clientKey.ipv6PrefixLength: 129 is outside 32 .. 128",
             "clientKey: {trustedProxies: [10.0.0.0/8, 0.0.0.0/0]}         | clientKey.trustedProxies[1]: '0.0.0.0/0' would trust every address",
-            "clientKey: {source: Header, header: X-Api-Key}               | clientKey.source: Header is not supported by this version yet",
-            "failurePolicy: Local                                         | failurePolicy: Local is not supported by this version yet",
-            "mode: Shadow                                                 | mode: \"Shadow\" is not supported by this version yet",
-            "exempt: [10.0.0.0/8]                                         | exempt: [\"10.0.0.0/8\"] is not supported by this version yet",
+            "clientKey: {source: Header}                                  | clientKey.header: is required",
+            "clientKey: {header: X-Api-Key}                               | clientKey.header: only with source: Header",
+            "clientKey: {source: Header, header: 'X Key'}                 | clientKey.header: 'X Key' is not an HTTP header name",
+            "limits: [{name: a, requests: 5, window: 1m, match: {methods: [get]}}] | limits[0].match.methods[0]: 'get' is not one of GET, HEAD",
+            "limits: [{name: a, requests: 5, window: 1m, match: {pathPrefixes: [api]}}] | limits[0].match.pathPrefixes[0]: 'api' is not a path prefix",
+            "exempt: [0.0.0.0/0]                                          | exempt[0]: '0.0.0.0/0' would exempt every address",
+            "mode: Audit                                                  | mode: 'Audit' is not one of Enforce, Shadow",
+            "agents: 0                                                    | agents: 0 is outside 1 .. 1000",
             "agent: {replicas: 3}                                         | agent: unknown field",
             "generation: -1                                               | generation: -1 is outside 0 ..",
             "policy: 'Shop/API'                                           | policy: 'Shop/API' is not <namespace>/<name>",

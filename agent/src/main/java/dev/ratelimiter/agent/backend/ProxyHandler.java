@@ -3,6 +3,7 @@ package dev.ratelimiter.agent.backend;
 import dev.ratelimiter.agent.http.Problems;
 import dev.ratelimiter.agent.http.Refusals;
 import dev.ratelimiter.agent.http.RequestClientKey;
+import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
@@ -49,7 +50,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         Policy policy = limiter.policy();
-        String clientKey = RequestClientKey.of(policy, request);
+        ClientIdentity clientKey = RequestClientKey.identify(policy, request);
+        if (clientKey.rejected()) {
+            refuse(request, () -> Refusals.missingClientHeader(request.response(), clientKey.missingHeader()));
+            return;
+        }
         limiter.check(policy, clientKey, Route.of(request.method().name(), request.path()), 1, Source.API).onComplete(ar -> {
             if (request.response().closed()) {
                 return; // the client went away while we decided

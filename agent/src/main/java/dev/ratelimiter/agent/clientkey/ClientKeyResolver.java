@@ -28,9 +28,23 @@ public final class ClientKeyResolver {
      * @return the canonical client key (an address or an IPv6 prefix like {@code 2001:db8::/64})
      */
     public static String resolve(ClientKeyPolicy policy, String peer, List<String> forwardedFor) {
+        IpAddress client = resolveAddress(policy, peer, forwardedFor);
+        if (client == null) {
+            return peer == null ? "unknown" : peer;
+        }
+        return canonical(client, policy.ipv6PrefixLength());
+    }
+
+    /**
+     * The client's address as {@link #resolve} works it out, before grouping by prefix (exemptions
+     * are decided on it).
+     *
+     * @return the address, or null when the peer itself is not an IP address
+     */
+    public static IpAddress resolveAddress(ClientKeyPolicy policy, String peer, List<String> forwardedFor) {
         IpAddress peerAddress = IpAddress.parse(peer);
         if (peerAddress == null) {
-            return peer == null ? "unknown" : peer;
+            return null;
         }
         IpAddress client = peerAddress;
         if (isTrusted(policy, peerAddress) && !forwardedFor.isEmpty()) {
@@ -39,7 +53,7 @@ public final class ClientKeyResolver {
                     : ForwardedHeaders.parseXForwardedFor(forwardedFor);
             client = walkFromRight(policy, peerAddress, hops);
         }
-        return canonical(client, policy.ipv6PrefixLength());
+        return client;
     }
 
     /**
@@ -53,7 +67,7 @@ public final class ClientKeyResolver {
         return parsed == null ? null : canonical(parsed, policy.ipv6PrefixLength());
     }
 
-    static String canonical(IpAddress address, int ipv6PrefixLength) {
+    public static String canonical(IpAddress address, int ipv6PrefixLength) {
         if (address.isIpv4() || ipv6PrefixLength >= 128) {
             return address.toString();
         }

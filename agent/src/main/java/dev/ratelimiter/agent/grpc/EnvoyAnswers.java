@@ -50,8 +50,11 @@ final class EnvoyAnswers {
     static DescriptorStatus status(Decision decision) {
         DescriptorStatus.Builder status = DescriptorStatus.newBuilder()
                 .setCode(decision.allowed() ? Code.OK : Code.OVER_LIMIT);
+        if (!decision.limited()) {
+            return status.build(); // exempt, or no limit matches the route
+        }
         int strictest = decision.strictestIndex();
-        RateLimitResponse.RateLimit limit = currentLimit(decision.policy().limits().get(strictest));
+        RateLimitResponse.RateLimit limit = currentLimit(decision.limits().get(strictest));
         if (limit != null) {
             status.setCurrentLimit(limit);
         }

@@ -1,10 +1,14 @@
 package dev.ratelimiter.agent.grpc;
 
 import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
+import dev.ratelimiter.agent.clientkey.HeaderClientKey;
+import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.policy.IpAddress;
+import dev.ratelimiter.policy.MissingHeader;
 import dev.ratelimiter.policy.Policy;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
@@ -21,6 +25,7 @@ import io.vertx.grpc.server.GrpcServerRequest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Envoy's rate limit service v3, {@code envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit},
@@ -83,21 +88,14 @@ public final class RateLimitService {
             return Future.failedFuture(new Refused(GrpcStatus.INVALID_ARGUMENT, "unknown domain '" + request.getDomain()
                     + "': this rate limit service serves domain '" + policy.id() + "' (the policy's <namespace>/<name>)"));
         }
-        String clientEntry = clientEntryKey(policy);
         // Every descriptor is read before any is counted: a bad one refuses the request with nothing consumed.
-        List<String> clients = new ArrayList<>(request.getDescriptorsCount());
-        for (int i = 0; i < request.getDescriptorsCount(); i++) {
-            String clientValue = entry(request.getDescriptors(i), clientEntry);
-            if (clientValue == null) {
-                return Future.failedFuture(new Refused(GrpcStatus.INVALID_ARGUMENT, "descriptor " + i
-                        + " has no '" + clientEntry + "' entry: it names the client to count (Envoy's remote_address action)"));
+        List<ClientIdentity> clients = new ArrayList<>(request.getDescriptorsCount());
+        try {
+            for (int i = 0; i < request.getDescriptorsCount(); i++) {
+                clients.add(client(policy, request.getDescriptors(i), i));
             }
-            String client = ClientKeyResolver.canonicalAddress(policy.clientKey(), clientValue);
-            if (client == null) {
-                return Future.failedFuture(new Refused(GrpcStatus.INVALID_ARGUMENT, "descriptor " + i
-                        + ": entry '" + clientEntry + "' is not an IP address: '" + clientValue + "'"));
-            }
-            clients.add(client);
+        } catch (Refused refused) {
+            return Future.failedFuture(refused);
         }
         List<Future<Decision>> decisions = new ArrayList<>(clients.size());
         for (int i = 0; i < clients.size(); i++) {
@@ -115,12 +113,50 @@ public final class RateLimitService {
     }
 
     /**
-     * The descriptor entry that names the client. The policy counts clients by address, so it is
-     * {@code remote_address}; a policy that counts by a header value will name that header here,
-     * lower-case, the way Envoy's {@code request_headers} action is usually keyed.
+     * The descriptor entry that names the client: {@code remote_address} when the policy counts
+     * clients by address; with {@code clientKey.source: Header} the header's name, lower-case, the
+     * way Envoy's {@code request_headers} action is usually keyed ({@code descriptor_key: x-api-key}).
      */
     static String clientEntryKey(Policy policy) {
-        return REMOTE_ADDRESS;
+        return policy.clientKey().byHeader() ? policy.clientKey().header().toLowerCase(Locale.ROOT) : REMOTE_ADDRESS;
+    }
+
+    /**
+     * Who descriptor {@code i} is counted against: the hash of its header entry (header policies),
+     * else its {@code remote_address} entry; exempt when that address is.
+     *
+     * @throws Refused when the descriptor cannot be decided
+     */
+    private static ClientIdentity client(Policy policy, RateLimitDescriptor descriptor, int i) {
+        String addressValue = entry(descriptor, REMOTE_ADDRESS);
+        IpAddress address = addressValue == null ? null : IpAddress.parse(addressValue.trim());
+        boolean exempt = address != null && policy.exempts(address);
+        if (policy.clientKey().byHeader()) {
+            String key = HeaderClientKey.of(optional(entry(descriptor, clientEntryKey(policy))));
+            if (key != null || exempt) {
+                return new ClientIdentity(key, exempt, null);
+            }
+            if (policy.clientKey().missing() == MissingHeader.Reject) {
+                return refuse("descriptor " + i + " has no '" + clientEntryKey(policy) + "' entry: the policy counts clients by header "
+                        + policy.clientKey().header() + " and refuses requests without it (clientKey.missing: Reject)");
+            }
+        }
+        if (addressValue == null) {
+            return refuse("descriptor " + i + " has no '" + REMOTE_ADDRESS
+                    + "' entry: it names the client to count (Envoy's remote_address action)");
+        }
+        if (address == null) {
+            return refuse("descriptor " + i + ": entry '" + REMOTE_ADDRESS + "' is not an IP address: '" + addressValue + "'");
+        }
+        return new ClientIdentity(ClientKeyResolver.canonical(address, policy.clientKey().ipv6PrefixLength()), exempt, null);
+    }
+
+    private static ClientIdentity refuse(String why) {
+        throw new Refused(GrpcStatus.INVALID_ARGUMENT, why);
+    }
+
+    private static List<String> optional(String value) {
+        return value == null ? List.of() : List.of(value);
     }
 
     /** More than any limit's quota: a cost this high is always refused, and no larger number need reach the store. */

@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.ActivePolicy;
+import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyDocument;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET /admin/policy} shows the policy in force; {@code PUT /admin/policy} replaces it after
  * validating the whole document (400 with the reason otherwise, and the old policy stays). Both
  * need {@code Authorization: Bearer <ADMIN_TOKEN>}, checked by {@link AdminTokenCheck} before any body is
- * read; without a configured token the admin API is refused (403).
+ * read; without a configured token the admin API is refused (403). A successful PUT's answer also
+ * says whether the store answers ({@code storeReachable}, {@code storeError}), as {@code /health/ready}
+ * does: the operator's push reads it.
  */
 public final class AdminPolicyHandler {
 
@@ -23,10 +26,17 @@ public final class AdminPolicyHandler {
 
     private final ActivePolicy activePolicy;
     private final AdminTokenCheck tokenCheck;
+    /** Asked after a successful PUT, so the answer tells the pusher whether this agent reaches its store; null: not asked. */
+    private final CounterStore store;
 
     public AdminPolicyHandler(ActivePolicy activePolicy, String adminToken) {
+        this(activePolicy, adminToken, null);
+    }
+
+    public AdminPolicyHandler(ActivePolicy activePolicy, String adminToken, CounterStore store) {
         this.activePolicy = activePolicy;
         this.tokenCheck = new AdminTokenCheck(adminToken);
+        this.store = store;
     }
 
     /** Runs before the body handler: see {@link AdminTokenCheck}. */
@@ -69,7 +79,18 @@ public final class AdminPolicyHandler {
                     .put("generation", activePolicy.get().generation()));
             return;
         }
-        ctx.response().putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("applied", true).put("generation", next.generation()).encode());
+        JsonObject answer = new JsonObject().put("applied", true).put("generation", next.generation());
+        if (store == null) {
+            ctx.response().putHeader("Content-Type", "application/json").end(answer.encode());
+            return;
+        }
+        // The operator reads these for RedisReady of an external Redis (as /health/ready reports them).
+        store.ping().onComplete(ar -> {
+            answer.put("storeReachable", ar.succeeded());
+            if (ar.failed()) {
+                answer.put("storeError", ar.cause().getMessage());
+            }
+            ctx.response().putHeader("Content-Type", "application/json").end(answer.encode());
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
@@ -9,7 +10,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
-/** {@code GET /api} without a backend: client key → limiter → 200, 429 or (store down, failurePolicy Closed) 503. */
+/**
+ * {@code GET /api} without a backend: client key → limiter → 200, 429, (store down, failurePolicy Closed) 503,
+ * or (a header client key is required and absent) 401.
+ */
 public final class ApiHandler implements Handler<HttpServerRequest> {
 
     private final RateLimiter limiter;
@@ -21,7 +25,11 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         Policy policy = limiter.policy();
-        String client = RequestClientKey.of(policy, request);
+        ClientIdentity client = RequestClientKey.identify(policy, request);
+        if (client.rejected()) {
+            Refusals.missingClientHeader(request.response(), client.missingHeader());
+            return;
+        }
         limiter.check(policy, client, Route.of(request.method().name(), request.path()), 1, Source.API).onComplete(ar -> {
             HttpServerResponse response = request.response();
             if (ar.failed()) {
@@ -31,9 +39,9 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
             Decision decision = ar.result();
             if (decision.allowed()) {
                 RateLimitHeaders.apply(response.headers(), decision);
-                // The client key is an IP address or prefix: nothing in it needs JSON escaping.
+                // The client key is an IP address, a prefix or a base64url hash: nothing in it needs JSON escaping.
                 response.putHeader("Content-Type", "application/json")
-                        .end("{\"status\":\"ok\",\"client\":\"" + client + "\"}");
+                        .end("{\"status\":\"ok\",\"client\":\"" + client.key() + "\"}");
             } else {
                 Refusals.tooManyRequests(response, decision);
             }

@@ -1,5 +1,6 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
@@ -39,7 +40,11 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         request.pause(); // a body, if any, is never read
         Policy policy = limiter.policy();
-        String client = RequestClientKey.of(policy, request);
+        ClientIdentity client = RequestClientKey.identify(policy, request);
+        if (client.rejected()) {
+            answer(request, () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
+            return;
+        }
         limiter.check(policy, client, route(request.headers(), request.method().name(), request.path()), 1, Source.CHECK).onComplete(ar -> {
             HttpServerResponse response = request.response();
             if (response.closed()) {

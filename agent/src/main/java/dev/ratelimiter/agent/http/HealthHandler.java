@@ -34,9 +34,9 @@ public final class HealthHandler {
         store.ping().onComplete(ar -> {
             if (ar.succeeded()) {
                 json(ctx, 200, body.put("status", "UP").put("storeReachable", true));
-            } else if (policy.failurePolicy() == FailurePolicy.Open) {
+            } else if (policy.failurePolicy() != FailurePolicy.Closed) {
                 json(ctx, 200, body.put("status", "UP").put("storeReachable", false).put("storeError", ar.cause().getMessage())
-                        .put("detail", "store unavailable, serving with failurePolicy Open: " + ar.cause().getMessage()));
+                        .put("detail", "store unavailable, serving with failurePolicy " + policy.failurePolicy() + ": " + ar.cause().getMessage()));
             } else {
                 json(ctx, 503, body.put("status", "DOWN").put("storeReachable", false).put("storeError", ar.cause().getMessage())
                         .put("detail", "store unavailable and failurePolicy is Closed: " + ar.cause().getMessage()));

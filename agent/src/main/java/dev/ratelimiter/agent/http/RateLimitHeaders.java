@@ -2,7 +2,6 @@ package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.policy.Limit;
-import dev.ratelimiter.policy.Policy;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 
@@ -10,7 +9,7 @@ import java.util.List;
 
 /**
  * The headers every {@code /api} response carries: {@code RateLimit-Policy} and {@code RateLimit}
- * as in the IETF httpapi draft (draft-11), one item per limit, and the widely used
+ * as in the IETF httpapi draft (draft-11), one item per limit that applied to the request, and the widely used
  * {@code X-RateLimit-Limit/-Remaining/-Reset} for the strictest limit. Seconds are rounded up, so
  * a client that waits the advertised time is never refused for being early. Remaining is what the
  * limit would admit now (a TokenBucket: the whole tokens left of its burst) and reset the time until
@@ -30,20 +29,24 @@ public final class RateLimitHeaders {
     private RateLimitHeaders() {
     }
 
+    /** Nothing when no limit applied (an exempt client, or a route no limit matches). */
     public static void apply(MultiMap headers, Decision decision) {
-        Policy policy = decision.policy();
-        headers.set(RATELIMIT_POLICY, policyField(policy));
+        if (!decision.limited()) {
+            return;
+        }
+        List<Limit> limits = decision.limits();
+        headers.set(RATELIMIT_POLICY, policyField(limits));
         int strictest = decision.strictestIndex();
-        headers.set(X_LIMIT, Long.toString(policy.limits().get(strictest).burst()));
+        headers.set(X_LIMIT, Long.toString(limits.get(strictest).burst()));
         if (!decision.countersKnown()) {
             return; // the store did not answer (failurePolicy Open): nothing honest to say about usage
         }
         StringBuilder rateLimit = new StringBuilder();
-        for (int i = 0; i < policy.limits().size(); i++) {
+        for (int i = 0; i < limits.size(); i++) {
             if (i > 0) {
                 rateLimit.append(", ");
             }
-            rateLimit.append('"').append(policy.limits().get(i).name()).append("\";r=")
+            rateLimit.append('"').append(limits.get(i).name()).append("\";r=")
                     .append(decision.remaining()[i]).append(";t=").append(seconds(decision.resetMillis()[i]));
         }
         headers.set(RATELIMIT, rateLimit.toString());
@@ -51,20 +54,20 @@ public final class RateLimitHeaders {
         headers.set(X_RESET, Long.toString(seconds(decision.resetMillis()[strictest])));
     }
 
-    /** The last policy's field, kept: it changes only with the policy. */
+    /** The last field, kept for its list of limits: the limiter shares one list per policy and route selection. */
     private static volatile Object[] cachedField = {null, null};
 
-    static CharSequence policyField(Policy policy) {
+    static CharSequence policyField(List<Limit> limits) {
         Object[] cached = cachedField;
-        if (cached[0] == policy) {
+        if (cached[0] == limits) {
             return (CharSequence) cached[1];
         }
-        CharSequence field = HttpHeaders.createOptimized(policyField(policy.limits()));
-        cachedField = new Object[]{policy, field};
+        CharSequence field = HttpHeaders.createOptimized(policyFieldText(limits));
+        cachedField = new Object[]{limits, field};
         return field;
     }
 
-    static String policyField(List<Limit> limits) {
+    static String policyFieldText(List<Limit> limits) {
         StringBuilder sb = new StringBuilder();
         for (Limit limit : limits) {
             if (!sb.isEmpty()) {

@@ -32,6 +32,14 @@ public final class Refusals {
                         + "; retry in " + retryAfter + " s.\",\"limit\":\"" + limit.name() + "\",\"retryAfter\":" + retryAfter + "}");
     }
 
+    /** 401: the policy counts clients by a header ({@code clientKey.missing: Reject}) and the request has none. */
+    public static void missingClientHeader(HttpServerResponse response, String header) {
+        // the header name is an HTTP token: nothing in it needs JSON escaping
+        response.putHeader("Content-Type", Problems.CONTENT_TYPE).setStatusCode(401)
+                .end("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"This API counts clients by the header "
+                        + header + "; send it with your key.\",\"header\":\"" + header + "\"}");
+    }
+
     /** 503: the store did not answer and the policy's failurePolicy is Closed. */
     public static void storeUnavailable(HttpServerResponse response, Throwable cause) {
         response.putHeader("Retry-After", "1");

@@ -3,41 +3,26 @@ package dev.ratelimiter.agent.limiter;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
 
+import java.util.List;
+
 /**
- * The answer for one request, with what the client is told about each limit.
+ * The answer for one request, with what the client is told about each limit that applied to it.
  *
  * @param policy      the policy it was decided under
+ * @param limits      the limits that applied to the request (its route matched them), in policy order;
+ *                    empty when none did or the client is exempt. With failurePolicy Local while the store
+ *                    is away: this agent's share of each
  * @param allowed     whether the request may proceed
- * @param remaining   per limit, requests left (a TokenBucket: whole tokens left); null when the store did not answer
- * @param resetMillis per limit, milliseconds until it is back to its full quota (a fixed window's end, the
+ * @param remaining   per applied limit, requests left (a TokenBucket: whole tokens left); null when the store did not answer
+ * @param resetMillis per applied limit, milliseconds until it is back to its full quota (a fixed window's end, the
  *                    last counted request leaving a sliding window, a full bucket); null when the store did not answer
  * @param outcome     how it was decided, for metrics
  * @param cost        units the request counted for (1 for an HTTP request; Envoy's {@code hits_addend})
- * @param retryMillis per limit, milliseconds until it would allow a request of this cost (0: it does);
+ * @param retryMillis per applied limit, milliseconds until it would allow a request of this cost (0: it does);
  *                    null when the store did not answer
  */
-public record Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome, long cost,
-                       long[] retryMillis) {
-
-    public Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome) {
-        this(policy, allowed, remaining, resetMillis, outcome, 1);
-    }
-
-    /** A decision whose limits free quota only when their windows end (fixed windows): retry = reset where short. */
-    public Decision(Policy policy, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome, long cost) {
-        this(policy, allowed, remaining, resetMillis, outcome, cost, fixedWindowRetries(remaining, resetMillis, cost));
-    }
-
-    private static long[] fixedWindowRetries(long[] remaining, long[] resetMillis, long cost) {
-        if (remaining == null) {
-            return null;
-        }
-        long[] retry = new long[remaining.length];
-        for (int i = 0; i < retry.length; i++) {
-            retry[i] = remaining[i] < Math.max(1, cost) ? resetMillis[i] : 0;
-        }
-        return retry;
-    }
+public record Decision(Policy policy, List<Limit> limits, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome,
+                       long cost, long[] retryMillis) {
 
     public enum Outcome {
         /** the store counted it */
@@ -47,11 +32,45 @@ public record Decision(Policy policy, boolean allowed, long[] remaining, long[] 
         /** refused from the local cache of rejected clients, without a store call */
         REJECTED_CACHED,
         /** the store did not answer and failurePolicy Open let it through */
-        FAILED_OPEN
+        FAILED_OPEN,
+        /** the store did not answer; failurePolicy Local counted it against this agent's share and allowed it */
+        LOCAL_ALLOWED,
+        /** the store did not answer; failurePolicy Local refused it: this agent's share is used up */
+        LOCAL_REJECTED,
+        /** mode Shadow: a limit would have refused it, and it was let through */
+        SHADOW_REJECTED,
+        /** the client address is in the policy's exempt list: not counted, not refused */
+        EXEMPT,
+        /** no limit of the policy matches the request's route: not counted, not refused */
+        UNMATCHED;
+
+        /** The value of the {@code outcome} tag. */
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Let through without counting: the client is exempt, or no limit matches the request. */
+    static Decision uncounted(Policy policy, Outcome outcome, long cost) {
+        return new Decision(policy, List.of(), true, null, null, outcome, cost, null);
     }
 
     public boolean countersKnown() {
         return remaining != null;
+    }
+
+    /** Whether any limit applied: else the request carries no rate-limit headers. */
+    public boolean limited() {
+        return !limits.isEmpty();
+    }
+
+    /**
+     * Whether the limit at {@code index} (of {@link #limits}) would not admit a request of this cost
+     * when it was decided: it refused, or would have (the store reported a wait for it). Meaningful
+     * for a refused decision; an allowed one has every retry 0.
+     */
+    public boolean refusedBy(int index) {
+        return countersKnown() && retryMillis[index] > 0;
     }
 
     /**
@@ -74,7 +93,7 @@ public record Decision(Policy policy, boolean allowed, long[] remaining, long[] 
     }
 
     public Limit strictestLimit() {
-        return policy.limits().get(strictestIndex());
+        return limits.get(strictestIndex());
     }
 
     /**

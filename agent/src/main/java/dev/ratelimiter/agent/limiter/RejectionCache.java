@@ -1,7 +1,9 @@
 package dev.ratelimiter.agent.limiter;
 
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -13,8 +15,9 @@ import java.util.function.LongSupplier;
  * nothing before its end; a sliding window frees quota only as its oldest requests leave, a bucket
  * only as tokens accrue, and the store reported when enough will have), and the deadline is counted
  * from when the call was sent, so it never lies past the store's. Only a request of the same cost is
- * answered here (a smaller one may fit sooner, a larger one later). Forgotten whenever the policy
- * changes.
+ * answered here (a smaller one may fit sooner, a larger one later). With per-route limits the key
+ * names the client and the limits that applied ({@code RateLimiter} builds it), so a refusal on one
+ * route is never applied to another. Forgotten whenever the policy changes.
  */
 public final class RejectionCache {
 
@@ -27,7 +30,7 @@ public final class RejectionCache {
         this.clockMillis = clockMillis;
     }
 
-    private record Entry(Policy policy, long cost, long[] remaining, long[] resetAt, long[] retryAt, long until) {
+    private record Entry(Policy policy, List<Limit> limits, long cost, long[] remaining, long[] resetAt, long[] retryAt, long until) {
     }
 
     /** @param sentAtMillis when the store call that produced {@code rejected} was sent */
@@ -43,7 +46,8 @@ public final class RejectionCache {
             retryAt[i] = sentAtMillis + rejected.retryMillis()[i];
         }
         long until = sentAtMillis + rejected.retryAfterMillis();
-        entries.put(client, new Entry(rejected.policy(), rejected.cost(), rejected.remaining().clone(), resetAt, retryAt, until));
+        entries.put(client, new Entry(rejected.policy(), rejected.limits(), rejected.cost(), rejected.remaining().clone(), resetAt, retryAt,
+                until));
     }
 
     /** @return a refusal computed locally, or null when the store must be asked */
@@ -77,7 +81,7 @@ public final class RejectionCache {
             resets[i] = Math.max(0, entry.resetAt[i] - now);
             retries[i] = Math.max(0, entry.retryAt[i] - now);
         }
-        return new Decision(policy, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED, cost, retries);
+        return new Decision(policy, entry.limits, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED, cost, retries);
     }
 
     public void clear() {

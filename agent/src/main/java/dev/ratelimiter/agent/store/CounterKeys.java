@@ -20,7 +20,15 @@ public final class CounterKeys {
      * clients spread across slots.
      */
     public static String key(String scope, String client, Limit limit) {
-        return "rl:{" + scope + '|' + client + "}:" + suffix(limit);
+        return "rl:" + hashTag(scope, client) + ':' + suffix(limit);
+    }
+
+    /**
+     * {@code {<scope>|<client>}}: the part of every key of this client that Redis Cluster hashes,
+     * so its slot is {@code HashSlot.of(hashTag(scope, client))} whatever the limit.
+     */
+    public static String hashTag(String scope, String client) {
+        return "{" + scope + '|' + client + '}';
     }
 
     /** The part of the key that names the limit: {@code <limit>:<fw|sw|tb>:<window seconds>}. */

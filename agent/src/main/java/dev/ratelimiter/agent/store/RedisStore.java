@@ -5,14 +5,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Counters in Redis, shared by every agent replica. Each request is decided atomically inside one
- * {@code EVALSHA} of {@link LuaScript#FIXED_WINDOW} over all the policy's limits (no read-then-write
- * from here); requests that one event loop reads in the same turn share that call. Commands go over
+ * {@code EVALSHA} of {@link LuaScript#LIMITS} over the limits that apply to it, whatever their
+ * algorithms (no read-then-write from here); requests that one event loop reads in the same turn share that call. Commands go over
  * one long-lived, pipelined connection per event loop, never a pool borrow per request; a dropped
  * connection is re-established in the background with backoff while requests fail fast, and every
  * call is bounded by a timeout after which the failure policy decides.
@@ -43,6 +39,8 @@ public final class RedisStore implements CounterStore {
     private final Redis client;
     private final String endpoint;
     private final long timeoutMillis;
+    /** Cluster mode: batches are cut per hash slot, and a node's loss does not drop the whole connection. */
+    private final boolean cluster;
     /** Keyed by event-loop thread: request contexts are per-request duplicates, the thread is stable. */
     private final Map<Thread, Link> links = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -50,32 +48,22 @@ public final class RedisStore implements CounterStore {
     private volatile String lastConnectError;
 
     /**
+     * One {@link Redis} client for the agent, and per event loop one {@code connect()}ed connection
+     * of the kind the library gives for the mode: in Standalone a plain pipelined connection; in
+     * Sentinel one to the master the sentinels name at connect time; in Cluster a cluster-aware
+     * connection holding one pipelined connection per master, routing each script call by the slot
+     * of its keys (so a batch is cut per slot, see {@link Batches}) and loading the script per node
+     * through the NOSCRIPT fallback. The library's pool is not used per request.
+     *
      * @param tlsCaFile for {@code rediss://}: PEM certificates to trust instead of the JVM's default
      *                  trust store; may be null. The server's host name is always verified.
      */
-    public RedisStore(Vertx vertx, String url, String password, long timeoutMillis, Path tlsCaFile) {
+    public RedisStore(Vertx vertx, RedisTarget target, String password, long timeoutMillis, Path tlsCaFile) {
         this.vertx = vertx;
-        this.endpoint = RedisUrls.redact(url);
+        this.endpoint = target.describe();
         this.timeoutMillis = timeoutMillis;
-        NetClientOptions net = new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true).setTcpKeepAlive(true);
-        if (RedisUrls.isTls(url)) {
-            // The client takes TLS from these options (the scheme alone only has to agree with them).
-            net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
-                    .setSslHandshakeTimeout(2).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
-            if (tlsCaFile != null) {
-                net.setTrustOptions(new PemTrustOptions().addCertPath(tlsCaFile.toString()));
-            }
-        }
-        RedisOptions options = new RedisOptions()
-                .setConnectionString(url)
-                .setMaxPoolSize(64)
-                .setMaxPoolWaiting(256)
-                .setMaxWaitingHandlers(16_384)
-                .setNetClientOptions(net);
-        if (password != null && !password.isEmpty()) {
-            options.setPassword(password);
-        }
-        this.client = Redis.createClient(vertx, options);
+        this.cluster = target.mode() == RedisMode.Cluster;
+        this.client = Redis.createClient(vertx, RedisClientOptions.of(target, password, tlsCaFile));
     }
 
     /**
@@ -165,16 +153,6 @@ public final class RedisStore implements CounterStore {
         return null;
     }
 
-    /** The error and its root cause, e.g. a TLS handshake failure and the certificate problem behind it. */
-    private static String describe(Throwable err) {
-        Throwable root = err;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = err.getClass().getSimpleName() + ": " + err.getMessage();
-        return root == err ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-    }
-
     private StoreUnavailableException unavailable(Throwable cause) {
         if (cause instanceof StoreUnavailableException e) {
             return e;
@@ -222,19 +200,21 @@ public final class RedisStore implements CounterStore {
             pending = new ArrayList<>();
             waiting = new ArrayList<>();
             RedisConnection c = connection;
-            for (int from = 0; from < checks.size(); from += MAX_BATCH) {
-                int to = Math.min(checks.size(), from + MAX_BATCH);
-                List<Promise<AcquireResult>> batch = promises.subList(from, to);
+            for (Batches.Batch batch : Batches.split(checks, promises, cluster, MAX_BATCH)) {
                 Future<List<AcquireResult>> results = c == null
                         ? Future.failedFuture(notConnected())
-                        : call(c, checks.subList(from, to));
-                List<LuaScript.Check> batchChecks = checks.subList(from, to);
+                        : call(c, batch.checks());
                 results.onComplete(ar -> {
-                    for (int i = 0; i < batch.size(); i++) {
+                    if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
+                        // The library may not call the end handler (e.g. when the server died mid-reply): a
+                        // closed connection is never used again, whatever told us.
+                        dropped(c);
+                    }
+                    for (int i = 0; i < batch.promises().size(); i++) {
                         if (ar.succeeded()) {
-                            settle(batchChecks.get(i), ar.result().get(i)).onComplete(batch.get(i));
+                            settle(batch.checks().get(i), ar.result().get(i)).onComplete(batch.promises().get(i));
                         } else {
-                            batch.get(i).fail(ar.cause());
+                            batch.promises().get(i).fail(ar.cause());
                         }
                     }
                 });
@@ -250,7 +230,7 @@ public final class RedisStore implements CounterStore {
                     .onSuccess(this::attach)
                     .onFailure(err -> {
                         connecting = false;
-                        lastConnectError = describe(err);
+                        lastConnectError = RedisErrors.describe(err);
                         LOG.warn("Cannot connect to Redis at {}: {}; retrying in {} ms", endpoint, err.getMessage(), backoffMillis);
                         connectLater(backoffMillis);
                         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MS);
@@ -280,18 +260,47 @@ public final class RedisStore implements CounterStore {
             backoffMillis = MIN_BACKOFF_MS;
             c.exceptionHandler(err -> LOG.debug("Redis connection error: {}", err.getMessage()));
             c.endHandler(v -> dropped(c));
+            RedisConnection previous = connection;
             connection = c;
+            if (previous != null && previous != c) {
+                previous.close();
+            }
             if (reconnected) {
                 LOG.info("Reconnected to Redis at {}", endpoint);
             }
         }
 
         private void dropped(RedisConnection c) {
-            if (connection == c) {
-                connection = null;
-                LOG.warn("Lost the connection to Redis at {}; reconnecting", endpoint);
-                connectLater(MIN_BACKOFF_MS);
+            if (connection != c) {
+                return;
             }
+            if (cluster) {
+                // One node's connection ended (e.g. a master died). The cluster connection still
+                // serves the other slots, and reaches a promoted replica by itself once the slot map
+                // names it: keep it, and make a fresh one in the background that replaces it.
+                LOG.warn("Lost a connection to a node of Redis {}; connecting afresh in the background", endpoint);
+                context.runOnContext(v -> reconnectInBackground());
+                return;
+            }
+            connection = null;
+            LOG.warn("Lost the connection to Redis at {}; reconnecting", endpoint);
+            connectLater(MIN_BACKOFF_MS);
+        }
+
+        /** Cluster: like {@link #connectNow}, but while a connection is still in use. */
+        private void reconnectInBackground() {
+            if (connecting || closed) {
+                return;
+            }
+            connecting = true;
+            client.connect()
+                    .onSuccess(this::attach)
+                    .onFailure(err -> {
+                        connecting = false;
+                        LOG.debug("Cannot connect to Redis {} yet: {}", endpoint, err.getMessage());
+                        vertx.setTimer(backoffMillis, t -> context.runOnContext(v -> reconnectInBackground()));
+                        backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MS);
+                    });
         }
 
         void close() {

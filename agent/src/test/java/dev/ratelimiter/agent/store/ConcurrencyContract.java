@@ -3,6 +3,8 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.net.Ports;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,11 @@ abstract class ConcurrencyContract {
     /** The policy's one limit; every algorithm's version admits exactly 10 per client during the test. */
     protected String limit() {
         return "{name: per-minute, requests: 10, window: 1m}";
+    }
+
+    /** The store key of {@code client}'s counter for the default {@link #limit()} (FixedWindow, 1m). */
+    static String counterKey(String client) {
+        return LuaScript.key("shop/public-api", client, new Limit("per-minute", 10, 60, Algorithm.FixedWindow));
     }
 
     String policy() {

@@ -33,7 +33,7 @@ class LimitChangeTest {
     static void start() {
         redis = RedisServerProcess.start(null);
         vertx = Vertx.vertx();
-        redisStore = new RedisStore(vertx, redis.url(), null, 10_000, null);
+        redisStore = new RedisStore(vertx, RedisTarget.standalone(redis.url()), null, 10_000, null);
         Promise<Void> warm = Promise.promise();
         vertx.getOrCreateContext().runOnContext(v -> redisStore.warmUp().onComplete(warm));
         warm.future().await();

@@ -7,6 +7,7 @@ import dev.ratelimiter.policy.Cidr;
 import dev.ratelimiter.policy.ClientKeyPolicy;
 import dev.ratelimiter.policy.ClientKeySource;
 import dev.ratelimiter.policy.ForwardedHeader;
+import dev.ratelimiter.policy.MissingHeader;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -22,16 +23,34 @@ import java.util.Objects;
  * text, so a value this operator does not know reaches the validator instead of failing the informer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"source", "forwardedHeader", "trustedProxies", "ipv6PrefixLength"})
+@JsonPropertyOrder({"source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength"})
+@ValidationRule(
+    value = "(has(self.source) && self.source == 'Header') == has(self.header)",
+    message = "header is required with source Header, and only allowed with it",
+    fieldPath = ".header")
+@ValidationRule(
+    value = "!has(self.missing) || (has(self.source) && self.source == 'Header')",
+    message = "missing is only allowed with source Header",
+    fieldPath = ".missing")
 public class ClientKey {
 
   @JsonPropertyDescription(
-      "RemoteAddress: the client's IP address (behind trusted proxies: the forwarded one). Header is not"
-          + " supported by this version yet.")
+      "RemoteAddress: the client's IP address (behind trusted proxies: the forwarded one). Header: the value"
+          + " of the request header named by 'header' (counted under a hash of it, never the value itself).")
   @Default("RemoteAddress")
   @SchemaFrom(type = ClientKeySource.class)
-  @ValidationRule(value = "self == 'RemoteAddress'", message = "only RemoteAddress is supported by this version yet")
   private String source;
+
+  @JsonPropertyDescription("With source Header: the header that names the client, e.g. X-Api-Key.")
+  @Size(min = 1, max = ClientKeyPolicy.HEADER_NAME_MAX_LENGTH)
+  @Pattern(ClientKeyPolicy.HEADER_NAME_PATTERN)
+  private String header;
+
+  @JsonPropertyDescription(
+      "With source Header, a request without the header: RemoteAddress (counted by its address, the default)"
+          + " or Reject (401 naming the header).")
+  @SchemaFrom(type = MissingHeader.class)
+  private String missing;
 
   @JsonPropertyDescription(
       "The one header believed from trusted proxies: XForwardedFor or Forwarded; the other is ignored.")
@@ -61,6 +80,22 @@ public class ClientKey {
 
   public void setSource(String source) {
     this.source = source;
+  }
+
+  public String getHeader() {
+    return header;
+  }
+
+  public void setHeader(String header) {
+    this.header = header;
+  }
+
+  public String getMissing() {
+    return missing;
+  }
+
+  public void setMissing(String missing) {
+    this.missing = missing;
   }
 
   public String getForwardedHeader() {
@@ -94,6 +129,8 @@ public class ClientKey {
     }
     ClientKey c = (ClientKey) o;
     return Objects.equals(source, c.source)
+        && Objects.equals(header, c.header)
+        && Objects.equals(missing, c.missing)
         && Objects.equals(forwardedHeader, c.forwardedHeader)
         && Objects.equals(trustedProxies, c.trustedProxies)
         && Objects.equals(ipv6PrefixLength, c.ipv6PrefixLength);
@@ -101,6 +138,6 @@ public class ClientKey {
 
   @Override
   public int hashCode() {
-    return Objects.hash(source, forwardedHeader, trustedProxies, ipv6PrefixLength);
+    return Objects.hash(source, header, missing, forwardedHeader, trustedProxies, ipv6PrefixLength);
   }
 }

@@ -21,7 +21,7 @@ import java.util.Objects;
  * value this operator does not know reaches the validator instead of failing the informer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "requests", "window", "algorithm", "burst"})
+@JsonPropertyOrder({"name", "requests", "window", "algorithm", "burst", "match"})
 @ValidationRule(
     value = "duration(self.window) >= duration('" + WindowFormat.MIN_TEXT + "') && duration(self.window) <= duration('"
         + WindowFormat.MAX_TEXT + "')",
@@ -75,6 +75,11 @@ public class Limit {
   @Min(dev.ratelimiter.policy.Limit.MIN_BURST)
   @Max(dev.ratelimiter.policy.Limit.MAX_BURST)
   private Long burst;
+
+  @JsonPropertyDescription(
+      "Optional: the requests this limit applies to (path prefixes and/or methods). Without it the limit"
+          + " applies to every request; a request that no limit applies to is allowed and not counted.")
+  private RouteMatch match;
 
   public Limit() {}
 
@@ -131,6 +136,14 @@ public class Limit {
     this.algorithm = algorithm;
   }
 
+  public RouteMatch getMatch() {
+    return match;
+  }
+
+  public void setMatch(RouteMatch match) {
+    this.match = match;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof Limit)) {
@@ -141,11 +154,12 @@ public class Limit {
         && Objects.equals(requests, l.requests)
         && Objects.equals(window, l.window)
         && Objects.equals(algorithm, l.algorithm)
-        && Objects.equals(burst, l.burst);
+        && Objects.equals(burst, l.burst)
+        && Objects.equals(match, l.match);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, requests, window, algorithm, burst);
+    return Objects.hash(name, requests, window, algorithm, burst, match);
   }
 }

@@ -4,27 +4,30 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.ratelimiter.policy.Cidr;
 import dev.ratelimiter.policy.FailurePolicy;
+import dev.ratelimiter.policy.Mode;
 import dev.ratelimiter.policy.Policy;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What the admin asks for. Only the fields the agent implements today. Every field is optional;
+ * What the admin asks for. Every field is optional;
  * {@code spec: {}} means one limit {@code default} of 10 requests per minute per client address.
  * Absent values stay {@code null} here (so nothing the API server did not store is written back);
  * the {@code effective*()} methods apply the defaults.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"limits", "clientKey", "failurePolicy", "agent", "backend", "redis"})
+@JsonPropertyOrder({"limits", "clientKey", "exempt", "mode", "failurePolicy", "agent", "backend", "redis"})
 public class RateLimitPolicySpec {
 
   @JsonPropertyDescription(
-      "Limits that all apply to every client; the strictest wins. Default: one limit 'default' of"
+      "Limits; each applies to every client, for the requests its match names (all requests without one); the strictest wins. Default: one limit 'default' of"
           + " 10 requests per 1m.")
   @Size(min = Policy.MIN_LIMITS, max = Policy.MAX_LIMITS)
   @Default("[{\"name\":\"" + dev.ratelimiter.policy.Limit.DEFAULT_NAME + "\",\"requests\":" + dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS
@@ -40,11 +43,25 @@ public class RateLimitPolicySpec {
   private ClientKey clientKey;
 
   @JsonPropertyDescription(
-      "What agents do when the store cannot be reached: Open (allow) or Closed (503). Local is not supported"
-          + " by this version yet.")
+      "Client addresses (CIDRs) never counted nor refused, and given no rate-limit headers. A /0 entry is refused.")
+  @Size(max = Policy.MAX_EXEMPT)
+  @ValidationRule(
+      value = "self.all(x, !x.matches('/0+$'))",
+      message = "an exempt entry ending in /0 would exempt every address, so nothing would ever be limited")
+  private List<@Size(max = Cidr.MAX_TEXT_LENGTH) @Pattern(Cidr.PATTERN) String> exempt;
+
+  @JsonPropertyDescription(
+      "Enforce: refuse requests over a limit. Shadow: count exactly as Enforce would but never refuse"
+          + " (headers as usual; would-be refusals are counted in the metrics and logged).")
+  @Default("Enforce")
+  @SchemaFrom(type = Mode.class)
+  private String mode;
+
+  @JsonPropertyDescription(
+      "What agents do when the store cannot be reached: Open (allow), Closed (503) or Local (each of the N"
+          + " ready agents enforces ceil(requests / N) per client and window on its own until the store answers).")
   @Default("Open")
   @SchemaFrom(type = FailurePolicy.class)
-  @ValidationRule(value = "self != 'Local'", message = "Local is not supported by this version yet")
   private String failurePolicy;
 
   @JsonPropertyDescription("The agent fleet: replicas, autoscaling, Service, resources.")
@@ -73,6 +90,22 @@ public class RateLimitPolicySpec {
 
   public void setClientKey(ClientKey clientKey) {
     this.clientKey = clientKey;
+  }
+
+  public List<String> getExempt() {
+    return exempt;
+  }
+
+  public void setExempt(List<String> exempt) {
+    this.exempt = exempt;
+  }
+
+  public String getMode() {
+    return mode;
+  }
+
+  public void setMode(String mode) {
+    this.mode = mode;
   }
 
   public String getFailurePolicy() {
@@ -136,6 +169,8 @@ public class RateLimitPolicySpec {
     RateLimitPolicySpec that = (RateLimitPolicySpec) o;
     return Objects.equals(limits, that.limits)
         && Objects.equals(clientKey, that.clientKey)
+        && Objects.equals(exempt, that.exempt)
+        && Objects.equals(mode, that.mode)
         && Objects.equals(failurePolicy, that.failurePolicy)
         && Objects.equals(agent, that.agent)
         && Objects.equals(backend, that.backend)
@@ -144,6 +179,6 @@ public class RateLimitPolicySpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(limits, clientKey, failurePolicy, agent, backend, redis);
+    return Objects.hash(limits, clientKey, exempt, mode, failurePolicy, agent, backend, redis);
   }
 }

@@ -6,6 +6,7 @@ import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
+import dev.ratelimiter.operator.customresource.ExternalRedisMode;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -195,6 +196,13 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
       env.add(fromSecret("REDIS_PASSWORD", Names.redisAuthSecret(policy), Names.REDIS_PASSWORD_KEY));
     } else {
       env.add(plain("REDIS_URL", external.getUrl()));
+      // Standalone is the agents' default: rendered only when it is not, so a defaulted spec renders as an undefaulted one.
+      if (!ExternalRedisMode.Standalone.name().equals(external.effectiveMode())) {
+        env.add(plain("REDIS_MODE", external.effectiveMode()));
+      }
+      if (ExternalRedisMode.Sentinel.name().equals(external.effectiveMode()) && external.getMasterName() != null) {
+        env.add(plain("REDIS_MASTER_NAME", external.getMasterName()));
+      }
       if (external.getPasswordSecretRef() != null) {
         env.add(
             fromSecret(

@@ -61,7 +61,8 @@ public final class PolicyEnforcer {
     if (token.isEmpty()) {
       return Enforcement.blocked(generation, pods.size(), "Secret " + Names.agentAdminSecret(policy) + " with the admin token not found");
     }
-    String document = SpecDocument.yaml(policy);
+    // agents: the ready pods that share the limits (failurePolicy Local); a new count re-pushes the same generation
+    String document = SpecDocument.yaml(policy, pods.size());
     for (AgentPod pod : tracker.due(id, pods, generation, document)) {
       PushTracker.Target target = PushTracker.Target.of(pod, generation, document);
       long started = System.nanoTime();

@@ -68,7 +68,9 @@ public final class PolicyPusher {
     switch (status) {
       case 200:
         if (running != null && running == generation) {
-          return new PushResult(pod, Outcome.CONFIRMED, running, null);
+          Boolean reachable = json.has("storeReachable") && json.get("storeReachable").isBoolean() ? json.get("storeReachable").asBoolean() : null;
+          String storeError = json.hasNonNull("storeError") ? json.get("storeError").asText() : null;
+          return new PushResult(pod, Outcome.CONFIRMED, running, null, reachable, storeError);
         }
         return new PushResult(pod, Outcome.ERROR, running, "answered 200 without confirming generation " + generation);
       case 400:

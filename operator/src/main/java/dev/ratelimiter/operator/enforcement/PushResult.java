@@ -5,8 +5,14 @@ package dev.ratelimiter.operator.enforcement;
  *
  * @param running the generation the agent says it enforces, or null when it did not say
  * @param detail why it did not confirm (null when it did)
+ * @param storeReachable whether the agent said it reaches its Redis when it answered (null: it did not say)
+ * @param storeError the agent's reason when it does not reach its Redis
  */
-public record PushResult(AgentPod pod, Outcome outcome, Long running, String detail) {
+public record PushResult(AgentPod pod, Outcome outcome, Long running, String detail, Boolean storeReachable, String storeError) {
+
+  public PushResult(AgentPod pod, Outcome outcome, Long running, String detail) {
+    this(pod, outcome, running, detail, null, null);
+  }
 
   public enum Outcome {
     /** 200: the agent enforces the pushed generation. */

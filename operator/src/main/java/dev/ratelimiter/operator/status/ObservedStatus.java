@@ -33,7 +33,7 @@ public final class ObservedStatus {
    */
   public static RateLimitPolicyStatus of(RateLimitPolicy p, Context<RateLimitPolicy> context, Enforcement enforcement) {
     Long gen = p.getMetadata().getGeneration();
-    Condition redis = redisCondition(p, context, gen);
+    Condition redis = p.getSpec().internalRedis() ? redisCondition(p, context, gen) : ExternalRedisStatus.condition(p, enforcement, gen);
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     Condition agentsReady = agentsCondition(agents, gen);
     Condition enforced = enforcement.condition();

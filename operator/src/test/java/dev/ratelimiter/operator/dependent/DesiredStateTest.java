@@ -115,6 +115,33 @@ class DesiredStateTest {
     }
 
     @Test
+    @DisplayName("tells the agents the Redis mode and, for Sentinel, the master's name; Standalone is left to the agents' default")
+    void externalRedisModes() {
+      ExternalRedis sentinel = new ExternalRedis("redis://s1:26379,s2:26379", null);
+      sentinel.setMode("Sentinel");
+      sentinel.setMasterName("shop-limits");
+      ExternalRedis cluster = new ExternalRedis("redis://n1:6379,n2:6379", null);
+      cluster.setMode("Cluster");
+      ExternalRedis standalone = new ExternalRedis("redis://r:6379", null);
+      standalone.setMode("Standalone");
+      assertThat(redisEnv(sentinel)).containsExactly(
+          new EnvVarBuilder().withName("REDIS_URL").withValue("redis://s1:26379,s2:26379").build(),
+          new EnvVarBuilder().withName("REDIS_MODE").withValue("Sentinel").build(),
+          new EnvVarBuilder().withName("REDIS_MASTER_NAME").withValue("shop-limits").build());
+      assertThat(redisEnv(cluster)).containsExactly(
+          new EnvVarBuilder().withName("REDIS_URL").withValue("redis://n1:6379,n2:6379").build(),
+          new EnvVarBuilder().withName("REDIS_MODE").withValue("Cluster").build());
+      assertThat(redisEnv(standalone)).containsExactly(new EnvVarBuilder().withName("REDIS_URL").withValue("redis://r:6379").build());
+    }
+
+    private java.util.List<io.fabric8.kubernetes.api.model.EnvVar> redisEnv(ExternalRedis external) {
+      RateLimitPolicySpec s = new RateLimitPolicySpec();
+      s.setRedis(new RedisSpec(external));
+      return dr.desired(policy(s), SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+          .filter(e -> e.getName().startsWith("REDIS_")).toList();
+    }
+
+    @Test
     @DisplayName("tells the agents to proxy to the backend Service in the policy's namespace, with the timeout in milliseconds")
     void backend() {
       RateLimitPolicySpec s = new RateLimitPolicySpec();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The example policies in deploy/examples/")
 class ExamplesTest {
@@ -68,10 +69,11 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("are the seed's policy, a multi-limit policy, an external-Redis policy, a policy in front of a backend, a sliding window and a token bucket")
-  void theSixExamples() throws IOException {
-    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml",
-        "sliding-window.yaml", "token-bucket.yaml");
+  @DisplayName("are the seed's policy, a multi-limit policy, two external-Redis policies (one server, Sentinel), a policy in front of a backend,"
+      + " one keyed by API key, a sliding window and a token bucket")
+  void theExamples() throws IOException {
+    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml",
+        "external-redis-sentinel.yaml", "backend.yaml", "api-keys.yaml", "sliding-window.yaml", "token-bucket.yaml");
   }
 
   @Test
@@ -199,19 +201,29 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("external-redis.yaml uses an external Redis whose password Secret it ships, with that key, in the policy's namespace, labelled for that use")
-  void externalRedis() {
-    RateLimitPolicy p = policy("external-redis.yaml");
+  @DisplayName("external-redis-sentinel.yaml finds the master through three sentinels, by its name")
+  void externalRedisSentinel() {
+    var external = policy("external-redis-sentinel.yaml").getSpec().getRedis().getExternal();
+    assertThat(external.getMode()).isEqualTo("Sentinel");
+    assertThat(external.getMasterName()).isEqualTo("shop-limits");
+    assertThat(dev.ratelimiter.operator.RedisUrls.hosts(external.getUrl())).hasSize(3).allSatisfy(h -> assertThat(h).startsWith("sentinel-"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"external-redis.yaml", "external-redis-sentinel.yaml"})
+  @DisplayName("the external-Redis examples use a password Secret they ship, with that key, in the policy's namespace, labelled for that use")
+  void externalRedis(String file) {
+    RateLimitPolicy p = policy(file);
     var external = p.getSpec().getRedis().getExternal();
     assertThat(external.getUrl()).startsWith("redis://");
     var ref = external.getPasswordSecretRef();
     Secret secret =
-        objects("external-redis.yaml").stream()
+        objects(file).stream()
             .filter(Secret.class::isInstance)
             .map(Secret.class::cast)
             .filter(s -> s.getMetadata().getName().equals(ref.getName()))
             .findFirst()
-            .orElseThrow(() -> new AssertionError("no Secret " + ref.getName() + " in external-redis.yaml"));
+            .orElseThrow(() -> new AssertionError("no Secret " + ref.getName() + " in " + file));
     assertThat(secret.getMetadata().getNamespace()).isEqualTo(p.getMetadata().getNamespace());
     var keys = new ArrayList<String>();
     if (secret.getStringData() != null) {
@@ -222,5 +234,26 @@ class ExamplesTest {
     }
     assertThat(keys).contains(ref.getKey());
     assertThat(secret.getMetadata().getLabels()).containsEntry(dev.ratelimiter.operator.RedisAccess.ALLOW_LABEL, "true");
+  }
+
+  @Test
+  @DisplayName("api-keys.yaml counts per X-Api-Key (401 without), limits POST /api/login apart, exempts a network, runs in Shadow with failurePolicy Local")
+  void apiKeys() throws Exception {
+    RateLimitPolicy p = policy("api-keys.yaml");
+    var spec = p.getSpec();
+    assertThat(spec.getClientKey().getSource()).isEqualTo("Header");
+    assertThat(spec.getClientKey().getHeader()).isEqualTo("X-Api-Key");
+    assertThat(spec.getClientKey().getMissing()).isEqualTo("Reject");
+    assertThat(spec.getLimits()).extracting(Limit::getName).containsExactly("login", "per-key");
+    assertThat(spec.getLimits().get(0).getMatch().getPathPrefixes()).containsExactly("/api/login");
+    assertThat(spec.getLimits().get(0).getMatch().getMethods()).containsExactly("POST");
+    assertThat(spec.getLimits().get(1).getMatch()).isNull();
+    assertThat(spec.getExempt()).containsExactly("192.0.2.0/24");
+    assertThat(spec.getMode()).isEqualTo("Shadow");
+    assertThat(spec.getFailurePolicy()).isEqualTo("Local");
+    var policy = dev.ratelimiter.policy.PolicyParser.parse(dev.ratelimiter.operator.SpecDocument.yaml(p, 3));
+    assertThat(policy.agents()).isEqualTo(3);
+    assertThat(policy.limits().get(0).applies("POST", "/api/login")).isTrue();
+    assertThat(policy.limits().get(0).applies("GET", "/api/login")).isFalse();
   }
 }

@@ -10,6 +10,8 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.ClientKeySource;
 import dev.ratelimiter.policy.FailurePolicy;
+import dev.ratelimiter.policy.MissingHeader;
+import dev.ratelimiter.policy.Mode;
 import dev.ratelimiter.policy.ForwardedHeader;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyCases;
@@ -64,8 +66,8 @@ class CrdSchemaTest {
   void rulesCompile() {
     assertThat(crd.rules()).extracting(CrdSchema.Rule::path).containsExactlyInAnyOrder(
         "", ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]", ".spec.limits[*]", ".spec.limits[*]", ".spec.limits[*]",
-        ".spec.redis.external.url",
-        ".spec.clientKey.trustedProxies", ".spec.clientKey.source", ".spec.failurePolicy");
+        ".spec.redis.external", ".spec.redis.external", ".spec.redis.external.url", ".spec.redis.external.url",
+        ".spec.clientKey.trustedProxies", ".spec.clientKey", ".spec.clientKey", ".spec.exempt", ".spec.limits[*].match");
   }
 
   static Stream<Arguments> invalid() {
@@ -152,6 +154,8 @@ class CrdSchemaTest {
     });
     var empty = new dev.ratelimiter.operator.customresource.RateLimitPolicySpec();
     assertThat(spec.path("failurePolicy").path("default").asText()).isEqualTo(shared.failurePolicy().name());
+    assertThat(spec.path("mode").path("default").asText()).isEqualTo(shared.mode().name());
+    assertThat(spec.has("exempt") && spec.path("exempt").has("default")).as("no default: absent means nobody is exempt").isFalse();
     assertThat(spec.path("clientKey").path("default").isObject()).isTrue();
     assertThat(spec.path("clientKey").path("properties").path("ipv6PrefixLength").path("default").asInt())
         .isEqualTo(shared.clientKey().ipv6PrefixLength());
@@ -179,6 +183,9 @@ class CrdSchemaTest {
         .containsExactlyInAnyOrder(names(ForwardedHeader.values()));
     assertThat(props.path("clientKey").path("properties").path("source").path("enum")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrder(names(ClientKeySource.values()));
+    assertThat(props.path("clientKey").path("properties").path("missing").path("enum")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder(names(MissingHeader.values()));
+    assertThat(props.path("mode").path("enum")).extracting(JsonNode::asText).containsExactlyInAnyOrder(names(Mode.values()));
     assertThat(props.path("failurePolicy").path("enum")).extracting(JsonNode::asText).containsExactlyInAnyOrder(names(FailurePolicy.values()));
     assertThat(props.path("limits").path("items").path("properties").path("algorithm").path("enum")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrder(names(Algorithm.values()));

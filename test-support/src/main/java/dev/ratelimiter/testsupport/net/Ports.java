@@ -17,4 +17,26 @@ public final class Ports {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * A free loopback port below 55536 whose port + 10000 is free too: a Redis Cluster node listens on
+   * both (the second is its cluster bus).
+   */
+  public static int freeWithClusterBus() {
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 20000 + (int) (Math.random() * 35000);
+      if (bindable(port) && bindable(port + 10000)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port pair (port, port + 10000) below 55536");
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }

@@ -31,17 +31,38 @@ public final class RedisServerProcess implements AutoCloseable {
   private final String password;
   /** TLS only (no plain port): server certificate, its key, and the CA; null for plain Redis. */
   private final Path[] tls;
+  /** Arguments before the options (a config file, as Sentinel needs) and after them (more options). */
+  private final List<String> head;
+  private final List<String> tail;
   private Process process;
 
   private RedisServerProcess(int port, String password, Path[] tls) {
+    this(port, password, tls, List.of(), List.of());
+  }
+
+  private RedisServerProcess(int port, String password, Path[] tls, List<String> head, List<String> tail) {
     this.port = port;
     this.password = password;
     this.tls = tls;
+    this.head = List.copyOf(head);
+    this.tail = List.copyOf(tail);
   }
 
   /** A running redis-server; {@code password} null = no {@code requirepass}. */
   public static RedisServerProcess start(String password) {
     RedisServerProcess redis = new RedisServerProcess(Ports.free(), password, null);
+    redis.start();
+    return redis;
+  }
+
+  /**
+   * A running redis-server on {@code port} with {@code configFile} (null: none) and further options,
+   * e.g. {@code --cluster-enabled yes} or {@code --sentinel}; {@code password} null = no
+   * {@code requirepass}. Used by {@link RedisClusterProcesses} and {@link RedisSentinelProcesses}.
+   */
+  public static RedisServerProcess startWith(int port, String password, Path configFile, List<String> options) {
+    List<String> head = configFile == null ? List.of() : List.of(configFile.toString());
+    RedisServerProcess redis = new RedisServerProcess(port, password, null, head, options);
     redis.start();
     return redis;
   }
@@ -58,7 +79,9 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** Starts (or, after {@link #stop}, restarts) the server on the same port; returns once it answers. */
   public void start() {
-    List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+    List<String> cmd = new ArrayList<>(List.of(binary().toString()));
+    cmd.addAll(head);
+    cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
     if (tls != null) {
       cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1", "127.0.0.2",
@@ -68,6 +91,7 @@ public final class RedisServerProcess implements AutoCloseable {
     if (password != null) {
       cmd.addAll(List.of("--requirepass", password));
     }
+    cmd.addAll(tail);
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
@@ -97,6 +121,11 @@ public final class RedisServerProcess implements AutoCloseable {
       }
       process = null;
     }
+  }
+
+  /** Whether the process was started and not stopped (it may still have died by itself). */
+  public boolean running() {
+    return process != null && process.isAlive();
   }
 
   public long pid() {

@@ -2,6 +2,7 @@ package dev.ratelimiter.agent.store.algorithms;
 
 import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.RedisStore;
+import dev.ratelimiter.agent.store.RedisTarget;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
@@ -43,7 +44,7 @@ class RedisAlgorithmsPropertyTest {
     static void start() throws Exception {
         redis = RedisServerProcess.start(null);
         vertx = Vertx.vertx();
-        store = new RedisStore(vertx, redis.url(), null, 10_000, null);
+        store = new RedisStore(vertx, RedisTarget.standalone(redis.url()), null, 10_000, null);
     }
 
     @AfterAll

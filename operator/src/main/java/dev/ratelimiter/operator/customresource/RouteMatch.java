@@ -1,0 +1,67 @@
+package dev.ratelimiter.operator.customresource;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The requests a limit applies to (the shared {@code dev.ratelimiter.policy.RouteMatch} rules):
+ * path prefixes and/or methods; a request must match both lists that are given.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"pathPrefixes", "methods"})
+@ValidationRule(
+    value = "has(self.pathPrefixes) || has(self.methods)",
+    message = "match must name pathPrefixes or methods (a limit for every request has no match)")
+public class RouteMatch {
+
+  /** The shared known methods, upper-case; kept as text so an unknown one reaches the validator instead of failing the informer. */
+  public static final String METHOD_PATTERN = "^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)$";
+
+  @JsonPropertyDescription("Path prefixes (starting with '/'); the request's path must start with one of them.")
+  @Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PATH_PREFIXES)
+  private List<@Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PREFIX_LENGTH)
+      @Pattern(dev.ratelimiter.policy.RouteMatch.PATH_PREFIX_PATTERN) String> pathPrefixes;
+
+  @JsonPropertyDescription("Upper-case HTTP methods; the request's method must be one of them.")
+  @Size(min = 1, max = 9)
+  private List<@Pattern(METHOD_PATTERN) String> methods;
+
+  public RouteMatch() {}
+
+  public RouteMatch(List<String> pathPrefixes, List<String> methods) {
+    this.pathPrefixes = pathPrefixes;
+    this.methods = methods;
+  }
+
+  public List<String> getPathPrefixes() {
+    return pathPrefixes;
+  }
+
+  public void setPathPrefixes(List<String> pathPrefixes) {
+    this.pathPrefixes = pathPrefixes;
+  }
+
+  public List<String> getMethods() {
+    return methods;
+  }
+
+  public void setMethods(List<String> methods) {
+    this.methods = methods;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RouteMatch m && Objects.equals(pathPrefixes, m.pathPrefixes) && Objects.equals(methods, m.methods);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(pathPrefixes, methods);
+  }
+}
