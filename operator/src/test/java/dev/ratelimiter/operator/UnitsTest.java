@@ -144,6 +144,25 @@ class UnitsTest {
   }
 
   @Test
+  @DisplayName("SpecDocument renders each algorithm, and a TokenBucket's burst (given, or its requests by default)")
+  void policyDocumentAlgorithms() {
+    RateLimitPolicy p = new RateLimitPolicy();
+    p.getMetadata().setName("api");
+    p.getMetadata().setNamespace("shop");
+    p.getMetadata().setGeneration(2L);
+    RateLimitPolicySpec s = new RateLimitPolicySpec();
+    Limit bucket = new Limit("bucket", 5, "1s", "TokenBucket");
+    bucket.setBurst(20L);
+    s.setLimits(List.of(new Limit("sliding", 10, "1m", "SlidingWindow"), bucket, new Limit("plain-bucket", 7, "1h", "TokenBucket")));
+    p.setSpec(s);
+    assertThat(SpecDocument.yaml(p)).contains(
+        "limits:\n"
+            + "- name: sliding\n  requests: 10\n  window: 1m\n  algorithm: SlidingWindow\n"
+            + "- name: bucket\n  requests: 5\n  window: 1s\n  algorithm: TokenBucket\n  burst: 20\n"
+            + "- name: plain-bucket\n  requests: 7\n  window: 1h\n  algorithm: TokenBucket\n  burst: 7\n");
+  }
+
+  @Test
   @DisplayName("Names gives the objects the names users and docs rely on")
   void names() {
     RateLimitPolicy p = new RateLimitPolicy();

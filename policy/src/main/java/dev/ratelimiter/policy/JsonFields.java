@@ -60,10 +60,6 @@ final class JsonFields {
         throw new InvalidPolicyException(field, "'" + value + "' is not one of " + String.join(", ", allowed));
     }
 
-    static InvalidPolicyException notYet(String field, String value) {
-        return new InvalidPolicyException(field, value + " is not supported by this version yet");
-    }
-
     static String kind(JsonNode node) {
         JsonNodeType type = node.getNodeType();
         return switch (type) {

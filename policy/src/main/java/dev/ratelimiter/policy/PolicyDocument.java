@@ -65,6 +65,9 @@ public final class PolicyDocument {
         out.put("requests", limit.requests());
         out.put("window", limit.windowText());
         out.put("algorithm", limit.algorithm().name());
+        if (limit.algorithm() == Algorithm.TokenBucket) {
+            out.put("burst", limit.burst());
+        }
         if (limit.match() != null) {
             Map<String, Object> match = new LinkedHashMap<>();
             if (!limit.match().pathPrefixes().isEmpty()) {

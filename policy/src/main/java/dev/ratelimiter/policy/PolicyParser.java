@@ -15,7 +15,6 @@ import static dev.ratelimiter.policy.JsonFields.checkKnown;
 import static dev.ratelimiter.policy.JsonFields.enumValue;
 import static dev.ratelimiter.policy.JsonFields.integer;
 import static dev.ratelimiter.policy.JsonFields.kind;
-import static dev.ratelimiter.policy.JsonFields.notYet;
 import static dev.ratelimiter.policy.JsonFields.required;
 import static dev.ratelimiter.policy.JsonFields.text;
 
@@ -23,9 +22,8 @@ import static dev.ratelimiter.policy.JsonFields.text;
  * Reads a policy document (YAML or JSON: the shape of the RateLimitPolicy {@code spec}, plus
  * {@code policy} and {@code generation}) and validates every field, so that nothing half-valid is
  * ever enforced. These are the policy rules; the agent enforces what passes them, the operator
- * refuses a spec that does not. Unknown fields are errors, and values of the design that are not
- * implemented yet are refused by name rather than silently ignored. The first problem is reported,
- * with the path of its field ({@code limits[1].window: ...}).
+ * refuses a spec that does not. Unknown fields are errors rather than silently ignored. The
+ * first problem is reported, with the path of its field ({@code limits[1].window: ...}).
  */
 public final class PolicyParser {
 
@@ -33,7 +31,7 @@ public final class PolicyParser {
     private static final Pattern POLICY_ID = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?");
     private static final Pattern LIMIT_NAME = Pattern.compile(Limit.NAME_PATTERN);
     private static final Set<String> TOP_FIELDS = Set.of("policy", "generation", "limits", "clientKey", "failurePolicy", "exempt", "mode", "agents");
-    private static final Set<String> LIMIT_FIELDS = Set.of("name", "requests", "window", "algorithm", "match");
+    private static final Set<String> LIMIT_FIELDS = Set.of("name", "requests", "window", "algorithm", "burst", "match");
     private static final Set<String> CLIENT_KEY_FIELDS = Set.of("source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
 
     /** YAML is a superset of JSON, so one reader serves both. */
@@ -110,13 +108,35 @@ public final class PolicyParser {
             }
             Algorithm algorithm = item.has("algorithm")
                     ? enumValue(item.get("algorithm"), at + ".algorithm", Algorithm.class) : Algorithm.FixedWindow;
-            if (!algorithm.implemented()) {
-                throw notYet(at + ".algorithm", algorithm.name());
-            }
             RouteMatch match = item.has("match") ? RequestFields.match(item.get("match"), at + ".match") : null;
-            limits.add(new Limit(name, requests, window, algorithm, match));
+            limits.add(new Limit(name, requests, window, algorithm, burst(item, at, algorithm, requests), match));
         }
         return limits;
+    }
+
+    /** The size rules of each algorithm, and the TokenBucket's burst (default {@code requests}). */
+    private static long burst(JsonNode item, String at, Algorithm algorithm, long requests) throws InvalidPolicyException {
+        if (algorithm == Algorithm.SlidingWindow && requests > Limit.MAX_SLIDING_WINDOW_REQUESTS) {
+            throw new InvalidPolicyException(at + ".requests", requests + " is too many for SlidingWindow, which remembers each admitted"
+                    + " request of the window per client: at most " + Limit.MAX_SLIDING_WINDOW_REQUESTS
+                    + "; use FixedWindow or TokenBucket for larger quotas");
+        }
+        if (!item.has("burst")) {
+            if (algorithm == Algorithm.TokenBucket && requests > Limit.MAX_BURST) {
+                throw new InvalidPolicyException(at + ".requests", requests + " is too many for a TokenBucket without burst (the burst"
+                        + " defaults to requests and is at most " + Limit.MAX_BURST + "); set burst to at most " + Limit.MAX_BURST);
+            }
+            return requests;
+        }
+        if (algorithm != Algorithm.TokenBucket) {
+            throw new InvalidPolicyException(at + ".burst", "only a TokenBucket has a burst; remove it or set algorithm: TokenBucket");
+        }
+        long burst = integer(item.get("burst"), at + ".burst", Limit.MIN_BURST, Long.MAX_VALUE);
+        if (burst > Limit.MAX_BURST) {
+            throw new InvalidPolicyException(at + ".burst", burst + " is outside " + Limit.MIN_BURST + " .. " + Limit.MAX_BURST
+                    + ": the bucket is counted exactly in steps of 1/(window in ms) of a token, which must fit Redis' Lua numbers");
+        }
+        return burst;
     }
 
     private static ClientKeyPolicy clientKey(JsonNode node) throws InvalidPolicyException {

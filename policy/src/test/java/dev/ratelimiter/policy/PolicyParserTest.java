@@ -107,7 +107,7 @@ class PolicyParserTest {
             "limits: [{name: a, requests: 5, window: 0s}]                 | limits[0].window: '0s' is outside 1s .. 24h",
             "limits: [{name: Big_Name, requests: 5, window: 1m}]          | limits[0].name: 'Big_Name' is not a DNS label",
             "limits: [{name: a, requests: 5, window: 1m}, {name: a, requests: 9, window: 1h}] | limits[1].name: 'a' is used by another limit",
-            "limits: [{name: a, requests: 5, window: 1m, algorithm: TokenBucket}] | limits[0].algorithm: TokenBucket is not supported by this version yet",
+            "limits: [{name: a, requests: 5, window: 1m, algorithm: TokenBucket, burst: 100000001}] | limits[0].burst: 100000001 is outside 1 .. 100000000",
             "clientKey: {ipv6PrefixLength: 129}                           | clientKey.ipv6PrefixLength: 129 is outside 32 .. 128",
             "clientKey: {trustedProxies: [10.0.0.0/8, 0.0.0.0/0]}         | clientKey.trustedProxies[1]: '0.0.0.0/0' would trust every address",
             "clientKey: {source: Header}                                  | clientKey.header: is required",

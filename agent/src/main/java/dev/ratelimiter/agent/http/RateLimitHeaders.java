@@ -11,7 +11,11 @@ import java.util.List;
  * The headers every {@code /api} response carries: {@code RateLimit-Policy} and {@code RateLimit}
  * as in the IETF httpapi draft (draft-11), one item per limit that applied to the request, and the widely used
  * {@code X-RateLimit-Limit/-Remaining/-Reset} for the strictest limit. Seconds are rounded up, so
- * a client that waits the advertised time is never refused for being early.
+ * a client that waits the advertised time is never refused for being early. Remaining is what the
+ * limit would admit now (a TokenBucket: the whole tokens left of its burst) and reset the time until
+ * it is back to its full quota (the window's end; the last counted request leaving a sliding
+ * window; a full bucket). X-RateLimit-Limit is the most a client can have at once: the quota, or a
+ * TokenBucket's burst.
  */
 public final class RateLimitHeaders {
 
@@ -33,7 +37,7 @@ public final class RateLimitHeaders {
         List<Limit> limits = decision.limits();
         headers.set(RATELIMIT_POLICY, policyField(limits));
         int strictest = decision.strictestIndex();
-        headers.set(X_LIMIT, Long.toString(limits.get(strictest).requests()));
+        headers.set(X_LIMIT, Long.toString(limits.get(strictest).burst()));
         if (!decision.countersKnown()) {
             return; // the store did not answer (failurePolicy Open): nothing honest to say about usage
         }

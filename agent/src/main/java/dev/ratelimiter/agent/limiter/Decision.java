@@ -13,13 +13,16 @@ import java.util.List;
  *                    empty when none did or the client is exempt. With failurePolicy Local while the store
  *                    is away: this agent's share of each
  * @param allowed     whether the request may proceed
- * @param remaining   per applied limit, requests left in the current window; null when the store did not answer
- * @param resetMillis per applied limit, milliseconds until the window ends; null when the store did not answer
+ * @param remaining   per applied limit, requests left (a TokenBucket: whole tokens left); null when the store did not answer
+ * @param resetMillis per applied limit, milliseconds until it is back to its full quota (a fixed window's end, the
+ *                    last counted request leaving a sliding window, a full bucket); null when the store did not answer
  * @param outcome     how it was decided, for metrics
  * @param cost        units the request counted for (1 for an HTTP request; Envoy's {@code hits_addend})
+ * @param retryMillis per applied limit, milliseconds until it would allow a request of this cost (0: it does);
+ *                    null when the store did not answer
  */
 public record Decision(Policy policy, List<Limit> limits, boolean allowed, long[] remaining, long[] resetMillis, Outcome outcome,
-                       long cost) {
+                       long cost, long[] retryMillis) {
 
     public enum Outcome {
         /** the store counted it */
@@ -49,7 +52,7 @@ public record Decision(Policy policy, List<Limit> limits, boolean allowed, long[
 
     /** Let through without counting: the client is exempt, or no limit matches the request. */
     static Decision uncounted(Policy policy, Outcome outcome, long cost) {
-        return new Decision(policy, List.of(), true, null, null, outcome, cost);
+        return new Decision(policy, List.of(), true, null, null, outcome, cost, null);
     }
 
     public boolean countersKnown() {
@@ -61,9 +64,13 @@ public record Decision(Policy policy, List<Limit> limits, boolean allowed, long[
         return !limits.isEmpty();
     }
 
-    /** Whether the limit at {@code index} (of {@link #limits}) had less than the cost left: it refused, or would have. */
+    /**
+     * Whether the limit at {@code index} (of {@link #limits}) would not admit a request of this cost
+     * when it was decided: it refused, or would have (the store reported a wait for it). Meaningful
+     * for a refused decision; an allowed one has every retry 0.
+     */
     public boolean refusedBy(int index) {
-        return countersKnown() && remaining[index] < Math.max(1, cost);
+        return countersKnown() && retryMillis[index] > 0;
     }
 
     /**
@@ -90,17 +97,17 @@ public record Decision(Policy policy, List<Limit> limits, boolean allowed, long[
     }
 
     /**
-     * Milliseconds until a request of the same cost would be allowed: the latest end among the
-     * limits with less than that left (a cost above a limit's quota is never allowed; this is then
-     * still the end of that limit's window).
+     * Milliseconds until a request of the same cost would be allowed: the latest of the limits'
+     * retry times, each exact for its algorithm (when the window ends, when the oldest counted
+     * requests leave the sliding window, when the bucket holds enough tokens). Each limit only
+     * frees quota as time passes, so at that moment all of them allow it. A cost above what a limit
+     * can ever admit is never allowed; this is then that limit's reset.
      */
     public long retryAfterMillis() {
         long wait = 0;
-        if (countersKnown()) {
-            for (int i = 0; i < remaining.length; i++) {
-                if (remaining[i] < Math.max(1, cost)) {
-                    wait = Math.max(wait, resetMillis[i]);
-                }
+        if (retryMillis != null) {
+            for (long r : retryMillis) {
+                wait = Math.max(wait, r);
             }
         }
         return wait;

@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
  * matches is let through uncounted); then a locally cached refusal answers if the client is known
  * to be over one of them, otherwise one store call for those limits. When the store cannot answer,
  * the policy's failure policy decides: Open allows, Closed fails with {@link StoreUnavailableException},
- * Local counts against this agent's share of each limit ({@code ceil(requests / agents)}) in a
- * store of its own. In mode Shadow a refusal is turned into an allowed decision that says so.
+ * Local counts against this agent's share of each limit ({@code ceil(requests / agents)}, a
+ * TokenBucket's burst likewise, see {@link Limit#share}) in an in-memory store of its own, with the
+ * limit's own algorithm. In mode Shadow a refusal is turned into an allowed decision that says so.
  */
 public final class RateLimiter {
 
@@ -122,7 +123,7 @@ public final class RateLimiter {
             }
             return switch (policy.failurePolicy()) {
                 case Open -> Future.succeededFuture(finish(source,
-                        new Decision(policy, limits, true, null, null, Decision.Outcome.FAILED_OPEN, cost)));
+                        new Decision(policy, limits, true, null, null, Decision.Outcome.FAILED_OPEN, cost, null)));
                 case Local -> local(policy, client, limits, cost, source);
                 case Closed -> {
                     metrics.failedClosed(source);
@@ -134,20 +135,14 @@ public final class RateLimiter {
 
     /** failurePolicy Local: this agent's share of each limit, counted here. Local refusals are not cached: the store may return first. */
     private Future<Decision> local(Policy policy, String client, List<Limit> limits, long cost, Source source) {
-        List<Limit> shares = limits.stream().map(l -> l.withRequests(share(l.requests(), policy.agents()))).toList();
+        List<Limit> shares = limits.stream().map(l -> l.share(policy.agents())).toList();
         return localStore.acquire(policy.id(), client, shares, cost).transform(ar -> {
             if (ar.failed()) { // the local store is full: nothing better than failing open
-                return Future.succeededFuture(finish(source, new Decision(policy, limits, true, null, null, Decision.Outcome.FAILED_OPEN, cost)));
+                return Future.succeededFuture(finish(source, new Decision(policy, limits, true, null, null, Decision.Outcome.FAILED_OPEN, cost, null)));
             }
             return Future.succeededFuture(finish(source,
                     fromStore(policy, shares, ar.result(), cost, Decision.Outcome.LOCAL_ALLOWED, Decision.Outcome.LOCAL_REJECTED)));
         });
-    }
-
-    /** One agent's share of a limit: {@code ceil(requests / agents)}, so the shares together are at least the limit. */
-    public static long share(long requests, int agents) {
-        int n = Math.max(1, agents);
-        return (requests + n - 1) / n;
     }
 
     /** Mode Shadow turns a refusal into a pass that says so; then the metrics. */
@@ -155,24 +150,17 @@ public final class RateLimiter {
         Decision out = decision;
         if (!decision.allowed() && decision.policy().mode() == Mode.Shadow) {
             out = new Decision(decision.policy(), decision.limits(), true, decision.remaining(), decision.resetMillis(),
-                    Decision.Outcome.SHADOW_REJECTED, decision.cost());
+                    Decision.Outcome.SHADOW_REJECTED, decision.cost(), decision.retryMillis());
             shadowLog.wouldHaveRefused(decision.strictestLimit().name());
         }
         metrics.decided(source, out);
         return out;
     }
 
-    static Decision fromStore(Policy policy, AcquireResult result) {
-        return fromStore(policy, policy.limits(), result, 1, Decision.Outcome.ALLOWED, Decision.Outcome.REJECTED);
-    }
-
+    /** What the store answered for {@code limits} (the ones that applied, in policy order), as a decision. */
     static Decision fromStore(Policy policy, List<Limit> limits, AcquireResult result, long cost,
                               Decision.Outcome allowed, Decision.Outcome refused) {
-        int n = limits.size();
-        long[] remaining = new long[n];
-        for (int i = 0; i < n; i++) {
-            remaining[i] = Math.max(0, limits.get(i).requests() - result.counts()[i]);
-        }
-        return new Decision(policy, limits, result.allowed(), remaining, result.resetMillis(), result.allowed() ? allowed : refused, cost);
+        return new Decision(policy, limits, result.allowed(), result.remaining(), result.resetMillis(),
+                result.allowed() ? allowed : refused, cost, result.retryMillis());
     }
 }

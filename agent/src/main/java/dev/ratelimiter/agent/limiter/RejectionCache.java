@@ -4,17 +4,20 @@ import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
 
 import java.util.List;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Remembers clients the store refused, until the window that refused them ends, so that an abusive
- * client is answered here without a store call. With per-route limits the key names the client and
- * the limits that applied ({@code RateLimiter} builds it), so a refusal on one route is never applied to another. Exact: a fixed window frees no quota before its
- * end, and the deadline is taken from the store's own TTL counted from when the call was sent (so
- * it never lies past the real reset). Forgotten whenever the policy changes.
+ * Remembers clients the store refused, until the exact time the store said a request of that cost
+ * would be allowed again, so that an abusive client is answered here without a store call. Exact
+ * for every algorithm: until that time each refusing limit still refuses (a fixed window frees
+ * nothing before its end; a sliding window frees quota only as its oldest requests leave, a bucket
+ * only as tokens accrue, and the store reported when enough will have), and the deadline is counted
+ * from when the call was sent, so it never lies past the store's. Only a request of the same cost is
+ * answered here (a smaller one may fit sooner, a larger one later). With per-route limits the key
+ * names the client and the limits that applied ({@code RateLimiter} builds it), so a refusal on one
+ * route is never applied to another. Forgotten whenever the policy changes.
  */
 public final class RejectionCache {
 
@@ -27,7 +30,7 @@ public final class RejectionCache {
         this.clockMillis = clockMillis;
     }
 
-    private record Entry(Policy policy, List<Limit> limits, long[] remaining, long[] deadlines, long until) {
+    private record Entry(Policy policy, List<Limit> limits, long cost, long[] remaining, long[] resetAt, long[] retryAt, long until) {
     }
 
     /** @param sentAtMillis when the store call that produced {@code rejected} was sent */
@@ -35,12 +38,16 @@ public final class RejectionCache {
         if (rejected.allowed() || !rejected.countersKnown() || entries.size() >= MAX_ENTRIES) {
             return;
         }
-        long[] deadlines = new long[rejected.resetMillis().length];
-        for (int i = 0; i < deadlines.length; i++) {
-            deadlines[i] = sentAtMillis + rejected.resetMillis()[i];
+        int n = rejected.resetMillis().length;
+        long[] resetAt = new long[n];
+        long[] retryAt = new long[n];
+        for (int i = 0; i < n; i++) {
+            resetAt[i] = sentAtMillis + rejected.resetMillis()[i];
+            retryAt[i] = sentAtMillis + rejected.retryMillis()[i];
         }
         long until = sentAtMillis + rejected.retryAfterMillis();
-        entries.put(client, new Entry(rejected.policy(), rejected.limits(), rejected.remaining().clone(), deadlines, until));
+        entries.put(client, new Entry(rejected.policy(), rejected.limits(), rejected.cost(), rejected.remaining().clone(), resetAt, retryAt,
+                until));
     }
 
     /** @return a refusal computed locally, or null when the store must be asked */
@@ -49,10 +56,8 @@ public final class RejectionCache {
     }
 
     /**
-     * A request costing {@code cost} units is refused here when one of the remembered limits had
-     * less than that left and its window has not ended: remaining quota only shrinks within a
-     * window, so the store would refuse it too. Otherwise (e.g. a smaller cost than the one refused)
-     * the store is asked.
+     * A request costing what the remembered refusal cost is refused here until the retry time the
+     * store reported for it; any other request asks the store.
      *
      * @return a refusal computed locally, or null when the store must be asked
      */
@@ -66,13 +71,17 @@ public final class RejectionCache {
             entries.remove(client, entry);
             return null;
         }
-        boolean blocked = false;
-        long[] resets = new long[entry.deadlines.length];
-        for (int i = 0; i < resets.length; i++) {
-            resets[i] = Math.max(0, entry.deadlines[i] - now);
-            blocked |= entry.remaining[i] < cost && resets[i] > 0;
+        if (cost != entry.cost) {
+            return null;
         }
-        return blocked ? new Decision(policy, entry.limits, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED, cost) : null;
+        int n = entry.resetAt.length;
+        long[] resets = new long[n];
+        long[] retries = new long[n];
+        for (int i = 0; i < n; i++) {
+            resets[i] = Math.max(0, entry.resetAt[i] - now);
+            retries[i] = Math.max(0, entry.retryAt[i] - now);
+        }
+        return new Decision(policy, entry.limits, false, entry.remaining, resets, Decision.Outcome.REJECTED_CACHED, cost, retries);
     }
 
     public void clear() {

@@ -34,7 +34,7 @@ final class Batches {
         Map<Integer, Batch> open = new LinkedHashMap<>();
         for (int i = 0; i < checks.size(); i++) {
             LuaScript.Check check = checks.get(i);
-            int slot = HashSlot.of(LuaScript.key(check.scope(), check.client(), ""));
+            int slot = HashSlot.of(CounterKeys.hashTag(check.scope(), check.client()));
             Batch batch = open.get(slot);
             if (batch == null || batch.checks().size() == max) {
                 batch = new Batch(new ArrayList<>(), new ArrayList<>());

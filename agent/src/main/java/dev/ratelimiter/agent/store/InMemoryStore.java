@@ -1,9 +1,9 @@
 package dev.ratelimiter.agent.store;
 
+import dev.ratelimiter.agent.store.memory.ClientLimits;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Future;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Counters in this process: exact for a single agent, with the same semantics as the Redis script
- * (check all limits, consume the request's cost from all only when all have it left; each window
- * starts at the client's first request). Expired windows are swept so that memory follows the number of active clients.
+ * for every algorithm (check all limits, consume the request's cost from all only when all allow
+ * it; the same arithmetic, see {@link dev.ratelimiter.agent.store.memory.LimitState}), on the
+ * agent's monotonic clock. Expired state is swept so that memory follows the number of active clients.
  *
  * <p>At most {@code maxClients} clients are tracked. When that many are, a new client is first
  * given a sweep of expired windows (at most one every {@link #FULL_SWEEP_INTERVAL_MS} ms, so a
@@ -27,7 +28,7 @@ public final class InMemoryStore implements CounterStore {
     public static final int DEFAULT_MAX_CLIENTS = 1_000_000;
     static final long FULL_SWEEP_INTERVAL_MS = 100;
 
-    private final Map<String, ClientWindows> clients = new ConcurrentHashMap<>();
+    private final Map<String, ClientLimits> clients = new ConcurrentHashMap<>();
     /** Entries in {@link #clients}, counted as they are added and removed (ConcurrentHashMap.size() is an estimate). */
     private final AtomicInteger tracked = new AtomicInteger();
     private final LongSupplier clockMillis;
@@ -63,7 +64,7 @@ public final class InMemoryStore implements CounterStore {
         }
         String key = scope + '|' + client;
         while (true) {
-            ClientWindows windows = clients.get(key);
+            ClientLimits windows = clients.get(key);
             if (windows == null) {
                 windows = admitNewClient(key, limits.size());
             }
@@ -75,13 +76,13 @@ public final class InMemoryStore implements CounterStore {
         }
     }
 
-    private ClientWindows admitNewClient(String key, int capacity) {
+    private ClientLimits admitNewClient(String key, int capacity) {
         if (tracked.get() >= maxClients && !sweepWhenFull()) {
             throw new StoreUnavailableException("the in-memory store is full: it tracks " + maxClients
                     + " clients (MEMORY_MAX_CLIENTS) and none of their windows has ended");
         }
-        ClientWindows fresh = new ClientWindows(capacity);
-        ClientWindows existing = clients.putIfAbsent(key, fresh);
+        ClientLimits fresh = new ClientLimits(capacity);
+        ClientLimits existing = clients.putIfAbsent(key, fresh);
         if (existing != null) {
             return existing;
         }
@@ -107,7 +108,7 @@ public final class InMemoryStore implements CounterStore {
     public int sweepExpired() {
         long now = clockMillis.getAsLong();
         int removed = 0;
-        for (Map.Entry<String, ClientWindows> entry : clients.entrySet()) {
+        for (Map.Entry<String, ClientLimits> entry : clients.entrySet()) {
             if (entry.getValue().retireIfExpired(now) && remove(entry.getKey(), entry.getValue())) {
                 removed++;
             }
@@ -115,7 +116,7 @@ public final class InMemoryStore implements CounterStore {
         return removed;
     }
 
-    private boolean remove(String key, ClientWindows windows) {
+    private boolean remove(String key, ClientLimits windows) {
         windows.retire();
         if (clients.remove(key, windows)) {
             tracked.decrementAndGet();
@@ -143,109 +144,5 @@ public final class InMemoryStore implements CounterStore {
     @Override
     public String describe() {
         return "in-memory";
-    }
-
-    /**
-     * One client's open windows, one slot per limit: parallel arrays rather than a map, because a
-     * store may hold hundreds of thousands of clients and their footprint is what the GC walks.
-     * Every method holds the client's lock.
-     */
-    private static final class ClientWindows {
-        private String[] names;
-        private long[] counts;
-        private long[] ends; // when each window ends, in clock milliseconds
-        private int size;
-        /** Set (under the lock) once removed from the map: a request that still holds it looks again. */
-        private boolean retired;
-
-        ClientWindows(int capacity) {
-            names = new String[capacity];
-            counts = new long[capacity];
-            ends = new long[capacity];
-        }
-
-        /** @return null when this client was swept away meanwhile */
-        synchronized AcquireResult acquire(List<Limit> limits, long cost, long now) {
-            if (retired) {
-                return null;
-            }
-            int n = limits.size();
-            long[] used = new long[n];
-            long[] resets = new long[n];
-            boolean allowed = true;
-            for (int i = 0; i < n; i++) {
-                Limit limit = limits.get(i);
-                int slot = indexOf(limit.name());
-                if (slot >= 0 && ends[slot] <= now) {
-                    removeAt(slot);
-                    slot = -1;
-                }
-                used[i] = slot < 0 ? 0 : counts[slot];
-                resets[i] = slot < 0 ? limit.windowMillis() : ends[slot] - now;
-                if (used[i] + cost > limit.requests()) {
-                    allowed = false;
-                }
-            }
-            if (allowed) {
-                for (int i = 0; i < n; i++) {
-                    Limit limit = limits.get(i);
-                    int slot = indexOf(limit.name());
-                    if (slot < 0) {
-                        slot = add(limit.name(), now + limit.windowMillis());
-                    }
-                    counts[slot] += cost;
-                    used[i] = counts[slot];
-                    resets[i] = ends[slot] - now;
-                }
-            }
-            return new AcquireResult(allowed, used, resets);
-        }
-
-        synchronized void retire() {
-            retired = true;
-        }
-
-        /** Drops ended windows; when none is left, retires this client (the caller removes it). */
-        synchronized boolean retireIfExpired(long now) {
-            for (int i = size - 1; i >= 0; i--) {
-                if (ends[i] <= now) {
-                    removeAt(i);
-                }
-            }
-            if (size == 0) {
-                retired = true;
-            }
-            return retired;
-        }
-
-        private int indexOf(String name) {
-            for (int i = 0; i < size; i++) {
-                if (names[i].equals(name)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private int add(String name, long end) {
-            if (size == names.length) {
-                int capacity = Math.max(1, size * 2);
-                names = Arrays.copyOf(names, capacity);
-                counts = Arrays.copyOf(counts, capacity);
-                ends = Arrays.copyOf(ends, capacity);
-            }
-            names[size] = name;
-            counts[size] = 0;
-            ends[size] = end;
-            return size++;
-        }
-
-        private void removeAt(int slot) {
-            size--;
-            names[slot] = names[size];
-            counts[slot] = counts[size];
-            ends[slot] = ends[size];
-            names[size] = null;
-        }
     }
 }

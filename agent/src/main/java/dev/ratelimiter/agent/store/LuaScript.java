@@ -18,7 +18,8 @@ import java.util.List;
 /** The server-side check: its text, its SHA-1 (for EVALSHA), and the key layout it is called with. */
 public final class LuaScript {
 
-    public static final LuaScript FIXED_WINDOW = load("fixed_window.lua");
+    /** Every algorithm, mixed in one policy: see the script's header. */
+    public static final LuaScript LIMITS = load("limits.lua");
 
     /** One request to decide: a client of a policy, the policy's limits and the units it costs (at least 1). */
     public record Check(String scope, String client, List<Limit> limits, long cost) {
@@ -32,12 +33,9 @@ public final class LuaScript {
         this.sha1 = sha1(source);
     }
 
-    /**
-     * {@code rl:{<scope>|<client>}:<limit>}: the hash tag keeps one client's counters in one Redis
-     * Cluster slot, so one script can serve them, while different clients spread across slots.
-     */
-    public static String key(String scope, String client, String limit) {
-        return "rl:{" + scope + '|' + client + "}:" + limit;
+    /** See {@link CounterKeys#key}. */
+    public static String key(String scope, String client, Limit limit) {
+        return CounterKeys.key(scope, client, limit);
     }
 
     Request evalsha(List<Check> checks) {
@@ -59,7 +57,7 @@ public final class LuaScript {
     static List<AcquireResult> toResults(Response reply, List<Check> checks) {
         int expected = 0;
         for (Check check : checks) {
-            expected += 1 + 2 * check.limits().size();
+            expected += 2 + 3 * check.limits().size();
         }
         if (reply == null || reply.size() != expected) {
             throw new StoreUnavailableException("unexpected reply from the rate-limit script: " + reply);
@@ -68,17 +66,18 @@ public final class LuaScript {
         int at = 0;
         for (Check check : checks) {
             int n = check.limits().size();
-            long[] counts = new long[n];
+            long[] remaining = new long[n];
             long[] resets = new long[n];
+            long[] retries = new long[n];
             int verdict = reply.get(at).toInteger();
-            boolean allowed = verdict == 1;
+            long clock = reply.get(at + 1).toLong();
             for (int i = 0; i < n; i++) {
-                counts[i] = reply.get(at + 1 + 2 * i).toLong();
-                long ttl = reply.get(at + 2 + 2 * i).toLong();
-                resets[i] = ttl < 0 ? check.limits().get(i).windowMillis() : ttl;
+                remaining[i] = reply.get(at + 2 + 3 * i).toLong();
+                resets[i] = reply.get(at + 3 + 3 * i).toLong();
+                retries[i] = reply.get(at + 4 + 3 * i).toLong();
             }
-            results.add(verdict < 0 ? null : new AcquireResult(allowed, counts, resets));
-            at += 1 + 2 * n;
+            results.add(verdict < 0 ? null : new AcquireResult(verdict == 1, remaining, resets, retries, clock));
+            at += 2 + 3 * n;
         }
         return results;
     }
@@ -86,7 +85,7 @@ public final class LuaScript {
     /** The error for a check whose counter was tampered with: the failure policy decides, never "allowed". */
     static StoreUnavailableException tampered(Check check) {
         return new StoreUnavailableException("a Redis counter of client " + check.client() + " ("
-                + key(check.scope(), check.client(), "*") + ") holds a value that is not a count");
+                + "rl:{" + check.scope() + '|' + check.client() + "}:*) holds a value that is not a count");
     }
 
     private static Request withArguments(Request request, List<Check> checks) {
@@ -97,14 +96,14 @@ public final class LuaScript {
         request.arg(keys);
         for (Check check : checks) {
             for (Limit limit : check.limits()) {
-                request.arg(key(check.scope(), check.client(), limit.name()));
+                request.arg(key(check.scope(), check.client(), limit));
             }
         }
         request.arg(checks.size());
         for (Check check : checks) {
             request.arg(check.limits().size()).arg(check.cost());
             for (Limit limit : check.limits()) {
-                request.arg(limit.requests()).arg(limit.windowMillis());
+                request.arg(CounterKeys.number(limit.algorithm())).arg(limit.requests()).arg(limit.windowMillis()).arg(limit.burst());
             }
         }
         return request;

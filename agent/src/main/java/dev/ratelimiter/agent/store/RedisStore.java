@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Counters in Redis, shared by every agent replica. Each request is decided atomically inside one
- * {@code EVALSHA} of {@link LuaScript#FIXED_WINDOW} over all the policy's limits (no read-then-write
- * from here); requests that one event loop reads in the same turn share that call. Commands go over
+ * {@code EVALSHA} of {@link LuaScript#LIMITS} over the limits that apply to it, whatever their
+ * algorithms (no read-then-write from here); requests that one event loop reads in the same turn share that call. Commands go over
  * one long-lived, pipelined connection per event loop, never a pool borrow per request; a dropped
  * connection is re-established in the background with backoff while requests fail fast, and every
  * call is bounded by a timeout after which the failure policy decides.
@@ -95,9 +95,9 @@ public final class RedisStore implements CounterStore {
         if (connection.pendingQueueFull()) {
             return Future.failedFuture(new StoreUnavailableException("Redis pipeline to " + endpoint + " is full"));
         }
-        return connection.send(LuaScript.FIXED_WINDOW.evalsha(checks))
+        return connection.send(LuaScript.LIMITS.evalsha(checks))
                 .recover(err -> LuaScript.isNoScript(err)
-                        ? connection.send(LuaScript.FIXED_WINDOW.eval(checks))
+                        ? connection.send(LuaScript.LIMITS.eval(checks))
                         : Future.failedFuture(err))
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .transform(ar -> ar.succeeded()

@@ -75,6 +75,6 @@ class ProxyConcurrencyTest {
         assertThat(statuses).containsOnly(200, 429);
         assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(190);
         assertThat(backend.byClient.get("one")).hasValue(10);
-        assertThat(redis.command("GET rl:{shop/public-api|127.0.0.1}:per-minute")).isEqualTo("10");
+        assertThat(redis.command("GET rl:{shop/public-api|127.0.0.1}:per-minute:fw:60")).isEqualTo("10");
     }
 }

@@ -42,7 +42,7 @@ class RedisRequestFeaturesTest extends RequestFeaturesContract {
         assertThat(http.get(agent.http(), "/api", "X-Api-Key", "sk-live-secret").status()).isEqualTo(200);
         byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest("sk-live-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String hash = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(sha, 16));
-        assertThat(redis.command("GET rl:{shop/api|key:" + hash + "}:per-key")).isEqualTo("1");
+        assertThat(redis.command("GET rl:{shop/api|key:" + hash + "}:per-key:fw:60")).isEqualTo("1");
         assertThat(redis.command("DBSIZE")).as("that one counter, and no other").contains("1");
     }
 }

@@ -78,7 +78,7 @@ class RateLimitServiceTest {
                 .peek(a -> assertThat(a.status()).as(a.message()).isEqualTo(GrpcStatus.OK))
                 .collect(Collectors.groupingBy(a -> a.response().getOverallCode(), Collectors.counting()));
         assertThat(codes).containsOnly(Map.entry(Code.OK, 10L), Map.entry(Code.OVER_LIMIT, 190L));
-        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.9}:per-minute")).isEqualTo("10");
+        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.9}:per-minute:fw:60")).isEqualTo("10");
     }
 
     @Test
@@ -93,14 +93,14 @@ class RateLimitServiceTest {
         RateLimitResponse third = ok(rls.callAndWait(grpc(2), request(DOMAIN, 4, descriptor("remote_address", "203.0.113.4"))));
         assertThat(third.getOverallCode()).isEqualTo(Code.OVER_LIMIT);
         assertThat(third.getStatuses(0).getLimitRemaining()).isEqualTo(2);
-        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.4}:per-minute")).isEqualTo("8");
+        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.4}:per-minute:fw:60")).isEqualTo("8");
         // the 2 units the refused call left are still there, for a smaller cost, even on the agent that refused
         assertThat(ok(rls.callAndWait(grpc(2), request(DOMAIN, 2, descriptor("remote_address", "203.0.113.4")))).getOverallCode())
                 .isEqualTo(Code.OK);
-        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.4}:per-minute")).isEqualTo("10");
+        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.4}:per-minute:fw:60")).isEqualTo("10");
         assertThat(ok(rls.callAndWait(grpc(0), request(DOMAIN, 11, descriptor("remote_address", "203.0.113.5")))).getOverallCode())
                 .isEqualTo(Code.OVER_LIMIT);
-        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.5}:per-minute")).isEqualTo("$-1");
+        assertThat(redis.command("GET rl:{shop/public-api|203.0.113.5}:per-minute:fw:60")).isEqualTo("$-1");
     }
 
     @Test
@@ -144,7 +144,7 @@ class RateLimitServiceTest {
                 .isEqualTo(Code.OK);
         assertThat(ok(rls.callAndWait(grpc(2), request(DOMAIN, 1, descriptor("remote_address", "2001:db8:1:2::b")))).getOverallCode())
                 .isEqualTo(Code.OVER_LIMIT);
-        assertThat(redis.command("GET rl:{shop/public-api|2001:db8:1:2::/64}:per-minute")).isEqualTo("10");
+        assertThat(redis.command("GET rl:{shop/public-api|2001:db8:1:2::/64}:per-minute:fw:60")).isEqualTo("10");
     }
 
     @Test

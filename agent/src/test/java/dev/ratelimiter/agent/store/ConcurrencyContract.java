@@ -3,6 +3,8 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.net.Ports;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -30,11 +32,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class ConcurrencyContract {
 
     static final int EVENT_LOOPS = 4;
-    static final String POLICY = """
-            policy: shop/public-api
-            limits: [{name: per-minute, requests: 10, window: 1m}]
-            clientKey: {trustedProxies: [127.0.0.2/32]}
-            """;
+
+    /** The policy's one limit; every algorithm's version admits exactly 10 per client during the test. */
+    protected String limit() {
+        return "{name: per-minute, requests: 10, window: 1m}";
+    }
+
+    /** The store key of {@code client}'s counter for the default {@link #limit()} (FixedWindow, 1m). */
+    static String counterKey(String client) {
+        return LuaScript.key("shop/public-api", client, new Limit("per-minute", 10, 60, Algorithm.FixedWindow));
+    }
+
+    String policy() {
+        return "policy: shop/public-api\nlimits: [" + limit() + "]\nclientKey: {trustedProxies: [127.0.0.2/32]}\n";
+    }
 
     /** The agents under test, all counting for the same policy. */
     protected abstract List<RunningAgent> agents();
@@ -46,8 +57,8 @@ abstract class ConcurrencyContract {
      * An agent on {@link #EVENT_LOOPS} event loops: several public verticles share one port, which
      * must then be a real one (port 0 would give each instance its own).
      */
-    static RunningAgent startOnSeveralLoops(AgentSettings settings) {
-        return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS, Ports.free()), POLICY);
+    RunningAgent startOnSeveralLoops(AgentSettings settings) {
+        return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS, Ports.free()), policy());
     }
 
     /** Fires all requests at once (released together by a latch) and returns the status of each. */

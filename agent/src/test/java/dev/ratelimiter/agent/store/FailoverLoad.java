@@ -3,6 +3,8 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.net.Ports;
 
 import java.time.Duration;
@@ -83,7 +85,7 @@ final class FailoverLoad {
         List<String> clients = new ArrayList<>();
         for (int i = 0; clients.size() < count; i++) {
             String client = prefix + (i / 256) % 256 + "." + i % 256;
-            if (filter.test(LuaScript.key("shop/failover", client, "per-minute"))) {
+            if (filter.test(LuaScript.key("shop/failover", client, new Limit("per-minute", QUOTA, 60, Algorithm.FixedWindow)))) {
                 clients.add(client);
             }
         }

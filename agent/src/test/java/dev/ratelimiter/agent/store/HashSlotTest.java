@@ -17,6 +17,9 @@ class HashSlotTest {
             "{}{x} ; 3257",
             "x{y ; 2740",
             "rl:{shop/public-api|127.0.0.1}:per-minute ; 10179",
+            "rl:{shop/public-api|127.0.0.1}:per-minute:fw:60 ; 10179",
+            "rl:{shop/public-api|127.0.0.1}:burst:tb:1 ; 10179",
+            "{shop/public-api|127.0.0.1} ; 10179",
     })
     @DisplayName("The slot is Redis' own: CRC16 of the hash tag, or of the whole key without one")
     void asRedisComputesIt(String key, int slot) {

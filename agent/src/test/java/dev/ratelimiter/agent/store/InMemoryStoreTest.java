@@ -23,11 +23,11 @@ class InMemoryStoreTest {
     void windowStartsAtFirstRequest() {
         AcquireResult first = store.acquireNow("p", "c", List.of(perMinute));
         assertThat(first.allowed()).isTrue();
-        assertThat(first.counts()).containsExactly(1);
+        assertThat(first.remaining()).containsExactly(2);
         assertThat(first.resetMillis()).containsExactly(60_000);
         now.addAndGet(15_000);
         AcquireResult second = store.acquireNow("p", "c", List.of(perMinute));
-        assertThat(second.counts()).containsExactly(2);
+        assertThat(second.remaining()).containsExactly(1);
         assertThat(second.resetMillis()).containsExactly(45_000);
     }
 
@@ -44,7 +44,7 @@ class InMemoryStoreTest {
         now.addAndGet(1);
         AcquireResult fresh = store.acquireNow("p", "c", List.of(perMinute));
         assertThat(fresh.allowed()).isTrue();
-        assertThat(fresh.counts()).containsExactly(1);
+        assertThat(fresh.remaining()).containsExactly(2);
         assertThat(fresh.resetMillis()).containsExactly(60_000);
     }
 
@@ -58,24 +58,24 @@ class InMemoryStoreTest {
         for (int i = 0; i < 10; i++) {
             AcquireResult refused = store.acquireNow("p", "c", both);
             assertThat(refused.allowed()).isFalse();
-            assertThat(refused.counts()).containsExactly(3, 3);
+            assertThat(refused.remaining()).containsExactly(0, 2);
         }
         now.addAndGet(60_000);
         AcquireResult next = store.acquireNow("p", "c", both);
         assertThat(next.allowed()).isTrue();
-        assertThat(next.counts()).containsExactly(1, 4);
+        assertThat(next.remaining()).containsExactly(2, 1);
     }
 
     @Test
     @DisplayName("A request costing several units consumes them all or nothing; a cost above the quota is refused")
     void costIsAllOrNothing() {
         Limit ten = new Limit("ten", 10, 60, Algorithm.FixedWindow);
-        assertThat(store.acquireNow("p", "c", List.of(ten), 4).counts()).containsExactly(4);
-        assertThat(store.acquireNow("p", "c", List.of(ten), 4).counts()).containsExactly(8);
+        assertThat(store.acquireNow("p", "c", List.of(ten), 4).remaining()).containsExactly(6);
+        assertThat(store.acquireNow("p", "c", List.of(ten), 4).remaining()).containsExactly(2);
         AcquireResult refused = store.acquireNow("p", "c", List.of(ten), 4);
         assertThat(refused.allowed()).isFalse();
-        assertThat(refused.counts()).containsExactly(8);
-        assertThat(store.acquireNow("p", "c", List.of(ten), 2).counts()).containsExactly(10);
+        assertThat(refused.remaining()).containsExactly(2);
+        assertThat(store.acquireNow("p", "c", List.of(ten), 2).remaining()).containsExactly(0);
         assertThat(store.acquireNow("p", "c", List.of(ten), 1).allowed()).isFalse();
         assertThat(store.acquireNow("p", "other", List.of(ten), 11).allowed()).isFalse();
         assertThat(store.acquireNow("p", "other", List.of(ten), 10).allowed()).isTrue();
@@ -110,14 +110,14 @@ class InMemoryStoreTest {
     void policyChangeKeepsCounters() {
         store.acquireNow("p", "c", List.of(perMinute));
         AcquireResult both = store.acquireNow("p", "c", List.of(perMinute, perHour));
-        assertThat(both.counts()).containsExactly(2, 1);
+        assertThat(both.remaining()).containsExactly(1, 4);
         now.addAndGet(60_000);
         assertThat(store.sweepExpired()).as("the hourly window is still open").isZero();
         AcquireResult hourOnly = store.acquireNow("p", "c", List.of(perHour));
-        assertThat(hourOnly.counts()).containsExactly(2);
+        assertThat(hourOnly.remaining()).containsExactly(3);
         assertThat(hourOnly.resetMillis()).containsExactly(3_540_000);
         AcquireResult again = store.acquireNow("p", "c", List.of(perHour, perMinute));
-        assertThat(again.counts()).containsExactly(3, 1);
+        assertThat(again.remaining()).containsExactly(2, 2);
     }
 
     @Test
@@ -134,7 +134,7 @@ class InMemoryStoreTest {
         assertThat(small.trackedClients()).isEqualTo(3);
         AcquireResult known = small.acquireNow("p", "a", List.of(perMinute));
         assertThat(known.allowed()).isTrue();
-        assertThat(known.counts()).containsExactly(2);
+        assertThat(known.remaining()).containsExactly(1);
     }
 
     @Test

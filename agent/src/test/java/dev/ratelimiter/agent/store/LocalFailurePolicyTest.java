@@ -81,13 +81,13 @@ class LocalFailurePolicyTest {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Integer.toString(REQUESTS).equals(http.get(agent.http(), "/api").header("X-RateLimit-Limit")));
         }
-        long used = Long.parseLong(redis.command("GET rl:{shop/api|127.0.0.1}:few"));
+        long used = Long.parseLong(redis.command("GET rl:{shop/api|127.0.0.1}:few:fw:60"));
         for (long i = used; i < REQUESTS; i++) {
             assertThat(request((int) i).status()).as("shared quota left").isEqualTo(200);
         }
         for (int i = 0; i < AGENTS; i++) {
             assertThat(request(i).status()).as("the shared limit is used up on every agent").isEqualTo(429);
         }
-        assertThat(redis.command("GET rl:{shop/api|127.0.0.1}:few")).isEqualTo(Integer.toString(REQUESTS));
+        assertThat(redis.command("GET rl:{shop/api|127.0.0.1}:few:fw:60")).isEqualTo(Integer.toString(REQUESTS));
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
@@ -26,14 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @DisplayName("Three agents on a Redis Cluster of three masters")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisClusterTest extends ConcurrencyContract {
 
     private static final String PASSWORD = "cluster-pass";
-    private static RedisClusterProcesses cluster;
-    private static final List<RunningAgent> agents = new ArrayList<>();
+    private RedisClusterProcesses cluster;
+    private final List<RunningAgent> agents = new ArrayList<>();
 
     @BeforeAll
-    static void start() {
+    void start() {
         cluster = RedisClusterProcesses.start(PASSWORD);
         for (int i = 0; i < 3; i++) {
             // A generous timeout, as in RedisConcurrencyTest: exactness is measured here, not failing open.
@@ -43,7 +45,7 @@ class RedisClusterTest extends ConcurrencyContract {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         agents.forEach(RunningAgent::close);
         if (cluster != null) {
             cluster.close();
@@ -62,7 +64,7 @@ class RedisClusterTest extends ConcurrencyContract {
 
     @Override
     protected String counter(String client) {
-        return cluster.get(LuaScript.key("shop/public-api", client, "per-minute"));
+        return cluster.get(counterKey(client));
     }
 
     @Test
@@ -70,7 +72,7 @@ class RedisClusterTest extends ConcurrencyContract {
     void clientsSpreadOverShards() {
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            slots.add(HashSlot.of(LuaScript.key("shop/public-api", "198.51.100." + i, "per-minute")));
+            slots.add(HashSlot.of(counterKey("198.51.100." + i)));
         }
         assertThat(slots).anyMatch(s -> s <= 5460).anyMatch(s -> s > 5460 && s <= 10922).anyMatch(s -> s > 10922);
     }

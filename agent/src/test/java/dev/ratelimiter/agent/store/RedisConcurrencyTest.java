@@ -7,18 +7,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
 
 @DisplayName("Three agents, each on four event loops, sharing one password-protected Redis")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisConcurrencyTest extends ConcurrencyContract {
 
-    private static RedisServerProcess redis;
-    private static final List<RunningAgent> agents = new ArrayList<>();
+    RedisServerProcess redis;
+    private final List<RunningAgent> agents = new ArrayList<>();
 
     @BeforeAll
-    static void start() {
+    void start() {
         redis = RedisServerProcess.start("s3cret-pass");
         for (int i = 0; i < 3; i++) {
             // A generous timeout: on a loaded 2-core test machine a 100 ms timeout would let
@@ -28,7 +30,7 @@ class RedisConcurrencyTest extends ConcurrencyContract {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         agents.forEach(RunningAgent::close);
         redis.close();
     }
@@ -45,6 +47,6 @@ class RedisConcurrencyTest extends ConcurrencyContract {
 
     @Override
     protected String counter(String client) throws Exception {
-        return redis.command("GET rl:{shop/public-api|" + client + "}:per-minute");
+        return redis.command("GET rl:{shop/public-api|" + client + "}:per-minute:fw:60");
     }
 }

@@ -165,7 +165,7 @@ class RedisFailureTest {
             assertThat(counted.status()).isEqualTo(200);
             assertThat(counted.header("X-RateLimit-Remaining")).isNotNull();
             long used = 100 - Long.parseLong(counted.header("X-RateLimit-Remaining"));
-            assertThat(redis.command("GET rl:{shop/api|127.0.0.1}:many")).isEqualTo(Long.toString(used));
+            assertThat(redis.command("GET rl:{shop/api|127.0.0.1}:many:fw:60")).isEqualTo(Long.toString(used));
             assertThat(used).as("the request before the hang, the one after, and at most the three held").isBetween(2L, 5L);
         }
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
@@ -26,14 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @DisplayName("Three agents finding the master through three Redis sentinels")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisSentinelTest extends ConcurrencyContract {
 
     private static final String PASSWORD = "sentinel-pass";
-    private static RedisSentinelProcesses sentinel;
-    private static final List<RunningAgent> agents = new ArrayList<>();
+    private RedisSentinelProcesses sentinel;
+    private final List<RunningAgent> agents = new ArrayList<>();
 
     @BeforeAll
-    static void start() {
+    void start() {
         sentinel = RedisSentinelProcesses.start(PASSWORD);
         for (int i = 0; i < 3; i++) {
             agents.add(startOnSeveralLoops(AgentSettings.local(sentinel.sentinelUrls(), PASSWORD, null)
@@ -42,7 +44,7 @@ class RedisSentinelTest extends ConcurrencyContract {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         agents.forEach(RunningAgent::close);
         if (sentinel != null) {
             sentinel.close();
@@ -63,7 +65,7 @@ class RedisSentinelTest extends ConcurrencyContract {
 
     @Override
     protected String counter(String client) throws Exception {
-        return sentinel.master().command("GET " + LuaScript.key("shop/public-api", client, "per-minute"));
+        return sentinel.master().command("GET " + counterKey(client));
     }
 
     @Test

@@ -21,12 +21,28 @@ import java.util.Objects;
  * value this operator does not know reaches the validator instead of failing the informer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "requests", "window", "algorithm", "match"})
+@JsonPropertyOrder({"name", "requests", "window", "algorithm", "burst", "match"})
 @ValidationRule(
     value = "duration(self.window) >= duration('" + WindowFormat.MIN_TEXT + "') && duration(self.window) <= duration('"
         + WindowFormat.MAX_TEXT + "')",
     message = "window must be between " + WindowFormat.MIN_TEXT + " and " + WindowFormat.MAX_TEXT,
     fieldPath = ".window")
+@ValidationRule(
+    value = "!has(self.algorithm) || self.algorithm != 'SlidingWindow' || self.requests <= "
+        + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS,
+    message = "SlidingWindow remembers each admitted request of the window per client: at most "
+        + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS + " requests",
+    fieldPath = ".requests")
+@ValidationRule(
+    value = "!has(self.algorithm) || self.algorithm != 'TokenBucket' || has(self.burst) || self.requests <= "
+        + dev.ratelimiter.policy.Limit.MAX_BURST,
+    message = "a TokenBucket's burst defaults to requests and is at most " + dev.ratelimiter.policy.Limit.MAX_BURST
+        + "; set burst",
+    fieldPath = ".requests")
+@ValidationRule(
+    value = "!has(self.burst) || (has(self.algorithm) && self.algorithm == 'TokenBucket')",
+    message = "only a TokenBucket has a burst",
+    fieldPath = ".burst")
 public class Limit {
 
   @JsonPropertyDescription("Name of the limit, unique within the policy (DNS label).")
@@ -48,12 +64,17 @@ public class Limit {
   private String window;
 
   @JsonPropertyDescription(
-      "FixedWindow: the window starts at the client's first request. SlidingWindow and TokenBucket are"
-          + " not supported by this version yet.")
+      "FixedWindow: the window starts at the client's first request. SlidingWindow: in any interval of"
+          + " length window at most requests (requests at most 10000). TokenBucket: requests per window sustained,"
+          + " up to burst at once.")
   @Default("FixedWindow")
   @SchemaFrom(type = Algorithm.class)
-  @ValidationRule(value = "self == 'FixedWindow'", message = "only FixedWindow is supported by this version yet")
   private String algorithm;
+
+  @JsonPropertyDescription("TokenBucket only: the most requests a client can make at once; default requests, at most 100,000,000.")
+  @Min(dev.ratelimiter.policy.Limit.MIN_BURST)
+  @Max(dev.ratelimiter.policy.Limit.MAX_BURST)
+  private Long burst;
 
   @JsonPropertyDescription(
       "Optional: the requests this limit applies to (path prefixes and/or methods). Without it the limit"
@@ -99,6 +120,14 @@ public class Limit {
     this.window = window;
   }
 
+  public Long getBurst() {
+    return burst;
+  }
+
+  public void setBurst(Long burst) {
+    this.burst = burst;
+  }
+
   public String getAlgorithm() {
     return algorithm;
   }
@@ -125,11 +154,12 @@ public class Limit {
         && Objects.equals(requests, l.requests)
         && Objects.equals(window, l.window)
         && Objects.equals(algorithm, l.algorithm)
+        && Objects.equals(burst, l.burst)
         && Objects.equals(match, l.match);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, requests, window, algorithm, match);
+    return Objects.hash(name, requests, window, algorithm, burst, match);
   }
 }

@@ -69,10 +69,23 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("are the seed's policy, a multi-limit policy, two external-Redis policies (one server, Sentinel), a policy in front of a backend and one keyed by API key")
+  @DisplayName("are the seed's policy, a multi-limit policy, two external-Redis policies (one server, Sentinel), a policy in front of a backend,"
+      + " one keyed by API key, a sliding window and a token bucket")
   void theExamples() throws IOException {
     assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml",
-        "external-redis-sentinel.yaml", "backend.yaml", "api-keys.yaml");
+        "external-redis-sentinel.yaml", "backend.yaml", "api-keys.yaml", "sliding-window.yaml", "token-bucket.yaml");
+  }
+
+  @Test
+  @DisplayName("sliding-window.yaml and token-bucket.yaml use their algorithms, and the bucket's burst reaches the agents' document")
+  void algorithms() throws Exception {
+    assertThat(policy("sliding-window.yaml").getSpec().getLimits()).extracting(Limit::getAlgorithm).contains("SlidingWindow");
+    RateLimitPolicy bucket = policy("token-bucket.yaml");
+    assertThat(bucket.getSpec().getLimits()).singleElement().satisfies(l -> {
+      assertThat(l.getAlgorithm()).isEqualTo("TokenBucket");
+      assertThat(l.getBurst()).isEqualTo(50L);
+    });
+    assertThat(dev.ratelimiter.operator.SpecDocument.yaml(bucket)).contains("algorithm: TokenBucket\n  burst: 50\n");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -65,7 +65,8 @@ class CrdSchemaTest {
   @DisplayName("contain CEL rules that all compile and that cel-java can evaluate")
   void rulesCompile() {
     assertThat(crd.rules()).extracting(CrdSchema.Rule::path).containsExactlyInAnyOrder(
-        "", "", "", ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]", ".spec.limits[*].algorithm", ".spec.redis.external", ".spec.redis.external", ".spec.redis.external.url", ".spec.redis.external.url",
+        "", "", "", ".spec.agent.autoscaling", ".spec.limits", ".spec.limits[*]", ".spec.limits[*]", ".spec.limits[*]", ".spec.limits[*]",
+        ".spec.redis.external", ".spec.redis.external", ".spec.redis.external.url", ".spec.redis.external.url",
         ".spec.clientKey.trustedProxies", ".spec.clientKey", ".spec.clientKey", ".spec.exempt", ".spec.limits[*].match");
   }
 

@@ -1,0 +1,221 @@
+-- Decides a batch of requests, each for one client against every limit of its policy, whatever
+-- each limit's algorithm. Each request costs C units (1 for an HTTP request, Envoy's hits_addend
+-- over gRPC) and consumes C of each of its limits only when all of them allow C; a refused request
+-- consumes nothing, and a cost above what a limit can ever admit is always refused. Requests are
+-- decided in order, so two requests of one client in the same batch are counted exactly as if they
+-- had come one by one.
+-- ARGV[1]            number of requests R
+-- then per request:  N (its number of limits), C (its cost, at least 1), then N quads:
+--                    algorithm (0 FixedWindow, 1 SlidingWindow, 2 TokenBucket), requests, window in ms, burst
+-- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window s>
+-- Returns per request: allowed (1 | 0 | -1), now (ms from TIME, -1 when no limit needed a clock), then
+-- per limit: remaining, reset in ms (until the window ends / the bucket or log is empty again),
+-- retry in ms (until this limit would allow C; 0 when it does now).
+-- -1: a counter of this request holds something it cannot have written (tampered); nothing is
+-- consumed and the agent treats it as a store error for this request alone.
+-- Time: FixedWindow needs none (a key with a TTL); the others read TIME once per call, never the
+-- agent's clock. All arithmetic is on whole numbers below 2^53, so Lua's doubles are exact.
+local now = -1
+local function clock()
+  if now < 0 then
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return now
+end
+local function floordiv(a, b)
+  return (a - math.fmod(a, b)) / b
+end
+local function ceildiv(a, b)
+  local r = math.fmod(a, b)
+  local q = (a - r) / b
+  if r > 0 then q = q + 1 end
+  return q
+end
+-- a read that reports a key of the wrong type (tampered) instead of failing the whole call
+local function read(cmd, key, arg)
+  local v
+  if arg == nil then v = redis.pcall(cmd, key) else v = redis.pcall(cmd, key, arg) end
+  if type(v) == 'table' and v.err then return false, nil end
+  return true, v
+end
+
+-- Each algorithm: check(key, cost, quota, window, burst) -> ok, allows, remaining, reset, retry, state
+-- and consume(key, cost, quota, window, burst, state) -> remaining, reset.
+local fixed = {}
+function fixed.check(key, cost, quota, window)
+  local ok, raw = read('GET', key)
+  local count = 0
+  if not ok then return false end
+  if raw then
+    if string.len(raw) > 18 or not string.match(raw, '^%d+$') then return false end
+    count = tonumber(raw)
+  end
+  local ttl = redis.call('PTTL', key)
+  if raw and ttl == -1 then
+    -- no TTL (someone SET it, or a PEXPIRE was lost): a fresh window, so it cannot count forever
+    ttl = window
+    redis.call('PEXPIRE', key, ttl)
+  end
+  local reset = ttl
+  if ttl < 0 then reset = window end
+  local allows = count + cost <= quota
+  local retry = 0
+  if not allows then retry = reset end
+  return true, allows, math.max(0, quota - count), reset, retry, ttl
+end
+function fixed.consume(key, cost, quota, window, burst, ttl)
+  local count = redis.call('INCRBY', key, cost)
+  if count == cost or ttl < 0 then
+    ttl = window
+    redis.call('PEXPIRE', key, ttl)
+  end
+  return math.max(0, quota - count), ttl
+end
+
+-- SlidingWindow: a list of the admitted requests of the last window, oldest first, each
+-- 'time:cost:cumulative cost'; at most `quota` entries (each costs at least 1).
+local function entry(raw)
+  if not raw then return nil end
+  local t, c, cum = string.match(raw, '^(%d+):(%d+):(%d+)$')
+  if not t or string.len(raw) > 50 then return false end
+  return { tonumber(t), tonumber(c), tonumber(cum) }
+end
+local sliding = {}
+function sliding.check(key, cost, quota, window)
+  local t = clock()
+  local ok, raw = read('LINDEX', key, 0)
+  if not ok then return false end
+  local head = entry(raw)
+  while head and head[1] + window <= t do
+    redis.call('LPOP', key)
+    head = entry(redis.call('LINDEX', key, 0))
+  end
+  if head == false then return false end
+  local tail = nil
+  local sum = 0
+  if head then
+    tail = entry(redis.call('LINDEX', key, -1))
+    if not tail then return false end
+    sum = tail[3] - head[3] + head[2]
+  end
+  local reset = window
+  if tail then reset = tail[1] + window - t end
+  local allows = sum + cost <= quota
+  local retry = 0
+  if not allows then
+    if cost > quota then
+      retry = reset
+    else
+      -- the first entries whose leaving frees enough: each holds at least 1 unit
+      local need = sum + cost - quota
+      local freed = 0
+      for _, raw_e in ipairs(redis.call('LRANGE', key, 0, need - 1)) do
+        local e = entry(raw_e)
+        if not e then return false end
+        freed = freed + e[2]
+        if freed >= need then
+          retry = e[1] + window - t
+          break
+        end
+      end
+    end
+  end
+  return true, allows, math.max(0, quota - sum), reset, retry, { sum, tail }
+end
+function sliding.consume(key, cost, quota, window, burst, state)
+  local t = clock()
+  local sum, tail = state[1], state[2]
+  local at, cum = t, cost
+  if tail then
+    at = math.max(t, tail[1])
+    cum = tail[3] + cost
+  end
+  redis.call('RPUSH', key, string.format('%d:%d:%d', at, cost, cum))
+  redis.call('PEXPIRE', key, at + window - t)
+  return math.max(0, quota - sum - cost), at + window - t
+end
+
+-- TokenBucket (GCRA): 'tokens x window in ms:when' -- tokens scaled by the window, so a token
+-- accrues as `quota` units per ms, exactly. Absent = a full bucket (the key expires when full).
+local bucket = {}
+function bucket.check(key, cost, quota, window, burst)
+  local t = clock()
+  local ok, raw = read('GET', key)
+  if not ok then return false end
+  local cap = burst * window
+  local tokens = cap
+  local at = t
+  if raw then
+    local v, w = string.match(raw, '^(%d+):(%d+)$')
+    if not v or string.len(raw) > 40 then return false end
+    tokens = math.min(tonumber(v), cap)
+    at = math.max(t, tonumber(w))
+    local elapsed = at - tonumber(w)
+    if elapsed >= ceildiv(cap - tokens, quota) then
+      tokens = cap
+    else
+      tokens = tokens + elapsed * quota
+    end
+  end
+  local reset = ceildiv(cap - tokens, quota)
+  local allows = cost <= burst and tokens >= cost * window
+  local retry = 0
+  if cost > burst then
+    retry = reset
+  elseif not allows then
+    retry = ceildiv(cost * window - tokens, quota)
+  end
+  return true, allows, floordiv(tokens, window), reset, retry, { tokens, at }
+end
+function bucket.consume(key, cost, quota, window, burst, state)
+  local t = clock()
+  local tokens = state[1] - cost * window
+  local reset = ceildiv(burst * window - tokens, quota)
+  redis.call('SET', key, string.format('%d:%d', tokens, state[2]), 'PX', reset + (state[2] - t))
+  return floordiv(tokens, window), reset
+end
+
+local algorithms = { [0] = fixed, [1] = sliding, [2] = bucket }
+local out = {}
+local k = 0
+local a = 2
+for _ = 1, tonumber(ARGV[1]) do
+  local n = tonumber(ARGV[a])
+  local cost = tonumber(ARGV[a + 1])
+  a = a + 2
+  local base = #out
+  local allowed = 1
+  local states = {}
+  for i = 1, n do
+    local q = a + 4 * (i - 1)
+    local algorithm = algorithms[tonumber(ARGV[q])]
+    local ok, allows, remaining, reset, retry, state =
+      algorithm.check(KEYS[k + i], cost, tonumber(ARGV[q + 1]), tonumber(ARGV[q + 2]), tonumber(ARGV[q + 3]))
+    if not ok then
+      allowed = -1
+      remaining, reset, retry = 0, 0, 0
+    elseif not allows and allowed == 1 then
+      allowed = 0
+    end
+    states[i] = state
+    out[base + 3 + 3 * (i - 1)] = remaining
+    out[base + 4 + 3 * (i - 1)] = reset
+    out[base + 5 + 3 * (i - 1)] = retry
+  end
+  if allowed == 1 then
+    for i = 1, n do
+      local q = a + 4 * (i - 1)
+      local algorithm = algorithms[tonumber(ARGV[q])]
+      local remaining, reset = algorithm.consume(KEYS[k + i], cost, tonumber(ARGV[q + 1]), tonumber(ARGV[q + 2]),
+        tonumber(ARGV[q + 3]), states[i])
+      out[base + 3 + 3 * (i - 1)] = remaining
+      out[base + 4 + 3 * (i - 1)] = reset
+    end
+  end
+  out[base + 1] = allowed
+  out[base + 2] = now
+  k = k + n
+  a = a + 4 * n
+end
+return out
