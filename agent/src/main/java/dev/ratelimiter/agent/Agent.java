@@ -10,137 +10,188 @@ import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
 import dev.ratelimiter.agent.limiter.LimiterMetrics;
 import dev.ratelimiter.agent.limiter.RateLimiter;
-import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisStore;
+import dev.ratelimiter.policy.Policy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** One running agent: its Vert.x instance, store, policy and both ports. */
 public final class Agent {
 
-    private static final LongSupplier MONOTONIC_MILLIS = () -> System.nanoTime() / 1_000_000L;
+  private static final LongSupplier MONOTONIC_MILLIS = () -> System.nanoTime() / 1_000_000L;
 
-    private final Vertx vertx;
-    private final CounterStore store;
-    private final List<PublicVerticle> publicVerticles;
-    private final ManagementVerticle management;
-    private final ScheduledExecutorService sweeper;
+  private final Vertx vertx;
+  private final CounterStore store;
+  private final List<PublicVerticle> publicVerticles;
+  private final ManagementVerticle management;
+  private final ScheduledExecutorService sweeper;
 
-    private Agent(Vertx vertx, CounterStore store, List<PublicVerticle> publicVerticles,
-                  ManagementVerticle management, ScheduledExecutorService sweeper) {
-        this.vertx = vertx;
-        this.store = store;
-        this.publicVerticles = publicVerticles;
-        this.management = management;
-        this.sweeper = sweeper;
-    }
+  private Agent(
+      Vertx vertx,
+      CounterStore store,
+      List<PublicVerticle> publicVerticles,
+      ManagementVerticle management,
+      ScheduledExecutorService sweeper) {
+    this.vertx = vertx;
+    this.store = store;
+    this.publicVerticles = publicVerticles;
+    this.management = management;
+    this.sweeper = sweeper;
+  }
 
-    public static Future<Agent> start(AgentSettings settings, Policy policy) {
-        Vertx vertx = Vertx.vertx();
-        CounterStore store = settings.redisUrl() == null
-                ? new InMemoryStore(settings.memoryMaxClients())
-                : new RedisStore(vertx, settings.redisTarget(), settings.redisPassword(), settings.redisTimeoutMillis(),
-                        settings.redisTlsCaFile());
-        ActivePolicy activePolicy = new ActivePolicy(policy);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gauge.builder("ratelimiter.policy.generation", activePolicy, p -> p.get().generation())
-                .description("Generation of the policy in force").register(registry);
-        // failurePolicy Local: each agent's share of the limits while the store is away
-        InMemoryStore localStore = new InMemoryStore(settings.memoryMaxClients());
-        RateLimiter limiter = new RateLimiter(activePolicy, store, localStore, MONOTONIC_MILLIS, new LimiterMetrics(registry));
-        Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
-                .description("Clients answered locally until their window ends").register(registry);
+  public static Future<Agent> start(AgentSettings settings, Policy policy) {
+    Vertx vertx = Vertx.vertx();
+    CounterStore store =
+        settings.redisUrl() == null
+            ? new InMemoryStore(settings.memoryMaxClients())
+            : new RedisStore(
+                vertx,
+                settings.redisTarget(),
+                settings.redisPassword(),
+                settings.redisTimeoutMillis(),
+                settings.redisTlsCaFile());
+    ActivePolicy activePolicy = new ActivePolicy(policy);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("ratelimiter.policy.generation", activePolicy, p -> p.get().generation())
+        .description("Generation of the policy in force")
+        .register(registry);
+    // failurePolicy Local: each agent's share of the limits while the store is away
+    InMemoryStore localStore = new InMemoryStore(settings.memoryMaxClients());
+    RateLimiter limiter =
+        new RateLimiter(
+            activePolicy, store, localStore, MONOTONIC_MILLIS, new LimiterMetrics(registry));
+    Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
+        .description("Clients answered locally until their window ends")
+        .register(registry);
 
-        // Sweeping walks every tracked client: keep it off the event loops.
-        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ratelimiter-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        sweeper.scheduleWithFixedDelay(() -> {
-            limiter.rejections().sweep();
-            localStore.sweepExpired();
-            if (store instanceof InMemoryStore memory) {
-                memory.sweepExpired();
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+    // Sweeping walks every tracked client: keep it off the event loops.
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ratelimiter-sweeper");
+              t.setDaemon(true);
+              return t;
+            });
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          limiter.rejections().sweep();
+          localStore.sweepExpired();
+          if (store instanceof InMemoryStore memory) {
+            memory.sweepExpired();
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
 
-        Supplier<Future<Void>> warmUp = store instanceof RedisStore redis ? redis::warmUp : Future::succeededFuture;
-        List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
-        // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
-        int instances = settings.httpPort() == 0 || settings.grpcPort() == 0 ? 1 : settings.eventLoops();
-        ConnectionGuard publicGuard = new ConnectionGuard("public", settings.httpIdleTimeoutSeconds(),
-                settings.httpHeaderTimeoutSeconds(), settings.httpMaxConnections(), registry);
-        ConnectionGuard managementGuard = new ConnectionGuard("management", settings.httpIdleTimeoutSeconds(),
-                settings.httpHeaderTimeoutSeconds(), ManagementVerticle.MAX_CONNECTIONS, registry);
-        ManagementVerticle management = new ManagementVerticle(new HealthHandler(activePolicy, store),
-                new AdminPolicyHandler(activePolicy, settings.adminToken(), store), registry,
-                settings.bindAddress(), settings.managementPort(), managementGuard);
+    Supplier<Future<Void>> warmUp =
+        store instanceof RedisStore redis ? redis::warmUp : Future::succeededFuture;
+    List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
+    // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
+    int instances =
+        settings.httpPort() == 0 || settings.grpcPort() == 0 ? 1 : settings.eventLoops();
+    ConnectionGuard publicGuard =
+        new ConnectionGuard(
+            "public",
+            settings.httpIdleTimeoutSeconds(),
+            settings.httpHeaderTimeoutSeconds(),
+            settings.httpMaxConnections(),
+            registry);
+    ConnectionGuard managementGuard =
+        new ConnectionGuard(
+            "management",
+            settings.httpIdleTimeoutSeconds(),
+            settings.httpHeaderTimeoutSeconds(),
+            ManagementVerticle.MAX_CONNECTIONS,
+            registry);
+    ManagementVerticle management =
+        new ManagementVerticle(
+            new HealthHandler(activePolicy, store),
+            new AdminPolicyHandler(activePolicy, settings.adminToken(), store),
+            registry,
+            settings.bindAddress(),
+            settings.managementPort(),
+            managementGuard);
 
-        Backend backend = settings.backend() == null ? null
-                : new Backend(settings.backend(), settings.backendTimeoutMillis(), new BackendMetrics(registry));
-        return vertx.deployVerticle(() -> {
-                    PublicVerticle v = new PublicVerticle(limiter, warmUp, settings.bindAddress(), settings.httpPort(), backend, publicGuard,
-                            settings.grpcPort(), settings.httpIdleTimeoutSeconds());
-                    publicVerticles.add(v);
-                    return v;
-                }, new DeploymentOptions().setInstances(instances))
-                .compose(id -> vertx.deployVerticle(management))
-                .map(id -> new Agent(vertx, store, publicVerticles, management, sweeper))
-                // Close without chaining on it: a closed Vert.x can no longer run our callbacks.
-                .onFailure(err -> {
-                    sweeper.shutdownNow();
-                    vertx.close();
-                });
-    }
+    Backend backend =
+        settings.backend() == null
+            ? null
+            : new Backend(
+                settings.backend(), settings.backendTimeoutMillis(), new BackendMetrics(registry));
+    return vertx
+        .deployVerticle(
+            () -> {
+              PublicVerticle v =
+                  new PublicVerticle(
+                      limiter,
+                      warmUp,
+                      settings.bindAddress(),
+                      settings.httpPort(),
+                      backend,
+                      publicGuard,
+                      settings.grpcPort(),
+                      settings.httpIdleTimeoutSeconds());
+              publicVerticles.add(v);
+              return v;
+            },
+            new DeploymentOptions().setInstances(instances))
+        .compose(id -> vertx.deployVerticle(management))
+        .map(id -> new Agent(vertx, store, publicVerticles, management, sweeper))
+        // Close without chaining on it: a closed Vert.x can no longer run our callbacks.
+        .onFailure(
+            err -> {
+              sweeper.shutdownNow();
+              vertx.close();
+            });
+  }
 
-    public int httpPort() {
-        return publicVerticles.get(0).actualPort();
-    }
+  public int httpPort() {
+    return publicVerticles.get(0).actualPort();
+  }
 
-    public int grpcPort() {
-        return publicVerticles.get(0).actualGrpcPort();
-    }
+  public int grpcPort() {
+    return publicVerticles.get(0).actualGrpcPort();
+  }
 
-    public int managementPort() {
-        return management.actualPort();
-    }
+  public int managementPort() {
+    return management.actualPort();
+  }
 
-    public CounterStore store() {
-        return store;
-    }
+  public CounterStore store() {
+    return store;
+  }
 
-    /**
-     * Stops accepting, lets in-flight requests finish for at most {@code drainMillis}, closes the
-     * store, then closes Vert.x. The returned stage completes once the requests are done and the
-     * store is closed; it is completed directly (not through Vert.x), because callbacks scheduled
-     * on a Vert.x that is closing are rejected.
-     */
-    public CompletableFuture<Void> stop(long drainMillis) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        List<Future<Void>> drains = publicVerticles.stream().map(v -> v.drain(drainMillis)).toList();
-        Future.join(drains)
-                .eventually(store::close)
-                .onComplete(ar -> {
-                    sweeper.shutdownNow();
-                    done.complete(null);
-                    vertx.close();
-                });
-        return done;
-    }
+  /**
+   * Stops accepting, lets in-flight requests finish for at most {@code drainMillis}, closes the
+   * store, then closes Vert.x. The returned stage completes once the requests are done and the
+   * store is closed; it is completed directly (not through Vert.x), because callbacks scheduled on
+   * a Vert.x that is closing are rejected.
+   */
+  public CompletableFuture<Void> stop(long drainMillis) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    List<Future<Void>> drains = publicVerticles.stream().map(v -> v.drain(drainMillis)).toList();
+    Future.join(drains)
+        .eventually(store::close)
+        .onComplete(
+            ar -> {
+              sweeper.shutdownNow();
+              done.complete(null);
+              vertx.close();
+            });
+    return done;
+  }
 }

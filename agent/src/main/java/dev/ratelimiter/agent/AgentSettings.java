@@ -1,14 +1,13 @@
 package dev.ratelimiter.agent;
 
 import dev.ratelimiter.agent.backend.BackendTarget;
-import dev.ratelimiter.policy.InvalidPolicyException;
-import dev.ratelimiter.policy.Policy;
-import dev.ratelimiter.policy.PolicyParser;
 import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisMode;
 import dev.ratelimiter.agent.store.RedisTarget;
 import dev.ratelimiter.agent.store.RedisUrls;
-
+import dev.ratelimiter.policy.InvalidPolicyException;
+import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.PolicyParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,186 +17,377 @@ import java.util.Map;
 /**
  * The agent's settings, read from the environment (see the README's configuration table).
  *
- * @param grpcPort   Envoy's rate limit service (gRPC, {@code ShouldRateLimit}); 0 = an ephemeral port (tests)
+ * @param grpcPort Envoy's rate limit service (gRPC, {@code ShouldRateLimit}); 0 = an ephemeral port
+ *     (tests)
  * @param eventLoops public-port verticle instances; each has its own Redis connection
- * @param backend    where allowed {@code /api/**} requests are proxied; null = {@code /api} answers itself
- * @param httpIdleTimeoutSeconds   a connection with nothing read or written for this long is closed (both ports)
+ * @param backend where allowed {@code /api/**} requests are proxied; null = {@code /api} answers
+ *     itself
+ * @param httpIdleTimeoutSeconds a connection with nothing read or written for this long is closed
+ *     (both ports)
  * @param httpHeaderTimeoutSeconds a request's head must be read within this long (both ports)
- * @param httpMaxConnections       open connections on the public port; beyond it new ones are closed at once
- * @param memoryMaxClients         clients the in-memory store tracks at most; beyond it the failure policy decides
- * @param redisTlsCaFile           PEM CA certificates trusted for {@code rediss://} (null: the JVM's default trust store)
- * @param redisMode                Standalone, Sentinel ({@code redisUrl} lists sentinels) or Cluster (seed nodes)
- * @param redisMasterName          Sentinel only: the master's name (null otherwise)
+ * @param httpMaxConnections open connections on the public port; beyond it new ones are closed at
+ *     once
+ * @param memoryMaxClients clients the in-memory store tracks at most; beyond it the failure policy
+ *     decides
+ * @param redisTlsCaFile PEM CA certificates trusted for {@code rediss://} (null: the JVM's default
+ *     trust store)
+ * @param redisMode Standalone, Sentinel ({@code redisUrl} lists sentinels) or Cluster (seed nodes)
+ * @param redisMasterName Sentinel only: the master's name (null otherwise)
  */
-public record AgentSettings(String bindAddress, int httpPort, int managementPort, int grpcPort, Path policyFile,
-                            String redisUrl, String redisPassword, long redisTimeoutMillis,
-                            String adminToken, int eventLoops,
-                            BackendTarget backend, long backendTimeoutMillis,
-                            int httpIdleTimeoutSeconds, int httpHeaderTimeoutSeconds, int httpMaxConnections,
-                            int memoryMaxClients, Path redisTlsCaFile,
-                            RedisMode redisMode, String redisMasterName) {
+public record AgentSettings(
+    String bindAddress,
+    int httpPort,
+    int managementPort,
+    int grpcPort,
+    Path policyFile,
+    String redisUrl,
+    String redisPassword,
+    long redisTimeoutMillis,
+    String adminToken,
+    int eventLoops,
+    BackendTarget backend,
+    long backendTimeoutMillis,
+    int httpIdleTimeoutSeconds,
+    int httpHeaderTimeoutSeconds,
+    int httpMaxConnections,
+    int memoryMaxClients,
+    Path redisTlsCaFile,
+    RedisMode redisMode,
+    String redisMasterName) {
 
-    static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
-    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
-    public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
-    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-    public static final int DEFAULT_GRPC_PORT = 8081;
+  static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+  public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  public static final int DEFAULT_GRPC_PORT = 8081;
 
-    public static AgentSettings fromEnv(Map<String, String> env) {
-        String redisUrl = blankToNull(env.get("REDIS_URL"));
-        RedisMode mode = RedisMode.parse("REDIS_MODE", env.get("REDIS_MODE"));
-        String masterName = blankToNull(env.get("REDIS_MASTER_NAME"));
-        if (redisUrl == null && (mode != RedisMode.Standalone || masterName != null)) {
-            throw new IllegalArgumentException((masterName != null ? "REDIS_MASTER_NAME" : "REDIS_MODE=" + mode)
-                    + " is set but REDIS_URL is not; give the sentinels or cluster nodes in REDIS_URL");
-        }
-        RedisTarget redis = redisUrl == null ? null : RedisTarget.parse(redisUrl, mode, masterName);
-        String policyFile = blankToNull(env.get("POLICY_FILE"));
-        String backendUrl = blankToNull(env.get("BACKEND_URL"));
-        Path caFile = redisTlsCaFile(env, redisUrl);
-        int httpPort = port(env, "HTTP_PORT", 8080);
-        int managementPort = port(env, "MANAGEMENT_PORT", 9090);
-        int grpcPort = port(env, "GRPC_PORT", DEFAULT_GRPC_PORT);
-        if (grpcPort != 0 && (grpcPort == httpPort || grpcPort == managementPort)) {
-            throw new IllegalArgumentException("GRPC_PORT=" + grpcPort + " is already HTTP_PORT or MANAGEMENT_PORT; give it a port of its own");
-        }
-        return new AgentSettings(
-                env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
-                httpPort,
-                managementPort,
-                grpcPort,
-                policyFile == null ? null : Path.of(policyFile),
-                redisUrl,
-                blankToNull(env.get("REDIS_PASSWORD")),
-                number(env, "REDIS_TIMEOUT_MS", 100, 1, 60_000),
-                blankToNull(env.get("ADMIN_TOKEN")),
-                Math.max(1, Runtime.getRuntime().availableProcessors()),
-                backendUrl == null ? null : BackendTarget.parse(backendUrl),
-                number(env, "BACKEND_TIMEOUT_MS", DEFAULT_BACKEND_TIMEOUT_MILLIS, 1, 3_600_000),
-                (int) number(env, "HTTP_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86_400),
-                (int) number(env, "HTTP_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3_600),
-                (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
-                (int) number(env, "MEMORY_MAX_CLIENTS", InMemoryStore.DEFAULT_MAX_CLIENTS, 1, 100_000_000),
-                caFile,
-                redis == null ? RedisMode.Standalone : redis.mode(),
-                redis == null ? null : redis.masterName());
+  public static AgentSettings fromEnv(Map<String, String> env) {
+    String redisUrl = blankToNull(env.get("REDIS_URL"));
+    RedisMode mode = RedisMode.parse("REDIS_MODE", env.get("REDIS_MODE"));
+    String masterName = blankToNull(env.get("REDIS_MASTER_NAME"));
+    if (redisUrl == null && (mode != RedisMode.Standalone || masterName != null)) {
+      throw new IllegalArgumentException(
+          (masterName != null ? "REDIS_MASTER_NAME" : "REDIS_MODE=" + mode)
+              + " is set but REDIS_URL is not; give the sentinels or cluster nodes in REDIS_URL");
     }
-
-    /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
-    public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
-        return new AgentSettings("127.0.0.1", 0, 0, 0, null, redisUrl, redisPassword, 100, adminToken, 1,
-                null, DEFAULT_BACKEND_TIMEOUT_MILLIS,
-                DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS,
-                InMemoryStore.DEFAULT_MAX_CLIENTS, null, RedisMode.Standalone, null);
+    RedisTarget redis = redisUrl == null ? null : RedisTarget.parse(redisUrl, mode, masterName);
+    String policyFile = blankToNull(env.get("POLICY_FILE"));
+    String backendUrl = blankToNull(env.get("BACKEND_URL"));
+    Path caFile = redisTlsCaFile(env, redisUrl);
+    int httpPort = port(env, "HTTP_PORT", 8080);
+    int managementPort = port(env, "MANAGEMENT_PORT", 9090);
+    int grpcPort = port(env, "GRPC_PORT", DEFAULT_GRPC_PORT);
+    if (grpcPort != 0 && (grpcPort == httpPort || grpcPort == managementPort)) {
+      throw new IllegalArgumentException(
+          "GRPC_PORT="
+              + grpcPort
+              + " is already HTTP_PORT or MANAGEMENT_PORT; give it a port of its own");
     }
+    return new AgentSettings(
+        env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile == null ? null : Path.of(policyFile),
+        redisUrl,
+        blankToNull(env.get("REDIS_PASSWORD")),
+        number(env, "REDIS_TIMEOUT_MS", 100, 1, 60_000),
+        blankToNull(env.get("ADMIN_TOKEN")),
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        backendUrl == null ? null : BackendTarget.parse(backendUrl),
+        number(env, "BACKEND_TIMEOUT_MS", DEFAULT_BACKEND_TIMEOUT_MILLIS, 1, 3_600_000),
+        (int) number(env, "HTTP_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86_400),
+        (int) number(env, "HTTP_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3_600),
+        (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+        (int) number(env, "MEMORY_MAX_CLIENTS", InMemoryStore.DEFAULT_MAX_CLIENTS, 1, 100_000_000),
+        caFile,
+        redis == null ? RedisMode.Standalone : redis.mode(),
+        redis == null ? null : redis.masterName());
+  }
 
-    public AgentSettings withRedisTimeoutMillis(long millis) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, millis, adminToken, eventLoops,
-                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
-                redisTlsCaFile, redisMode, redisMasterName);
-    }
+  /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
+  public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
+    return new AgentSettings(
+        "127.0.0.1",
+        0,
+        0,
+        0,
+        null,
+        redisUrl,
+        redisPassword,
+        100,
+        adminToken,
+        1,
+        null,
+        DEFAULT_BACKEND_TIMEOUT_MILLIS,
+        DEFAULT_IDLE_TIMEOUT_SECONDS,
+        DEFAULT_HEADER_TIMEOUT_SECONDS,
+        DEFAULT_MAX_CONNECTIONS,
+        InMemoryStore.DEFAULT_MAX_CLIENTS,
+        null,
+        RedisMode.Standalone,
+        null);
+  }
 
-    /**
-     * The same settings with {@code loops} public-port verticles (each on its own event loop) on
-     * {@code httpPort}: several instances share one port, so it must not be 0.
-     */
-    public AgentSettings withEventLoops(int loops, int httpPort) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, loops,
-                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
-                redisTlsCaFile, redisMode, redisMasterName);
-    }
+  public AgentSettings withRedisTimeoutMillis(long millis) {
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        millis,
+        adminToken,
+        eventLoops,
+        backend,
+        backendTimeoutMillis,
+        httpIdleTimeoutSeconds,
+        httpHeaderTimeoutSeconds,
+        httpMaxConnections,
+        memoryMaxClients,
+        redisTlsCaFile,
+        redisMode,
+        redisMasterName);
+  }
 
-    /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
-    public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
-                eventLoops, BackendTarget.parse(backendUrl), timeoutMillis,
-                httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, redisTlsCaFile, redisMode, redisMasterName);
-    }
+  /**
+   * The same settings with {@code loops} public-port verticles (each on its own event loop) on
+   * {@code httpPort}: several instances share one port, so it must not be 0.
+   */
+  public AgentSettings withEventLoops(int loops, int httpPort) {
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        redisTimeoutMillis,
+        adminToken,
+        loops,
+        backend,
+        backendTimeoutMillis,
+        httpIdleTimeoutSeconds,
+        httpHeaderTimeoutSeconds,
+        httpMaxConnections,
+        memoryMaxClients,
+        redisTlsCaFile,
+        redisMode,
+        redisMasterName);
+  }
 
-    public AgentSettings withConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
-                backend, backendTimeoutMillis, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, memoryMaxClients, redisTlsCaFile, redisMode, redisMasterName);
-    }
+  /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
+  public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        redisTimeoutMillis,
+        adminToken,
+        eventLoops,
+        BackendTarget.parse(backendUrl),
+        timeoutMillis,
+        httpIdleTimeoutSeconds,
+        httpHeaderTimeoutSeconds,
+        httpMaxConnections,
+        memoryMaxClients,
+        redisTlsCaFile,
+        redisMode,
+        redisMasterName);
+  }
 
-    public AgentSettings withMemoryMaxClients(int maxClients) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
-                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, maxClients, redisTlsCaFile, redisMode, redisMasterName);
-    }
+  public AgentSettings withConnectionLimits(
+      int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        redisTimeoutMillis,
+        adminToken,
+        eventLoops,
+        backend,
+        backendTimeoutMillis,
+        idleTimeoutSeconds,
+        headerTimeoutSeconds,
+        maxConnections,
+        memoryMaxClients,
+        redisTlsCaFile,
+        redisMode,
+        redisMasterName);
+  }
 
-    public AgentSettings withRedisTlsCaFile(Path caFile) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken, eventLoops,
-                backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients, caFile, redisMode, redisMasterName);
-    }
+  public AgentSettings withMemoryMaxClients(int maxClients) {
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        redisTimeoutMillis,
+        adminToken,
+        eventLoops,
+        backend,
+        backendTimeoutMillis,
+        httpIdleTimeoutSeconds,
+        httpHeaderTimeoutSeconds,
+        httpMaxConnections,
+        maxClients,
+        redisTlsCaFile,
+        redisMode,
+        redisMasterName);
+  }
 
-    /** The same settings in Redis mode {@code mode}, e.g. Cluster with seed nodes in {@code redisUrl}. */
-    public AgentSettings withRedisMode(RedisMode mode, String masterName) {
-        RedisTarget.parse(redisUrl, mode, masterName);
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
-                eventLoops, backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
-                redisTlsCaFile, mode, masterName);
-    }
+  public AgentSettings withRedisTlsCaFile(Path caFile) {
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        redisTimeoutMillis,
+        adminToken,
+        eventLoops,
+        backend,
+        backendTimeoutMillis,
+        httpIdleTimeoutSeconds,
+        httpHeaderTimeoutSeconds,
+        httpMaxConnections,
+        memoryMaxClients,
+        caFile,
+        redisMode,
+        redisMasterName);
+  }
 
-    /** Where Redis is ({@code REDIS_URL} with the mode); null for the in-memory store. */
-    public RedisTarget redisTarget() {
-        return redisUrl == null ? null : RedisTarget.parse(redisUrl, redisMode, redisMode == RedisMode.Sentinel ? redisMasterName : null);
-    }
+  /**
+   * The same settings in Redis mode {@code mode}, e.g. Cluster with seed nodes in {@code redisUrl}.
+   */
+  public AgentSettings withRedisMode(RedisMode mode, String masterName) {
+    RedisTarget.parse(redisUrl, mode, masterName);
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        redisTimeoutMillis,
+        adminToken,
+        eventLoops,
+        backend,
+        backendTimeoutMillis,
+        httpIdleTimeoutSeconds,
+        httpHeaderTimeoutSeconds,
+        httpMaxConnections,
+        memoryMaxClients,
+        redisTlsCaFile,
+        mode,
+        masterName);
+  }
 
-    public AgentSettings withPorts(int httpPort, int managementPort, int grpcPort) {
-        return new AgentSettings(bindAddress, httpPort, managementPort, grpcPort, policyFile, redisUrl, redisPassword, redisTimeoutMillis, adminToken,
-                eventLoops, backend, backendTimeoutMillis, httpIdleTimeoutSeconds, httpHeaderTimeoutSeconds, httpMaxConnections, memoryMaxClients,
-                redisTlsCaFile, redisMode, redisMasterName);
-    }
+  /** Where Redis is ({@code REDIS_URL} with the mode); null for the in-memory store. */
+  public RedisTarget redisTarget() {
+    return redisUrl == null
+        ? null
+        : RedisTarget.parse(
+            redisUrl, redisMode, redisMode == RedisMode.Sentinel ? redisMasterName : null);
+  }
 
-    /** The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is set. */
-    public Policy loadPolicy() throws InvalidPolicyException, IOException {
-        if (policyFile == null) {
-            return Policy.defaultPolicy();
-        }
-        String text;
-        try {
-            text = Files.readString(policyFile);
-        } catch (NoSuchFileException e) {
-            throw new IOException("POLICY_FILE " + policyFile + " does not exist");
-        }
-        return PolicyParser.parse(text);
-    }
+  public AgentSettings withPorts(int httpPort, int managementPort, int grpcPort) {
+    return new AgentSettings(
+        bindAddress,
+        httpPort,
+        managementPort,
+        grpcPort,
+        policyFile,
+        redisUrl,
+        redisPassword,
+        redisTimeoutMillis,
+        adminToken,
+        eventLoops,
+        backend,
+        backendTimeoutMillis,
+        httpIdleTimeoutSeconds,
+        httpHeaderTimeoutSeconds,
+        httpMaxConnections,
+        memoryMaxClients,
+        redisTlsCaFile,
+        redisMode,
+        redisMasterName);
+  }
 
-    private static Path redisTlsCaFile(Map<String, String> env, String redisUrl) {
-        String value = blankToNull(env.get("REDIS_TLS_CA_FILE"));
-        if (value == null) {
-            return null;
-        }
-        if (!RedisUrls.isTls(redisUrl)) {
-            throw new IllegalArgumentException("REDIS_TLS_CA_FILE is set but REDIS_URL is not a rediss:// URL");
-        }
-        Path path = Path.of(value);
-        if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException("REDIS_TLS_CA_FILE " + value + " does not exist or cannot be read");
-        }
-        return path;
+  /**
+   * The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is
+   * set.
+   */
+  public Policy loadPolicy() throws InvalidPolicyException, IOException {
+    if (policyFile == null) {
+      return Policy.defaultPolicy();
     }
+    String text;
+    try {
+      text = Files.readString(policyFile);
+    } catch (NoSuchFileException e) {
+      throw new IOException("POLICY_FILE " + policyFile + " does not exist");
+    }
+    return PolicyParser.parse(text);
+  }
 
-    private static int port(Map<String, String> env, String name, int fallback) {
-        return (int) number(env, name, fallback, 0, 65535);
+  private static Path redisTlsCaFile(Map<String, String> env, String redisUrl) {
+    String value = blankToNull(env.get("REDIS_TLS_CA_FILE"));
+    if (value == null) {
+      return null;
     }
+    if (!RedisUrls.isTls(redisUrl)) {
+      throw new IllegalArgumentException(
+          "REDIS_TLS_CA_FILE is set but REDIS_URL is not a rediss:// URL");
+    }
+    Path path = Path.of(value);
+    if (!Files.isReadable(path)) {
+      throw new IllegalArgumentException(
+          "REDIS_TLS_CA_FILE " + value + " does not exist or cannot be read");
+    }
+    return path;
+  }
 
-    private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
-        String value = blankToNull(env.get(name));
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + "='" + value + "' is not a whole number in " + min + " .. " + max);
-    }
+  private static int port(Map<String, String> env, String name, int fallback) {
+    return (int) number(env, name, fallback, 0, 65535);
+  }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+  private static long number(
+      Map<String, String> env, String name, long fallback, long min, long max) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
     }
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        name + "='" + value + "' is not a whole number in " + min + " .. " + max);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
 }

@@ -6,29 +6,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts the shaded {@code agent.jar} as a process, as users and the image run it, with output to files in {@code dir}. */
+/**
+ * Starts the shaded {@code agent.jar} as a process, as users and the image run it, with output to
+ * files in {@code dir}.
+ */
 public final class AgentJar {
 
-    private static final List<String> INHERITED_SETTINGS = List.of("POLICY_FILE", "REDIS_URL", "ADMIN_TOKEN", "HTTP_PORT",
-            "MANAGEMENT_PORT", "GRPC_PORT", "BACKEND_URL", "BACKEND_TIMEOUT_MS");
+  private static final List<String> INHERITED_SETTINGS =
+      List.of(
+          "POLICY_FILE",
+          "REDIS_URL",
+          "ADMIN_TOKEN",
+          "HTTP_PORT",
+          "MANAGEMENT_PORT",
+          "GRPC_PORT",
+          "BACKEND_URL",
+          "BACKEND_TIMEOUT_MS");
 
-    private AgentJar() {
-    }
+  private AgentJar() {}
 
-    /** @param jvmOptions e.g. {@code -Xmx64m}; the environment holds only {@code env}'s agent settings (and loopback binding) */
-    public static Process start(Path dir, Map<String, String> env, String... jvmOptions) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-jar", System.getProperty("agent.jar", "target/agent.jar")));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectError(dir.resolve("stderr.txt").toFile())
-                .redirectOutput(dir.resolve("stdout.txt").toFile());
-        builder.environment().keySet().removeIf(INHERITED_SETTINGS::contains);
-        builder.environment().put("BIND_ADDRESS", "127.0.0.1");
-        // an ephemeral gRPC port unless the test names one: the default 8081 may be taken on a shared machine
-        builder.environment().put("GRPC_PORT", "0");
-        builder.environment().putAll(env);
-        return builder.start();
-    }
+  /**
+   * @param jvmOptions e.g. {@code -Xmx64m}; the environment holds only {@code env}'s agent settings
+   *     (and loopback binding)
+   */
+  public static Process start(Path dir, Map<String, String> env, String... jvmOptions)
+      throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-jar", System.getProperty("agent.jar", "target/agent.jar")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectError(dir.resolve("stderr.txt").toFile())
+            .redirectOutput(dir.resolve("stdout.txt").toFile());
+    builder.environment().keySet().removeIf(INHERITED_SETTINGS::contains);
+    builder.environment().put("BIND_ADDRESS", "127.0.0.1");
+    // an ephemeral gRPC port unless the test names one: the default 8081 may be taken on a shared
+    // machine
+    builder.environment().put("GRPC_PORT", "0");
+    builder.environment().putAll(env);
+    return builder.start();
+  }
 }

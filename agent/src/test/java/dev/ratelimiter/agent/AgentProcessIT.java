@@ -1,179 +1,243 @@
 package dev.ratelimiter.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.ratelimiter.testsupport.net.FreezableProxy;
 import dev.ratelimiter.testsupport.net.Ports;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("agent.jar run as a process")
 class AgentProcessIT {
 
-    private Process process;
-    private final TestHttp http = new TestHttp();
+  private Process process;
+  private final TestHttp http = new TestHttp();
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @AfterEach
-    void kill() {
-        if (process != null) {
-            process.destroyForcibly();
-        }
+  @AfterEach
+  void kill() {
+    if (process != null) {
+      process.destroyForcibly();
     }
+  }
 
-    private Process run(Map<String, String> env) throws IOException {
-        process = AgentJar.start(dir, env);
-        return process;
+  private Process run(Map<String, String> env) throws IOException {
+    process = AgentJar.start(dir, env);
+    return process;
+  }
+
+  @Test
+  @DisplayName(
+      "On SIGTERM the agent refuses new connections but finishes the request in flight, then exits 0")
+  void drainsInFlightRequests() throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start(null);
+        FreezableProxy hung = FreezableProxy.to(redis.port())) {
+      int httpPort = Ports.free();
+      int managementPort = Ports.free();
+      Process p =
+          run(
+              Map.of(
+                  "HTTP_PORT",
+                  Integer.toString(httpPort),
+                  "MANAGEMENT_PORT",
+                  Integer.toString(managementPort),
+                  "REDIS_URL",
+                  "redis://127.0.0.1:" + hung.port(),
+                  "REDIS_TIMEOUT_MS",
+                  "20000"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () -> http.get(managementPort, "/health/ready").json().getBoolean("storeReachable"));
+      assertThat(http.get(httpPort, "/api").status()).isEqualTo(200);
+
+      hung.freeze(); // Redis stops answering: the next request stays in flight
+      CompletableFuture<TestHttp.Reply> inFlight =
+          CompletableFuture.supplyAsync(() -> http.get(httpPort, "/api"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> hung.heldBytes() > 0);
+
+      p.destroy(); // SIGTERM
+      await().atMost(Duration.ofSeconds(10)).until(() -> refused(httpPort));
+      assertThat(inFlight).isNotDone();
+
+      hung.thaw();
+      TestHttp.Reply reply = inFlight.get(20, TimeUnit.SECONDS);
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.header("X-RateLimit-Remaining")).isEqualTo("8");
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
     }
+  }
 
-    @Test
-    @DisplayName("On SIGTERM the agent refuses new connections but finishes the request in flight, then exits 0")
-    void drainsInFlightRequests() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.start(null);
-             FreezableProxy hung = FreezableProxy.to(redis.port())) {
-            int httpPort = Ports.free();
-            int managementPort = Ports.free();
-            Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
-                    "REDIS_URL", "redis://127.0.0.1:" + hung.port(), "REDIS_TIMEOUT_MS", "20000"));
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> http.get(managementPort, "/health/ready").json().getBoolean("storeReachable"));
-            assertThat(http.get(httpPort, "/api").status()).isEqualTo(200);
+  @Test
+  @DisplayName(
+      "A request still in flight when the drain time is up does not keep the agent alive: it exits 0 soon after the cap")
+  void drainIsCapped() throws Exception {
+    try (TestBackend backend = TestBackend.start()) {
+      int httpPort = Ports.free();
+      int managementPort = Ports.free();
+      Process p =
+          run(
+              Map.of(
+                  "HTTP_PORT",
+                  Integer.toString(httpPort),
+                  "MANAGEMENT_PORT",
+                  Integer.toString(managementPort),
+                  "BACKEND_URL",
+                  backend.url(),
+                  "BACKEND_TIMEOUT_MS",
+                  "600000"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> http.get(managementPort, "/health/ready").status() == 200);
 
-            hung.freeze(); // Redis stops answering: the next request stays in flight
-            CompletableFuture<TestHttp.Reply> inFlight = CompletableFuture.supplyAsync(() -> http.get(httpPort, "/api"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> hung.heldBytes() > 0);
+      CompletableFuture<TestHttp.Reply> inFlight =
+          CompletableFuture.supplyAsync(() -> http.get(httpPort, "/api/hang"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> backend.hanging.get() == 1); // the backend holds it, forever
 
-            p.destroy(); // SIGTERM
-            await().atMost(Duration.ofSeconds(10)).until(() -> refused(httpPort));
-            assertThat(inFlight).isNotDone();
-
-            hung.thaw();
-            TestHttp.Reply reply = inFlight.get(20, TimeUnit.SECONDS);
-            assertThat(reply.status()).isEqualTo(200);
-            assertThat(reply.header("X-RateLimit-Remaining")).isEqualTo("8");
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isZero();
-        }
+      long signalled = System.nanoTime();
+      p.destroy(); // SIGTERM
+      await().atMost(Duration.ofSeconds(10)).until(() -> refused(httpPort));
+      long margin = 4_000;
+      assertThat(p.waitFor(AgentMain.DRAIN_MILLIS + margin, TimeUnit.MILLISECONDS))
+          .as("exited within the drain cap of %d ms + %d ms", AgentMain.DRAIN_MILLIS, margin)
+          .isTrue();
+      long millis = (System.nanoTime() - signalled) / 1_000_000;
+      assertThat(p.exitValue()).isZero();
+      assertThat(millis)
+          .as("waited for the request in flight until the cap")
+          .isGreaterThanOrEqualTo(AgentMain.DRAIN_MILLIS - 1_000);
+      assertThat(stderr()).contains("draining in-flight requests").doesNotContain("exiting anyway");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(inFlight::isDone); // its connection ended with the agent
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.hangingClosed.get() == 1);
     }
+  }
 
-    @Test
-    @DisplayName("A request still in flight when the drain time is up does not keep the agent alive: it exits 0 soon after the cap")
-    void drainIsCapped() throws Exception {
-        try (TestBackend backend = TestBackend.start()) {
-            int httpPort = Ports.free();
-            int managementPort = Ports.free();
-            Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
-                    "BACKEND_URL", backend.url(), "BACKEND_TIMEOUT_MS", "600000"));
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> http.get(managementPort, "/health/ready").status() == 200);
-
-            CompletableFuture<TestHttp.Reply> inFlight = CompletableFuture.supplyAsync(() -> http.get(httpPort, "/api/hang"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> backend.hanging.get() == 1); // the backend holds it, forever
-
-            long signalled = System.nanoTime();
-            p.destroy(); // SIGTERM
-            await().atMost(Duration.ofSeconds(10)).until(() -> refused(httpPort));
-            long margin = 4_000;
-            assertThat(p.waitFor(AgentMain.DRAIN_MILLIS + margin, TimeUnit.MILLISECONDS))
-                    .as("exited within the drain cap of %d ms + %d ms", AgentMain.DRAIN_MILLIS, margin).isTrue();
-            long millis = (System.nanoTime() - signalled) / 1_000_000;
-            assertThat(p.exitValue()).isZero();
-            assertThat(millis).as("waited for the request in flight until the cap").isGreaterThanOrEqualTo(AgentMain.DRAIN_MILLIS - 1_000);
-            assertThat(stderr()).contains("draining in-flight requests").doesNotContain("exiting anyway");
-            await().atMost(Duration.ofSeconds(5)).until(inFlight::isDone); // its connection ended with the agent
-            await().atMost(Duration.ofSeconds(10)).until(() -> backend.hangingClosed.get() == 1);
-        }
+  private static boolean refused(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+      return false;
+    } catch (IOException e) {
+      return true;
     }
+  }
 
-    private static boolean refused(int port) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
-    }
+  private String stderr() throws IOException {
+    return Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
+  }
 
-    private String stderr() throws IOException {
-        return Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
-    }
+  @Test
+  @DisplayName("An invalid policy file stops startup within seconds with one line naming the field")
+  void invalidPolicyFile() throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "limits:\n  - {name: per-minute, requests: 10, window: 1d}\n");
+    Process p =
+        run(Map.of("POLICY_FILE", policy.toString(), "HTTP_PORT", "0", "MANAGEMENT_PORT", "0"));
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(stderr().strip().lines()).hasSize(1);
+    assertThat(stderr()).contains("limits[0].window", "'1d'");
+  }
 
-    @Test
-    @DisplayName("An invalid policy file stops startup within seconds with one line naming the field")
-    void invalidPolicyFile() throws Exception {
-        Path policy = dir.resolve("policy.yaml");
-        Files.writeString(policy, "limits:\n  - {name: per-minute, requests: 10, window: 1d}\n");
-        Process p = run(Map.of("POLICY_FILE", policy.toString(), "HTTP_PORT", "0", "MANAGEMENT_PORT", "0"));
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(stderr().strip().lines()).hasSize(1);
-        assertThat(stderr()).contains("limits[0].window", "'1d'");
-    }
+  @Test
+  @DisplayName("A bad setting stops startup with one line naming it")
+  void badSetting() throws Exception {
+    Process p = run(Map.of("HTTP_PORT", "eighty"));
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(stderr().strip())
+        .isEqualTo("ratelimiter-agent: HTTP_PORT='eighty' is not a whole number in 0 .. 65535");
+  }
 
-    @Test
-    @DisplayName("A bad setting stops startup with one line naming it")
-    void badSetting() throws Exception {
-        Process p = run(Map.of("HTTP_PORT", "eighty"));
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(stderr().strip()).isEqualTo("ratelimiter-agent: HTTP_PORT='eighty' is not a whole number in 0 .. 65535");
-    }
-
-    @Test
-    @DisplayName("A BACKEND_URL the agent cannot use stops startup with one line naming the setting")
-    void badBackendUrl() throws Exception {
-        Process p = run(Map.of("BACKEND_URL", "https://shop-api.shop.svc:8080", "HTTP_PORT", "0", "MANAGEMENT_PORT", "0"));
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(stderr().strip()).isEqualTo("ratelimiter-agent: BACKEND_URL='https://shop-api.shop.svc:8080' is not usable:"
+  @Test
+  @DisplayName("A BACKEND_URL the agent cannot use stops startup with one line naming the setting")
+  void badBackendUrl() throws Exception {
+    Process p =
+        run(
+            Map.of(
+                "BACKEND_URL",
+                "https://shop-api.shop.svc:8080",
+                "HTTP_PORT",
+                "0",
+                "MANAGEMENT_PORT",
+                "0"));
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(stderr().strip())
+        .isEqualTo(
+            "ratelimiter-agent: BACKEND_URL='https://shop-api.shop.svc:8080' is not usable:"
                 + " the scheme must be http:// (the agent speaks plain HTTP to the backend, inside the cluster)");
-    }
+  }
 
-    @Test
-    @DisplayName("A port that is taken stops startup with one line, not a stack trace")
-    void portInUse() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            Process p = run(Map.of("HTTP_PORT", Integer.toString(taken.getLocalPort()), "MANAGEMENT_PORT", "0"));
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isEqualTo(2);
-            assertThat(stderr().strip()).isEqualTo("ratelimiter-agent: cannot start: Address already in use");
-        }
+  @Test
+  @DisplayName("A port that is taken stops startup with one line, not a stack trace")
+  void portInUse() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Process p =
+          run(Map.of("HTTP_PORT", Integer.toString(taken.getLocalPort()), "MANAGEMENT_PORT", "0"));
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(stderr().strip())
+          .isEqualTo("ratelimiter-agent: cannot start: Address already in use");
     }
+  }
 
-    @Test
-    @DisplayName("The agent serves the default policy from its settings and exits 0 on SIGTERM")
-    void servesAndStopsCleanly() throws Exception {
-        int httpPort = Ports.free();
-        int managementPort = Ports.free();
-        Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, "{\"policy\":\"shop/api\",\"generation\":3,\"limits\":[{\"name\":\"per-minute\",\"requests\":10,\"window\":\"1m\"}]}");
-        Process p = run(Map.of("HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
-                "POLICY_FILE", policy.toString(), "ADMIN_TOKEN", "process-token"));
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> http.get(managementPort, "/health/ready").status() == 200);
-        assertThat(http.get(httpPort, "/api").header("RateLimit-Policy")).isEqualTo("\"per-minute\";q=10;w=60");
-        assertThat(http.get(managementPort, "/admin/policy", "Authorization", "Bearer process-token").json().getLong("generation")).isEqualTo(3);
+  @Test
+  @DisplayName("The agent serves the default policy from its settings and exits 0 on SIGTERM")
+  void servesAndStopsCleanly() throws Exception {
+    int httpPort = Ports.free();
+    int managementPort = Ports.free();
+    Path policy = dir.resolve("policy.json");
+    Files.writeString(
+        policy,
+        "{\"policy\":\"shop/api\",\"generation\":3,\"limits\":[{\"name\":\"per-minute\",\"requests\":10,\"window\":\"1m\"}]}");
+    Process p =
+        run(
+            Map.of(
+                "HTTP_PORT",
+                Integer.toString(httpPort),
+                "MANAGEMENT_PORT",
+                Integer.toString(managementPort),
+                "POLICY_FILE",
+                policy.toString(),
+                "ADMIN_TOKEN",
+                "process-token"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> http.get(managementPort, "/health/ready").status() == 200);
+    assertThat(http.get(httpPort, "/api").header("RateLimit-Policy"))
+        .isEqualTo("\"per-minute\";q=10;w=60");
+    assertThat(
+            http.get(managementPort, "/admin/policy", "Authorization", "Bearer process-token")
+                .json()
+                .getLong("generation"))
+        .isEqualTo(3);
 
-        p.destroy(); // SIGTERM
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-        assertThat(stderr()).contains("draining in-flight requests", "Stopped");
-        assertThat(stderr()).doesNotContain("Exception");
-    }
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(stderr()).contains("draining in-flight requests", "Stopped");
+    assertThat(stderr()).doesNotContain("Exception");
+  }
 }

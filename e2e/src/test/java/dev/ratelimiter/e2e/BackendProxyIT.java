@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * counted there.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("A policy in front of a backend, end to end (operator, redis-server, three agents, a backend process),")
+@DisplayName(
+    "A policy in front of a backend, end to end (operator, redis-server, three agents, a backend process),")
 class BackendProxyIT {
 
   static final String NS = "store";
@@ -77,24 +78,41 @@ class BackendProxyIT {
   }
 
   @Test
-  @DisplayName("renders the backend settings, lets exactly 10 of 60 concurrent requests reach the backend, and after an edit to 15 exactly 5 more")
+  @DisplayName(
+      "renders the backend settings, lets exactly 10 of 60 concurrent requests reach the backend, and after an edit to 15 exactly 5 more")
   void limitsAtTheBackend() throws Exception {
-    Map<String, String> env = cluster.client().apps().deployments().inNamespace(NS).withName(NAME + "-agent").get()
-        .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> e.getValue() != null)
-        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
-    assertThat(env).containsEntry("BACKEND_URL", "http://" + SERVICE + "." + NS + ".svc:8080")
+    Map<String, String> env =
+        cluster
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName(NAME + "-agent")
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv()
+            .stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env)
+        .containsEntry("BACKEND_URL", "http://" + SERVICE + "." + NS + ".svc:8080")
         .containsEntry("BACKEND_TIMEOUT_MS", "30000");
 
     List<AgentProcess> agents = kubelet.readyAgents();
-    assertThat(Http.burst(agents, 60)).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(agents))
+    assertThat(Http.burst(agents, 60))
+        .as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(agents))
         .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 50));
     assertThat(backend.requests()).isEqualTo(10);
 
     cluster.edit(NS, NAME, s -> s.setLimits(List.of(new Limit("per-minute", 15, "1m", null))));
     cluster.awaitEnforced(kubelet, NS, NAME, 2, 3);
     // the 10 already used count against the new 15: the counters are kept across the edit
-    assertThat(Http.burst(kubelet.readyAgents(), 60)).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(kubelet.readyAgents()))
+    assertThat(Http.burst(kubelet.readyAgents(), 60))
+        .as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(kubelet.readyAgents()))
         .containsExactlyInAnyOrderEntriesOf(Map.of(200, 5, 429, 55));
     assertThat(backend.requests()).isEqualTo(15);
   }

@@ -11,7 +11,12 @@ class ClasspathIT {
   @Test
   @DisplayName("holds the mock API server's Vert.x 4 and no Vert.x 5 (the agent runs as a process)")
   void noVertx5() throws Exception {
-    String vertxCore = Class.forName("io.vertx.core.Vertx").getProtectionDomain().getCodeSource().getLocation().toString();
+    String vertxCore =
+        Class.forName("io.vertx.core.Vertx")
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation()
+            .toString();
     assertThat(vertxCore).contains("vertx-core-4.");
     assertThat(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
         .noneMatch(entry -> entry.matches(".*vertx-[a-z-]+-5\\.[^/]*\\.jar"))

@@ -19,34 +19,47 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * The shared mock API server (CRUD mode) with the committed CRD, the real operator in this JVM (built
- * as OperatorMain builds it), and a {@link Kubelet} that runs real agent processes and redis-server.
+ * The shared mock API server (CRUD mode) with the committed CRD, the real operator in this JVM
+ * (built as OperatorMain builds it), and a {@link Kubelet} that runs real agent processes and
+ * redis-server.
  */
 final class E2eCluster extends MockApiServer {
 
   E2eCluster() {
-    super(Path.of(System.getProperty("crd.file", "../crds/ratelimitpolicies.ratelimiter.dev-v1.yml")));
+    super(
+        Path.of(
+            System.getProperty("crd.file", "../crds/ratelimitpolicies.ratelimiter.dev-v1.yml")));
   }
 
   static Path agentJar() {
     Path jar = Path.of(System.getProperty("agent.jar", "../agent/target/agent.jar"));
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " missing: build the agent first (mvn -B -pl agent package)");
+      throw new IllegalStateException(
+          jar + " missing: build the agent first (mvn -B -pl agent package)");
     }
     return jar;
   }
 
-  /** A kubelet for {@code namespace}; pods get addresses 127.0.X.2, .3, … with X random per run (override: -De2e.subnet=127.0.0). */
+  /**
+   * A kubelet for {@code namespace}; pods get addresses 127.0.X.2, .3, … with X random per run
+   * (override: -De2e.subnet=127.0.0).
+   */
   Kubelet kubelet(String namespace) throws IOException {
-    String subnet = System.getProperty("e2e.subnet", "127.0." + ThreadLocalRandom.current().nextInt(100, 250));
+    String subnet =
+        System.getProperty("e2e.subnet", "127.0." + ThreadLocalRandom.current().nextInt(100, 250));
     Path logs = Path.of(System.getProperty("e2e.logs", "target/e2e-logs"));
     Files.createDirectories(logs);
-    return new Kubelet(this, namespace, agentJar(), Files.createTempDirectory(logs, namespace + "-"), subnet);
+    return new Kubelet(
+        this, namespace, agentJar(), Files.createTempDirectory(logs, namespace + "-"), subnet);
   }
 
   void startOperator() {
-    startOperator(client -> RateLimiterOperator.create(client,
-        new OperatorSettings("example.test/agent:e2e", "example.test/redis:e2e", Set.of()), Optional.empty()));
+    startOperator(
+        client ->
+            RateLimiterOperator.create(
+                client,
+                new OperatorSettings("example.test/agent:e2e", "example.test/redis:e2e", Set.of()),
+                Optional.empty()));
   }
 
   RateLimitPolicy create(String namespace, String name, RateLimitPolicySpec spec) {
@@ -59,10 +72,14 @@ final class E2eCluster extends MockApiServer {
 
   /** An admin's edit of the spec; retried when it races the operator's status write. */
   RateLimitPolicy edit(String namespace, String name, Consumer<RateLimitPolicySpec> change) {
-    return edit(RateLimitPolicy.class, namespace, name, p -> {
-      change.accept(p.getSpec());
-      return p;
-    });
+    return edit(
+        RateLimitPolicy.class,
+        namespace,
+        name,
+        p -> {
+          change.accept(p.getSpec());
+          return p;
+        });
   }
 
   RateLimitPolicy get(String namespace, String name) {
@@ -82,20 +99,33 @@ final class E2eCluster extends MockApiServer {
    * enforces {@code generation} and the policy is Ready, then asks each agent what it runs.
    */
   void awaitEnforced(Kubelet kubelet, String namespace, String name, long generation, int agents) {
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(kubelet.readyAgents()).hasSize(agents);
-      var status = get(namespace, name).getStatus();
-      assertThat(status.getObservedGeneration()).isEqualTo(generation);
-      assertThat(status.getAgents().getEnforcing()).isEqualTo(agents);
-      assertThat(condition(namespace, name, "Enforced")).hasValueSatisfying(c -> {
-        assertThat(c.getStatus()).isEqualTo("True");
-        assertThat(c.getObservedGeneration()).isEqualTo(generation);
-        assertThat(c.getMessage()).isEqualTo("all " + agents + " ready agent pod(s) enforce generation " + generation);
-      });
-      assertThat(condition(namespace, name, "Ready").map(Condition::getStatus)).contains("True");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(kubelet.readyAgents()).hasSize(agents);
+              var status = get(namespace, name).getStatus();
+              assertThat(status.getObservedGeneration()).isEqualTo(generation);
+              assertThat(status.getAgents().getEnforcing()).isEqualTo(agents);
+              assertThat(condition(namespace, name, "Enforced"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getObservedGeneration()).isEqualTo(generation);
+                        assertThat(c.getMessage())
+                            .isEqualTo(
+                                "all "
+                                    + agents
+                                    + " ready agent pod(s) enforce generation "
+                                    + generation);
+                      });
+              assertThat(condition(namespace, name, "Ready").map(Condition::getStatus))
+                  .contains("True");
+            });
     for (AgentProcess a : kubelet.readyAgents()) {
-      assertThat(Http.policyInForce(a).get("generation").asLong()).as("generation in force at " + a).isEqualTo(generation);
+      assertThat(Http.policyInForce(a).get("generation").asLong())
+          .as("generation in force at " + a)
+          .isEqualTo(generation);
     }
   }
 }

@@ -19,11 +19,18 @@ import java.util.concurrent.CompletableFuture;
 final class Http {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
 
   private Http() {}
 
-  /** Sends {@code n} requests at once, spread round-robin over {@code agents}; answers status code -> count. */
+  /**
+   * Sends {@code n} requests at once, spread round-robin over {@code agents}; answers status code
+   * -> count.
+   */
   static Map<Integer, Integer> burst(List<AgentProcess> agents, int n) {
     return burst(agents, n, null);
   }
@@ -35,7 +42,9 @@ final class Http {
   static Map<Integer, Integer> burst(List<AgentProcess> agents, int n, String client) {
     List<CompletableFuture<HttpResponse<Void>>> all = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agents.get(i % agents.size()).api())).timeout(Duration.ofSeconds(10));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(agents.get(i % agents.size()).api()))
+              .timeout(Duration.ofSeconds(10));
       if (client != null) {
         b.header("X-Forwarded-For", client);
       }
@@ -51,8 +60,11 @@ final class Http {
     StringBuilder sb = new StringBuilder();
     for (AgentProcess a : agents) {
       sb.append(a).append(": ");
-      get("http://" + a.ip + ":" + a.managementPort + "/metrics").body().lines()
-          .filter(l -> l.startsWith("ratelimiter_requests_total")).forEach(l -> sb.append(l.substring(l.indexOf('{'))).append(' '));
+      get("http://" + a.ip + ":" + a.managementPort + "/metrics")
+          .body()
+          .lines()
+          .filter(l -> l.startsWith("ratelimiter_requests_total"))
+          .forEach(l -> sb.append(l.substring(l.indexOf('{'))).append(' '));
       sb.append('\n');
     }
     return sb.toString();
@@ -62,14 +74,22 @@ final class Http {
     return send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build());
   }
 
-  /** {@code GET uri} on behalf of {@code client}, through the test as a trusted proxy ({@code X-Forwarded-For}). */
+  /**
+   * {@code GET uri} on behalf of {@code client}, through the test as a trusted proxy ({@code
+   * X-Forwarded-For}).
+   */
   static HttpResponse<String> getAs(String client, String uri) {
-    return send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).header("X-Forwarded-For", client).build());
+    return send(
+        HttpRequest.newBuilder(URI.create(uri))
+            .timeout(Duration.ofSeconds(5))
+            .header("X-Forwarded-For", client)
+            .build());
   }
 
   /** {@code GET /admin/policy} of one agent (it needs the admin token): the document in force. */
   static JsonNode policyInForce(AgentProcess agent) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agent.admin())).timeout(Duration.ofSeconds(5));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(agent.admin())).timeout(Duration.ofSeconds(5));
     if (agent.adminToken != null) {
       b.header("Authorization", "Bearer " + agent.adminToken);
     }
@@ -81,8 +101,11 @@ final class Http {
   }
 
   static HttpResponse<String> putPolicy(AgentProcess agent, String token, String document) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agent.admin())).timeout(Duration.ofSeconds(5))
-        .header("Content-Type", "application/yaml").PUT(HttpRequest.BodyPublishers.ofString(document));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(agent.admin()))
+            .timeout(Duration.ofSeconds(5))
+            .header("Content-Type", "application/yaml")
+            .PUT(HttpRequest.BodyPublishers.ofString(document));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -9,7 +9,6 @@ import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.Limit;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One live policy: the mock API server, the real operator, a real redis-server and three real
- * agent processes started by {@link Kubelet} from what the operator rendered. The tests share the
- * fleet (starting it is the slow part) but not their state: each works from the generation and
- * limit it finds, sets what it needs itself, leaves the operator running and three agents ready,
- * and counts as a client address of its own (the agents trust the test, on 127.0.0.1, as a proxy,
- * so {@code X-Forwarded-For} chooses the client), so any one runs alone and in any order.
+ * One live policy: the mock API server, the real operator, a real redis-server and three real agent
+ * processes started by {@link Kubelet} from what the operator rendered. The tests share the fleet
+ * (starting it is the slow part) but not their state: each works from the generation and limit it
+ * finds, sets what it needs itself, leaves the operator running and three agents ready, and counts
+ * as a client address of its own (the agents trust the test, on 127.0.0.1, as a proxy, so {@code
+ * X-Forwarded-For} chooses the client), so any one runs alone and in any order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("A live policy, end to end (operator, redis-server, three agent processes),")
@@ -86,14 +85,18 @@ class LivePolicyIT {
   }
 
   void setRequests(long requests) {
-    cluster.edit(NS, NAME, s -> s.setLimits(List.of(new Limit("per-minute", requests, "1m", null))));
+    cluster.edit(
+        NS, NAME, s -> s.setLimits(List.of(new Limit("per-minute", requests, "1m", null))));
   }
 
   long generation() {
     return cluster.get(NS, NAME).getMetadata().getGeneration();
   }
 
-  /** Sets the limit to {@code requests} per minute and waits until all three agents enforce it; answers the generation. */
+  /**
+   * Sets the limit to {@code requests} per minute and waits until all three agents enforce it;
+   * answers the generation.
+   */
   long enforce(long requests) {
     setRequests(requests);
     long generation = generation();
@@ -110,42 +113,60 @@ class LivePolicyIT {
     assertThat(agents).hasSize(3).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(10));
 
     Map<Integer, Integer> answers = Http.burst(agents, 100, client);
-    assertThat(answers).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(agents)).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
+    assertThat(answers)
+        .as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(agents))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
     for (AgentProcess a : agents) {
       HttpResponse<String> refused = Http.getAs(client, a.api());
       assertThat(refused.statusCode()).isEqualTo(429);
-      assertThat(refused.headers().firstValue("RateLimit-Policy")).contains("\"per-minute\";q=10;w=60");
+      assertThat(refused.headers().firstValue("RateLimit-Policy"))
+          .contains("\"per-minute\";q=10;w=60");
     }
   }
 
   @Test
-  @DisplayName("applies an edit from 10 to 20 per minute on every agent without a restart, keeps the counters, and reports Enforced for the new generation")
+  @DisplayName(
+      "applies an edit from 10 to 20 per minute on every agent without a restart, keeps the counters, and reports Enforced for the new generation")
   void editReachesEveryAgent() {
     long before = enforce(10);
     String client = "198.51.100.2";
-    assertThat(Http.burst(kubelet.readyAgents(), 30, client)).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 20));
+    assertThat(Http.burst(kubelet.readyAgents(), 30, client))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 20));
 
     List<String> podsBefore = kubelet.agents().stream().map(a -> a.pod).toList();
     setRequests(20);
     assertThat(generation()).isEqualTo(before + 1);
     awaitEnforced(before + 1, 3);
-    assertThat(kubelet.agents()).extracting(a -> a.pod).as("same pods, no restart").containsExactlyElementsOf(podsBefore);
-    assertThat(kubelet.agents()).allSatisfy(a -> assertThat(requestsInForce(a)).as("requests at " + a).isEqualTo(20));
+    assertThat(kubelet.agents())
+        .extracting(a -> a.pod)
+        .as("same pods, no restart")
+        .containsExactlyElementsOf(podsBefore);
+    assertThat(kubelet.agents())
+        .allSatisfy(a -> assertThat(requestsInForce(a)).as("requests at " + a).isEqualTo(20));
 
     // 10 of the 20 were used before the edit: the counters live in Redis, keyed by limit name
-    assertThat(Http.burst(kubelet.readyAgents(), 100, client)).as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(kubelet.readyAgents())).containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
+    assertThat(Http.burst(kubelet.readyAgents(), 100, client))
+        .as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(kubelet.readyAgents()))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 90));
     for (AgentProcess a : kubelet.agents()) {
-      assertThat(Http.getAs(client, a.api()).headers().firstValue("RateLimit-Policy")).contains("\"per-minute\";q=20;w=60");
+      assertThat(Http.getAs(client, a.api()).headers().firstValue("RateLimit-Policy"))
+          .contains("\"per-minute\";q=20;w=60");
     }
   }
 
   @Test
-  @DisplayName("replaces a killed agent with one that starts from the ConfigMap on the current generation")
+  @DisplayName(
+      "replaces a killed agent with one that starts from the ConfigMap on the current generation")
   void replacementRunsCurrentPolicy() {
     long generation = enforce(25);
     AgentProcess victim = kubelet.readyAgents().get(0);
     kubelet.kill(victim.pod);
-    await().atMost(TIMEOUT).until(() -> kubelet.readyAgents().size() == 3 && kubelet.readyAgents().stream().noneMatch(a -> a.pod.equals(victim.pod)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                kubelet.readyAgents().size() == 3
+                    && kubelet.readyAgents().stream().noneMatch(a -> a.pod.equals(victim.pod)));
     awaitEnforced(generation, 3);
     AgentProcess replacement = kubelet.readyAgents().get(2);
     assertThat(replacement.ip).isNotEqualTo(victim.ip);
@@ -153,43 +174,69 @@ class LivePolicyIT {
   }
 
   @Test
-  @DisplayName("starts new agents from the ConfigMap while the operator is down, and converges every agent on an edit made meanwhile once it is back")
+  @DisplayName(
+      "starts new agents from the ConfigMap while the operator is down, and converges every agent on an edit made meanwhile once it is back")
   void operatorDownThenBack() {
     long generation = enforce(30);
     cluster.stopOperator();
     try {
       AgentProcess victim = kubelet.readyAgents().get(1);
       kubelet.kill(victim.pod);
-      await().atMost(TIMEOUT).until(() -> kubelet.readyAgents().size() == 3 && kubelet.readyAgents().stream().noneMatch(a -> a.pod.equals(victim.pod)));
-      assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(Http.policyInForce(a).get("generation").asLong()).isEqualTo(generation));
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  kubelet.readyAgents().size() == 3
+                      && kubelet.readyAgents().stream().noneMatch(a -> a.pod.equals(victim.pod)));
+      assertThat(kubelet.readyAgents())
+          .allSatisfy(
+              a ->
+                  assertThat(Http.policyInForce(a).get("generation").asLong())
+                      .isEqualTo(generation));
 
       setRequests(35);
       assertThat(generation()).isEqualTo(generation + 1);
-      assertThat(kubelet.readyAgents()).as("nobody pushes while the operator is down")
+      assertThat(kubelet.readyAgents())
+          .as("nobody pushes while the operator is down")
           .allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(30));
     } finally {
       cluster.startOperator();
     }
     awaitEnforced(generation + 1, 3);
     assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(35));
-    String configMap = cluster.client().configMaps().inNamespace(NS).withName(NAME + "-agent-policy").get().getData().get("policy.yaml");
+    String configMap =
+        cluster
+            .client()
+            .configMaps()
+            .inNamespace(NS)
+            .withName(NAME + "-agent-policy")
+            .get()
+            .getData()
+            .get("policy.yaml");
     assertThat(configMap).contains("generation: " + (generation + 1)).contains("requests: 35");
   }
 
   @Test
-  @DisplayName("answers an invalid document pushed by hand with 400 naming the field, and keeps the policy in force")
+  @DisplayName(
+      "answers an invalid document pushed by hand with 400 naming the field, and keeps the policy in force")
   void invalidPushKeepsPolicy() {
     long generation = enforce(40);
     AgentProcess agent = kubelet.readyAgents().get(0);
-    String invalid = "policy: shop/public-api\ngeneration: " + (generation + 5) + "\nlimits:\n- name: per-minute\n  requests: 30\n  window: 1d\n";
+    String invalid =
+        "policy: shop/public-api\ngeneration: "
+            + (generation + 5)
+            + "\nlimits:\n- name: per-minute\n  requests: 30\n  window: 1d\n";
 
     HttpResponse<String> answer = Http.putPolicy(agent, adminToken(), invalid);
     assertThat(answer.statusCode()).isEqualTo(400);
-    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(answer.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
     JsonNode problem = Http.json(answer.body());
     assertThat(problem.get("field").asText()).isEqualTo("limits[0].window");
     assertThat(problem.get("detail").asText()).contains("limits[0].window").contains("1d");
-    assertThat(Http.putPolicy(agent, null, invalid).statusCode()).as("without the token").isEqualTo(401);
+    assertThat(Http.putPolicy(agent, null, invalid).statusCode())
+        .as("without the token")
+        .isEqualTo(401);
 
     JsonNode inForce = Http.policyInForce(agent);
     assertThat(inForce.get("generation").asLong()).isEqualTo(generation);
@@ -198,28 +245,52 @@ class LivePolicyIT {
   }
 
   @Test
-  @DisplayName("does not report Enforced while one agent runs another generation, names it, and recovers when it is replaced")
+  @DisplayName(
+      "does not report Enforced while one agent runs another generation, names it, and recovers when it is replaced")
   void agentOnAnotherGenerationIsNamed() {
     long generation = enforce(45);
     long ahead = generation + 100;
     AgentProcess odd = kubelet.readyAgents().get(2);
-    String aheadDocument = cluster.client().configMaps().inNamespace(NS).withName(NAME + "-agent-policy").get().getData().get("policy.yaml")
-        .replace("generation: " + generation, "generation: " + ahead);
+    String aheadDocument =
+        cluster
+            .client()
+            .configMaps()
+            .inNamespace(NS)
+            .withName(NAME + "-agent-policy")
+            .get()
+            .getData()
+            .get("policy.yaml")
+            .replace("generation: " + generation, "generation: " + ahead);
     assertThat(Http.putPolicy(odd, adminToken(), aheadDocument).statusCode()).isEqualTo(200);
 
     setRequests(50);
     long next = generation + 1;
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(cluster.get(NS, NAME).getStatus().getObservedGeneration()).isEqualTo(next);
-      assertThat(cluster.condition(NS, NAME, "Enforced")).hasValueSatisfying(c -> {
-        assertThat(c.getStatus()).isEqualTo("False");
-        assertThat(c.getReason()).isEqualTo("Pending");
-        assertThat(c.getMessage()).isEqualTo("2 of 3 ready agent pod(s) enforce generation " + next + "; not yet: "
-            + odd.pod + " (runs generation " + ahead + "; already runs a newer generation than " + next + ")");
-      });
-      assertThat(cluster.condition(NS, NAME, "Ready").map(Condition::getStatus)).contains("False");
-      assertThat(cluster.get(NS, NAME).getStatus().getAgents().getEnforcing()).isEqualTo(2);
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.get(NS, NAME).getStatus().getObservedGeneration()).isEqualTo(next);
+              assertThat(cluster.condition(NS, NAME, "Enforced"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("Pending");
+                        assertThat(c.getMessage())
+                            .isEqualTo(
+                                "2 of 3 ready agent pod(s) enforce generation "
+                                    + next
+                                    + "; not yet: "
+                                    + odd.pod
+                                    + " (runs generation "
+                                    + ahead
+                                    + "; already runs a newer generation than "
+                                    + next
+                                    + ")");
+                      });
+              assertThat(cluster.condition(NS, NAME, "Ready").map(Condition::getStatus))
+                  .contains("False");
+              assertThat(cluster.get(NS, NAME).getStatus().getAgents().getEnforcing()).isEqualTo(2);
+            });
 
     kubelet.kill(odd.pod);
     awaitEnforced(next, 3);
@@ -228,22 +299,30 @@ class LivePolicyIT {
   }
 
   @Test
-  @DisplayName("rolls the agents when their admin-token Secret is deleted and restored with a new token, so that pushes work again and Enforced returns")
+  @DisplayName(
+      "rolls the agents when their admin-token Secret is deleted and restored with a new token, so that pushes work again and Enforced returns")
   void recreatedAdminSecretRollsAgents() {
     enforce(55);
     String oldToken = adminToken();
     List<String> podsBefore = kubelet.agents().stream().map(a -> a.pod).toList();
 
     cluster.client().secrets().inNamespace(NS).withName(NAME + "-agent-admin").delete();
-    await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> {
-      String token = adminToken();
-      assertThat(token).as("restored with a new token").isNotEqualTo(oldToken);
-      assertThat(kubelet.agents()).hasSize(3).allSatisfy(a -> {
-        assertThat(podsBefore).as("rolled").doesNotContain(a.pod);
-        assertThat(a.adminToken).isEqualTo(token);
-      });
-      assertThat(kubelet.readyAgents()).hasSize(3);
-    });
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              String token = adminToken();
+              assertThat(token).as("restored with a new token").isNotEqualTo(oldToken);
+              assertThat(kubelet.agents())
+                  .hasSize(3)
+                  .allSatisfy(
+                      a -> {
+                        assertThat(podsBefore).as("rolled").doesNotContain(a.pod);
+                        assertThat(a.adminToken).isEqualTo(token);
+                      });
+              assertThat(kubelet.readyAgents()).hasSize(3);
+            });
     enforce(60);
     assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(60));
   }

@@ -19,22 +19,28 @@ public final class HealthServer implements AutoCloseable {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private final HttpServer server;
 
-  public HealthServer(int port, BooleanSupplier live, BooleanSupplier ready, Supplier<String> metrics) throws IOException {
+  public HealthServer(
+      int port, BooleanSupplier live, BooleanSupplier ready, Supplier<String> metrics)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 16);
     server.createContext("/healthz", ex -> answer(ex, live.getAsBoolean()));
     server.createContext("/readyz", ex -> answer(ex, ready.getAsBoolean()));
-    server.createContext("/metrics", ex -> {
-      if (!"/metrics".equals(ex.getRequestURI().getPath())) {
-        send(ex, 404, "text/plain; charset=utf-8", "not found\n");
-      } else {
-        send(ex, 200, PROMETHEUS_TEXT, metrics.get());
-      }
-    });
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "health-server");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.createContext(
+        "/metrics",
+        ex -> {
+          if (!"/metrics".equals(ex.getRequestURI().getPath())) {
+            send(ex, 404, "text/plain; charset=utf-8", "not found\n");
+          } else {
+            send(ex, 200, PROMETHEUS_TEXT, metrics.get());
+          }
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "health-server");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
   }
 
@@ -46,7 +52,8 @@ public final class HealthServer implements AutoCloseable {
     send(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
   }
 
-  private static void send(HttpExchange ex, int status, String contentType, String text) throws IOException {
+  private static void send(HttpExchange ex, int status, String contentType, String text)
+      throws IOException {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", contentType);
     ex.sendResponseHeaders(status, body.length);

@@ -15,6 +15,7 @@ public final class Labels {
   public static final String OPERATOR = "ratelimiter-operator";
   public static final String AGENT = "agent";
   public static final String REDIS = "redis";
+
   /** Informers of dependents only cache what this operator made. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
 

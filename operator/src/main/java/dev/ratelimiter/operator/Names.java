@@ -14,28 +14,36 @@ public final class Names {
   public static final String REDIS_PASSWORD_KEY = "password";
   public static final int AGENT_HTTP_PORT = 8080;
   public static final int AGENT_MANAGEMENT_PORT = 9090;
+
   /** The agent's gRPC port (Envoy rate limit service), admitted like the public port. */
   public static final int AGENT_GRPC_PORT = 8081;
+
   public static final int REDIS_PORT = 6379;
   public static final String AGENT_SUFFIX = "-agent";
   public static final String AGENT_POLICY_SUFFIX = "-agent-policy";
   public static final String AGENT_ADMIN_SUFFIX = "-agent-admin";
   public static final String REDIS_SUFFIX = "-redis";
   public static final String REDIS_AUTH_SUFFIX = "-redis-auth";
+
   /** Service names are DNS-1035 labels and label values at most 63 characters. */
   public static final int MAX_NAME_LENGTH = 63;
+
   /**
    * The longest policy name whose objects all fit: {@value #MAX_NAME_LENGTH} minus the longest
    * suffix ({@value #AGENT_POLICY_SUFFIX}, 13). A constant, since the CRD's CEL rule is built from
    * it; a test derives it from {@link #objectNames} again.
    */
   public static final int MAX_POLICY_NAME_LENGTH = 50;
+
   /** A DNS-1035 label: the policy's name is its Service's name. */
   public static final String DNS_1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
   private Names() {}
 
-  /** Every object name the operator may make for policy {@code name} (label values among them: the name itself). */
+  /**
+   * Every object name the operator may make for policy {@code name} (label values among them: the
+   * name itself).
+   */
   public static List<String> objectNames(String name) {
     return List.of(
         name,
@@ -93,12 +101,25 @@ public final class Names {
 
   /** {@code redis://<name>-redis.<namespace>.svc:6379} */
   public static String internalRedisUrl(RateLimitPolicy p) {
-    return "redis://" + redisService(p) + "." + p.getMetadata().getNamespace() + ".svc:" + REDIS_PORT;
+    return "redis://"
+        + redisService(p)
+        + "."
+        + p.getMetadata().getNamespace()
+        + ".svc:"
+        + REDIS_PORT;
   }
 
-  /** {@code http://<service>.<namespace>.svc:<port>}: where the agents proxy allowed {@code /api/**} requests. */
+  /**
+   * {@code http://<service>.<namespace>.svc:<port>}: where the agents proxy allowed {@code /api/**}
+   * requests.
+   */
   public static String backendUrl(RateLimitPolicy p, Backend backend) {
-    return "http://" + backend.getService() + "." + p.getMetadata().getNamespace() + ".svc:" + backend.getPort();
+    return "http://"
+        + backend.getService()
+        + "."
+        + p.getMetadata().getNamespace()
+        + ".svc:"
+        + backend.getPort();
   }
 
   /** {@code <namespace>/<name>}: scopes the agent's Redis keys. */
@@ -109,6 +130,12 @@ public final class Names {
   /** {@code http://<name>.<namespace>.svc:<port>/api} */
   public static String endpoint(RateLimitPolicy p) {
     int port = p.getSpec().effectiveAgent().effectiveService().effectivePort();
-    return "http://" + agentService(p) + "." + p.getMetadata().getNamespace() + ".svc:" + port + "/api";
+    return "http://"
+        + agentService(p)
+        + "."
+        + p.getMetadata().getNamespace()
+        + ".svc:"
+        + port
+        + "/api";
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -13,21 +14,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar operator.jar}: finds the cluster like kubectl (in-cluster, else KUBECONFIG /
- * ~/.kube/config), says which API server it uses, and exits within seconds with one clear line
- * when it cannot reach it. Settings come from the environment ({@link OperatorSettings}); a bad
- * one stops it at once with one line naming the setting, and exit code 2.
+ * ~/.kube/config), says which API server it uses, and exits within seconds with one clear line when
+ * it cannot reach it. Settings come from the environment ({@link OperatorSettings}); a bad one
+ * stops it at once with one line naming the setting, and exit code 2.
  */
 public final class OperatorMain {
 
   public static final String LEASE_NAME = "ratelimiter-operator";
   private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
-  private static final Path SA_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+  private static final Path SA_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
   private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
 
@@ -48,10 +49,17 @@ public final class OperatorMain {
     log.info("using Kubernetes API server {}", url);
     try {
       var info = client.getKubernetesVersion();
-      String version = info.getGitVersion() != null ? info.getGitVersion() : info.getMajor() + "." + info.getMinor();
+      String version =
+          info.getGitVersion() != null
+              ? info.getGitVersion()
+              : info.getMajor() + "." + info.getMinor();
       log.info("connected to Kubernetes {} at {}", version, url);
     } catch (RuntimeException e) {
-      System.err.println("ratelimiter-operator: cannot reach the Kubernetes API server at " + url + ": " + rootMessage(e));
+      System.err.println(
+          "ratelimiter-operator: cannot reach the Kubernetes API server at "
+              + url
+              + ": "
+              + rootMessage(e));
       client.close();
       System.exit(1);
       return;
@@ -74,7 +82,8 @@ public final class OperatorMain {
                           () -> log.info("became leader"),
                           () -> {
                             if (!SHUTTING_DOWN.get()) {
-                              System.err.println("ratelimiter-operator: lost the leader Lease, exiting so another replica takes over");
+                              System.err.println(
+                                  "ratelimiter-operator: lost the leader Lease, exiting so another replica takes over");
                               System.exit(1);
                             }
                           },
@@ -84,13 +93,16 @@ public final class OperatorMain {
     }
 
     OperatorMetrics metrics = new OperatorMetrics();
-    Operator operator = RateLimiterOperator.create(client, settings, leaderElection, metrics, o -> {});
+    Operator operator =
+        RateLimiterOperator.create(client, settings, leaderElection, metrics, o -> {});
     int healthPort = settings.healthPort();
     HealthServer health =
         new HealthServer(
             healthPort,
             () -> true,
-            () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+            () ->
+                operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
             metrics::scrape);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -104,7 +116,9 @@ public final class OperatorMain {
                 "shutdown"));
     log.info(
         "watching {} from namespace {} with agent image {} and redis image {}; health on :{}",
-        settings.watchNamespaces().isEmpty() ? "all namespaces" : "namespaces " + settings.watchNamespaces(),
+        settings.watchNamespaces().isEmpty()
+            ? "all namespaces"
+            : "namespaces " + settings.watchNamespaces(),
         settings.operatorNamespace(),
         settings.agentImage(),
         settings.redisImage(),
@@ -118,7 +132,9 @@ public final class OperatorMain {
     }
   }
 
-  /** The client's config, with retries short enough that an unreachable cluster is told in seconds. */
+  /**
+   * The client's config, with retries short enough that an unreachable cluster is told in seconds.
+   */
   static Config clientConfig() {
     return new ConfigBuilder(Config.autoConfigure(null))
         .withRequestRetryBackoffLimit(1)

@@ -20,16 +20,27 @@ import java.util.regex.Pattern;
 public final class OperatorSettings {
 
   public static final String DEFAULT_REDIS_IMAGE = "redis:7.4.2-alpine";
-  /** The install's namespace (deploy/): where the operator runs unless OPERATOR_NAMESPACE says otherwise. */
+
+  /**
+   * The install's namespace (deploy/): where the operator runs unless OPERATOR_NAMESPACE says
+   * otherwise.
+   */
   public static final String DEFAULT_OPERATOR_NAMESPACE = "ratelimiter-system";
+
   public static final int DEFAULT_HEALTH_PORT = 8081;
 
   /** A namespace name: an RFC 1123 label. */
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   /** An image reference: no whitespace, no scheme. */
-  private static final Pattern IMAGE = Pattern.compile("[a-z0-9][^\\s]*(?<!:)", Pattern.CASE_INSENSITIVE);
-  /** A host name ({@code redis.shared}) or a suffix of one starting with a dot ({@code .redis.svc}). */
-  private static final Pattern HOST_OR_SUFFIX = Pattern.compile("\\.?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern IMAGE =
+      Pattern.compile("[a-z0-9][^\\s]*(?<!:)", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * A host name ({@code redis.shared}) or a suffix of one starting with a dot ({@code .redis.svc}).
+   */
+  private static final Pattern HOST_OR_SUFFIX =
+      Pattern.compile("\\.?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final String agentImage;
   private final String redisImage;
@@ -40,14 +51,28 @@ public final class OperatorSettings {
   private final boolean leaderElection;
   private final String leaseNamespace;
 
-  /** Settings for tests and embedding: the given images and namespaces, the defaults for the rest. */
+  /**
+   * Settings for tests and embedding: the given images and namespaces, the defaults for the rest.
+   */
   public OperatorSettings(String agentImage, String redisImage, Set<String> watchNamespaces) {
     this(agentImage, redisImage, watchNamespaces, null);
   }
 
-  /** As above, with the operator's namespace ({@code null}: not known yet, {@value #DEFAULT_OPERATOR_NAMESPACE}). */
-  public OperatorSettings(String agentImage, String redisImage, Set<String> watchNamespaces, String operatorNamespace) {
-    this(agentImage, redisImage, watchNamespaces, operatorNamespace, List.of(), DEFAULT_HEALTH_PORT, true, null);
+  /**
+   * As above, with the operator's namespace ({@code null}: not known yet, {@value
+   * #DEFAULT_OPERATOR_NAMESPACE}).
+   */
+  public OperatorSettings(
+      String agentImage, String redisImage, Set<String> watchNamespaces, String operatorNamespace) {
+    this(
+        agentImage,
+        redisImage,
+        watchNamespaces,
+        operatorNamespace,
+        List.of(),
+        DEFAULT_HEALTH_PORT,
+        true,
+        null);
   }
 
   private OperatorSettings(
@@ -73,7 +98,8 @@ public final class OperatorSettings {
    * Reads and checks every setting. OPERATOR_NAMESPACE and LEASE_NAMESPACE may stay unset: then
    * {@link #withPodNamespace} fills them in once the cluster connection says where the pod runs.
    *
-   * @throws IllegalArgumentException naming the first bad setting, e.g. {@code HEALTH_PORT='x' is not a whole number in 1 .. 65535}
+   * @throws IllegalArgumentException naming the first bad setting, e.g. {@code HEALTH_PORT='x' is
+   *     not a whole number in 1 .. 65535}
    */
   public static OperatorSettings fromEnv(Map<String, String> env) {
     return new OperatorSettings(
@@ -87,9 +113,14 @@ public final class OperatorSettings {
         namespace(env, "LEASE_NAMESPACE"));
   }
 
-  /** The settings a reconcile runs with, as {@code RateLimitPolicyReconciler} put them into its context. */
+  /**
+   * The settings a reconcile runs with, as {@code RateLimitPolicyReconciler} put them into its
+   * context.
+   */
   public static OperatorSettings of(Context<?> context) {
-    return context.managedWorkflowAndDependentResourceContext().getMandatory(OperatorSettings.class, OperatorSettings.class);
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .getMandatory(OperatorSettings.class, OperatorSettings.class);
   }
 
   /** Puts these settings into a reconcile's context, for {@link #of(Context)}. */
@@ -97,7 +128,10 @@ public final class OperatorSettings {
     context.managedWorkflowAndDependentResourceContext().put(OperatorSettings.class, this);
   }
 
-  /** The same settings with OPERATOR_NAMESPACE and LEASE_NAMESPACE defaulted to the pod's namespace where unset. */
+  /**
+   * The same settings with OPERATOR_NAMESPACE and LEASE_NAMESPACE defaulted to the pod's namespace
+   * where unset.
+   */
   public OperatorSettings withPodNamespace(String namespace) {
     return new OperatorSettings(
         agentImage,
@@ -110,7 +144,10 @@ public final class OperatorSettings {
         leaseNamespace == null ? namespace : leaseNamespace);
   }
 
-  /** The same settings with REDIS_ALLOWED_HOSTS set (comma-separated host names, or suffixes starting with '.'). */
+  /**
+   * The same settings with REDIS_ALLOWED_HOSTS set (comma-separated host names, or suffixes
+   * starting with '.').
+   */
   public OperatorSettings withRedisAllowedHosts(String commaSeparated) {
     return new OperatorSettings(
         agentImage,
@@ -158,11 +195,15 @@ public final class OperatorSettings {
     return redisAllowedHosts;
   }
 
-  /** True when REDIS_ALLOWED_HOSTS is unset, names {@code host}, or holds a suffix ({@code .redis.svc}) of it. */
+  /**
+   * True when REDIS_ALLOWED_HOSTS is unset, names {@code host}, or holds a suffix ({@code
+   * .redis.svc}) of it.
+   */
   public boolean redisHostAllowed(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     return redisAllowedHosts.isEmpty()
-        || redisAllowedHosts.stream().anyMatch(a -> a.startsWith(".") ? h.endsWith(a) : h.equals(a));
+        || redisAllowedHosts.stream()
+            .anyMatch(a -> a.startsWith(".") ? h.endsWith(a) : h.equals(a));
   }
 
   /** HEALTH_PORT: {@code /healthz}, {@code /readyz} and {@code /metrics}. */
@@ -191,7 +232,8 @@ public final class OperatorSettings {
       return fallback;
     }
     if (!IMAGE.matcher(v).matches()) {
-      throw new IllegalArgumentException(name + "='" + v + "' is not an image reference like registry.example.com/name:tag");
+      throw new IllegalArgumentException(
+          name + "='" + v + "' is not an image reference like registry.example.com/name:tag");
     }
     return v;
   }
@@ -199,7 +241,11 @@ public final class OperatorSettings {
   private static String namespace(Map<String, String> env, String name) {
     String v = value(env, name);
     if (v != null && !NAMESPACE.matcher(v).matches()) {
-      throw new IllegalArgumentException(name + "='" + v + "' is not a namespace name (lowercase letters, digits and '-', at most 63)");
+      throw new IllegalArgumentException(
+          name
+              + "='"
+              + v
+              + "' is not a namespace name (lowercase letters, digits and '-', at most 63)");
     }
     return v;
   }
@@ -209,7 +255,10 @@ public final class OperatorSettings {
     for (String ns : items(env, name)) {
       if (!NAMESPACE.matcher(ns).matches()) {
         throw new IllegalArgumentException(
-            name + ": '" + ns + "' is not a namespace name (lowercase letters, digits and '-', at most 63); write them comma-separated");
+            name
+                + ": '"
+                + ns
+                + "' is not a namespace name (lowercase letters, digits and '-', at most 63); write them comma-separated");
       }
       out.add(ns);
     }
@@ -222,7 +271,10 @@ public final class OperatorSettings {
       String h = host.toLowerCase(Locale.ROOT);
       if (!HOST_OR_SUFFIX.matcher(h).matches()) {
         throw new IllegalArgumentException(
-            name + ": '" + host + "' is not a host name (redis.shared) or a suffix starting with a dot (.redis.svc)");
+            name
+                + ": '"
+                + host
+                + "' is not a host name (redis.shared) or a suffix starting with a dot (.redis.svc)");
       }
       out.add(h);
     }
@@ -231,10 +283,13 @@ public final class OperatorSettings {
 
   private static List<String> items(Map<String, String> env, String name) {
     String v = value(env, name);
-    return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return v == null
+        ? List.of()
+        : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  private static int wholeNumber(Map<String, String> env, String name, int fallback, int min, int max) {
+  private static int wholeNumber(
+      Map<String, String> env, String name, int fallback, int min, int max) {
     String v = value(env, name);
     if (v == null) {
       return fallback;
@@ -247,7 +302,8 @@ public final class OperatorSettings {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(name + "='" + v + "' is not a whole number in " + min + " .. " + max);
+    throw new IllegalArgumentException(
+        name + "='" + v + "' is not a whole number in " + min + " .. " + max);
   }
 
   private static boolean bool(Map<String, String> env, String name, boolean fallback) {

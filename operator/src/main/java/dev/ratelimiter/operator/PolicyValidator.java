@@ -18,11 +18,11 @@ import java.util.stream.Collectors;
 
 /**
  * The operator's own check of a spec. The CRD schema rejects most of this at {@code kubectl apply};
- * this catches what got past it (an API server without the schema, the mock server in tests).
- * The policy fields (limits, client key, failure policy) are judged by the shared policy rules, the
- * agent's own ({@link SpecDocument}); what is checked here needs Kubernetes context: the agent fleet,
- * the backend Service, the external Redis. Each problem names the field, e.g.
- * {@code spec.limits[1].window: ...}.
+ * this catches what got past it (an API server without the schema, the mock server in tests). The
+ * policy fields (limits, client key, failure policy) are judged by the shared policy rules, the
+ * agent's own ({@link SpecDocument}); what is checked here needs Kubernetes context: the agent
+ * fleet, the backend Service, the external Redis. Each problem names the field, e.g. {@code
+ * spec.limits[1].window: ...}.
  */
 public final class PolicyValidator {
 
@@ -40,9 +40,16 @@ public final class PolicyValidator {
     Backend backend = policy.getSpec() == null ? null : policy.getSpec().getBackend();
     if (backend != null && backend.getService() != null) {
       String service = backend.getService();
-      if (service.equals(Names.agentService(policy)) || service.equals(Names.redisService(policy))) {
-        problems.add("spec.backend.service: must not be a Service the operator creates for this policy ('"
-            + Names.agentService(policy) + "' is the agents' own, '" + Names.redisService(policy) + "' its Redis), got '" + service + "'");
+      if (service.equals(Names.agentService(policy))
+          || service.equals(Names.redisService(policy))) {
+        problems.add(
+            "spec.backend.service: must not be a Service the operator creates for this policy ('"
+                + Names.agentService(policy)
+                + "' is the agents' own, '"
+                + Names.redisService(policy)
+                + "' its Redis), got '"
+                + service
+                + "'");
       }
     }
     return problems;
@@ -58,14 +65,33 @@ public final class PolicyValidator {
       return;
     }
     if (name.length() > Names.MAX_POLICY_NAME_LENGTH) {
-      String longest = Names.objectNames(name).stream().max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
-      problems.add("metadata.name: '" + name + "' is " + name.length() + " characters; the longest object name it makes, '"
-          + longest + "', would be " + longest.length() + " > " + Names.MAX_NAME_LENGTH
-          + " (a policy name has at most " + Names.MAX_POLICY_NAME_LENGTH + " characters)");
+      String longest =
+          Names.objectNames(name).stream()
+              .max(java.util.Comparator.comparingInt(String::length))
+              .orElseThrow();
+      problems.add(
+          "metadata.name: '"
+              + name
+              + "' is "
+              + name.length()
+              + " characters; the longest object name it makes, '"
+              + longest
+              + "', would be "
+              + longest.length()
+              + " > "
+              + Names.MAX_NAME_LENGTH
+              + " (a policy name has at most "
+              + Names.MAX_POLICY_NAME_LENGTH
+              + " characters)");
     }
     if (!DNS_1035.matcher(name).matches()) {
-      problems.add("metadata.name: '" + name + "' is not a DNS-1035 label (lower-case letters, digits and '-', starting with a"
-          + " letter and ending with a letter or digit), which the policy's Service '" + name + "' needs");
+      problems.add(
+          "metadata.name: '"
+              + name
+              + "' is not a DNS-1035 label (lower-case letters, digits and '-', starting with a"
+              + " letter and ending with a letter or digit), which the policy's Service '"
+              + name
+              + "' needs");
     }
   }
 
@@ -96,7 +122,11 @@ public final class PolicyValidator {
   }
 
   private static String unsupported(String field, Enum<?>[] values) {
-    String supported = Arrays.stream(values).map(Enum::name).filter(n -> !n.equals("Unsupported")).collect(Collectors.joining(", "));
+    String supported =
+        Arrays.stream(values)
+            .map(Enum::name)
+            .filter(n -> !n.equals("Unsupported"))
+            .collect(Collectors.joining(", "));
     return field + ": value not supported by this operator version (supported: " + supported + ")";
   }
 
@@ -110,16 +140,26 @@ public final class PolicyValidator {
     Autoscaling as = agent.getAutoscaling();
     if (as != null) {
       if (as.getMaxReplicas() == null || as.getMaxReplicas() < 1 || as.getMaxReplicas() > 1000) {
-        problems.add("spec.agent.autoscaling.maxReplicas: must be between 1 and 1000, got " + as.getMaxReplicas());
+        problems.add(
+            "spec.agent.autoscaling.maxReplicas: must be between 1 and 1000, got "
+                + as.getMaxReplicas());
       }
       if (as.getMinReplicas() != null && (as.getMinReplicas() < 1 || as.getMinReplicas() > 1000)) {
-        problems.add("spec.agent.autoscaling.minReplicas: must be between 1 and 1000, got " + as.getMinReplicas());
+        problems.add(
+            "spec.agent.autoscaling.minReplicas: must be between 1 and 1000, got "
+                + as.getMinReplicas());
       } else if (as.getMaxReplicas() != null && as.effectiveMinReplicas() > as.getMaxReplicas()) {
-        problems.add("spec.agent.autoscaling.minReplicas: must not exceed maxReplicas (" + as.getMaxReplicas() + "), got " + as.effectiveMinReplicas());
+        problems.add(
+            "spec.agent.autoscaling.minReplicas: must not exceed maxReplicas ("
+                + as.getMaxReplicas()
+                + "), got "
+                + as.effectiveMinReplicas());
       }
       Integer cpu = as.getTargetCPUUtilizationPercentage();
       if (cpu != null && (cpu < 1 || cpu > 100)) {
-        problems.add("spec.agent.autoscaling.targetCPUUtilizationPercentage: must be between 1 and 100, got " + cpu);
+        problems.add(
+            "spec.agent.autoscaling.targetCPUUtilizationPercentage: must be between 1 and 100, got "
+                + cpu);
       }
     }
     if (agent.getService() != null && agent.getService().getType() == ServiceType.Unsupported) {
@@ -135,9 +175,14 @@ public final class PolicyValidator {
 
   private static void validateBackend(Backend backend, List<String> problems) {
     String service = backend.getService();
-    if (service == null || service.length() > Backend.MAX_SERVICE_LENGTH || !SERVICE.matcher(service).matches()) {
-      problems.add("spec.backend.service: must be a Service name (a DNS-1035 label: at most 63 lower-case letters, digits"
-          + " and '-', starting with a letter), got '" + service + "'");
+    if (service == null
+        || service.length() > Backend.MAX_SERVICE_LENGTH
+        || !SERVICE.matcher(service).matches()) {
+      problems.add(
+          "spec.backend.service: must be a Service name (a DNS-1035 label: at most 63 lower-case letters, digits"
+              + " and '-', starting with a letter), got '"
+              + service
+              + "'");
     }
     Integer port = backend.getPort();
     if (port == null || port < 1 || port > 65535) {
@@ -145,33 +190,54 @@ public final class PolicyValidator {
     }
     Integer timeout = backend.getTimeoutSeconds();
     if (timeout != null && (timeout < 1 || timeout > Backend.MAX_TIMEOUT_SECONDS)) {
-      problems.add("spec.backend.timeoutSeconds: must be between 1 and " + Backend.MAX_TIMEOUT_SECONDS + ", got " + timeout);
+      problems.add(
+          "spec.backend.timeoutSeconds: must be between 1 and "
+              + Backend.MAX_TIMEOUT_SECONDS
+              + ", got "
+              + timeout);
     }
   }
 
   private static void validateExternalRedis(ExternalRedis ext, List<String> problems) {
     if (ext.getUrl() != null && RedisUrls.hasUserInfo(ext.getUrl())) {
       // the agent's environment would hold the password in plain sight; the URL is not echoed
-      problems.add("spec.redis.external.url: must not carry credentials (user:password@); put the password in a Secret"
-          + " and name it in spec.redis.external.passwordSecretRef");
+      problems.add(
+          "spec.redis.external.url: must not carry credentials (user:password@); put the password in a Secret"
+              + " and name it in spec.redis.external.passwordSecretRef");
     } else if (ext.getUrl() == null || !URL.matcher(ext.getUrl()).matches()) {
-      problems.add("spec.redis.external.url: must be a redis:// or rediss:// URL, got '" + ext.getUrl() + "'");
+      problems.add(
+          "spec.redis.external.url: must be a redis:// or rediss:// URL, got '"
+              + ext.getUrl()
+              + "'");
     }
     String mode = ext.effectiveMode();
-    boolean knownMode = java.util.Arrays.stream(ExternalRedisMode.values()).anyMatch(m -> m.name().equals(mode));
+    boolean knownMode =
+        java.util.Arrays.stream(ExternalRedisMode.values()).anyMatch(m -> m.name().equals(mode));
     if (!knownMode) {
-      problems.add("spec.redis.external.mode: must be Standalone, Sentinel or Cluster, got '" + mode + "'");
+      problems.add(
+          "spec.redis.external.mode: must be Standalone, Sentinel or Cluster, got '" + mode + "'");
     }
     if (ext.getMasterName() != null && !ExternalRedisMode.Sentinel.name().equals(mode)) {
-      problems.add("spec.redis.external.masterName: applies to mode Sentinel only, the mode is " + mode);
-    } else if (ext.getMasterName() != null && !ext.getMasterName().matches(ExternalRedis.MASTER_NAME_PATTERN)) {
-      problems.add("spec.redis.external.masterName: must be 1 to 128 letters, digits, '.', '_', ':' or '-', got '" + ext.getMasterName() + "'");
+      problems.add(
+          "spec.redis.external.masterName: applies to mode Sentinel only, the mode is " + mode);
+    } else if (ext.getMasterName() != null
+        && !ext.getMasterName().matches(ExternalRedis.MASTER_NAME_PATTERN)) {
+      problems.add(
+          "spec.redis.external.masterName: must be 1 to 128 letters, digits, '.', '_', ':' or '-', got '"
+              + ext.getMasterName()
+              + "'");
     }
-    if (ext.getUrl() != null && ext.getUrl().contains(",") && ExternalRedisMode.Standalone.name().equals(mode)) {
-      problems.add("spec.redis.external.url: several comma-separated endpoints need mode Sentinel (the sentinels) or Cluster (seed nodes)");
+    if (ext.getUrl() != null
+        && ext.getUrl().contains(",")
+        && ExternalRedisMode.Standalone.name().equals(mode)) {
+      problems.add(
+          "spec.redis.external.url: several comma-separated endpoints need mode Sentinel (the sentinels) or Cluster (seed nodes)");
     }
-    if (ext.getUrl() != null && ext.getUrl().contains("redis://") && ext.getUrl().contains("rediss://")) {
-      problems.add("spec.redis.external.url: mixes redis:// and rediss:// endpoints; TLS applies to all of them");
+    if (ext.getUrl() != null
+        && ext.getUrl().contains("redis://")
+        && ext.getUrl().contains("rediss://")) {
+      problems.add(
+          "spec.redis.external.url: mixes redis:// and rediss:// endpoints; TLS applies to all of them");
     }
     SecretKeyRef ref = ext.getPasswordSecretRef();
     if (ref != null) {

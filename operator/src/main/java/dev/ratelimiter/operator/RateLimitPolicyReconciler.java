@@ -48,24 +48,47 @@ import java.util.concurrent.TimeUnit;
  */
 @ControllerConfiguration(
     name = RateLimitPolicyReconciler.NAME,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 @Workflow(
     explicitInvocation = true,
     dependents = {
-      // no precondition: it deletes itself with an external Redis, since the agent Deployment depends on it
+      // no precondition: it deletes itself with an external Redis, since the agent Deployment
+      // depends on it
       @Dependent(name = "redis-auth-secret", type = RedisAuthSecretDependentResource.class),
-      @Dependent(name = "redis-deployment", type = RedisDeploymentDependentResource.class, reconcilePrecondition = Conditions.InternalRedis.class, dependsOn = "redis-auth-secret"),
-      @Dependent(name = "redis-service", type = RedisServiceDependentResource.class, reconcilePrecondition = Conditions.InternalRedis.class),
-      @Dependent(name = "redis-network-policy", type = RedisNetworkPolicyDependentResource.class, reconcilePrecondition = Conditions.InternalRedis.class),
+      @Dependent(
+          name = "redis-deployment",
+          type = RedisDeploymentDependentResource.class,
+          reconcilePrecondition = Conditions.InternalRedis.class,
+          dependsOn = "redis-auth-secret"),
+      @Dependent(
+          name = "redis-service",
+          type = RedisServiceDependentResource.class,
+          reconcilePrecondition = Conditions.InternalRedis.class),
+      @Dependent(
+          name = "redis-network-policy",
+          type = RedisNetworkPolicyDependentResource.class,
+          reconcilePrecondition = Conditions.InternalRedis.class),
       @Dependent(name = "agent-admin-secret", type = AgentAdminSecretDependentResource.class),
       @Dependent(name = "agent-policy", type = AgentPolicyConfigMapDependentResource.class),
-      @Dependent(name = "agent-deployment", type = AgentDeploymentDependentResource.class, dependsOn = {"agent-admin-secret", "redis-auth-secret", "agent-policy"}),
+      @Dependent(
+          name = "agent-deployment",
+          type = AgentDeploymentDependentResource.class,
+          dependsOn = {"agent-admin-secret", "redis-auth-secret", "agent-policy"}),
       @Dependent(name = "agent-service", type = AgentServiceDependentResource.class),
       @Dependent(name = "agent-network-policy", type = AgentNetworkPolicyDependentResource.class),
-      @Dependent(name = "agent-hpa", type = AgentHorizontalPodAutoscalerDependentResource.class, reconcilePrecondition = Conditions.AutoscalingEnabled.class, dependsOn = "agent-deployment"),
-      @Dependent(name = "agent-pdb", type = AgentPodDisruptionBudgetDependentResource.class, reconcilePrecondition = Conditions.MultipleReplicas.class),
+      @Dependent(
+          name = "agent-hpa",
+          type = AgentHorizontalPodAutoscalerDependentResource.class,
+          reconcilePrecondition = Conditions.AutoscalingEnabled.class,
+          dependsOn = "agent-deployment"),
+      @Dependent(
+          name = "agent-pdb",
+          type = AgentPodDisruptionBudgetDependentResource.class,
+          reconcilePrecondition = Conditions.MultipleReplicas.class),
     })
-public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy>, ContextInitializer<RateLimitPolicy> {
+public class RateLimitPolicyReconciler
+    implements Reconciler<RateLimitPolicy>, ContextInitializer<RateLimitPolicy> {
 
   public static final String NAME = "ratelimitpolicy";
   private final OperatorSettings settings;
@@ -85,22 +108,35 @@ public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy>, C
   }
 
   @Override
-  public List<EventSource<?, RateLimitPolicy>> prepareEventSources(EventSourceContext<RateLimitPolicy> context) {
-    return List.of(AgentPodEventSource.create(context), RedisAccess.secrets(context), enforcer.eventSource());
+  public List<EventSource<?, RateLimitPolicy>> prepareEventSources(
+      EventSourceContext<RateLimitPolicy> context) {
+    return List.of(
+        AgentPodEventSource.create(context), RedisAccess.secrets(context), enforcer.eventSource());
   }
 
   @Override
-  public UpdateControl<RateLimitPolicy> reconcile(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+  public UpdateControl<RateLimitPolicy> reconcile(
+      RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     List<String> problems = PolicyValidator.validate(policy);
     if (!problems.isEmpty()) {
       // nothing is applied or pushed: the running objects keep the last valid generation
-      refuse(policy, context, ObservedStatus.invalid(policy, context, problems), StatusConditions.INVALID_SPEC, String.join("; ", problems));
+      refuse(
+          policy,
+          context,
+          ObservedStatus.invalid(policy, context, problems),
+          StatusConditions.INVALID_SPEC,
+          String.join("; ", problems));
       return UpdateControl.noUpdate();
     }
     Optional<RedisAccess.Refusal> refusal = RedisAccess.check(policy, context);
     if (refusal.isPresent()) {
       // like an invalid spec: nothing is rendered with the refused Secret or host
-      refuse(policy, context, ObservedStatus.refused(policy, context, refusal.get()), refusal.get().reason(), refusal.get().message());
+      refuse(
+          policy,
+          context,
+          ObservedStatus.refused(policy, context, refusal.get()),
+          refusal.get().reason(),
+          refusal.get().message());
       return UpdateControl.noUpdate();
     }
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -116,9 +152,18 @@ public class RateLimitPolicyReconciler implements Reconciler<RateLimitPolicy>, C
   }
 
   /** Writes a refusal's status, with a Warning Event when Ready newly carries this reason. */
-  private void refuse(RateLimitPolicy policy, Context<RateLimitPolicy> context, RateLimitPolicyStatus computed, String reason, String message) {
-    Condition before = StatusConditions.find(policy.getStatus() == null ? null : policy.getStatus().getConditions(), StatusConditions.READY);
-    if (status.write(policy, context, computed) && (before == null || !reason.equals(before.getReason()))) {
+  private void refuse(
+      RateLimitPolicy policy,
+      Context<RateLimitPolicy> context,
+      RateLimitPolicyStatus computed,
+      String reason,
+      String message) {
+    Condition before =
+        StatusConditions.find(
+            policy.getStatus() == null ? null : policy.getStatus().getConditions(),
+            StatusConditions.READY);
+    if (status.write(policy, context, computed)
+        && (before == null || !reason.equals(before.getReason()))) {
       events.warn(policy, context, reason, message);
     }
   }

@@ -19,13 +19,15 @@ public final class RateLimiterOperator {
   private RateLimiterOperator() {}
 
   public static Operator create(
-      KubernetesClient client, OperatorSettings settings, Optional<LeaderElectionConfiguration> leaderElection) {
+      KubernetesClient client,
+      OperatorSettings settings,
+      Optional<LeaderElectionConfiguration> leaderElection) {
     return create(client, settings, leaderElection, new OperatorMetrics(), o -> {});
   }
 
   /**
-   * As above, counting into {@code metrics}; {@code tuning} may change JOSDK's configuration further
-   * (tests: fewer reconcile threads), after the settings that ship.
+   * As above, counting into {@code metrics}; {@code tuning} may change JOSDK's configuration
+   * further (tests: fewer reconcile threads), after the settings that ship.
    */
   public static Operator create(
       KubernetesClient client,

@@ -31,8 +31,12 @@ public final class RedisAccess {
 
   private RedisAccess() {}
 
-  /** Secrets labelled {@value #ALLOW_LABEL}=true in the watched namespaces, mapped to the policies naming them. */
-  public static InformerEventSource<Secret, RateLimitPolicy> secrets(EventSourceContext<RateLimitPolicy> context) {
+  /**
+   * Secrets labelled {@value #ALLOW_LABEL}=true in the watched namespaces, mapped to the policies
+   * naming them.
+   */
+  public static InformerEventSource<Secret, RateLimitPolicy> secrets(
+      EventSourceContext<RateLimitPolicy> context) {
     var config =
         InformerEventSourceConfiguration.from(Secret.class, RateLimitPolicy.class)
             .withName(SECRETS)
@@ -40,7 +44,9 @@ public final class RedisAccess {
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 secret ->
-                    context.getPrimaryCache().list(secret.getMetadata().getNamespace())
+                    context
+                        .getPrimaryCache()
+                        .list(secret.getMetadata().getNamespace())
                         .filter(p -> secret.getMetadata().getName().equals(secretName(p)))
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
@@ -60,8 +66,11 @@ public final class RedisAccess {
         return Optional.of(
             new Refusal(
                 HOST_NOT_ALLOWED,
-                "spec.redis.external.url: host " + host + " is not allowed by the operator's REDIS_ALLOWED_HOSTS ("
-                    + String.join(", ", settings.redisAllowedHosts()) + "); use a Redis on an allowed host or ask the operator's admin"));
+                "spec.redis.external.url: host "
+                    + host
+                    + " is not allowed by the operator's REDIS_ALLOWED_HOSTS ("
+                    + String.join(", ", settings.redisAllowedHosts())
+                    + "); use a Redis on an allowed host or ask the operator's admin"));
       }
     }
     String name = secretName(p);
@@ -70,24 +79,41 @@ public final class RedisAccess {
       return Optional.of(
           new Refusal(
               SECRET_NOT_ALLOWED,
-              "Secret " + ns + "/" + name + " named by spec.redis.external.passwordSecretRef does not exist or is not labelled "
-                  + ALLOW_LABEL + "=\"true\"; its owner allows its use with: kubectl -n " + ns + " label secret " + name + " "
-                  + ALLOW_LABEL + "=true"));
+              "Secret "
+                  + ns
+                  + "/"
+                  + name
+                  + " named by spec.redis.external.passwordSecretRef does not exist or is not labelled "
+                  + ALLOW_LABEL
+                  + "=\"true\"; its owner allows its use with: kubectl -n "
+                  + ns
+                  + " label secret "
+                  + name
+                  + " "
+                  + ALLOW_LABEL
+                  + "=true"));
     }
     return Optional.empty();
   }
 
-  /** The labelled Secret named by {@code spec.redis.external.passwordSecretRef}, as the operator sees it. */
-  public static Optional<Secret> passwordSecret(RateLimitPolicy p, Context<RateLimitPolicy> context) {
+  /**
+   * The labelled Secret named by {@code spec.redis.external.passwordSecretRef}, as the operator
+   * sees it.
+   */
+  public static Optional<Secret> passwordSecret(
+      RateLimitPolicy p, Context<RateLimitPolicy> context) {
     String name = secretName(p);
     if (name == null) {
       return Optional.empty();
     }
-    var source = (InformerEventSource<Secret, RateLimitPolicy>) context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS);
+    var source =
+        (InformerEventSource<Secret, RateLimitPolicy>)
+            context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS);
     return source.get(new ResourceID(name, p.getMetadata().getNamespace()));
   }
 
-  private static boolean labelled(RateLimitPolicy p, String name, Context<RateLimitPolicy> context) {
+  private static boolean labelled(
+      RateLimitPolicy p, String name, Context<RateLimitPolicy> context) {
     return passwordSecret(p, context)
         .map(s -> s.getMetadata().getLabels())
         .map(l -> "true".equals(l.get(ALLOW_LABEL)))

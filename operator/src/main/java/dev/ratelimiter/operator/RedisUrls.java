@@ -5,16 +5,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reading {@code spec.redis.external.url}: one or more comma-separated endpoints,
- * {@code redis[s]://[userinfo@]host[:port][/db]}, where an endpoint after the first may leave out
- * the scheme ({@code redis://s1:26379,s2:26379}) — Sentinel's sentinels or a Cluster's seed nodes.
- * No {@link java.net.URI}: it refuses the comma-separated form.
+ * Reading {@code spec.redis.external.url}: one or more comma-separated endpoints, {@code
+ * redis[s]://[userinfo@]host[:port][/db]}, where an endpoint after the first may leave out the
+ * scheme ({@code redis://s1:26379,s2:26379}) — Sentinel's sentinels or a Cluster's seed nodes. No
+ * {@link java.net.URI}: it refuses the comma-separated form.
  */
 public final class RedisUrls {
 
   private RedisUrls() {}
 
-  /** Each endpoint's authority ({@code [userinfo@]host[:port]}): what follows its scheme, up to its path. */
+  /**
+   * Each endpoint's authority ({@code [userinfo@]host[:port]}): what follows its scheme, up to its
+   * path.
+   */
   static List<String> authorities(String url) {
     List<String> authorities = new ArrayList<>();
     if (url == null || url.indexOf("://") < 0) {
@@ -49,7 +52,10 @@ public final class RedisUrls {
         endpoints.add(endpoint);
       } else {
         int scheme = endpoint.indexOf("://");
-        endpoints.add((scheme >= 0 && scheme < at ? endpoint.substring(0, scheme + 3) : "") + "***@" + endpoint.substring(at + 1));
+        endpoints.add(
+            (scheme >= 0 && scheme < at ? endpoint.substring(0, scheme + 3) : "")
+                + "***@"
+                + endpoint.substring(at + 1));
       }
     }
     return String.join(",", endpoints);

@@ -10,11 +10,12 @@ import dev.ratelimiter.policy.PolicyDocument;
 import dev.ratelimiter.policy.PolicyParser;
 
 /**
- * The policy part of a spec as the agent's policy document: the spec's {@code limits},
- * {@code clientKey}, {@code exempt}, {@code mode} and {@code failurePolicy} exactly as stored, plus
- * {@code policy}, {@code generation} and {@code agents}, read by the shared {@link PolicyParser}. So the operator judges a spec by the
- * agent's rules, and writes (to ConfigMap {@code <name>-agent-policy} and every push) the document
- * the shared {@link PolicyDocument} renders, which the agent reads back to the same policy.
+ * The policy part of a spec as the agent's policy document: the spec's {@code limits}, {@code
+ * clientKey}, {@code exempt}, {@code mode} and {@code failurePolicy} exactly as stored, plus {@code
+ * policy}, {@code generation} and {@code agents}, read by the shared {@link PolicyParser}. So the
+ * operator judges a spec by the agent's rules, and writes (to ConfigMap {@code <name>-agent-policy}
+ * and every push) the document the shared {@link PolicyDocument} renders, which the agent reads
+ * back to the same policy.
  */
 public final class SpecDocument {
 
@@ -51,20 +52,25 @@ public final class SpecDocument {
     return doc;
   }
 
-  /** The spec judged by the shared rules; the exception names the document field (no {@code spec.}). */
+  /**
+   * The spec judged by the shared rules; the exception names the document field (no {@code spec.}).
+   */
   static Policy policy(RateLimitPolicySpec spec) throws InvalidPolicyException {
     return PolicyParser.parse(tree(spec, null, null));
   }
 
-  /** The policy document for the agents of a valid policy, as if one agent ran alone (the ConfigMap's). */
+  /**
+   * The policy document for the agents of a valid policy, as if one agent ran alone (the
+   * ConfigMap's).
+   */
   public static String yaml(RateLimitPolicy p) {
     return yaml(p, 1);
   }
 
   /**
    * The policy document for the agents of a valid policy, with {@code agents}: how many ready agent
-   * pods share its limits (failurePolicy Local divides each limit by it while the store is away). It
-   * is not part of the spec, so it changes the pushed document without a new generation.
+   * pods share its limits (failurePolicy Local divides each limit by it while the store is away).
+   * It is not part of the spec, so it changes the pushed document without a new generation.
    */
   public static String yaml(RateLimitPolicy p, int agents) {
     Long generation = p.getMetadata().getGeneration();

@@ -37,28 +37,39 @@ public final class FakeAgent implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    server.createContext("/admin/policy", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      Matcher m = GENERATION.matcher(body);
-      long generation = m.find() ? Long.parseLong(m.group(1)) : -1;
-      pushes.add(new Push(generation, exchange.getRequestHeaders().getFirst("Authorization"), body));
-      String reject = rejectWith.get();
-      int status;
-      String answer;
-      if (reject != null) {
-        status = 400;
-        answer = "{\"status\":400,\"detail\":\"Invalid policy, the policy in force is unchanged: " + reject + "\",\"generation\":" + running + "}";
-      } else {
-        running = generation;
-        status = 200;
-        answer = "{\"applied\":true,\"generation\":" + generation + "}";
-      }
-      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    server.createContext(
+        "/admin/policy",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          Matcher m = GENERATION.matcher(body);
+          long generation = m.find() ? Long.parseLong(m.group(1)) : -1;
+          pushes.add(
+              new Push(generation, exchange.getRequestHeaders().getFirst("Authorization"), body));
+          String reject = rejectWith.get();
+          int status;
+          String answer;
+          if (reject != null) {
+            status = 400;
+            answer =
+                "{\"status\":400,\"detail\":\"Invalid policy, the policy in force is unchanged: "
+                    + reject
+                    + "\",\"generation\":"
+                    + running
+                    + "}";
+          } else {
+            running = generation;
+            status = 200;
+            answer = "{\"applied\":true,\"generation\":" + generation + "}";
+          }
+          byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+          exchange
+              .getResponseHeaders()
+              .add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -82,17 +93,41 @@ public final class FakeAgent implements AutoCloseable {
   /** A ready agent pod of {@code policy} whose management port is this fake's. */
   public Pod pod(String namespace, String policy, String name, boolean ready) {
     return new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace)
-        .withLabels(Map.of(Labels.NAME, Labels.APP, Labels.INSTANCE, policy, Labels.COMPONENT, Labels.AGENT, Labels.MANAGED_BY, Labels.OPERATOR))
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(
+            Map.of(
+                Labels.NAME,
+                Labels.APP,
+                Labels.INSTANCE,
+                policy,
+                Labels.COMPONENT,
+                Labels.AGENT,
+                Labels.MANAGED_BY,
+                Labels.OPERATOR))
         .endMetadata()
         .withNewSpec()
-        .addNewContainer().withName("agent").withImage(MockCluster.AGENT_IMAGE)
-        .addNewPort().withName("http").withContainerPort(8080).endPort()
-        .addNewPort().withName("management").withContainerPort(port()).endPort()
+        .addNewContainer()
+        .withName("agent")
+        .withImage(MockCluster.AGENT_IMAGE)
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(8080)
+        .endPort()
+        .addNewPort()
+        .withName("management")
+        .withContainerPort(port())
+        .endPort()
         .endContainer()
         .endSpec()
-        .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
-        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        .withNewStatus()
+        .withPhase("Running")
+        .withPodIP("127.0.0.1")
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus(ready ? "True" : "False")
+        .endCondition()
         .endStatus()
         .build();
   }

@@ -11,13 +11,13 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * An admin's RFC 7386 JSON merge patch ({@code kubectl patch --type merge -p '{"spec":{"backend":null}}'}),
- * with the result a real API server stores. The stock mock's own merge patch is not RFC 7386 (it
- * keeps a {@code null} instead of removing the key and appends to arrays), so the patch is applied
- * here, by the RFC's algorithm, to the object as last read, and the result is written back with a
- * PUT carrying that read's resourceVersion: a write in between (the operator's status) gets a 409,
- * and the patch is applied again to a fresh read, as the API server applies a merge patch to the
- * current object.
+ * An admin's RFC 7386 JSON merge patch ({@code kubectl patch --type merge -p
+ * '{"spec":{"backend":null}}'}), with the result a real API server stores. The stock mock's own
+ * merge patch is not RFC 7386 (it keeps a {@code null} instead of removing the key and appends to
+ * arrays), so the patch is applied here, by the RFC's algorithm, to the object as last read, and
+ * the result is written back with a PUT carrying that read's resourceVersion: a write in between
+ * (the operator's status) gets a 409, and the patch is applied again to a fresh read, as the API
+ * server applies a merge patch to the current object.
  */
 final class MergePatch {
 
@@ -25,7 +25,8 @@ final class MergePatch {
 
   private MergePatch() {}
 
-  static <T extends HasMetadata> T apply(MockApiServer cluster, Class<T> type, String ns, String name, String patch) {
+  static <T extends HasMetadata> T apply(
+      MockApiServer cluster, Class<T> type, String ns, String name, String patch) {
     JsonNode patchNode;
     try {
       patchNode = JSON.readTree(patch);
@@ -52,7 +53,10 @@ final class MergePatch {
     if (!patch.isObject()) {
       return patch;
     }
-    ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : JSON.createObjectNode();
+    ObjectNode result =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : JSON.createObjectNode();
     for (String field : (Iterable<String>) () -> patch.fieldNames()) {
       JsonNode value = patch.get(field);
       if (value.isNull()) {
@@ -71,7 +75,9 @@ final class MergePatch {
         new String[] {"{\"a\":\"b\"}", "{\"a\":null}", "{}"},
         new String[] {"{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"},
         new String[] {"{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}"},
-        new String[] {"{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}"},
+        new String[] {
+          "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}"
+        },
         new String[] {"{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}"},
         new String[] {"{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}"});
   }

@@ -6,11 +6,11 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.metrics.OperatorMetrics;
 import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,7 +34,8 @@ public final class MockCluster extends MockApiServer {
   }
 
   public static Path generatedCrd() {
-    return Path.of(System.getProperty("crd.generated.dir", "target/crds")).resolve("ratelimitpolicies.ratelimiter.dev-v1.yml");
+    return Path.of(System.getProperty("crd.generated.dir", "target/crds"))
+        .resolve("ratelimitpolicies.ratelimiter.dev-v1.yml");
   }
 
   public Operator startOperator() {
@@ -51,10 +52,16 @@ public final class MockCluster extends MockApiServer {
     return startOperator(settings, new OperatorMetrics(), o -> {});
   }
 
-  /** Starts the operator with these settings, counting into {@code metrics}, with JOSDK's configuration tuned. */
+  /**
+   * Starts the operator with these settings, counting into {@code metrics}, with JOSDK's
+   * configuration tuned.
+   */
   public Operator startOperator(
-      OperatorSettings settings, OperatorMetrics metrics, Consumer<ConfigurationServiceOverrider> tuning) {
-    return startOperator(client -> RateLimiterOperator.create(client, settings, Optional.empty(), metrics, tuning));
+      OperatorSettings settings,
+      OperatorMetrics metrics,
+      Consumer<ConfigurationServiceOverrider> tuning) {
+    return startOperator(
+        client -> RateLimiterOperator.create(client, settings, Optional.empty(), metrics, tuning));
   }
 
   /** Settings for tests: the test images, all namespaces. */
@@ -62,12 +69,19 @@ public final class MockCluster extends MockApiServer {
     return new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, Set.of());
   }
 
-  /** Creates {@code name} and plays the Deployment controller for it, so that only enforcement decides Ready. */
+  /**
+   * Creates {@code name} and plays the Deployment controller for it, so that only enforcement
+   * decides Ready.
+   */
   public void readyPolicy(String namespace, String name, Duration timeout) {
     create(policy(namespace, name, new RateLimitPolicySpec()));
-    await().atMost(timeout).until(() -> reconciled(namespace, name)
-        && get(Deployment.class, namespace, name + "-agent") != null
-        && get(Deployment.class, namespace, name + "-redis") != null);
+    await()
+        .atMost(timeout)
+        .until(
+            () ->
+                reconciled(namespace, name)
+                    && get(Deployment.class, namespace, name + "-agent") != null
+                    && get(Deployment.class, namespace, name + "-redis") != null);
     markReady(namespace, name + "-redis");
     markReady(namespace, name + "-agent");
   }
@@ -86,9 +100,15 @@ public final class MockCluster extends MockApiServer {
   }
 
   /** A Secret of the admin's own, optionally labelled for use as Redis credentials by policies. */
-  public Secret createSecret(String namespace, String name, String key, boolean allowRedisCredentials) {
-    var builder = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-        .addToStringData(key, "s3cret");
+  public Secret createSecret(
+      String namespace, String name, String key, boolean allowRedisCredentials) {
+    var builder =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .endMetadata()
+            .addToStringData(key, "s3cret");
     if (allowRedisCredentials) {
       builder.editMetadata().addToLabels(RedisAccess.ALLOW_LABEL, "true").endMetadata();
     }
@@ -101,10 +121,14 @@ public final class MockCluster extends MockApiServer {
 
   /** An admin's edit of the spec; retried when it races the operator's status write (409). */
   public RateLimitPolicy edit(String namespace, String name, Consumer<RateLimitPolicySpec> change) {
-    return edit(RateLimitPolicy.class, namespace, name, p -> {
-      change.accept(p.getSpec());
-      return p;
-    });
+    return edit(
+        RateLimitPolicy.class,
+        namespace,
+        name,
+        p -> {
+          change.accept(p.getSpec());
+          return p;
+        });
   }
 
   public RateLimitPolicy get(String namespace, String name) {

@@ -27,11 +27,17 @@ class OperatorMainIT {
 
   Path kubeconfig(String server) throws IOException {
     Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, String.join("\n",
-        "apiVersion: v1", "kind: Config", "current-context: test",
-        "clusters: [{name: test, cluster: {server: '" + server + "'}}]",
-        "contexts: [{name: test, context: {cluster: test, user: test, namespace: default}}]",
-        "users: [{name: test, user: {token: test}}]", ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "current-context: test",
+            "clusters: [{name: test, cluster: {server: '" + server + "'}}]",
+            "contexts: [{name: test, context: {cluster: test, user: test, namespace: default}}]",
+            "users: [{name: test, user: {token: test}}]",
+            ""));
     return file;
   }
 
@@ -46,9 +52,11 @@ class OperatorMainIT {
     if (jar != null) {
       assertThat(Path.of(jar)).as("the shaded jar failsafe was told to test").exists();
     }
-    ProcessBuilder pb = jar != null
-        ? new ProcessBuilder(java, "-jar", jar)
-        : new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName());
+    ProcessBuilder pb =
+        jar != null
+            ? new ProcessBuilder(java, "-jar", jar)
+            : new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("HEALTH_PORT", healthPort);
     pb.environment().put("LEASE_NAMESPACE", "default");
@@ -78,8 +86,11 @@ class OperatorMainIT {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(p.exitValue()).isEqualTo(1);
     assertThat(took).isLessThan(Duration.ofSeconds(10));
-    List<String> lines = stderr().lines().filter(l -> l.startsWith("ratelimiter-operator:")).toList();
-    assertThat(lines).singleElement().asString()
+    List<String> lines =
+        stderr().lines().filter(l -> l.startsWith("ratelimiter-operator:")).toList();
+    assertThat(lines)
+        .singleElement()
+        .asString()
         .contains("cannot reach the Kubernetes API server at https://127.0.0.1:" + closed);
   }
 
@@ -90,11 +101,14 @@ class OperatorMainIT {
     assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("exited").isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     List<String> lines = stderr().lines().filter(l -> !l.isBlank()).toList();
-    assertThat(lines).containsExactly("ratelimiter-operator: HEALTH_PORT='x' is not a whole number in 1 .. 65535");
+    assertThat(lines)
+        .containsExactly(
+            "ratelimiter-operator: HEALTH_PORT='x' is not a whole number in 1 .. 65535");
   }
 
   @Test
-  @DisplayName("logs the API server URL, takes the leader Lease, answers /healthz and /readyz and stops on SIGTERM")
+  @DisplayName(
+      "logs the API server URL, takes the leader Lease, answers /healthz and /readyz and stops on SIGTERM")
   void startsAgainstMockServer() throws Exception {
     try (MockCluster cluster = new MockCluster()) {
       String url = cluster.client().getMasterUrl().toString();
@@ -102,18 +116,45 @@ class OperatorMainIT {
       Process p = start(kubeconfig(url), health);
       try {
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-          assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health + "/healthz")).build(),
-              HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-          assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health + "/readyz")).build(),
-              HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        });
-        assertThat(stderr()).contains("using Kubernetes API server " + url).doesNotContain("Exception");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          Lease lease = cluster.client().leases().inNamespace("default").withName(OperatorMain.LEASE_NAME).get();
-          assertThat(lease).isNotNull();
-          assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-        });
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .untilAsserted(
+                () -> {
+                  assertThat(
+                          http.send(
+                                  HttpRequest.newBuilder(
+                                          URI.create("http://127.0.0.1:" + health + "/healthz"))
+                                      .build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .statusCode())
+                      .isEqualTo(200);
+                  assertThat(
+                          http.send(
+                                  HttpRequest.newBuilder(
+                                          URI.create("http://127.0.0.1:" + health + "/readyz"))
+                                      .build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .statusCode())
+                      .isEqualTo(200);
+                });
+        assertThat(stderr())
+            .contains("using Kubernetes API server " + url)
+            .doesNotContain("Exception");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  Lease lease =
+                      cluster
+                          .client()
+                          .leases()
+                          .inNamespace("default")
+                          .withName(OperatorMain.LEASE_NAME)
+                          .get();
+                  assertThat(lease).isNotNull();
+                  assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+                });
         p.destroy();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("stops within 10 s of SIGTERM").isTrue();
       } finally {

@@ -1,6 +1,5 @@
 package dev.ratelimiter.operator;
 
-import dev.ratelimiter.operator.status.StatusConditions;
 import static dev.ratelimiter.operator.MockCluster.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -29,8 +29,14 @@ class OperatorRestartTest {
 
   static final Duration TIMEOUT = Duration.ofSeconds(20);
   static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(Deployment.class, Service.class, ConfigMap.class, Secret.class, NetworkPolicy.class,
-          PodDisruptionBudget.class, HorizontalPodAutoscaler.class);
+      List.of(
+          Deployment.class,
+          Service.class,
+          ConfigMap.class,
+          Secret.class,
+          NetworkPolicy.class,
+          PodDisruptionBudget.class,
+          HorizontalPodAutoscaler.class);
 
   MockCluster cluster = new MockCluster();
 
@@ -42,20 +48,35 @@ class OperatorRestartTest {
     fakeAgent.close();
   }
 
-  /** kind/name -> resourceVersion of every object labelled as made by the operator in {@code ns}. */
+  /**
+   * kind/name -> resourceVersion of every object labelled as made by the operator in {@code ns}.
+   */
   Map<String, String> objects(String ns) {
     Map<String, String> out = new TreeMap<>();
     for (var kind : KINDS) {
-      for (HasMetadata o : cluster.client().resources(kind).inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems()) {
-        String previous = out.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion());
-        assertThat(previous).as("duplicate " + o.getKind() + "/" + o.getMetadata().getName()).isNull();
+      for (HasMetadata o :
+          cluster
+              .client()
+              .resources(kind)
+              .inNamespace(ns)
+              .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+              .list()
+              .getItems()) {
+        String previous =
+            out.put(
+                o.getKind() + "/" + o.getMetadata().getName(),
+                o.getMetadata().getResourceVersion());
+        assertThat(previous)
+            .as("duplicate " + o.getKind() + "/" + o.getMetadata().getName())
+            .isNull();
       }
     }
     return out;
   }
 
   @Test
-  @DisplayName("creates no duplicates, rotates no secret and rewrites nothing that is already right")
+  @DisplayName(
+      "creates no duplicates, rotates no secret and rewrites nothing that is already right")
   void restartIsANoOp() {
     cluster.startOperator();
     String ns = cluster.newNamespace("restart");
@@ -65,14 +86,23 @@ class OperatorRestartTest {
     agent.setAutoscaling(new Autoscaling(2, 4, null));
     scaled.setAgent(agent);
     cluster.create(policy(ns, "scaled", scaled));
-    await().atMost(TIMEOUT).until(() -> cluster.reconciled(ns, "plain") && cluster.reconciled(ns, "scaled"));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> cluster.reconciled(ns, "plain") && cluster.reconciled(ns, "scaled"));
     // plain: 10 objects (no HPA); scaled: 11 (with HPA)
     await().atMost(TIMEOUT).until(() -> objects(ns).size() == 10 + 11);
     cluster.markReady(ns, "plain-agent");
     cluster.markReady(ns, "plain-redis");
     cluster.runPod(fakeAgent.pod(ns, "plain", "plain-agent-a", true));
-    await().atMost(TIMEOUT).until(() -> "True".equals(
-        StatusConditions.find(cluster.get(ns, "plain").getStatus().getConditions(), "Ready").getStatus()));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                "True"
+                    .equals(
+                        StatusConditions.find(
+                                cluster.get(ns, "plain").getStatus().getConditions(), "Ready")
+                            .getStatus()));
     Map<String, String> before = objects(ns);
     String plainStatusVersion = cluster.get(ns, "plain").getMetadata().getResourceVersion();
 
@@ -82,15 +112,21 @@ class OperatorRestartTest {
     cluster.client().configMaps().inNamespace(ns).withName("scaled-agent-policy").delete();
     cluster.startOperator();
 
-    await().atMost(TIMEOUT).until(() -> cluster.get(ConfigMap.class, ns, "scaled-agent-policy") != null);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> cluster.get(ConfigMap.class, ns, "scaled-agent-policy") != null);
     Map<String, String> after = objects(ns);
     assertThat(after.keySet()).isEqualTo(before.keySet());
     before.remove("ConfigMap/scaled-agent-policy");
     after.remove("ConfigMap/scaled-agent-policy");
     assertThat(after).as("resourceVersions: nothing rewritten").isEqualTo(before);
     await().atMost(TIMEOUT).until(() -> fakeAgent.pushes().size() > pushedBefore);
-    assertThat(fakeAgent.pushes()).as("the new operator re-pushed the same generation").extracting(FakeAgent.Push::generation).containsOnly(1L);
+    assertThat(fakeAgent.pushes())
+        .as("the new operator re-pushed the same generation")
+        .extracting(FakeAgent.Push::generation)
+        .containsOnly(1L);
     assertThat(cluster.get(ns, "plain").getMetadata().getResourceVersion())
-        .as("an unchanged status is not written again").isEqualTo(plainStatusVersion);
+        .as("an unchanged status is not written again")
+        .isEqualTo(plainStatusVersion);
   }
 }

@@ -34,8 +34,16 @@ import org.junit.jupiter.api.TestInstance;
 class PolicyDeletionTest {
 
   static final Duration TIMEOUT = Duration.ofSeconds(20);
-  static final List<Class<? extends HasMetadata>> KINDS = List.of(Deployment.class, Service.class, ConfigMap.class, Secret.class,
-      HorizontalPodAutoscaler.class, PodDisruptionBudget.class, NetworkPolicy.class, Event.class);
+  static final List<Class<? extends HasMetadata>> KINDS =
+      List.of(
+          Deployment.class,
+          Service.class,
+          ConfigMap.class,
+          Secret.class,
+          HorizontalPodAutoscaler.class,
+          PodDisruptionBudget.class,
+          NetworkPolicy.class,
+          Event.class);
   MockCluster cluster;
   final List<FakeAgent> agents = new ArrayList<>();
 
@@ -51,13 +59,20 @@ class PolicyDeletionTest {
     agents.forEach(FakeAgent::close);
   }
 
-  /** Everything in {@code ns} of the kinds the operator writes (the kube-root-ca.crt ConfigMap is no concern of a CRUD mock). */
+  /**
+   * Everything in {@code ns} of the kinds the operator writes (the kube-root-ca.crt ConfigMap is no
+   * concern of a CRUD mock).
+   */
   List<HasMetadata> everything(String ns) {
-    return KINDS.stream().<HasMetadata>flatMap(k -> cluster.client().resources(k).inNamespace(ns).list().getItems().stream()).toList();
+    return KINDS.stream()
+        .<HasMetadata>flatMap(
+            k -> cluster.client().resources(k).inNamespace(ns).list().getItems().stream())
+        .toList();
   }
 
   @Test
-  @DisplayName("leaves nothing behind: every object the operator made for it, Events included, is owned by it, so the garbage collector deletes it")
+  @DisplayName(
+      "leaves nothing behind: every object the operator made for it, Events included, is owned by it, so the garbage collector deletes it")
   void everyObjectIsOwned() {
     String ns = cluster.newNamespace("delete");
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
@@ -65,38 +80,70 @@ class PolicyDeletionTest {
     agent.setAutoscaling(new Autoscaling(2, 5, 70));
     spec.setAgent(agent);
     RateLimitPolicy created = cluster.create(policy(ns, "api", spec));
-    await().atMost(TIMEOUT).until(() -> cluster.reconciled(ns, "api") && cluster.get(HorizontalPodAutoscaler.class, ns, "api-agent") != null
-        && cluster.get(PodDisruptionBudget.class, ns, "api-agent") != null);
-    cluster.edit(ns, "api", s -> s.setLimits(List.of(new Limit("a", 1, "1d", null)))); // an InvalidSpec Warning Event
-    await().atMost(TIMEOUT).until(() -> !cluster.client().v1().events().inNamespace(ns).list().getItems().isEmpty());
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                cluster.reconciled(ns, "api")
+                    && cluster.get(HorizontalPodAutoscaler.class, ns, "api-agent") != null
+                    && cluster.get(PodDisruptionBudget.class, ns, "api-agent") != null);
+    cluster.edit(
+        ns,
+        "api",
+        s -> s.setLimits(List.of(new Limit("a", 1, "1d", null)))); // an InvalidSpec Warning Event
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> !cluster.client().v1().events().inNamespace(ns).list().getItems().isEmpty());
     cluster.edit(ns, "api", s -> s.setLimits(null));
     await().atMost(TIMEOUT).until(() -> cluster.reconciled(ns, "api"));
 
     String uid = created.getMetadata().getUid();
     List<HasMetadata> made = everything(ns);
-    assertThat(made).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).contains(
-        "Deployment/api-agent", "Deployment/api-redis", "Service/api", "Service/api-redis", "ConfigMap/api-agent-policy",
-        "Secret/api-agent-admin", "Secret/api-redis-auth", "HorizontalPodAutoscaler/api-agent", "PodDisruptionBudget/api-agent",
-        "NetworkPolicy/api-agent", "NetworkPolicy/api-redis");
-    assertThat(made).allSatisfy(o -> assertThat(o.getMetadata().getOwnerReferences()).as(o.getKind() + "/" + o.getMetadata().getName())
-        .singleElement()
-        .satisfies(r -> {
-          assertThat(r.getUid()).isEqualTo(uid);
-          assertThat(r.getKind()).isEqualTo("RateLimitPolicy");
-          assertThat(r.getName()).isEqualTo("api");
-        }));
+    assertThat(made)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains(
+            "Deployment/api-agent",
+            "Deployment/api-redis",
+            "Service/api",
+            "Service/api-redis",
+            "ConfigMap/api-agent-policy",
+            "Secret/api-agent-admin",
+            "Secret/api-redis-auth",
+            "HorizontalPodAutoscaler/api-agent",
+            "PodDisruptionBudget/api-agent",
+            "NetworkPolicy/api-agent",
+            "NetworkPolicy/api-redis");
+    assertThat(made)
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getOwnerReferences())
+                    .as(o.getKind() + "/" + o.getMetadata().getName())
+                    .singleElement()
+                    .satisfies(
+                        r -> {
+                          assertThat(r.getUid()).isEqualTo(uid);
+                          assertThat(r.getKind()).isEqualTo("RateLimitPolicy");
+                          assertThat(r.getName()).isEqualTo("api");
+                        }));
 
     cluster.client().resource(cluster.get(ns, "api")).delete();
     await().atMost(TIMEOUT).until(() -> cluster.get(ns, "api") == null);
-    // play the garbage collector, which the mock does not run: what it leaves is what a cluster would keep
+    // play the garbage collector, which the mock does not run: what it leaves is what a cluster
+    // would keep
     everything(ns).stream()
-        .filter(o -> Stream.ofNullable(o.getMetadata().getOwnerReferences()).flatMap(List::stream).map(OwnerReference::getUid).anyMatch(uid::equals))
+        .filter(
+            o ->
+                Stream.ofNullable(o.getMetadata().getOwnerReferences())
+                    .flatMap(List::stream)
+                    .map(OwnerReference::getUid)
+                    .anyMatch(uid::equals))
         .forEach(o -> cluster.client().resource(o).delete());
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(everything(ns)).isEmpty());
   }
 
   @Test
-  @DisplayName("is pushed to no more: an agent that kept rejecting its document gets no retry after the deletion")
+  @DisplayName(
+      "is pushed to no more: an agent that kept rejecting its document gets no retry after the deletion")
   void pushesStop() {
     String ns = cluster.newNamespace("delete-push");
     cluster.readyPolicy(ns, "api", TIMEOUT);
@@ -109,9 +156,17 @@ class PolicyDeletionTest {
     cluster.client().resource(cluster.get(ns, "api")).delete();
     await().atMost(TIMEOUT).until(() -> cluster.get(ns, "api") == null);
     int atDeletion = agent.pushes().size();
-    // the backoff after two rejections is 1 s, then 2 s: a retry loop still running would push within 4 s
-    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-        .until(() -> agent.pushes().size() <= atDeletion + 1); // + one that may have been in flight at the deletion
-    assertThat(cluster.client().pods().inNamespace(ns).withName("api-agent-a").get()).as("the pod is still there (no GC in the mock)").isNotNull();
+    // the backoff after two rejections is 1 s, then 2 s: a retry loop still running would push
+    // within 4 s
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(6))
+        .until(
+            () ->
+                agent.pushes().size()
+                    <= atDeletion + 1); // + one that may have been in flight at the deletion
+    assertThat(cluster.client().pods().inNamespace(ns).withName("api-agent-a").get())
+        .as("the pod is still there (no GC in the mock)")
+        .isNotNull();
   }
 }

@@ -1,6 +1,5 @@
 package dev.ratelimiter.operator;
 
-import dev.ratelimiter.operator.status.StatusConditions;
 import static dev.ratelimiter.operator.MockCluster.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -8,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.customresource.Limit;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -51,9 +51,21 @@ class PolicyPushTest {
   /** A policy whose Deployments are ready, so only enforcement decides Ready. */
   void readyPolicy(String ns, String name) {
     cluster.create(policy(ns, name, new RateLimitPolicySpec()));
-    await().atMost(TIMEOUT).until(() -> cluster.reconciled(ns, name)
-        && cluster.get(io.fabric8.kubernetes.api.model.apps.Deployment.class, ns, name + "-agent") != null
-        && cluster.get(io.fabric8.kubernetes.api.model.apps.Deployment.class, ns, name + "-redis") != null);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                cluster.reconciled(ns, name)
+                    && cluster.get(
+                            io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                            ns,
+                            name + "-agent")
+                        != null
+                    && cluster.get(
+                            io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                            ns,
+                            name + "-redis")
+                        != null);
     cluster.markReady(ns, name + "-redis");
     cluster.markReady(ns, name + "-agent");
   }
@@ -68,7 +80,8 @@ class PolicyPushTest {
   }
 
   @Test
-  @DisplayName("reports Enforced only for the generation every ready agent pod confirmed, re-pushing when a pod becomes ready")
+  @DisplayName(
+      "reports Enforced only for the generation every ready agent pod confirmed, re-pushing when a pod becomes ready")
   void pushesEveryGenerationToEveryReadyPod() {
     String ns = cluster.newNamespace("push");
     readyPolicy(ns, "api");
@@ -79,39 +92,68 @@ class PolicyPushTest {
     cluster.runPod(b.pod(ns, "api", "api-agent-b", true));
     cluster.runPod(later.pod(ns, "api", "api-agent-c", false));
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(condition(ns, "api", "Enforced"))
-          .extracting(Condition::getStatus, Condition::getReason, Condition::getObservedGeneration, Condition::getMessage)
-          .containsExactly("True", "AllAgentsEnforce", 1L, "all 2 ready agent pod(s) enforce generation 1");
-      assertThat(cluster.get(ns, "api").getStatus().getAgents().getEnforcing()).isEqualTo(2);
-      assertThat(condition(ns, "api", "Ready").getStatus()).isEqualTo("True");
-    });
-    String token = new String(Base64.getDecoder().decode(cluster.get(Secret.class, ns, "api-agent-admin").getData().get("token")), StandardCharsets.UTF_8);
-    String document = cluster.get(ConfigMap.class, ns, "api-agent-policy").getData().get("policy.yaml");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(condition(ns, "api", "Enforced"))
+                  .extracting(
+                      Condition::getStatus,
+                      Condition::getReason,
+                      Condition::getObservedGeneration,
+                      Condition::getMessage)
+                  .containsExactly(
+                      "True",
+                      "AllAgentsEnforce",
+                      1L,
+                      "all 2 ready agent pod(s) enforce generation 1");
+              assertThat(cluster.get(ns, "api").getStatus().getAgents().getEnforcing())
+                  .isEqualTo(2);
+              assertThat(condition(ns, "api", "Ready").getStatus()).isEqualTo("True");
+            });
+    String token =
+        new String(
+            Base64.getDecoder()
+                .decode(cluster.get(Secret.class, ns, "api-agent-admin").getData().get("token")),
+            StandardCharsets.UTF_8);
+    String document =
+        cluster.get(ConfigMap.class, ns, "api-agent-policy").getData().get("policy.yaml");
     assertThat(document).endsWith("agents: 1\n");
-    assertThat(a.pushes()).isNotEmpty().allSatisfy(p -> {
-      assertThat(p.authorization()).isEqualTo("Bearer " + token);
-      // the ConfigMap's document, with the number of ready agent pods when it was pushed
-      assertThat(p.body()).isIn(document, document.replace("agents: 1\n", "agents: 2\n"));
-    });
+    assertThat(a.pushes())
+        .isNotEmpty()
+        .allSatisfy(
+            p -> {
+              assertThat(p.authorization()).isEqualTo("Bearer " + token);
+              // the ConfigMap's document, with the number of ready agent pods when it was pushed
+              assertThat(p.body()).isIn(document, document.replace("agents: 1\n", "agents: 2\n"));
+            });
     assertThat(later.pushes()).as("a pod that is not ready gets nothing").isEmpty();
 
     edit(ns, "api", 20);
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(condition(ns, "api", "Enforced"))
-          .extracting(Condition::getStatus, Condition::getObservedGeneration).containsExactly("True", 2L);
-      assertThat(a.running()).isEqualTo(2);
-      assertThat(b.running()).isEqualTo(2);
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(condition(ns, "api", "Enforced"))
+                  .extracting(Condition::getStatus, Condition::getObservedGeneration)
+                  .containsExactly("True", 2L);
+              assertThat(a.running()).isEqualTo(2);
+              assertThat(b.running()).isEqualTo(2);
+            });
     assertThat(later.pushes()).isEmpty();
 
     var readyStatus = a.pod(ns, "api", "x", true).getStatus();
     cluster.setPodStatus(ns, "api-agent-c", readyStatus);
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(later.running()).isEqualTo(2);
-      assertThat(cluster.get(ns, "api").getStatus().getAgents().getEnforcing()).isEqualTo(3);
-      assertThat(condition(ns, "api", "Enforced").getMessage()).isEqualTo("all 3 ready agent pod(s) enforce generation 2");
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(later.running()).isEqualTo(2);
+              assertThat(cluster.get(ns, "api").getStatus().getAgents().getEnforcing())
+                  .isEqualTo(3);
+              assertThat(condition(ns, "api", "Enforced").getMessage())
+                  .isEqualTo("all 3 ready agent pod(s) enforce generation 2");
+            });
   }
 
   /** The {@code agents} field of the last document pushed to {@code agent}. */
@@ -125,7 +167,8 @@ class PolicyPushTest {
   }
 
   @Test
-  @DisplayName("writes the number of ready agent pods into the pushed document as agents, and re-pushes the same generation when it changes")
+  @DisplayName(
+      "writes the number of ready agent pods into the pushed document as agents, and re-pushes the same generation when it changes")
   void agentsFollowTheReadyPodCount() {
     String ns = cluster.newNamespace("agents");
     readyPolicy(ns, "api");
@@ -135,21 +178,30 @@ class PolicyPushTest {
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(lastAgents(a)).isEqualTo("agents: 1"));
 
     cluster.runPod(b.pod(ns, "api", "api-agent-b", true));
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(lastAgents(a)).isEqualTo("agents: 2");
-      assertThat(lastAgents(b)).isEqualTo("agents: 2");
-    });
-    assertThat(cluster.get(ns, "api").getMetadata().getGeneration()).as("not a spec change").isEqualTo(1L);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(lastAgents(a)).isEqualTo("agents: 2");
+              assertThat(lastAgents(b)).isEqualTo("agents: 2");
+            });
+    assertThat(cluster.get(ns, "api").getMetadata().getGeneration())
+        .as("not a spec change")
+        .isEqualTo(1L);
     assertThat(a.running()).isEqualTo(1);
 
     cluster.setPodStatus(ns, "api-agent-b", b.pod(ns, "api", "x", false).getStatus());
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(lastAgents(a)).isEqualTo("agents: 1"));
     assertThat(cluster.get(ns, "api").getMetadata().getGeneration()).isEqualTo(1L);
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(ns, "api", "Enforced").getStatus()).isEqualTo("True"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> assertThat(condition(ns, "api", "Enforced").getStatus()).isEqualTo("True"));
   }
 
   @Test
-  @DisplayName("says which pod rejected a generation and why, keeps retrying, and reports Enforced once it accepts")
+  @DisplayName(
+      "says which pod rejected a generation and why, keeps retrying, and reports Enforced once it accepts")
   void rejectionIsReportedAndRetried() {
     String ns = cluster.newNamespace("reject");
     readyPolicy(ns, "api");
@@ -157,32 +209,45 @@ class PolicyPushTest {
     FakeAgent picky = agent();
     cluster.runPod(good.pod(ns, "api", "api-agent-good", true));
     cluster.runPod(picky.pod(ns, "api", "api-agent-picky", true));
-    await().atMost(TIMEOUT).until(() -> "True".equals(condition(ns, "api", "Enforced").getStatus()));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "True".equals(condition(ns, "api", "Enforced").getStatus()));
 
     picky.rejectWith("limits[0].requests: too many");
     edit(ns, "api", 30);
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(cluster.get(ns, "api").getStatus().getConditions())
-          .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
-          .containsExactly(
-              tuple("Ready", "False", "NotEnforced"),
-              tuple("RedisReady", "True", "DeploymentReady"),
-              tuple("AgentsReady", "True", "ReplicasReady"),
-              tuple("Enforced", "False", "AgentRejectedPolicy"));
-      assertThat(condition(ns, "api", "Enforced").getMessage()).isEqualTo(
-          "1 of 2 ready agent pod(s) enforce generation 2; not yet: api-agent-picky (runs generation 1; rejected generation 2: "
-              + "Invalid policy, the policy in force is unchanged: limits[0].requests: too many)");
-      assertThat(cluster.get(ns, "api").getStatus().getAgents().getEnforcing()).isEqualTo(1);
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.get(ns, "api").getStatus().getConditions())
+                  .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+                  .containsExactly(
+                      tuple("Ready", "False", "NotEnforced"),
+                      tuple("RedisReady", "True", "DeploymentReady"),
+                      tuple("AgentsReady", "True", "ReplicasReady"),
+                      tuple("Enforced", "False", "AgentRejectedPolicy"));
+              assertThat(condition(ns, "api", "Enforced").getMessage())
+                  .isEqualTo(
+                      "1 of 2 ready agent pod(s) enforce generation 2; not yet: api-agent-picky (runs generation 1; rejected generation 2: "
+                          + "Invalid policy, the policy in force is unchanged: limits[0].requests: too many)");
+              assertThat(cluster.get(ns, "api").getStatus().getAgents().getEnforcing())
+                  .isEqualTo(1);
+            });
     int rejectedPushes = picky.pushes().size();
 
     picky.rejectWith(null);
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(condition(ns, "api", "Enforced"))
-          .extracting(Condition::getStatus, Condition::getObservedGeneration).containsExactly("True", 2L);
-      assertThat(picky.running()).isEqualTo(2);
-    });
-    assertThat(picky.pushes().size()).as("retried without any new event").isGreaterThan(rejectedPushes);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(condition(ns, "api", "Enforced"))
+                  .extracting(Condition::getStatus, Condition::getObservedGeneration)
+                  .containsExactly("True", 2L);
+              assertThat(picky.running()).isEqualTo(2);
+            });
+    assertThat(picky.pushes().size())
+        .as("retried without any new event")
+        .isGreaterThan(rejectedPushes);
   }
 
   @Test
@@ -200,13 +265,18 @@ class PolicyPushTest {
     cluster.runPod(good.pod(ns, "api", "api-agent-good", true));
     cluster.runPod(gonePod);
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      Condition enforced = condition(ns, "api", "Enforced");
-      assertThat(enforced.getStatus()).isEqualTo("False");
-      assertThat(enforced.getReason()).isEqualTo("AgentUnreachable");
-      assertThat(enforced.getMessage())
-          .startsWith("1 of 2 ready agent pod(s) enforce generation 1; not yet: api-agent-gone (generation unknown; unreachable at 127.0.0.1:" + gonePort);
-      assertThat(condition(ns, "api", "Ready").getStatus()).isEqualTo("False");
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition enforced = condition(ns, "api", "Enforced");
+              assertThat(enforced.getStatus()).isEqualTo("False");
+              assertThat(enforced.getReason()).isEqualTo("AgentUnreachable");
+              assertThat(enforced.getMessage())
+                  .startsWith(
+                      "1 of 2 ready agent pod(s) enforce generation 1; not yet: api-agent-gone (generation unknown; unreachable at 127.0.0.1:"
+                          + gonePort);
+              assertThat(condition(ns, "api", "Ready").getStatus()).isEqualTo("False");
+            });
   }
 }

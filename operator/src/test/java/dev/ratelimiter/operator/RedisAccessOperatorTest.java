@@ -1,6 +1,5 @@
 package dev.ratelimiter.operator;
 
-import dev.ratelimiter.operator.status.StatusConditions;
 import static dev.ratelimiter.operator.MockCluster.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +8,7 @@ import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.RedisSpec;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
+import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -34,7 +34,8 @@ class RedisAccessOperatorTest {
   void start() {
     cluster = new MockCluster();
     cluster.startOperator(
-        new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of()).withRedisAllowedHosts("redis.shared, .redis.svc"));
+        new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of())
+            .withRedisAllowedHosts("redis.shared, .redis.svc"));
   }
 
   @AfterAll
@@ -44,7 +45,9 @@ class RedisAccessOperatorTest {
 
   static RateLimitPolicySpec external(String url, String secret) {
     RateLimitPolicySpec s = new RateLimitPolicySpec();
-    s.setRedis(new RedisSpec(new ExternalRedis(url, secret == null ? null : new SecretKeyRef(secret, "password"))));
+    s.setRedis(
+        new RedisSpec(
+            new ExternalRedis(url, secret == null ? null : new SecretKeyRef(secret, "password"))));
     return s;
   }
 
@@ -53,7 +56,8 @@ class RedisAccessOperatorTest {
   }
 
   @Test
-  @DisplayName("renders nothing with a Secret its owner did not label, says so in RedisReady, and goes ahead once it is labelled")
+  @DisplayName(
+      "renders nothing with a Secret its owner did not label, says so in RedisReady, and goes ahead once it is labelled")
   void secretMustBeLabelled() {
     String ns = cluster.newNamespace("borrow");
     cluster.createSecret(ns, "db-password", "password", false);
@@ -63,23 +67,46 @@ class RedisAccessOperatorTest {
     Condition redis = condition(ns, "api", "RedisReady");
     assertThat(redis.getStatus()).isEqualTo("False");
     assertThat(redis.getReason()).isEqualTo("SecretNotAllowed");
-    assertThat(redis.getMessage()).contains(ns + "/db-password").contains("ratelimiter.dev/allow-redis-credentials");
+    assertThat(redis.getMessage())
+        .contains(ns + "/db-password")
+        .contains("ratelimiter.dev/allow-redis-credentials");
     assertThat(condition(ns, "api", "Ready").getReason()).isEqualTo("SecretNotAllowed");
-    assertThat(cluster.get(Deployment.class, ns, "api-agent")).as("no agent Deployment referencing the Secret").isNull();
+    assertThat(cluster.get(Deployment.class, ns, "api-agent"))
+        .as("no agent Deployment referencing the Secret")
+        .isNull();
     assertThat(cluster.get(ConfigMap.class, ns, "api-agent-policy")).isNull();
-    await().atMost(TIMEOUT).until(() -> cluster.client().v1().events().inNamespace(ns).list().getItems().stream()
-        .map(Event::getReason).anyMatch("SecretNotAllowed"::equals));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                cluster.client().v1().events().inNamespace(ns).list().getItems().stream()
+                    .map(Event::getReason)
+                    .anyMatch("SecretNotAllowed"::equals));
 
     // the Secret's owner allows it: the label alone triggers the reconcile that uses it
-    cluster.client().secrets().inNamespace(ns).withName("db-password").edit(s -> {
-      s.getMetadata().getLabels().put(RedisAccess.ALLOW_LABEL, "true");
-      return s;
-    });
-    Deployment agent = await().atMost(TIMEOUT).until(() -> cluster.get(Deployment.class, ns, "api-agent"), d -> d != null);
+    cluster
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .withName("db-password")
+        .edit(
+            s -> {
+              s.getMetadata().getLabels().put(RedisAccess.ALLOW_LABEL, "true");
+              return s;
+            });
+    Deployment agent =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> cluster.get(Deployment.class, ns, "api-agent"), d -> d != null);
     assertThat(agent.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .filteredOn(e -> e.getName().equals("REDIS_PASSWORD")).singleElement()
-        .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("db-password"));
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(ns, "api", "RedisReady").getReason()).isEqualTo("External"));
+        .filteredOn(e -> e.getName().equals("REDIS_PASSWORD"))
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("db-password"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> assertThat(condition(ns, "api", "RedisReady").getReason()).isEqualTo("External"));
   }
 
   @Test
@@ -87,10 +114,18 @@ class RedisAccessOperatorTest {
   void otherLabelValuesAndMissingSecrets() {
     String ns = cluster.newNamespace("nolabel");
     Secret s = cluster.createSecret(ns, "maybe", "password", false);
-    cluster.client().secrets().inNamespace(ns).withName(s.getMetadata().getName()).edit(x -> {
-      x.getMetadata().setLabels(new java.util.HashMap<>(java.util.Map.of(RedisAccess.ALLOW_LABEL, "yes")));
-      return x;
-    });
+    cluster
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .withName(s.getMetadata().getName())
+        .edit(
+            x -> {
+              x.getMetadata()
+                  .setLabels(
+                      new java.util.HashMap<>(java.util.Map.of(RedisAccess.ALLOW_LABEL, "yes")));
+              return x;
+            });
     cluster.create(policy(ns, "a", external("redis://redis.shared:6379", "maybe")));
     cluster.create(policy(ns, "b", external("redis://redis.shared:6379", "missing")));
     for (String name : List.of("a", "b")) {
@@ -101,7 +136,8 @@ class RedisAccessOperatorTest {
   }
 
   @Test
-  @DisplayName("refuses a Redis host outside REDIS_ALLOWED_HOSTS, naming the host and the setting, and accepts names and suffixes on it")
+  @DisplayName(
+      "refuses a Redis host outside REDIS_ALLOWED_HOSTS, naming the host and the setting, and accepts names and suffixes on it")
   void hostsAreRestricted() {
     String ns = cluster.newNamespace("hosts");
     cluster.create(policy(ns, "elsewhere", external("redis://redis.attacker.example:6379", null)));
@@ -114,11 +150,15 @@ class RedisAccessOperatorTest {
     for (String refused : List.of("elsewhere", "suffix-only")) {
       Condition redis = condition(ns, refused, "RedisReady");
       assertThat(redis.getReason()).isEqualTo("HostNotAllowed");
-      assertThat(redis.getMessage()).contains("REDIS_ALLOWED_HOSTS").contains(refused.equals("elsewhere") ? "redis.attacker.example" : "evilredis.svc");
+      assertThat(redis.getMessage())
+          .contains("REDIS_ALLOWED_HOSTS")
+          .contains(refused.equals("elsewhere") ? "redis.attacker.example" : "evilredis.svc");
       assertThat(cluster.get(Deployment.class, ns, refused + "-agent")).isNull();
     }
     for (String allowed : List.of("named", "suffix")) {
-      await().atMost(TIMEOUT).until(() -> cluster.get(Deployment.class, ns, allowed + "-agent") != null);
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> cluster.get(Deployment.class, ns, allowed + "-agent") != null);
       assertThat(condition(ns, allowed, "RedisReady").getReason()).isEqualTo("External");
     }
   }

@@ -28,52 +28,73 @@ class ScopeAndFailureTest {
   }
 
   @Test
-  @DisplayName("reports a failure it cannot fix as Ready=False with a CamelCase reason and a Warning Event")
+  @DisplayName(
+      "reports a failure it cannot fix as Ready=False with a CamelCase reason and a Warning Event")
   void failureBecomesStatusAndEvent() {
     String ns = cluster.newNamespace("denied");
     cluster.forbidCreate("/apis/apps/v1/namespaces/" + ns + "/deployments");
     cluster.startOperator();
     cluster.create(policy(ns, "api", new RateLimitPolicySpec()));
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      var status = cluster.get(ns, "api").getStatus();
-      assertThat(status).isNotNull();
-      assertThat(status.getConditions())
-          .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
-          .containsExactly(
-              tuple("Ready", "False", "Forbidden"),
-              tuple("RedisReady", "False", "Creating"),
-              tuple("AgentsReady", "False", "Creating"),
-              tuple("Enforced", "False", "NotPushed"));
-      assertThat(status.getConditions().get(0).getMessage()).contains("forbidden");
-    });
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(cluster.client().v1().events().inNamespace(ns).list().getItems())
-            .extracting(Event::getReason, Event::getType).contains(tuple("Forbidden", "Warning")));
-    assertThat(cluster.get(ConfigMap.class, ns, "api-agent-policy")).as("what could be created was").isNotNull();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var status = cluster.get(ns, "api").getStatus();
+              assertThat(status).isNotNull();
+              assertThat(status.getConditions())
+                  .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+                  .containsExactly(
+                      tuple("Ready", "False", "Forbidden"),
+                      tuple("RedisReady", "False", "Creating"),
+                      tuple("AgentsReady", "False", "Creating"),
+                      tuple("Enforced", "False", "NotPushed"));
+              assertThat(status.getConditions().get(0).getMessage()).contains("forbidden");
+            });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client().v1().events().inNamespace(ns).list().getItems())
+                    .extracting(Event::getReason, Event::getType)
+                    .contains(tuple("Forbidden", "Warning")));
+    assertThat(cluster.get(ConfigMap.class, ns, "api-agent-policy"))
+        .as("what could be created was")
+        .isNotNull();
     assertThat(cluster.get(Deployment.class, ns, "api-agent")).isNull();
   }
 
   @Test
-  @DisplayName("keeps running when a policy holds values it does not know (a newer CRD), and reports them as InvalidSpec")
+  @DisplayName(
+      "keeps running when a policy holds values it does not know (a newer CRD), and reports them as InvalidSpec")
   void unknownEnumValuesAreInvalidSpecNotACrash() {
     cluster.startOperator();
     String ns = cluster.newNamespace("newer-crd");
-    var raw = cluster.client().getKubernetesSerialization().unmarshal(
-        "apiVersion: ratelimiter.dev/v1alpha1\nkind: RateLimitPolicy\nmetadata: {name: newer, namespace: " + ns + "}\n"
-            + "spec:\n  limits: [{name: a, requests: 1, window: 1m, algorithm: LeakyBucket}]\n"
-            + "  clientKey: {source: Header}\n  failurePolicy: Local\n  agent: {service: {type: ExternalName}}\n",
-        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    var raw =
+        cluster
+            .client()
+            .getKubernetesSerialization()
+            .unmarshal(
+                "apiVersion: ratelimiter.dev/v1alpha1\nkind: RateLimitPolicy\nmetadata: {name: newer, namespace: "
+                    + ns
+                    + "}\n"
+                    + "spec:\n  limits: [{name: a, requests: 1, window: 1m, algorithm: LeakyBucket}]\n"
+                    + "  clientKey: {source: Header}\n  failurePolicy: Local\n  agent: {service: {type: ExternalName}}\n",
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
     cluster.client().resource(raw).create();
     cluster.create(policy(ns, "plain", new RateLimitPolicySpec()));
 
-    await().atMost(TIMEOUT).until(() -> cluster.reconciled(ns, "plain") && cluster.reconciled(ns, "newer"));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> cluster.reconciled(ns, "plain") && cluster.reconciled(ns, "newer"));
     Condition ready = cluster.get(ns, "newer").getStatus().getConditions().get(0);
     assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-    // the shared policy rules report their first problem; the Kubernetes fields are checked on their own
-    assertThat(ready.getMessage()).contains(
-        "spec.limits[0].algorithm: 'LeakyBucket' is not one of FixedWindow, SlidingWindow, TokenBucket",
-        "spec.agent.service.type: value not supported by this operator version");
+    // the shared policy rules report their first problem; the Kubernetes fields are checked on
+    // their own
+    assertThat(ready.getMessage())
+        .contains(
+            "spec.limits[0].algorithm: 'LeakyBucket' is not one of FixedWindow, SlidingWindow, TokenBucket",
+            "spec.agent.service.type: value not supported by this operator version");
     assertThat(cluster.get(Deployment.class, ns, "newer-agent")).isNull();
     assertThat(cluster.get(Deployment.class, ns, "plain-agent")).isNotNull();
   }

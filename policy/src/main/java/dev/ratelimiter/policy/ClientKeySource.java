@@ -2,8 +2,11 @@ package dev.ratelimiter.policy;
 
 /** Where the client identity comes from. */
 public enum ClientKeySource {
-    /** The TCP peer, or the forwarded address when the peer is a trusted proxy. */
-    RemoteAddress,
-    /** A request header such as {@code X-Api-Key}; the counter key holds a hash of its value, never the value. */
-    Header
+  /** The TCP peer, or the forwarded address when the peer is a trusted proxy. */
+  RemoteAddress,
+  /**
+   * A request header such as {@code X-Api-Key}; the counter key holds a hash of its value, never
+   * the value.
+   */
+  Header
 }

@@ -5,141 +5,151 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * An IP address as bytes, parsed without any DNS lookup. IPv4-mapped IPv6 addresses
- * ({@code ::ffff:192.0.2.1}) are read as the IPv4 address they carry, so one client is one key.
+ * An IP address as bytes, parsed without any DNS lookup. IPv4-mapped IPv6 addresses ({@code
+ * ::ffff:192.0.2.1}) are read as the IPv4 address they carry, so one client is one key.
  */
 public final class IpAddress {
 
-    private static final int MAX_TEXT_LENGTH = 64;
+  private static final int MAX_TEXT_LENGTH = 64;
 
-    private final byte[] bytes;
+  private final byte[] bytes;
 
-    private IpAddress(byte[] bytes) {
-        this.bytes = bytes;
+  private IpAddress(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /**
+   * @return the address, or null when the text is not an IP literal
+   */
+  public static IpAddress parse(String text) {
+    if (text == null || text.isEmpty() || text.length() > MAX_TEXT_LENGTH) {
+      return null;
     }
-
-    /** @return the address, or null when the text is not an IP literal */
-    public static IpAddress parse(String text) {
-        if (text == null || text.isEmpty() || text.length() > MAX_TEXT_LENGTH) {
-            return null;
-        }
-        String literal = text;
-        int zone = literal.indexOf('%');
-        if (zone >= 0) {
-            literal = literal.substring(0, zone);
-        }
-        byte[] bytes = literal.indexOf(':') >= 0 ? parseIpv6(literal) : parseIpv4(literal);
-        if (bytes == null) {
-            return null;
-        }
-        if (bytes.length == 16 && isIpv4Mapped(bytes)) {
-            bytes = Arrays.copyOfRange(bytes, 12, 16);
-        }
-        return new IpAddress(bytes);
+    String literal = text;
+    int zone = literal.indexOf('%');
+    if (zone >= 0) {
+      literal = literal.substring(0, zone);
     }
-
-    /** Four decimal parts, each at most 255, without leading zeros (which some read as octal). */
-    private static byte[] parseIpv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || (part.length() > 1 && part.charAt(0) == '0')) {
-                return null;
-            }
-            int value = Integer.parseInt(part);
-            if (value > 255) {
-                return null;
-            }
-            out[i] = (byte) value;
-        }
-        return out;
+    byte[] bytes = literal.indexOf(':') >= 0 ? parseIpv6(literal) : parseIpv4(literal);
+    if (bytes == null) {
+      return null;
     }
-
-    private static byte[] parseIpv6(String text) {
-        if (!text.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
-            return null;
-        }
-        try {
-            // In brackets the JDK parses an IPv6 literal or fails; it never resolves a name.
-            return InetAddress.getByName("[" + text + "]").getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
+    if (bytes.length == 16 && isIpv4Mapped(bytes)) {
+      bytes = Arrays.copyOfRange(bytes, 12, 16);
     }
+    return new IpAddress(bytes);
+  }
 
-    public boolean isIpv4() {
-        return bytes.length == 4;
+  /** Four decimal parts, each at most 255, without leading zeros (which some read as octal). */
+  private static byte[] parseIpv4(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
     }
+    byte[] out = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      String part = parts[i];
+      if (part.isEmpty()
+          || part.length() > 3
+          || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+          || (part.length() > 1 && part.charAt(0) == '0')) {
+        return null;
+      }
+      int value = Integer.parseInt(part);
+      if (value > 255) {
+        return null;
+      }
+      out[i] = (byte) value;
+    }
+    return out;
+  }
 
-    /** The address with every bit after the first {@code prefixLength} cleared. */
-    public IpAddress masked(int prefixLength) {
-        byte[] out = bytes.clone();
-        for (int bit = prefixLength; bit < out.length * 8; bit++) {
-            out[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        return new IpAddress(out);
+  private static byte[] parseIpv6(String text) {
+    if (!text.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+      return null;
     }
+    try {
+      // In brackets the JDK parses an IPv6 literal or fails; it never resolves a name.
+      return InetAddress.getByName("[" + text + "]").getAddress();
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
 
-    /** Canonical text: dotted quad for IPv4, RFC 5952 compressed form for IPv6. */
-    @Override
-    public String toString() {
-        if (isIpv4()) {
-            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
-        }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        // RFC 5952: the longest run of two or more zero groups (the first of equals) becomes "::"
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
-    }
+  public boolean isIpv4() {
+    return bytes.length == 4;
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof IpAddress other && Arrays.equals(bytes, other.bytes);
+  /** The address with every bit after the first {@code prefixLength} cleared. */
+  public IpAddress masked(int prefixLength) {
+    byte[] out = bytes.clone();
+    for (int bit = prefixLength; bit < out.length * 8; bit++) {
+      out[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
     }
+    return new IpAddress(out);
+  }
 
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes);
+  /** Canonical text: dotted quad for IPv4, RFC 5952 compressed form for IPv6. */
+  @Override
+  public String toString() {
+    if (isIpv4()) {
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
     }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+    }
+    // RFC 5952: the longest run of two or more zero groups (the first of equals) becomes "::"
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(groups[i]));
+    }
+    return sb.toString();
+  }
 
-    private static boolean isIpv4Mapped(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IpAddress other && Arrays.equals(bytes, other.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  private static boolean isIpv4Mapped(byte[] b) {
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
     }
+    return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+  }
 }

@@ -5,47 +5,64 @@ import java.util.List;
 /**
  * A validated policy document: what one agent enforces.
  *
- * @param id            {@code <namespace>/<name>} of the RateLimitPolicy; scopes the Redis keys
- * @param generation    the RateLimitPolicy generation this document was rendered from
- * @param limits        all apply; a request passes only when every limit allows it
- * @param clientKey     how the client is identified
+ * @param id {@code <namespace>/<name>} of the RateLimitPolicy; scopes the Redis keys
+ * @param generation the RateLimitPolicy generation this document was rendered from
+ * @param limits all apply; a request passes only when every limit allows it
+ * @param clientKey how the client is identified
  * @param failurePolicy what happens when the store does not answer
- * @param exempt        client addresses never counted nor refused
- * @param mode          Enforce, or Shadow (count, never refuse)
- * @param agents        how many agents share the limits (the operator's count of ready agent pods):
- *                      with failurePolicy Local each enforces {@code ceil(requests / agents)} while the store is away
+ * @param exempt client addresses never counted nor refused
+ * @param mode Enforce, or Shadow (count, never refuse)
+ * @param agents how many agents share the limits (the operator's count of ready agent pods): with
+ *     failurePolicy Local each enforces {@code ceil(requests / agents)} while the store is away
  */
-public record Policy(String id, long generation, List<Limit> limits, ClientKeyPolicy clientKey,
-                     FailurePolicy failurePolicy, List<Cidr> exempt, Mode mode, int agents) {
+public record Policy(
+    String id,
+    long generation,
+    List<Limit> limits,
+    ClientKeyPolicy clientKey,
+    FailurePolicy failurePolicy,
+    List<Cidr> exempt,
+    Mode mode,
+    int agents) {
 
-    public static final String DEFAULT_ID = "default";
-    public static final int MIN_LIMITS = 1;
-    public static final int MAX_LIMITS = 16;
-    public static final int MAX_EXEMPT = 64;
-    public static final int MAX_AGENTS = 1000;
+  public static final String DEFAULT_ID = "default";
+  public static final int MIN_LIMITS = 1;
+  public static final int MAX_LIMITS = 16;
+  public static final int MAX_EXEMPT = 64;
+  public static final int MAX_AGENTS = 1000;
 
-    public Policy {
-        limits = List.copyOf(limits);
-        exempt = List.copyOf(exempt);
+  public Policy {
+    limits = List.copyOf(limits);
+    exempt = List.copyOf(exempt);
+  }
+
+  /** Enforced, nobody exempt, one agent. */
+  public Policy(
+      String id,
+      long generation,
+      List<Limit> limits,
+      ClientKeyPolicy clientKey,
+      FailurePolicy failurePolicy) {
+    this(id, generation, limits, clientKey, failurePolicy, List.of(), Mode.Enforce, 1);
+  }
+
+  /** Whether a client at this address is never counted nor refused. */
+  public boolean exempts(IpAddress address) {
+    for (Cidr cidr : exempt) {
+      if (cidr.contains(address)) {
+        return true;
+      }
     }
+    return false;
+  }
 
-    /** Enforced, nobody exempt, one agent. */
-    public Policy(String id, long generation, List<Limit> limits, ClientKeyPolicy clientKey, FailurePolicy failurePolicy) {
-        this(id, generation, limits, clientKey, failurePolicy, List.of(), Mode.Enforce, 1);
-    }
-
-    /** Whether a client at this address is never counted nor refused. */
-    public boolean exempts(IpAddress address) {
-        for (Cidr cidr : exempt) {
-            if (cidr.contains(address)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The seed's behaviour: 10 requests per minute per client IP, fail open. */
-    public static Policy defaultPolicy() {
-        return new Policy(DEFAULT_ID, 0, List.of(Limit.defaultLimit()), ClientKeyPolicy.remoteAddress(), FailurePolicy.Open);
-    }
+  /** The seed's behaviour: 10 requests per minute per client IP, fail open. */
+  public static Policy defaultPolicy() {
+    return new Policy(
+        DEFAULT_ID,
+        0,
+        List.of(Limit.defaultLimit()),
+        ClientKeyPolicy.remoteAddress(),
+        FailurePolicy.Open);
+  }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,72 +11,75 @@ import java.util.Map;
 
 /**
  * Writes a policy as the document {@link PolicyParser} reads: every field, defaults applied, in a
- * fixed order. The operator renders its ConfigMap and pushes with this; the agent answers
- * {@code GET /admin/policy} with it. {@code PolicyParser.parse(toYaml(p))} is {@code p}.
+ * fixed order. The operator renders its ConfigMap and pushes with this; the agent answers {@code
+ * GET /admin/policy} with it. {@code PolicyParser.parse(toYaml(p))} is {@code p}.
  */
 public final class PolicyDocument {
 
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            // a limit named "0" must stay a string, not become the number 0
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .build());
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              // a limit named "0" must stay a string, not become the number 0
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+              .build());
 
-    private PolicyDocument() {
-    }
+  private PolicyDocument() {}
 
-    /** The document as nested maps and lists, in document order. */
-    public static Map<String, Object> toMap(Policy policy) {
-        List<Map<String, Object>> limits = policy.limits().stream().map(PolicyDocument::limit).toList();
-        Map<String, Object> clientKey = new LinkedHashMap<>();
-        clientKey.put("source", policy.clientKey().source().name());
-        if (policy.clientKey().byHeader()) {
-            clientKey.put("header", policy.clientKey().header());
-            clientKey.put("missing", policy.clientKey().missing().name());
-        }
-        clientKey.put("forwardedHeader", policy.clientKey().forwardedHeader().name());
-        clientKey.put("trustedProxies", policy.clientKey().trustedProxies().stream().map(Cidr::toString).toList());
-        clientKey.put("ipv6PrefixLength", policy.clientKey().ipv6PrefixLength());
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("policy", policy.id());
-        document.put("generation", policy.generation());
-        document.put("limits", limits);
-        document.put("clientKey", clientKey);
-        document.put("failurePolicy", policy.failurePolicy().name());
-        document.put("exempt", policy.exempt().stream().map(Cidr::toString).toList());
-        document.put("mode", policy.mode().name());
-        document.put("agents", policy.agents());
-        return document;
+  /** The document as nested maps and lists, in document order. */
+  public static Map<String, Object> toMap(Policy policy) {
+    List<Map<String, Object>> limits = policy.limits().stream().map(PolicyDocument::limit).toList();
+    Map<String, Object> clientKey = new LinkedHashMap<>();
+    clientKey.put("source", policy.clientKey().source().name());
+    if (policy.clientKey().byHeader()) {
+      clientKey.put("header", policy.clientKey().header());
+      clientKey.put("missing", policy.clientKey().missing().name());
     }
+    clientKey.put("forwardedHeader", policy.clientKey().forwardedHeader().name());
+    clientKey.put(
+        "trustedProxies",
+        policy.clientKey().trustedProxies().stream().map(Cidr::toString).toList());
+    clientKey.put("ipv6PrefixLength", policy.clientKey().ipv6PrefixLength());
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("policy", policy.id());
+    document.put("generation", policy.generation());
+    document.put("limits", limits);
+    document.put("clientKey", clientKey);
+    document.put("failurePolicy", policy.failurePolicy().name());
+    document.put("exempt", policy.exempt().stream().map(Cidr::toString).toList());
+    document.put("mode", policy.mode().name());
+    document.put("agents", policy.agents());
+    return document;
+  }
 
-    public static String toYaml(Policy policy) {
-        try {
-            return YAML.writeValueAsString(toMap(policy));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+  public static String toYaml(Policy policy) {
+    try {
+      return YAML.writeValueAsString(toMap(policy));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    private static Map<String, Object> limit(Limit limit) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", limit.name());
-        out.put("requests", limit.requests());
-        out.put("window", limit.windowText());
-        out.put("algorithm", limit.algorithm().name());
-        if (limit.algorithm() == Algorithm.TokenBucket) {
-            out.put("burst", limit.burst());
-        }
-        if (limit.match() != null) {
-            Map<String, Object> match = new LinkedHashMap<>();
-            if (!limit.match().pathPrefixes().isEmpty()) {
-                match.put("pathPrefixes", limit.match().pathPrefixes());
-            }
-            if (!limit.match().methods().isEmpty()) {
-                match.put("methods", limit.match().methods());
-            }
-            out.put("match", match);
-        }
-        return out;
+  private static Map<String, Object> limit(Limit limit) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", limit.name());
+    out.put("requests", limit.requests());
+    out.put("window", limit.windowText());
+    out.put("algorithm", limit.algorithm().name());
+    if (limit.algorithm() == Algorithm.TokenBucket) {
+      out.put("burst", limit.burst());
     }
+    if (limit.match() != null) {
+      Map<String, Object> match = new LinkedHashMap<>();
+      if (!limit.match().pathPrefixes().isEmpty()) {
+        match.put("pathPrefixes", limit.match().pathPrefixes());
+      }
+      if (!limit.match().methods().isEmpty()) {
+        match.put("methods", limit.match().methods());
+      }
+      out.put("match", match);
+    }
+    return out;
+  }
 }

@@ -1,16 +1,5 @@
 package dev.ratelimiter.policy;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
-
 import static dev.ratelimiter.policy.JsonFields.checkKnown;
 import static dev.ratelimiter.policy.JsonFields.enumValue;
 import static dev.ratelimiter.policy.JsonFields.integer;
@@ -18,162 +7,270 @@ import static dev.ratelimiter.policy.JsonFields.kind;
 import static dev.ratelimiter.policy.JsonFields.required;
 import static dev.ratelimiter.policy.JsonFields.text;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
 /**
- * Reads a policy document (YAML or JSON: the shape of the RateLimitPolicy {@code spec}, plus
- * {@code policy} and {@code generation}) and validates every field, so that nothing half-valid is
- * ever enforced. These are the policy rules; the agent enforces what passes them, the operator
- * refuses a spec that does not. Unknown fields are errors rather than silently ignored. The
- * first problem is reported, with the path of its field ({@code limits[1].window: ...}).
+ * Reads a policy document (YAML or JSON: the shape of the RateLimitPolicy {@code spec}, plus {@code
+ * policy} and {@code generation}) and validates every field, so that nothing half-valid is ever
+ * enforced. These are the policy rules; the agent enforces what passes them, the operator refuses a
+ * spec that does not. Unknown fields are errors rather than silently ignored. The first problem is
+ * reported, with the path of its field ({@code limits[1].window: ...}).
  */
 public final class PolicyParser {
 
-    /** {@code <namespace>/<name>}, or one name, in lower-case DNS style. */
-    private static final Pattern POLICY_ID = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?");
-    private static final Pattern LIMIT_NAME = Pattern.compile(Limit.NAME_PATTERN);
-    private static final Set<String> TOP_FIELDS = Set.of("policy", "generation", "limits", "clientKey", "failurePolicy", "exempt", "mode", "agents");
-    private static final Set<String> LIMIT_FIELDS = Set.of("name", "requests", "window", "algorithm", "burst", "match");
-    private static final Set<String> CLIENT_KEY_FIELDS = Set.of("source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
+  /** {@code <namespace>/<name>}, or one name, in lower-case DNS style. */
+  private static final Pattern POLICY_ID =
+      Pattern.compile(
+          "[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?");
 
-    /** YAML is a superset of JSON, so one reader serves both. */
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern LIMIT_NAME = Pattern.compile(Limit.NAME_PATTERN);
+  private static final Set<String> TOP_FIELDS =
+      Set.of(
+          "policy",
+          "generation",
+          "limits",
+          "clientKey",
+          "failurePolicy",
+          "exempt",
+          "mode",
+          "agents");
+  private static final Set<String> LIMIT_FIELDS =
+      Set.of("name", "requests", "window", "algorithm", "burst", "match");
+  private static final Set<String> CLIENT_KEY_FIELDS =
+      Set.of(
+          "source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
 
-    private PolicyParser() {
+  /** YAML is a superset of JSON, so one reader serves both. */
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private PolicyParser() {}
+
+  public static Policy parse(String document) throws InvalidPolicyException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(document == null ? "" : document);
+    } catch (JacksonException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      throw new InvalidPolicyException(
+          "", "not a YAML or JSON document" + where + ": " + firstLine(e.getOriginalMessage()));
     }
-
-    public static Policy parse(String document) throws InvalidPolicyException {
-        JsonNode root;
-        try {
-            root = YAML.readTree(document == null ? "" : document);
-        } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw new InvalidPolicyException("", "not a YAML or JSON document" + where + ": " + firstLine(e.getOriginalMessage()));
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            return Policy.defaultPolicy();
-        }
-        return parse(root);
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return Policy.defaultPolicy();
     }
+    return parse(root);
+  }
 
-    public static Policy parse(JsonNode root) throws InvalidPolicyException {
-        if (!root.isObject()) {
-            throw new InvalidPolicyException("", "the document must be a mapping of fields, not " + kind(root));
-        }
-        checkKnown(root, "", TOP_FIELDS);
-        String id = root.has("policy") ? text(root.get("policy"), "policy") : Policy.DEFAULT_ID;
-        if (!POLICY_ID.matcher(id).matches()) {
-            throw new InvalidPolicyException("policy", "'" + id + "' is not <namespace>/<name> in lower-case DNS style");
-        }
-        long generation = root.has("generation") ? integer(root.get("generation"), "generation", 0, Long.MAX_VALUE) : 0;
-        List<Limit> limits = root.has("limits") ? limits(root.get("limits")) : Policy.defaultPolicy().limits();
-        ClientKeyPolicy clientKey = root.has("clientKey") ? clientKey(root.get("clientKey")) : ClientKeyPolicy.remoteAddress();
-        FailurePolicy failurePolicy = root.has("failurePolicy")
-                ? enumValue(root.get("failurePolicy"), "failurePolicy", FailurePolicy.class) : FailurePolicy.Open;
-        List<Cidr> exempt = root.has("exempt") ? RequestFields.cidrs(root.get("exempt"), "exempt", Policy.MAX_EXEMPT,
-                "would exempt every address, so nothing would ever be limited; list the exempt networks themselves") : List.of();
-        Mode mode = root.has("mode") ? enumValue(root.get("mode"), "mode", Mode.class) : Mode.Enforce;
-        int agents = root.has("agents") ? (int) integer(root.get("agents"), "agents", 1, Policy.MAX_AGENTS) : 1;
-        return new Policy(id, generation, limits, clientKey, failurePolicy, exempt, mode, agents);
+  public static Policy parse(JsonNode root) throws InvalidPolicyException {
+    if (!root.isObject()) {
+      throw new InvalidPolicyException(
+          "", "the document must be a mapping of fields, not " + kind(root));
     }
+    checkKnown(root, "", TOP_FIELDS);
+    String id = root.has("policy") ? text(root.get("policy"), "policy") : Policy.DEFAULT_ID;
+    if (!POLICY_ID.matcher(id).matches()) {
+      throw new InvalidPolicyException(
+          "policy", "'" + id + "' is not <namespace>/<name> in lower-case DNS style");
+    }
+    long generation =
+        root.has("generation")
+            ? integer(root.get("generation"), "generation", 0, Long.MAX_VALUE)
+            : 0;
+    List<Limit> limits =
+        root.has("limits") ? limits(root.get("limits")) : Policy.defaultPolicy().limits();
+    ClientKeyPolicy clientKey =
+        root.has("clientKey") ? clientKey(root.get("clientKey")) : ClientKeyPolicy.remoteAddress();
+    FailurePolicy failurePolicy =
+        root.has("failurePolicy")
+            ? enumValue(root.get("failurePolicy"), "failurePolicy", FailurePolicy.class)
+            : FailurePolicy.Open;
+    List<Cidr> exempt =
+        root.has("exempt")
+            ? RequestFields.cidrs(
+                root.get("exempt"),
+                "exempt",
+                Policy.MAX_EXEMPT,
+                "would exempt every address, so nothing would ever be limited; list the exempt networks themselves")
+            : List.of();
+    Mode mode = root.has("mode") ? enumValue(root.get("mode"), "mode", Mode.class) : Mode.Enforce;
+    int agents =
+        root.has("agents") ? (int) integer(root.get("agents"), "agents", 1, Policy.MAX_AGENTS) : 1;
+    return new Policy(id, generation, limits, clientKey, failurePolicy, exempt, mode, agents);
+  }
 
-    private static List<Limit> limits(JsonNode node) throws InvalidPolicyException {
-        if (!node.isArray()) {
-            throw new InvalidPolicyException("limits", "must be a list, not " + kind(node));
-        }
-        if (node.size() < Policy.MIN_LIMITS || node.size() > Policy.MAX_LIMITS) {
-            throw new InvalidPolicyException("limits", "must hold " + Policy.MIN_LIMITS + " to " + Policy.MAX_LIMITS + " limits, not " + node.size());
-        }
-        List<Limit> limits = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < node.size(); i++) {
-            String at = "limits[" + i + "]";
-            JsonNode item = node.get(i);
-            if (!item.isObject()) {
-                throw new InvalidPolicyException(at, "must be a mapping with name, requests and window, not " + kind(item));
-            }
-            checkKnown(item, at + ".", LIMIT_FIELDS);
-            String name = text(required(item, "name", at), at + ".name");
-            if (name.length() > Limit.NAME_MAX_LENGTH || !LIMIT_NAME.matcher(name).matches()) {
-                throw new InvalidPolicyException(at + ".name", "'" + name + "' is not a DNS label (lower-case letters, digits and '-', at most "
-                        + Limit.NAME_MAX_LENGTH + ")");
-            }
-            if (!names.add(name)) {
-                throw new InvalidPolicyException(at + ".name", "'" + name + "' is used by another limit; names must be unique");
-            }
-            long requests = integer(required(item, "requests", at), at + ".requests", Limit.MIN_REQUESTS, Limit.MAX_REQUESTS);
-            long window;
-            try {
-                window = WindowFormat.parseSeconds(text(required(item, "window", at), at + ".window"));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidPolicyException(at + ".window", e.getMessage());
-            }
-            Algorithm algorithm = item.has("algorithm")
-                    ? enumValue(item.get("algorithm"), at + ".algorithm", Algorithm.class) : Algorithm.FixedWindow;
-            RouteMatch match = item.has("match") ? RequestFields.match(item.get("match"), at + ".match") : null;
-            limits.add(new Limit(name, requests, window, algorithm, burst(item, at, algorithm, requests), match));
-        }
-        return limits;
+  private static List<Limit> limits(JsonNode node) throws InvalidPolicyException {
+    if (!node.isArray()) {
+      throw new InvalidPolicyException("limits", "must be a list, not " + kind(node));
     }
+    if (node.size() < Policy.MIN_LIMITS || node.size() > Policy.MAX_LIMITS) {
+      throw new InvalidPolicyException(
+          "limits",
+          "must hold "
+              + Policy.MIN_LIMITS
+              + " to "
+              + Policy.MAX_LIMITS
+              + " limits, not "
+              + node.size());
+    }
+    List<Limit> limits = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < node.size(); i++) {
+      String at = "limits[" + i + "]";
+      JsonNode item = node.get(i);
+      if (!item.isObject()) {
+        throw new InvalidPolicyException(
+            at, "must be a mapping with name, requests and window, not " + kind(item));
+      }
+      checkKnown(item, at + ".", LIMIT_FIELDS);
+      String name = text(required(item, "name", at), at + ".name");
+      if (name.length() > Limit.NAME_MAX_LENGTH || !LIMIT_NAME.matcher(name).matches()) {
+        throw new InvalidPolicyException(
+            at + ".name",
+            "'"
+                + name
+                + "' is not a DNS label (lower-case letters, digits and '-', at most "
+                + Limit.NAME_MAX_LENGTH
+                + ")");
+      }
+      if (!names.add(name)) {
+        throw new InvalidPolicyException(
+            at + ".name", "'" + name + "' is used by another limit; names must be unique");
+      }
+      long requests =
+          integer(
+              required(item, "requests", at),
+              at + ".requests",
+              Limit.MIN_REQUESTS,
+              Limit.MAX_REQUESTS);
+      long window;
+      try {
+        window = WindowFormat.parseSeconds(text(required(item, "window", at), at + ".window"));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPolicyException(at + ".window", e.getMessage());
+      }
+      Algorithm algorithm =
+          item.has("algorithm")
+              ? enumValue(item.get("algorithm"), at + ".algorithm", Algorithm.class)
+              : Algorithm.FixedWindow;
+      RouteMatch match =
+          item.has("match") ? RequestFields.match(item.get("match"), at + ".match") : null;
+      limits.add(
+          new Limit(
+              name, requests, window, algorithm, burst(item, at, algorithm, requests), match));
+    }
+    return limits;
+  }
 
-    /** The size rules of each algorithm, and the TokenBucket's burst (default {@code requests}). */
-    private static long burst(JsonNode item, String at, Algorithm algorithm, long requests) throws InvalidPolicyException {
-        if (algorithm == Algorithm.SlidingWindow && requests > Limit.MAX_SLIDING_WINDOW_REQUESTS) {
-            throw new InvalidPolicyException(at + ".requests", requests + " is too many for SlidingWindow, which remembers each admitted"
-                    + " request of the window per client: at most " + Limit.MAX_SLIDING_WINDOW_REQUESTS
-                    + "; use FixedWindow or TokenBucket for larger quotas");
-        }
-        if (!item.has("burst")) {
-            if (algorithm == Algorithm.TokenBucket && requests > Limit.MAX_BURST) {
-                throw new InvalidPolicyException(at + ".requests", requests + " is too many for a TokenBucket without burst (the burst"
-                        + " defaults to requests and is at most " + Limit.MAX_BURST + "); set burst to at most " + Limit.MAX_BURST);
-            }
-            return requests;
-        }
-        if (algorithm != Algorithm.TokenBucket) {
-            throw new InvalidPolicyException(at + ".burst", "only a TokenBucket has a burst; remove it or set algorithm: TokenBucket");
-        }
-        long burst = integer(item.get("burst"), at + ".burst", Limit.MIN_BURST, Long.MAX_VALUE);
-        if (burst > Limit.MAX_BURST) {
-            throw new InvalidPolicyException(at + ".burst", burst + " is outside " + Limit.MIN_BURST + " .. " + Limit.MAX_BURST
-                    + ": the bucket is counted exactly in steps of 1/(window in ms) of a token, which must fit Redis' Lua numbers");
-        }
-        return burst;
+  /** The size rules of each algorithm, and the TokenBucket's burst (default {@code requests}). */
+  private static long burst(JsonNode item, String at, Algorithm algorithm, long requests)
+      throws InvalidPolicyException {
+    if (algorithm == Algorithm.SlidingWindow && requests > Limit.MAX_SLIDING_WINDOW_REQUESTS) {
+      throw new InvalidPolicyException(
+          at + ".requests",
+          requests
+              + " is too many for SlidingWindow, which remembers each admitted"
+              + " request of the window per client: at most "
+              + Limit.MAX_SLIDING_WINDOW_REQUESTS
+              + "; use FixedWindow or TokenBucket for larger quotas");
     }
+    if (!item.has("burst")) {
+      if (algorithm == Algorithm.TokenBucket && requests > Limit.MAX_BURST) {
+        throw new InvalidPolicyException(
+            at + ".requests",
+            requests
+                + " is too many for a TokenBucket without burst (the burst"
+                + " defaults to requests and is at most "
+                + Limit.MAX_BURST
+                + "); set burst to at most "
+                + Limit.MAX_BURST);
+      }
+      return requests;
+    }
+    if (algorithm != Algorithm.TokenBucket) {
+      throw new InvalidPolicyException(
+          at + ".burst", "only a TokenBucket has a burst; remove it or set algorithm: TokenBucket");
+    }
+    long burst = integer(item.get("burst"), at + ".burst", Limit.MIN_BURST, Long.MAX_VALUE);
+    if (burst > Limit.MAX_BURST) {
+      throw new InvalidPolicyException(
+          at + ".burst",
+          burst
+              + " is outside "
+              + Limit.MIN_BURST
+              + " .. "
+              + Limit.MAX_BURST
+              + ": the bucket is counted exactly in steps of 1/(window in ms) of a token, which must fit Redis' Lua numbers");
+    }
+    return burst;
+  }
 
-    private static ClientKeyPolicy clientKey(JsonNode node) throws InvalidPolicyException {
-        if (!node.isObject()) {
-            throw new InvalidPolicyException("clientKey", "must be a mapping, not " + kind(node));
-        }
-        checkKnown(node, "clientKey.", CLIENT_KEY_FIELDS);
-        ClientKeySource source = node.has("source")
-                ? enumValue(node.get("source"), "clientKey.source", ClientKeySource.class) : ClientKeySource.RemoteAddress;
-        String header = null;
-        MissingHeader missing = MissingHeader.RemoteAddress;
-        if (source == ClientKeySource.Header) {
-            header = RequestFields.headerName(required(node, "header", "clientKey"), "clientKey.header");
-            if (node.has("missing")) {
-                missing = enumValue(node.get("missing"), "clientKey.missing", MissingHeader.class);
-            }
-        } else if (node.has("header")) {
-            throw new InvalidPolicyException("clientKey.header", "only with source: Header (the client is counted by address)");
-        } else if (node.has("missing")) {
-            throw new InvalidPolicyException("clientKey.missing", "only with source: Header (it says what a request without the header gets)");
-        }
-        List<Cidr> proxies = node.has("trustedProxies") ? RequestFields.cidrs(node.get("trustedProxies"), "clientKey.trustedProxies",
-                ClientKeyPolicy.MAX_TRUSTED_PROXIES, "would trust every address, so any client could pick its own key"
-                        + " by sending a forwarding header; list the proxies' own addresses (never the whole network)") : List.of();
-        int prefix = node.has("ipv6PrefixLength")
-                ? (int) integer(node.get("ipv6PrefixLength"), "clientKey.ipv6PrefixLength",
-                        ClientKeyPolicy.MIN_IPV6_PREFIX, ClientKeyPolicy.MAX_IPV6_PREFIX)
-                : ClientKeyPolicy.DEFAULT_IPV6_PREFIX;
-        ForwardedHeader forwardedHeader = node.has("forwardedHeader")
-                ? enumValue(node.get("forwardedHeader"), "clientKey.forwardedHeader", ForwardedHeader.class)
-                : ForwardedHeader.XForwardedFor;
-        return new ClientKeyPolicy(proxies, prefix, forwardedHeader, source, header, missing);
+  private static ClientKeyPolicy clientKey(JsonNode node) throws InvalidPolicyException {
+    if (!node.isObject()) {
+      throw new InvalidPolicyException("clientKey", "must be a mapping, not " + kind(node));
     }
+    checkKnown(node, "clientKey.", CLIENT_KEY_FIELDS);
+    ClientKeySource source =
+        node.has("source")
+            ? enumValue(node.get("source"), "clientKey.source", ClientKeySource.class)
+            : ClientKeySource.RemoteAddress;
+    String header = null;
+    MissingHeader missing = MissingHeader.RemoteAddress;
+    if (source == ClientKeySource.Header) {
+      header = RequestFields.headerName(required(node, "header", "clientKey"), "clientKey.header");
+      if (node.has("missing")) {
+        missing = enumValue(node.get("missing"), "clientKey.missing", MissingHeader.class);
+      }
+    } else if (node.has("header")) {
+      throw new InvalidPolicyException(
+          "clientKey.header", "only with source: Header (the client is counted by address)");
+    } else if (node.has("missing")) {
+      throw new InvalidPolicyException(
+          "clientKey.missing",
+          "only with source: Header (it says what a request without the header gets)");
+    }
+    List<Cidr> proxies =
+        node.has("trustedProxies")
+            ? RequestFields.cidrs(
+                node.get("trustedProxies"),
+                "clientKey.trustedProxies",
+                ClientKeyPolicy.MAX_TRUSTED_PROXIES,
+                "would trust every address, so any client could pick its own key"
+                    + " by sending a forwarding header; list the proxies' own addresses (never the whole network)")
+            : List.of();
+    int prefix =
+        node.has("ipv6PrefixLength")
+            ? (int)
+                integer(
+                    node.get("ipv6PrefixLength"),
+                    "clientKey.ipv6PrefixLength",
+                    ClientKeyPolicy.MIN_IPV6_PREFIX,
+                    ClientKeyPolicy.MAX_IPV6_PREFIX)
+            : ClientKeyPolicy.DEFAULT_IPV6_PREFIX;
+    ForwardedHeader forwardedHeader =
+        node.has("forwardedHeader")
+            ? enumValue(
+                node.get("forwardedHeader"), "clientKey.forwardedHeader", ForwardedHeader.class)
+            : ForwardedHeader.XForwardedFor;
+    return new ClientKeyPolicy(proxies, prefix, forwardedHeader, source, header, missing);
+  }
 
-    private static String firstLine(String message) {
-        String text = message == null ? "" : message.strip();
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline).strip();
-    }
+  private static String firstLine(String message) {
+    String text = message == null ? "" : message.strip();
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline).strip();
+  }
 }

@@ -1,105 +1,129 @@
 package dev.ratelimiter.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static dev.ratelimiter.policy.JsonFields.checkKnown;
+import static dev.ratelimiter.policy.JsonFields.kind;
+import static dev.ratelimiter.policy.JsonFields.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import static dev.ratelimiter.policy.JsonFields.checkKnown;
-import static dev.ratelimiter.policy.JsonFields.kind;
-import static dev.ratelimiter.policy.JsonFields.text;
-
-/** The parts of a policy document that pick requests and clients: route matches, CIDR lists, header names. */
+/**
+ * The parts of a policy document that pick requests and clients: route matches, CIDR lists, header
+ * names.
+ */
 final class RequestFields {
 
-    private static final Set<String> MATCH_FIELDS = Set.of("pathPrefixes", "methods");
-    private static final Pattern PATH_PREFIX = Pattern.compile(RouteMatch.PATH_PREFIX_PATTERN);
-    private static final Pattern HEADER_NAME = Pattern.compile(ClientKeyPolicy.HEADER_NAME_PATTERN);
+  private static final Set<String> MATCH_FIELDS = Set.of("pathPrefixes", "methods");
+  private static final Pattern PATH_PREFIX = Pattern.compile(RouteMatch.PATH_PREFIX_PATTERN);
+  private static final Pattern HEADER_NAME = Pattern.compile(ClientKeyPolicy.HEADER_NAME_PATTERN);
 
-    private RequestFields() {
-    }
+  private RequestFields() {}
 
-    /** {@code limits[i].match}: at least one of pathPrefixes and methods, each a non-empty bounded list. */
-    static RouteMatch match(JsonNode node, String at) throws InvalidPolicyException {
-        if (!node.isObject()) {
-            throw new InvalidPolicyException(at, "must be a mapping with pathPrefixes and/or methods, not " + kind(node));
-        }
-        checkKnown(node, at + ".", MATCH_FIELDS);
-        if (!node.has("pathPrefixes") && !node.has("methods")) {
-            throw new InvalidPolicyException(at, "must name pathPrefixes or methods (a limit for every request has no match)");
-        }
-        List<String> prefixes = new ArrayList<>();
-        if (node.has("pathPrefixes")) {
-            JsonNode list = list(node.get("pathPrefixes"), at + ".pathPrefixes", RouteMatch.MAX_PATH_PREFIXES);
-            for (int i = 0; i < list.size(); i++) {
-                String where = at + ".pathPrefixes[" + i + "]";
-                String prefix = text(list.get(i), where);
-                if (prefix.length() > RouteMatch.MAX_PREFIX_LENGTH || !PATH_PREFIX.matcher(prefix).matches()) {
-                    throw new InvalidPolicyException(where, "'" + prefix + "' is not a path prefix: it starts with '/', has no blanks, '?' or '#',"
-                            + " and at most " + RouteMatch.MAX_PREFIX_LENGTH + " characters");
-                }
-                prefixes.add(prefix);
-            }
-        }
-        List<String> methods = new ArrayList<>();
-        if (node.has("methods")) {
-            JsonNode list = list(node.get("methods"), at + ".methods", RouteMatch.KNOWN_METHODS.size());
-            for (int i = 0; i < list.size(); i++) {
-                String where = at + ".methods[" + i + "]";
-                String method = text(list.get(i), where);
-                if (!RouteMatch.knownMethod(method)) {
-                    throw new InvalidPolicyException(where, "'" + method + "' is not one of " + String.join(", ", RouteMatch.KNOWN_METHODS));
-                }
-                methods.add(method);
-            }
-        }
-        return new RouteMatch(prefixes, methods);
+  /**
+   * {@code limits[i].match}: at least one of pathPrefixes and methods, each a non-empty bounded
+   * list.
+   */
+  static RouteMatch match(JsonNode node, String at) throws InvalidPolicyException {
+    if (!node.isObject()) {
+      throw new InvalidPolicyException(
+          at, "must be a mapping with pathPrefixes and/or methods, not " + kind(node));
     }
+    checkKnown(node, at + ".", MATCH_FIELDS);
+    if (!node.has("pathPrefixes") && !node.has("methods")) {
+      throw new InvalidPolicyException(
+          at, "must name pathPrefixes or methods (a limit for every request has no match)");
+    }
+    List<String> prefixes = new ArrayList<>();
+    if (node.has("pathPrefixes")) {
+      JsonNode list =
+          list(node.get("pathPrefixes"), at + ".pathPrefixes", RouteMatch.MAX_PATH_PREFIXES);
+      for (int i = 0; i < list.size(); i++) {
+        String where = at + ".pathPrefixes[" + i + "]";
+        String prefix = text(list.get(i), where);
+        if (prefix.length() > RouteMatch.MAX_PREFIX_LENGTH
+            || !PATH_PREFIX.matcher(prefix).matches()) {
+          throw new InvalidPolicyException(
+              where,
+              "'"
+                  + prefix
+                  + "' is not a path prefix: it starts with '/', has no blanks, '?' or '#',"
+                  + " and at most "
+                  + RouteMatch.MAX_PREFIX_LENGTH
+                  + " characters");
+        }
+        prefixes.add(prefix);
+      }
+    }
+    List<String> methods = new ArrayList<>();
+    if (node.has("methods")) {
+      JsonNode list = list(node.get("methods"), at + ".methods", RouteMatch.KNOWN_METHODS.size());
+      for (int i = 0; i < list.size(); i++) {
+        String where = at + ".methods[" + i + "]";
+        String method = text(list.get(i), where);
+        if (!RouteMatch.knownMethod(method)) {
+          throw new InvalidPolicyException(
+              where,
+              "'" + method + "' is not one of " + String.join(", ", RouteMatch.KNOWN_METHODS));
+        }
+        methods.add(method);
+      }
+    }
+    return new RouteMatch(prefixes, methods);
+  }
 
-    /** A list of CIDRs that may not hold a /0 (it would take in every address). */
-    static List<Cidr> cidrs(JsonNode node, String at, int max, String whyNotZero) throws InvalidPolicyException {
-        if (!node.isArray()) {
-            throw new InvalidPolicyException(at, "must be a list of CIDRs, not " + kind(node));
-        }
-        if (node.size() > max) {
-            throw new InvalidPolicyException(at, "at most " + max + " entries, not " + node.size());
-        }
-        List<Cidr> out = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            String where = at + "[" + i + "]";
-            Cidr cidr;
-            try {
-                cidr = Cidr.parse(text(node.get(i), where));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidPolicyException(where, e.getMessage());
-            }
-            if (cidr.prefixLength() == 0) {
-                throw new InvalidPolicyException(where, "'" + node.get(i).asText() + "' " + whyNotZero);
-            }
-            out.add(cidr);
-        }
-        return out;
+  /** A list of CIDRs that may not hold a /0 (it would take in every address). */
+  static List<Cidr> cidrs(JsonNode node, String at, int max, String whyNotZero)
+      throws InvalidPolicyException {
+    if (!node.isArray()) {
+      throw new InvalidPolicyException(at, "must be a list of CIDRs, not " + kind(node));
     }
+    if (node.size() > max) {
+      throw new InvalidPolicyException(at, "at most " + max + " entries, not " + node.size());
+    }
+    List<Cidr> out = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String where = at + "[" + i + "]";
+      Cidr cidr;
+      try {
+        cidr = Cidr.parse(text(node.get(i), where));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPolicyException(where, e.getMessage());
+      }
+      if (cidr.prefixLength() == 0) {
+        throw new InvalidPolicyException(where, "'" + node.get(i).asText() + "' " + whyNotZero);
+      }
+      out.add(cidr);
+    }
+    return out;
+  }
 
-    /** {@code clientKey.header}: an HTTP header name. */
-    static String headerName(JsonNode node, String at) throws InvalidPolicyException {
-        String name = text(node, at);
-        if (name.length() > ClientKeyPolicy.HEADER_NAME_MAX_LENGTH || !HEADER_NAME.matcher(name).matches()) {
-            throw new InvalidPolicyException(at, "'" + name + "' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most "
-                    + ClientKeyPolicy.HEADER_NAME_MAX_LENGTH + ")");
-        }
-        return name;
+  /** {@code clientKey.header}: an HTTP header name. */
+  static String headerName(JsonNode node, String at) throws InvalidPolicyException {
+    String name = text(node, at);
+    if (name.length() > ClientKeyPolicy.HEADER_NAME_MAX_LENGTH
+        || !HEADER_NAME.matcher(name).matches()) {
+      throw new InvalidPolicyException(
+          at,
+          "'"
+              + name
+              + "' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most "
+              + ClientKeyPolicy.HEADER_NAME_MAX_LENGTH
+              + ")");
     }
+    return name;
+  }
 
-    private static JsonNode list(JsonNode node, String at, int max) throws InvalidPolicyException {
-        if (!node.isArray()) {
-            throw new InvalidPolicyException(at, "must be a list, not " + kind(node));
-        }
-        if (node.isEmpty() || node.size() > max) {
-            throw new InvalidPolicyException(at, "must hold 1 to " + max + " entries, not " + node.size());
-        }
-        return node;
+  private static JsonNode list(JsonNode node, String at, int max) throws InvalidPolicyException {
+    if (!node.isArray()) {
+      throw new InvalidPolicyException(at, "must be a list, not " + kind(node));
     }
+    if (node.isEmpty() || node.size() > max) {
+      throw new InvalidPolicyException(
+          at, "must hold 1 to " + max + " entries, not " + node.size());
+    }
+    return node;
+  }
 }

@@ -1,38 +1,51 @@
 package dev.ratelimiter.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 @DisplayName("IP address literals")
 class IpAddressTest {
 
-    @ParameterizedTest(name = "{0} is {1}")
-    @CsvSource({
-            "192.0.2.1, 192.0.2.1",
-            "0.0.0.0, 0.0.0.0",
-            "2001:0db8:0:0:0:0:0:0001, 2001:db8::1",
-            "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
-            "2001:db8:1:0:0:0:0:0, 2001:db8:1::",
-            "0:0:0:0:0:0:0:0, ::",
-            "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
-            "FD00::ABCD, fd00::abcd",
-            "::ffff:198.51.100.4, 198.51.100.4",
-            "fe80::1%eth0, fe80::1",
-    })
-    @DisplayName("are printed canonically: dotted quad, RFC 5952 for IPv6, IPv4-mapped as IPv4")
-    void canonical(String text, String canonical) {
-        assertThat(IpAddress.parse(text)).hasToString(canonical);
-    }
+  @ParameterizedTest(name = "{0} is {1}")
+  @CsvSource({
+    "192.0.2.1, 192.0.2.1",
+    "0.0.0.0, 0.0.0.0",
+    "2001:0db8:0:0:0:0:0:0001, 2001:db8::1",
+    "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+    "2001:db8:1:0:0:0:0:0, 2001:db8:1::",
+    "0:0:0:0:0:0:0:0, ::",
+    "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+    "FD00::ABCD, fd00::abcd",
+    "::ffff:198.51.100.4, 198.51.100.4",
+    "fe80::1%eth0, fe80::1",
+  })
+  @DisplayName("are printed canonically: dotted quad, RFC 5952 for IPv6, IPv4-mapped as IPv4")
+  void canonical(String text, String canonical) {
+    assertThat(IpAddress.parse(text)).hasToString(canonical);
+  }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"localhost", "example.com", "256.0.0.1", "1.2.3", "1.2.3.4.5", "010.0.0.1", "1.2.3.-4", "1:2:3:4:5:6:7:8:9",
-            "::g", ".1::", "1.2.3.4 ", ""})
-    @DisplayName("are refused when not an exact literal (never looked up as a name)")
-    void refused(String text) {
-        assertThat(IpAddress.parse(text)).isNull();
-    }
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "localhost",
+        "example.com",
+        "256.0.0.1",
+        "1.2.3",
+        "1.2.3.4.5",
+        "010.0.0.1",
+        "1.2.3.-4",
+        "1:2:3:4:5:6:7:8:9",
+        "::g",
+        ".1::",
+        "1.2.3.4 ",
+        ""
+      })
+  @DisplayName("are refused when not an exact literal (never looked up as a name)")
+  void refused(String text) {
+    assertThat(IpAddress.parse(text)).isNull();
+  }
 }

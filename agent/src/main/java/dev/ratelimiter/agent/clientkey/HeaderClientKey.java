@@ -1,7 +1,6 @@
 package dev.ratelimiter.agent.clientkey;
 
 import dev.ratelimiter.policy.ClientKeyPolicy;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,36 +11,38 @@ import java.util.List;
  * The key of a client named by a header ({@code clientKey.source: Header}): {@code key:} and the
  * first 128 bits of the SHA-256 of the value, base64url. The value itself (an API key, a secret)
  * never reaches the counter store, the logs or the metrics. Several values of the header count as
- * their comma-joined list, as HTTP reads them; a value longer than
- * {@value ClientKeyPolicy#HEADER_VALUE_MAX_LENGTH} characters, or an empty one, counts as absent.
+ * their comma-joined list, as HTTP reads them; a value longer than {@value
+ * ClientKeyPolicy#HEADER_VALUE_MAX_LENGTH} characters, or an empty one, counts as absent.
  */
 public final class HeaderClientKey {
 
-    static final String PREFIX = "key:";
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+  static final String PREFIX = "key:";
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private HeaderClientKey() {
-    }
+  private HeaderClientKey() {}
 
-    /** @return the key, or null when the header is absent, empty or too long */
-    public static String of(List<String> values) {
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        String value = values.size() == 1 ? values.get(0) : String.join(",", values);
-        value = value.strip();
-        if (value.isEmpty() || value.length() > ClientKeyPolicy.HEADER_VALUE_MAX_LENGTH) {
-            return null;
-        }
-        return PREFIX + hash(value);
+  /**
+   * @return the key, or null when the header is absent, empty or too long
+   */
+  public static String of(List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return null;
     }
+    String value = values.size() == 1 ? values.get(0) : String.join(",", values);
+    value = value.strip();
+    if (value.isEmpty() || value.length() > ClientKeyPolicy.HEADER_VALUE_MAX_LENGTH) {
+      return null;
+    }
+    return PREFIX + hash(value);
+  }
 
-    static String hash(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return BASE64URL.encodeToString(java.util.Arrays.copyOf(digest, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+  static String hash(String value) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return BASE64URL.encodeToString(java.util.Arrays.copyOf(digest, 16));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  }
 }

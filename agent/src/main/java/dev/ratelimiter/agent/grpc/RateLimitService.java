@@ -14,7 +14,6 @@ import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -22,171 +21,223 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Envoy's rate limit service v3, {@code envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit},
- * on the same limiter and counters as {@code /api}.
+ * Envoy's rate limit service v3, {@code
+ * envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit}, on the same limiter and counters as
+ * {@code /api}.
  *
  * <ul>
- *   <li>{@code domain} must be the policy id {@code <namespace>/<name>}; another one is refused with
- *       {@code INVALID_ARGUMENT} naming the expected domain.</li>
+ *   <li>{@code domain} must be the policy id {@code <namespace>/<name>}; another one is refused
+ *       with {@code INVALID_ARGUMENT} naming the expected domain.
  *   <li>Each descriptor is one decision. Its {@code remote_address} entry names the client (Envoy's
  *       {@code remote_address} action: the downstream address Envoy trusts), canonicalised like the
  *       HTTP path's (IPv6 per prefix); its {@code method} and {@code path} entries, when present,
  *       name the route. Other entries are ignored. A descriptor without the client entry, or with
- *       one that is not an IP address, is refused with {@code INVALID_ARGUMENT} naming the entry.</li>
- *   <li>The cost is the descriptor's {@code hits_addend}, else the request's, else 1 (0 counts as 1).
- *       All-or-nothing per descriptor; descriptors are decided independently (as Envoy's own
- *       service does), so one request's OK descriptors are counted even when another is over limit.</li>
+ *       one that is not an IP address, is refused with {@code INVALID_ARGUMENT} naming the entry.
+ *   <li>The cost is the descriptor's {@code hits_addend}, else the request's, else 1 (0 counts as
+ *       1). All-or-nothing per descriptor; descriptors are decided independently (as Envoy's own
+ *       service does), so one request's OK descriptors are counted even when another is over limit.
  *   <li>No descriptors: {@code OK}, nothing counted. A descriptor's {@code limit} override is
- *       ignored: the policy decides.</li>
- *   <li>Store down with failurePolicy Closed: {@code UNAVAILABLE} (Envoy's {@code failure_mode_deny}
- *       then decides); with Open: {@code OK} without remaining and reset.</li>
+ *       ignored: the policy decides.
+ *   <li>Store down with failurePolicy Closed: {@code UNAVAILABLE} (Envoy's {@code
+ *       failure_mode_deny} then decides); with Open: {@code OK} without remaining and reset.
  * </ul>
  */
 public final class RateLimitService {
 
-    static final ServiceName SERVICE = ServiceName.create("envoy.service.ratelimit.v3.RateLimitService");
-    public static final ServiceMethod<RateLimitRequest, RateLimitResponse> SHOULD_RATE_LIMIT = ServiceMethod.server(
-            SERVICE, "ShouldRateLimit", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(RateLimitRequest.newBuilder()));
+  static final ServiceName SERVICE =
+      ServiceName.create("envoy.service.ratelimit.v3.RateLimitService");
+  public static final ServiceMethod<RateLimitRequest, RateLimitResponse> SHOULD_RATE_LIMIT =
+      ServiceMethod.server(
+          SERVICE,
+          "ShouldRateLimit",
+          GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(RateLimitRequest.newBuilder()));
 
-    static final String REMOTE_ADDRESS = "remote_address";
-    static final String METHOD = "method";
-    static final String PATH = "path";
+  static final String REMOTE_ADDRESS = "remote_address";
+  static final String METHOD = "method";
+  static final String PATH = "path";
 
-    private final RateLimiter limiter;
+  private final RateLimiter limiter;
 
-    public RateLimitService(RateLimiter limiter) {
-        this.limiter = limiter;
-    }
+  public RateLimitService(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
 
-    /** Registers {@code ShouldRateLimit} on {@code server}. */
-    public GrpcServer bind(GrpcServer server) {
-        return server.callHandler(SHOULD_RATE_LIMIT, call -> call.handler(request -> answer(call, request)));
-    }
+  /** Registers {@code ShouldRateLimit} on {@code server}. */
+  public GrpcServer bind(GrpcServer server) {
+    return server.callHandler(
+        SHOULD_RATE_LIMIT, call -> call.handler(request -> answer(call, request)));
+  }
 
-    private void answer(GrpcServerRequest<RateLimitRequest, RateLimitResponse> call, RateLimitRequest request) {
-        decide(request).onComplete(ar -> {
-            if (ar.succeeded()) {
+  private void answer(
+      GrpcServerRequest<RateLimitRequest, RateLimitResponse> call, RateLimitRequest request) {
+    decide(request)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
                 call.response().send(ar.result());
-            } else if (ar.cause() instanceof Refused refused) {
+              } else if (ar.cause() instanceof Refused refused) {
                 call.response().status(refused.status).statusMessage(refused.getMessage()).end();
-            } else {
-                call.response().status(GrpcStatus.UNAVAILABLE).statusMessage(String.valueOf(ar.cause().getMessage())).end();
-            }
-        });
-    }
+              } else {
+                call.response()
+                    .status(GrpcStatus.UNAVAILABLE)
+                    .statusMessage(String.valueOf(ar.cause().getMessage()))
+                    .end();
+              }
+            });
+  }
 
-    /** The answer, or a failed future: {@link Refused} for a bad request, anything else when the store is down (Closed). */
-    Future<RateLimitResponse> decide(RateLimitRequest request) {
-        Policy policy = limiter.policy();
-        if (!policy.id().equals(request.getDomain())) {
-            return Future.failedFuture(new Refused(GrpcStatus.INVALID_ARGUMENT, "unknown domain '" + request.getDomain()
-                    + "': this rate limit service serves domain '" + policy.id() + "' (the policy's <namespace>/<name>)"));
-        }
-        // Every descriptor is read before any is counted: a bad one refuses the request with nothing consumed.
-        List<ClientIdentity> clients = new ArrayList<>(request.getDescriptorsCount());
-        try {
-            for (int i = 0; i < request.getDescriptorsCount(); i++) {
-                clients.add(client(policy, request.getDescriptors(i), i));
-            }
-        } catch (Refused refused) {
-            return Future.failedFuture(refused);
-        }
-        List<Future<Decision>> decisions = new ArrayList<>(clients.size());
-        for (int i = 0; i < clients.size(); i++) {
-            RateLimitDescriptor descriptor = request.getDescriptors(i);
-            Route route = Route.of(entry(descriptor, METHOD), entry(descriptor, PATH));
-            decisions.add(limiter.check(policy, clients.get(i), route, cost(request, descriptor), Source.GRPC));
-        }
-        return Future.all(decisions).map(all -> {
-            List<Decision> list = new ArrayList<>(decisions.size());
-            for (Future<Decision> d : decisions) {
+  /**
+   * The answer, or a failed future: {@link Refused} for a bad request, anything else when the store
+   * is down (Closed).
+   */
+  Future<RateLimitResponse> decide(RateLimitRequest request) {
+    Policy policy = limiter.policy();
+    if (!policy.id().equals(request.getDomain())) {
+      return Future.failedFuture(
+          new Refused(
+              GrpcStatus.INVALID_ARGUMENT,
+              "unknown domain '"
+                  + request.getDomain()
+                  + "': this rate limit service serves domain '"
+                  + policy.id()
+                  + "' (the policy's <namespace>/<name>)"));
+    }
+    // Every descriptor is read before any is counted: a bad one refuses the request with nothing
+    // consumed.
+    List<ClientIdentity> clients = new ArrayList<>(request.getDescriptorsCount());
+    try {
+      for (int i = 0; i < request.getDescriptorsCount(); i++) {
+        clients.add(client(policy, request.getDescriptors(i), i));
+      }
+    } catch (Refused refused) {
+      return Future.failedFuture(refused);
+    }
+    List<Future<Decision>> decisions = new ArrayList<>(clients.size());
+    for (int i = 0; i < clients.size(); i++) {
+      RateLimitDescriptor descriptor = request.getDescriptors(i);
+      Route route = Route.of(entry(descriptor, METHOD), entry(descriptor, PATH));
+      decisions.add(
+          limiter.check(policy, clients.get(i), route, cost(request, descriptor), Source.GRPC));
+    }
+    return Future.all(decisions)
+        .map(
+            all -> {
+              List<Decision> list = new ArrayList<>(decisions.size());
+              for (Future<Decision> d : decisions) {
                 list.add(d.result());
-            }
-            return EnvoyAnswers.response(list);
-        });
+              }
+              return EnvoyAnswers.response(list);
+            });
+  }
+
+  /**
+   * The descriptor entry that names the client: {@code remote_address} when the policy counts
+   * clients by address; with {@code clientKey.source: Header} the header's name, lower-case, the
+   * way Envoy's {@code request_headers} action is usually keyed ({@code descriptor_key:
+   * x-api-key}).
+   */
+  static String clientEntryKey(Policy policy) {
+    return policy.clientKey().byHeader()
+        ? policy.clientKey().header().toLowerCase(Locale.ROOT)
+        : REMOTE_ADDRESS;
+  }
+
+  /**
+   * Who descriptor {@code i} is counted against: the hash of its header entry (header policies),
+   * else its {@code remote_address} entry; exempt when that address is.
+   *
+   * @throws Refused when the descriptor cannot be decided
+   */
+  private static ClientIdentity client(Policy policy, RateLimitDescriptor descriptor, int i) {
+    String addressValue = entry(descriptor, REMOTE_ADDRESS);
+    IpAddress address = addressValue == null ? null : IpAddress.parse(addressValue.trim());
+    boolean exempt = address != null && policy.exempts(address);
+    if (policy.clientKey().byHeader()) {
+      String key = HeaderClientKey.of(optional(entry(descriptor, clientEntryKey(policy))));
+      if (key != null || exempt) {
+        return new ClientIdentity(key, exempt, null);
+      }
+      if (policy.clientKey().missing() == MissingHeader.Reject) {
+        return refuse(
+            "descriptor "
+                + i
+                + " has no '"
+                + clientEntryKey(policy)
+                + "' entry: the policy counts clients by header "
+                + policy.clientKey().header()
+                + " and refuses requests without it (clientKey.missing: Reject)");
+      }
     }
-
-    /**
-     * The descriptor entry that names the client: {@code remote_address} when the policy counts
-     * clients by address; with {@code clientKey.source: Header} the header's name, lower-case, the
-     * way Envoy's {@code request_headers} action is usually keyed ({@code descriptor_key: x-api-key}).
-     */
-    static String clientEntryKey(Policy policy) {
-        return policy.clientKey().byHeader() ? policy.clientKey().header().toLowerCase(Locale.ROOT) : REMOTE_ADDRESS;
+    if (addressValue == null) {
+      return refuse(
+          "descriptor "
+              + i
+              + " has no '"
+              + REMOTE_ADDRESS
+              + "' entry: it names the client to count (Envoy's remote_address action)");
     }
-
-    /**
-     * Who descriptor {@code i} is counted against: the hash of its header entry (header policies),
-     * else its {@code remote_address} entry; exempt when that address is.
-     *
-     * @throws Refused when the descriptor cannot be decided
-     */
-    private static ClientIdentity client(Policy policy, RateLimitDescriptor descriptor, int i) {
-        String addressValue = entry(descriptor, REMOTE_ADDRESS);
-        IpAddress address = addressValue == null ? null : IpAddress.parse(addressValue.trim());
-        boolean exempt = address != null && policy.exempts(address);
-        if (policy.clientKey().byHeader()) {
-            String key = HeaderClientKey.of(optional(entry(descriptor, clientEntryKey(policy))));
-            if (key != null || exempt) {
-                return new ClientIdentity(key, exempt, null);
-            }
-            if (policy.clientKey().missing() == MissingHeader.Reject) {
-                return refuse("descriptor " + i + " has no '" + clientEntryKey(policy) + "' entry: the policy counts clients by header "
-                        + policy.clientKey().header() + " and refuses requests without it (clientKey.missing: Reject)");
-            }
-        }
-        if (addressValue == null) {
-            return refuse("descriptor " + i + " has no '" + REMOTE_ADDRESS
-                    + "' entry: it names the client to count (Envoy's remote_address action)");
-        }
-        if (address == null) {
-            return refuse("descriptor " + i + ": entry '" + REMOTE_ADDRESS + "' is not an IP address: '" + addressValue + "'");
-        }
-        return new ClientIdentity(ClientKeyResolver.canonical(address, policy.clientKey().ipv6PrefixLength()), exempt, null);
+    if (address == null) {
+      return refuse(
+          "descriptor "
+              + i
+              + ": entry '"
+              + REMOTE_ADDRESS
+              + "' is not an IP address: '"
+              + addressValue
+              + "'");
     }
+    return new ClientIdentity(
+        ClientKeyResolver.canonical(address, policy.clientKey().ipv6PrefixLength()), exempt, null);
+  }
 
-    private static ClientIdentity refuse(String why) {
-        throw new Refused(GrpcStatus.INVALID_ARGUMENT, why);
+  private static ClientIdentity refuse(String why) {
+    throw new Refused(GrpcStatus.INVALID_ARGUMENT, why);
+  }
+
+  private static List<String> optional(String value) {
+    return value == null ? List.of() : List.of(value);
+  }
+
+  /**
+   * More than any limit's quota: a cost this high is always refused, and no larger number need
+   * reach the store.
+   */
+  static final long MAX_COST = 1_000_000_001L;
+
+  /**
+   * Units this descriptor costs: its own {@code hits_addend}, else the request's, else 1; 0 counts
+   * as 1, and anything above every possible quota as {@link #MAX_COST}.
+   */
+  static long cost(RateLimitRequest request, RateLimitDescriptor descriptor) {
+    long hits =
+        descriptor.hasHitsAddend()
+            ? descriptor.getHitsAddend().getValue()
+            : Integer.toUnsignedLong(request.getHitsAddend());
+    return hits < 0 || hits > MAX_COST ? MAX_COST : Math.max(1, hits);
+  }
+
+  private static String entry(RateLimitDescriptor descriptor, String key) {
+    for (RateLimitDescriptor.Entry entry : descriptor.getEntriesList()) {
+      if (entry.getKey().equals(key)) {
+        return entry.getValue();
+      }
     }
+    return null;
+  }
 
-    private static List<String> optional(String value) {
-        return value == null ? List.of() : List.of(value);
+  /** A request this service will not decide, with the gRPC status that says why. */
+  static final class Refused extends RuntimeException {
+    final GrpcStatus status;
+
+    Refused(GrpcStatus status, String message) {
+      super(message, null, false, false);
+      this.status = status;
     }
-
-    /** More than any limit's quota: a cost this high is always refused, and no larger number need reach the store. */
-    static final long MAX_COST = 1_000_000_001L;
-
-    /**
-     * Units this descriptor costs: its own {@code hits_addend}, else the request's, else 1; 0 counts
-     * as 1, and anything above every possible quota as {@link #MAX_COST}.
-     */
-    static long cost(RateLimitRequest request, RateLimitDescriptor descriptor) {
-        long hits = descriptor.hasHitsAddend() ? descriptor.getHitsAddend().getValue() : Integer.toUnsignedLong(request.getHitsAddend());
-        return hits < 0 || hits > MAX_COST ? MAX_COST : Math.max(1, hits);
-    }
-
-    private static String entry(RateLimitDescriptor descriptor, String key) {
-        for (RateLimitDescriptor.Entry entry : descriptor.getEntriesList()) {
-            if (entry.getKey().equals(key)) {
-                return entry.getValue();
-            }
-        }
-        return null;
-    }
-
-    /** A request this service will not decide, with the gRPC status that says why. */
-    static final class Refused extends RuntimeException {
-        final GrpcStatus status;
-
-        Refused(GrpcStatus status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
+  }
 }

@@ -11,40 +11,45 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * {@code GET /api} without a backend: client key → limiter → 200, 429, (store down, failurePolicy Closed) 503,
- * or (a header client key is required and absent) 401.
+ * {@code GET /api} without a backend: client key → limiter → 200, 429, (store down, failurePolicy
+ * Closed) 503, or (a header client key is required and absent) 401.
  */
 public final class ApiHandler implements Handler<HttpServerRequest> {
 
-    private final RateLimiter limiter;
+  private final RateLimiter limiter;
 
-    public ApiHandler(RateLimiter limiter) {
-        this.limiter = limiter;
+  public ApiHandler(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    Policy policy = limiter.policy();
+    ClientIdentity client = RequestClientKey.identify(policy, request);
+    if (client.rejected()) {
+      Refusals.missingClientHeader(request.response(), client.missingHeader());
+      return;
     }
-
-    @Override
-    public void handle(HttpServerRequest request) {
-        Policy policy = limiter.policy();
-        ClientIdentity client = RequestClientKey.identify(policy, request);
-        if (client.rejected()) {
-            Refusals.missingClientHeader(request.response(), client.missingHeader());
-            return;
-        }
-        limiter.check(policy, client, Route.of(request.method().name(), request.path()), 1, Source.API).onComplete(ar -> {
-            HttpServerResponse response = request.response();
-            if (ar.failed()) {
+    limiter
+        .check(policy, client, Route.of(request.method().name(), request.path()), 1, Source.API)
+        .onComplete(
+            ar -> {
+              HttpServerResponse response = request.response();
+              if (ar.failed()) {
                 Refusals.storeUnavailable(response, ar.cause());
                 return;
-            }
-            Decision decision = ar.result();
-            if (decision.allowed()) {
+              }
+              Decision decision = ar.result();
+              if (decision.allowed()) {
                 RateLimitHeaders.apply(response.headers(), decision);
-                // The client key is an IP address, a prefix or a base64url hash: nothing in it needs JSON escaping.
-                response.putHeader("Content-Type", "application/json")
-                        .end("{\"status\":\"ok\",\"client\":\"" + client.key() + "\"}");
-            } else {
+                // The client key is an IP address, a prefix or a base64url hash: nothing in it
+                // needs JSON escaping.
+                response
+                    .putHeader("Content-Type", "application/json")
+                    .end("{\"status\":\"ok\",\"client\":\"" + client.key() + "\"}");
+              } else {
                 Refusals.tooManyRequests(response, decision);
-            }
-        });
-    }
+              }
+            });
+  }
 }

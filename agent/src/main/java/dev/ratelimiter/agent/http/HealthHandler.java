@@ -1,50 +1,75 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.ActivePolicy;
+import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.policy.FailurePolicy;
 import dev.ratelimiter.policy.Policy;
-import dev.ratelimiter.agent.store.CounterStore;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code /health/live}: the process serves. {@code /health/ready}: a policy is loaded and the
- * store answers, or the store is away but failurePolicy Open lets the agent serve anyway.
+ * {@code /health/live}: the process serves. {@code /health/ready}: a policy is loaded and the store
+ * answers, or the store is away but failurePolicy Open lets the agent serve anyway.
  */
 public final class HealthHandler {
 
-    private final ActivePolicy activePolicy;
-    private final CounterStore store;
+  private final ActivePolicy activePolicy;
+  private final CounterStore store;
 
-    public HealthHandler(ActivePolicy activePolicy, CounterStore store) {
-        this.activePolicy = activePolicy;
-        this.store = store;
-    }
+  public HealthHandler(ActivePolicy activePolicy, CounterStore store) {
+    this.activePolicy = activePolicy;
+    this.store = store;
+  }
 
-    public void live(RoutingContext ctx) {
-        json(ctx, 200, new JsonObject().put("status", "UP"));
-    }
+  public void live(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "UP"));
+  }
 
-    public void ready(RoutingContext ctx) {
-        Policy policy = activePolicy.get();
-        JsonObject body = new JsonObject()
-                .put("policy", policy.id())
-                .put("generation", policy.generation())
-                .put("store", store.describe());
-        store.ping().onComplete(ar -> {
-            if (ar.succeeded()) {
+  public void ready(RoutingContext ctx) {
+    Policy policy = activePolicy.get();
+    JsonObject body =
+        new JsonObject()
+            .put("policy", policy.id())
+            .put("generation", policy.generation())
+            .put("store", store.describe());
+    store
+        .ping()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
                 json(ctx, 200, body.put("status", "UP").put("storeReachable", true));
-            } else if (policy.failurePolicy() != FailurePolicy.Closed) {
-                json(ctx, 200, body.put("status", "UP").put("storeReachable", false).put("storeError", ar.cause().getMessage())
-                        .put("detail", "store unavailable, serving with failurePolicy " + policy.failurePolicy() + ": " + ar.cause().getMessage()));
-            } else {
-                json(ctx, 503, body.put("status", "DOWN").put("storeReachable", false).put("storeError", ar.cause().getMessage())
-                        .put("detail", "store unavailable and failurePolicy is Closed: " + ar.cause().getMessage()));
-            }
-        });
-    }
+              } else if (policy.failurePolicy() != FailurePolicy.Closed) {
+                json(
+                    ctx,
+                    200,
+                    body.put("status", "UP")
+                        .put("storeReachable", false)
+                        .put("storeError", ar.cause().getMessage())
+                        .put(
+                            "detail",
+                            "store unavailable, serving with failurePolicy "
+                                + policy.failurePolicy()
+                                + ": "
+                                + ar.cause().getMessage()));
+              } else {
+                json(
+                    ctx,
+                    503,
+                    body.put("status", "DOWN")
+                        .put("storeReachable", false)
+                        .put("storeError", ar.cause().getMessage())
+                        .put(
+                            "detail",
+                            "store unavailable and failurePolicy is Closed: "
+                                + ar.cause().getMessage()));
+              }
+            });
+  }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-    }
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
+  }
 }

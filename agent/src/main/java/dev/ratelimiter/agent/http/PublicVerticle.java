@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.server.GrpcServer;
-
 import java.util.function.Supplier;
 
 /**
@@ -21,72 +20,94 @@ import java.util.function.Supplier;
  */
 public final class PublicVerticle extends VerticleBase {
 
-    /** Netty's own limit, beyond which it refuses while the request is still arriving. */
-    static final int DECODER_MAX_HEADER_BYTES = 64 * 1024;
+  /** Netty's own limit, beyond which it refuses while the request is still arriving. */
+  static final int DECODER_MAX_HEADER_BYTES = 64 * 1024;
 
-    private final RateLimiter limiter;
-    private final Supplier<Future<Void>> warmUp;
-    private final String host;
-    private final int port;
-    private final Backend backend;
-    private final ConnectionGuard guard;
-    private final int grpcPort;
-    private final int grpcIdleTimeoutSeconds;
-    private HttpServer server;
-    private HttpServer grpcServer;
+  private final RateLimiter limiter;
+  private final Supplier<Future<Void>> warmUp;
+  private final String host;
+  private final int port;
+  private final Backend backend;
+  private final ConnectionGuard guard;
+  private final int grpcPort;
+  private final int grpcIdleTimeoutSeconds;
+  private HttpServer server;
+  private HttpServer grpcServer;
 
-    /**
-     * @param warmUp  run on this verticle's event loop before listening (opens its store connection)
-     * @param backend where allowed requests are proxied; null = {@code GET /api} answers itself
-     * @param guard   idle timeout, header deadline and connection cap of the public port (shared by all instances)
-     * @param grpcPort the gRPC port (HTTP/2 only; the gateway's connections, so only the idle timeout bounds them)
-     */
-    public PublicVerticle(RateLimiter limiter, Supplier<Future<Void>> warmUp, String host, int port, Backend backend, ConnectionGuard guard,
-                          int grpcPort, int grpcIdleTimeoutSeconds) {
-        this.limiter = limiter;
-        this.warmUp = warmUp;
-        this.host = host;
-        this.port = port;
-        this.backend = backend;
-        this.guard = guard;
-        this.grpcPort = grpcPort;
-        this.grpcIdleTimeoutSeconds = grpcIdleTimeoutSeconds;
-    }
+  /**
+   * @param warmUp run on this verticle's event loop before listening (opens its store connection)
+   * @param backend where allowed requests are proxied; null = {@code GET /api} answers itself
+   * @param guard idle timeout, header deadline and connection cap of the public port (shared by all
+   *     instances)
+   * @param grpcPort the gRPC port (HTTP/2 only; the gateway's connections, so only the idle timeout
+   *     bounds them)
+   */
+  public PublicVerticle(
+      RateLimiter limiter,
+      Supplier<Future<Void>> warmUp,
+      String host,
+      int port,
+      Backend backend,
+      ConnectionGuard guard,
+      int grpcPort,
+      int grpcIdleTimeoutSeconds) {
+    this.limiter = limiter;
+    this.warmUp = warmUp;
+    this.host = host;
+    this.port = port;
+    this.backend = backend;
+    this.guard = guard;
+    this.grpcPort = grpcPort;
+    this.grpcIdleTimeoutSeconds = grpcIdleTimeoutSeconds;
+  }
 
-    @Override
-    public Future<?> start() {
-        HttpServerOptions options = new HttpServerOptions()
-                .setMaxHeaderSize(DECODER_MAX_HEADER_BYTES)
-                .setTcpNoDelay(true)
-                .setCompressionSupported(false);
-        server = guard.install(vertx.createHttpServer(guard.applyTo(options)))
-                .requestHandler(routes());
-        grpcServer = vertx.createHttpServer(new HttpServerOptions()
-                        .setTcpNoDelay(true)
-                        .setIdleTimeout(grpcIdleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
-                .requestHandler(new RateLimitService(limiter).bind(GrpcServer.server(vertx)));
-        return warmUp.get().compose(v -> server.listen(port, host)).compose(s -> grpcServer.listen(grpcPort, host));
-    }
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setMaxHeaderSize(DECODER_MAX_HEADER_BYTES)
+            .setTcpNoDelay(true)
+            .setCompressionSupported(false);
+    server = guard.install(vertx.createHttpServer(guard.applyTo(options))).requestHandler(routes());
+    grpcServer =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setTcpNoDelay(true)
+                    .setIdleTimeout(grpcIdleTimeoutSeconds)
+                    .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+            .requestHandler(new RateLimitService(limiter).bind(GrpcServer.server(vertx)));
+    return warmUp
+        .get()
+        .compose(v -> server.listen(port, host))
+        .compose(s -> grpcServer.listen(grpcPort, host));
+  }
 
-    private Handler<HttpServerRequest> routes() {
-        CheckHandler check = new CheckHandler(limiter);
-        return backend == null
-                ? new PublicRoutes(new ApiHandler(limiter), false, check)
-                : new PublicRoutes(backend.proxyHandler(vertx, limiter), true, check);
-    }
+  private Handler<HttpServerRequest> routes() {
+    CheckHandler check = new CheckHandler(limiter);
+    return backend == null
+        ? new PublicRoutes(new ApiHandler(limiter), false, check)
+        : new PublicRoutes(backend.proxyHandler(vertx, limiter), true, check);
+  }
 
-    /** Stops accepting connections and lets in-flight requests finish, for at most {@code millis}. */
-    public Future<Void> drain(long millis) {
-        Future<Void> http = server == null ? Future.succeededFuture() : server.shutdown(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        Future<Void> grpc = grpcServer == null ? Future.succeededFuture() : grpcServer.shutdown(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return Future.join(http, grpc).mapEmpty();
-    }
+  /** Stops accepting connections and lets in-flight requests finish, for at most {@code millis}. */
+  public Future<Void> drain(long millis) {
+    Future<Void> http =
+        server == null
+            ? Future.succeededFuture()
+            : server.shutdown(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    Future<Void> grpc =
+        grpcServer == null
+            ? Future.succeededFuture()
+            : grpcServer.shutdown(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return Future.join(http, grpc).mapEmpty();
+  }
 
-    public int actualPort() {
-        return server.actualPort();
-    }
+  public int actualPort() {
+    return server.actualPort();
+  }
 
-    public int actualGrpcPort() {
-        return grpcServer.actualPort();
-    }
+  public int actualGrpcPort() {
+    return grpcServer.actualPort();
+  }
 }

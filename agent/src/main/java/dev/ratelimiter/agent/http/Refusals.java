@@ -4,46 +4,76 @@ import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.http.HttpServerResponse;
 
-/** The answers for a request the limiter does not let through: 429 (over a limit) or 503 (store down, failurePolicy Closed). */
+/**
+ * The answers for a request the limiter does not let through: 429 (over a limit) or 503 (store
+ * down, failurePolicy Closed).
+ */
 public final class Refusals {
 
-    private Refusals() {
-    }
+  private Refusals() {}
 
-    /** 429 with Retry-After, the rate-limit headers and a problem+json body naming the limit. */
-    public static void tooManyRequests(HttpServerResponse response, Decision decision) {
-        tooManyRequests(response, decision, 429);
-    }
+  /** 429 with Retry-After, the rate-limit headers and a problem+json body naming the limit. */
+  public static void tooManyRequests(HttpServerResponse response, Decision decision) {
+    tooManyRequests(response, decision, 429);
+  }
 
-    /**
-     * As {@link #tooManyRequests(HttpServerResponse, Decision)} with another status: a gateway that
-     * cannot pass a 429 on (nginx {@code auth_request}) asks for 401 or 403 instead.
-     */
-    public static void tooManyRequests(HttpServerResponse response, Decision decision, int status) {
-        RateLimitHeaders.apply(response.headers(), decision);
-        long retryAfter = Math.max(1, RateLimitHeaders.seconds(decision.retryAfterMillis()));
-        Limit limit = decision.strictestLimit();
-        response.setStatusCode(status)
-                .putHeader("Retry-After", Long.toString(retryAfter))
-                .putHeader("Content-Type", Problems.CONTENT_TYPE)
-                // Hot path for abusive clients: written by hand. Limit names are DNS labels and need no escaping.
-                .end("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":" + status + ",\"detail\":\"Limit '"
-                        + limit.name() + "' allows " + limit.requests() + " requests per " + limit.windowText()
-                        + "; retry in " + retryAfter + " s.\",\"limit\":\"" + limit.name() + "\",\"retryAfter\":" + retryAfter + "}");
-    }
+  /**
+   * As {@link #tooManyRequests(HttpServerResponse, Decision)} with another status: a gateway that
+   * cannot pass a 429 on (nginx {@code auth_request}) asks for 401 or 403 instead.
+   */
+  public static void tooManyRequests(HttpServerResponse response, Decision decision, int status) {
+    RateLimitHeaders.apply(response.headers(), decision);
+    long retryAfter = Math.max(1, RateLimitHeaders.seconds(decision.retryAfterMillis()));
+    Limit limit = decision.strictestLimit();
+    response
+        .setStatusCode(status)
+        .putHeader("Retry-After", Long.toString(retryAfter))
+        .putHeader("Content-Type", Problems.CONTENT_TYPE)
+        // Hot path for abusive clients: written by hand. Limit names are DNS labels and need no
+        // escaping.
+        .end(
+            "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":"
+                + status
+                + ",\"detail\":\"Limit '"
+                + limit.name()
+                + "' allows "
+                + limit.requests()
+                + " requests per "
+                + limit.windowText()
+                + "; retry in "
+                + retryAfter
+                + " s.\",\"limit\":\""
+                + limit.name()
+                + "\",\"retryAfter\":"
+                + retryAfter
+                + "}");
+  }
 
-    /** 401: the policy counts clients by a header ({@code clientKey.missing: Reject}) and the request has none. */
-    public static void missingClientHeader(HttpServerResponse response, String header) {
-        // the header name is an HTTP token: nothing in it needs JSON escaping
-        response.putHeader("Content-Type", Problems.CONTENT_TYPE).setStatusCode(401)
-                .end("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"This API counts clients by the header "
-                        + header + "; send it with your key.\",\"header\":\"" + header + "\"}");
-    }
+  /**
+   * 401: the policy counts clients by a header ({@code clientKey.missing: Reject}) and the request
+   * has none.
+   */
+  public static void missingClientHeader(HttpServerResponse response, String header) {
+    // the header name is an HTTP token: nothing in it needs JSON escaping
+    response
+        .putHeader("Content-Type", Problems.CONTENT_TYPE)
+        .setStatusCode(401)
+        .end(
+            "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"This API counts clients by the header "
+                + header
+                + "; send it with your key.\",\"header\":\""
+                + header
+                + "\"}");
+  }
 
-    /** 503: the store did not answer and the policy's failurePolicy is Closed. */
-    public static void storeUnavailable(HttpServerResponse response, Throwable cause) {
-        response.putHeader("Retry-After", "1");
-        Problems.send(response, 503, "Service Unavailable",
-                "The rate-limit store is unavailable and the policy's failurePolicy is Closed: " + cause.getMessage());
-    }
+  /** 503: the store did not answer and the policy's failurePolicy is Closed. */
+  public static void storeUnavailable(HttpServerResponse response, Throwable cause) {
+    response.putHeader("Retry-After", "1");
+    Problems.send(
+        response,
+        503,
+        "Service Unavailable",
+        "The rate-limit store is unavailable and the policy's failurePolicy is Closed: "
+            + cause.getMessage());
+  }
 }

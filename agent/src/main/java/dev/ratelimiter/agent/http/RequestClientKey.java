@@ -8,46 +8,49 @@ import dev.ratelimiter.policy.IpAddress;
 import dev.ratelimiter.policy.MissingHeader;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.http.HttpServerRequest;
-
 import java.util.List;
 
 /**
  * The client a public-port request is counted against, under one policy (read once per request):
- * only the policy's one forwarding header is believed, and only from trusted proxies. With
- * {@code clientKey.source: Header} the key is a hash of that header's value; a request without it
- * is counted by its address ({@code missing: RemoteAddress}) or refused ({@code missing: Reject}).
+ * only the policy's one forwarding header is believed, and only from trusted proxies. With {@code
+ * clientKey.source: Header} the key is a hash of that header's value; a request without it is
+ * counted by its address ({@code missing: RemoteAddress}) or refused ({@code missing: Reject}).
  * Exemptions are decided on the resolved client address, whatever the key.
  */
 public final class RequestClientKey {
 
-    private RequestClientKey() {
-    }
+  private RequestClientKey() {}
 
-    public static String of(Policy policy, HttpServerRequest request) {
-        return ClientKeyResolver.resolve(policy.clientKey(), request.remoteAddress().hostAddress(),
-                headerValues(request, policy.clientKey().forwardedHeader().headerName()));
-    }
+  public static String of(Policy policy, HttpServerRequest request) {
+    return ClientKeyResolver.resolve(
+        policy.clientKey(),
+        request.remoteAddress().hostAddress(),
+        headerValues(request, policy.clientKey().forwardedHeader().headerName()));
+  }
 
-    public static ClientIdentity identify(Policy policy, HttpServerRequest request) {
-        ClientKeyPolicy keys = policy.clientKey();
-        String peer = request.remoteAddress().hostAddress();
-        List<String> forwarded = headerValues(request, keys.forwardedHeader().headerName());
-        IpAddress address = ClientKeyResolver.resolveAddress(keys, peer, forwarded);
-        boolean exempt = address != null && !policy.exempt().isEmpty() && policy.exempts(address);
-        if (keys.byHeader()) {
-            String key = HeaderClientKey.of(headerValues(request, keys.header()));
-            if (key != null) {
-                return new ClientIdentity(key, exempt, null);
-            }
-            if (keys.missing() == MissingHeader.Reject && !exempt) {
-                return new ClientIdentity(null, false, keys.header());
-            }
-        }
-        String byAddress = address == null ? (peer == null ? "unknown" : peer) : ClientKeyResolver.canonical(address, keys.ipv6PrefixLength());
-        return new ClientIdentity(byAddress, exempt, null);
+  public static ClientIdentity identify(Policy policy, HttpServerRequest request) {
+    ClientKeyPolicy keys = policy.clientKey();
+    String peer = request.remoteAddress().hostAddress();
+    List<String> forwarded = headerValues(request, keys.forwardedHeader().headerName());
+    IpAddress address = ClientKeyResolver.resolveAddress(keys, peer, forwarded);
+    boolean exempt = address != null && !policy.exempt().isEmpty() && policy.exempts(address);
+    if (keys.byHeader()) {
+      String key = HeaderClientKey.of(headerValues(request, keys.header()));
+      if (key != null) {
+        return new ClientIdentity(key, exempt, null);
+      }
+      if (keys.missing() == MissingHeader.Reject && !exempt) {
+        return new ClientIdentity(null, false, keys.header());
+      }
     }
+    String byAddress =
+        address == null
+            ? (peer == null ? "unknown" : peer)
+            : ClientKeyResolver.canonical(address, keys.ipv6PrefixLength());
+    return new ClientIdentity(byAddress, exempt, null);
+  }
 
-    private static List<String> headerValues(HttpServerRequest request, String name) {
-        return request.headers().contains(name) ? request.headers().getAll(name) : List.of();
-    }
+  private static List<String> headerValues(HttpServerRequest request, String name) {
+    return request.headers().contains(name) ? request.headers().getAll(name) : List.of();
+  }
 }

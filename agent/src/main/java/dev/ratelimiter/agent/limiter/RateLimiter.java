@@ -3,12 +3,10 @@ package dev.ratelimiter.agent.limiter;
 import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.StoreUnavailableException;
-import dev.ratelimiter.policy.FailurePolicy;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Mode;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Future;
-
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -16,151 +14,243 @@ import java.util.function.LongSupplier;
  * Decides one request. First the limits that apply to its route are picked (a request no limit
  * matches is let through uncounted); then a locally cached refusal answers if the client is known
  * to be over one of them, otherwise one store call for those limits. When the store cannot answer,
- * the policy's failure policy decides: Open allows, Closed fails with {@link StoreUnavailableException},
- * Local counts against this agent's share of each limit ({@code ceil(requests / agents)}, a
- * TokenBucket's burst likewise, see {@link Limit#share}) in an in-memory store of its own, with the
- * limit's own algorithm. In mode Shadow a refusal is turned into an allowed decision that says so.
+ * the policy's failure policy decides: Open allows, Closed fails with {@link
+ * StoreUnavailableException}, Local counts against this agent's share of each limit ({@code
+ * ceil(requests / agents)}, a TokenBucket's burst likewise, see {@link Limit#share}) in an
+ * in-memory store of its own, with the limit's own algorithm. In mode Shadow a refusal is turned
+ * into an allowed decision that says so.
  */
 public final class RateLimiter {
 
-    private final ActivePolicy activePolicy;
-    private final CounterStore store;
-    private final CounterStore localStore;
-    private final RejectionCache rejections;
-    private final LongSupplier clockMillis;
-    private final LimiterMetrics metrics;
-    private final ShadowLog shadowLog;
-    private volatile LimitSelection selection;
+  private final ActivePolicy activePolicy;
+  private final CounterStore store;
+  private final CounterStore localStore;
+  private final RejectionCache rejections;
+  private final LongSupplier clockMillis;
+  private final LimiterMetrics metrics;
+  private final ShadowLog shadowLog;
+  private volatile LimitSelection selection;
 
-    public RateLimiter(ActivePolicy activePolicy, CounterStore store, LongSupplier clockMillis, LimiterMetrics metrics) {
-        this(activePolicy, store, null, clockMillis, metrics);
-    }
+  public RateLimiter(
+      ActivePolicy activePolicy,
+      CounterStore store,
+      LongSupplier clockMillis,
+      LimiterMetrics metrics) {
+    this(activePolicy, store, null, clockMillis, metrics);
+  }
 
-    /** @param localStore counts each agent's share under failurePolicy Local while {@code store} is away; null: an in-memory one */
-    public RateLimiter(ActivePolicy activePolicy, CounterStore store, CounterStore localStore, LongSupplier clockMillis, LimiterMetrics metrics) {
-        this.activePolicy = activePolicy;
-        this.store = store;
-        this.localStore = localStore != null ? localStore : new dev.ratelimiter.agent.store.InMemoryStore(clockMillis,
-                dev.ratelimiter.agent.store.InMemoryStore.DEFAULT_MAX_CLIENTS);
-        this.clockMillis = clockMillis;
-        this.metrics = metrics;
-        this.rejections = new RejectionCache(clockMillis);
-        this.shadowLog = new ShadowLog(clockMillis);
-        this.selection = new LimitSelection(activePolicy.get());
-        metrics.policyInForce(activePolicy.get());
-        activePolicy.onChange(p -> {
-            rejections.clear();
-            selection = new LimitSelection(p);
-            metrics.policyInForce(p);
+  /**
+   * @param localStore counts each agent's share under failurePolicy Local while {@code store} is
+   *     away; null: an in-memory one
+   */
+  public RateLimiter(
+      ActivePolicy activePolicy,
+      CounterStore store,
+      CounterStore localStore,
+      LongSupplier clockMillis,
+      LimiterMetrics metrics) {
+    this.activePolicy = activePolicy;
+    this.store = store;
+    this.localStore =
+        localStore != null
+            ? localStore
+            : new dev.ratelimiter.agent.store.InMemoryStore(
+                clockMillis, dev.ratelimiter.agent.store.InMemoryStore.DEFAULT_MAX_CLIENTS);
+    this.clockMillis = clockMillis;
+    this.metrics = metrics;
+    this.rejections = new RejectionCache(clockMillis);
+    this.shadowLog = new ShadowLog(clockMillis);
+    this.selection = new LimitSelection(activePolicy.get());
+    metrics.policyInForce(activePolicy.get());
+    activePolicy.onChange(
+        p -> {
+          rejections.clear();
+          selection = new LimitSelection(p);
+          metrics.policyInForce(p);
         });
-    }
+  }
 
-    public Policy policy() {
-        return activePolicy.get();
-    }
+  public Policy policy() {
+    return activePolicy.get();
+  }
 
-    public RejectionCache rejections() {
-        return rejections;
-    }
+  public RejectionCache rejections() {
+    return rejections;
+  }
 
-    public CounterStore localStore() {
-        return localStore;
-    }
+  public CounterStore localStore() {
+    return localStore;
+  }
 
-    /**
-     * Decides under {@code policy}: the one the caller read when it worked out the client key, so
-     * that a request racing a policy swap is decided wholly under the old policy or the new one.
-     */
-    public Future<Decision> check(Policy policy, String client) {
-        return check(policy, client, Route.UNKNOWN, 1, Source.API);
-    }
+  /**
+   * Decides under {@code policy}: the one the caller read when it worked out the client key, so
+   * that a request racing a policy swap is decided wholly under the old policy or the new one.
+   */
+  public Future<Decision> check(Policy policy, String client) {
+    return check(policy, client, Route.UNKNOWN, 1, Source.API);
+  }
 
-    /** Exempt clients are let through uncounted; others are decided by {@link #check(Policy, String, Route, long, Source)}. */
-    public Future<Decision> check(Policy policy, ClientIdentity client, Route route, long cost, Source source) {
-        if (client.exempt()) {
-            Decision exempt = Decision.uncounted(policy, Decision.Outcome.EXEMPT, cost);
-            metrics.decided(source, exempt);
-            return Future.succeededFuture(exempt);
-        }
-        return check(policy, client.key(), route, cost, source);
+  /**
+   * Exempt clients are let through uncounted; others are decided by {@link #check(Policy, String,
+   * Route, long, Source)}.
+   */
+  public Future<Decision> check(
+      Policy policy, ClientIdentity client, Route route, long cost, Source source) {
+    if (client.exempt()) {
+      Decision exempt = Decision.uncounted(policy, Decision.Outcome.EXEMPT, cost);
+      metrics.decided(source, exempt);
+      return Future.succeededFuture(exempt);
     }
+    return check(policy, client.key(), route, cost, source);
+  }
 
-    /**
-     * @param route  the request the decision is about: only the limits whose match it fits apply
-     * @param cost   units the request counts for, at least 1
-     * @param source where the decision was asked for, for metrics
-     */
-    public Future<Decision> check(Policy policy, String client, Route route, long cost, Source source) {
-        if (cost < 1) {
-            throw new IllegalArgumentException("cost must be at least 1: " + cost);
-        }
-        LimitSelection sel = selection;
-        if (sel.policy() != policy) {
-            sel = new LimitSelection(policy); // a request that read the policy just before a swap
-        }
-        int mask = sel.mask(route);
-        if (mask == 0) {
-            Decision unmatched = Decision.uncounted(policy, Decision.Outcome.UNMATCHED, cost);
-            metrics.decided(source, unmatched);
-            return Future.succeededFuture(unmatched);
-        }
-        List<Limit> limits = sel.limits(mask);
-        String cacheKey = sel.isAll(mask) ? client : client + '#' + mask;
-        Decision cached = rejections.lookup(cacheKey, policy, cost);
-        if (cached != null) {
-            return Future.succeededFuture(finish(source, cached));
-        }
-        long sentAt = clockMillis.getAsLong();
-        long startNanos = System.nanoTime();
-        return store.acquire(policy.id(), client, limits, cost).transform(ar -> {
-            metrics.storeCall(System.nanoTime() - startNanos, ar.succeeded());
-            if (ar.succeeded()) {
-                Decision decision = fromStore(policy, limits, ar.result(), cost, Decision.Outcome.ALLOWED, Decision.Outcome.REJECTED);
+  /**
+   * @param route the request the decision is about: only the limits whose match it fits apply
+   * @param cost units the request counts for, at least 1
+   * @param source where the decision was asked for, for metrics
+   */
+  public Future<Decision> check(
+      Policy policy, String client, Route route, long cost, Source source) {
+    if (cost < 1) {
+      throw new IllegalArgumentException("cost must be at least 1: " + cost);
+    }
+    LimitSelection sel = selection;
+    if (sel.policy() != policy) {
+      sel = new LimitSelection(policy); // a request that read the policy just before a swap
+    }
+    int mask = sel.mask(route);
+    if (mask == 0) {
+      Decision unmatched = Decision.uncounted(policy, Decision.Outcome.UNMATCHED, cost);
+      metrics.decided(source, unmatched);
+      return Future.succeededFuture(unmatched);
+    }
+    List<Limit> limits = sel.limits(mask);
+    String cacheKey = sel.isAll(mask) ? client : client + '#' + mask;
+    Decision cached = rejections.lookup(cacheKey, policy, cost);
+    if (cached != null) {
+      return Future.succeededFuture(finish(source, cached));
+    }
+    long sentAt = clockMillis.getAsLong();
+    long startNanos = System.nanoTime();
+    return store
+        .acquire(policy.id(), client, limits, cost)
+        .transform(
+            ar -> {
+              metrics.storeCall(System.nanoTime() - startNanos, ar.succeeded());
+              if (ar.succeeded()) {
+                Decision decision =
+                    fromStore(
+                        policy,
+                        limits,
+                        ar.result(),
+                        cost,
+                        Decision.Outcome.ALLOWED,
+                        Decision.Outcome.REJECTED);
                 if (!decision.allowed()) {
-                    rejections.remember(cacheKey, decision, sentAt);
+                  rejections.remember(cacheKey, decision, sentAt);
                 }
                 return Future.succeededFuture(finish(source, decision));
-            }
-            return switch (policy.failurePolicy()) {
-                case Open -> Future.succeededFuture(finish(source,
-                        new Decision(policy, limits, true, null, null, Decision.Outcome.FAILED_OPEN, cost, null)));
+              }
+              return switch (policy.failurePolicy()) {
+                case Open ->
+                    Future.succeededFuture(
+                        finish(
+                            source,
+                            new Decision(
+                                policy,
+                                limits,
+                                true,
+                                null,
+                                null,
+                                Decision.Outcome.FAILED_OPEN,
+                                cost,
+                                null)));
                 case Local -> local(policy, client, limits, cost, source);
                 case Closed -> {
-                    metrics.failedClosed(source);
-                    yield Future.failedFuture(ar.cause());
+                  metrics.failedClosed(source);
+                  yield Future.failedFuture(ar.cause());
                 }
-            };
-        });
-    }
+              };
+            });
+  }
 
-    /** failurePolicy Local: this agent's share of each limit, counted here. Local refusals are not cached: the store may return first. */
-    private Future<Decision> local(Policy policy, String client, List<Limit> limits, long cost, Source source) {
-        List<Limit> shares = limits.stream().map(l -> l.share(policy.agents())).toList();
-        return localStore.acquire(policy.id(), client, shares, cost).transform(ar -> {
-            if (ar.failed()) { // the local store is full: nothing better than failing open
-                return Future.succeededFuture(finish(source, new Decision(policy, limits, true, null, null, Decision.Outcome.FAILED_OPEN, cost, null)));
-            }
-            return Future.succeededFuture(finish(source,
-                    fromStore(policy, shares, ar.result(), cost, Decision.Outcome.LOCAL_ALLOWED, Decision.Outcome.LOCAL_REJECTED)));
-        });
-    }
+  /**
+   * failurePolicy Local: this agent's share of each limit, counted here. Local refusals are not
+   * cached: the store may return first.
+   */
+  private Future<Decision> local(
+      Policy policy, String client, List<Limit> limits, long cost, Source source) {
+    List<Limit> shares = limits.stream().map(l -> l.share(policy.agents())).toList();
+    return localStore
+        .acquire(policy.id(), client, shares, cost)
+        .transform(
+            ar -> {
+              if (ar.failed()) { // the local store is full: nothing better than failing open
+                return Future.succeededFuture(
+                    finish(
+                        source,
+                        new Decision(
+                            policy,
+                            limits,
+                            true,
+                            null,
+                            null,
+                            Decision.Outcome.FAILED_OPEN,
+                            cost,
+                            null)));
+              }
+              return Future.succeededFuture(
+                  finish(
+                      source,
+                      fromStore(
+                          policy,
+                          shares,
+                          ar.result(),
+                          cost,
+                          Decision.Outcome.LOCAL_ALLOWED,
+                          Decision.Outcome.LOCAL_REJECTED)));
+            });
+  }
 
-    /** Mode Shadow turns a refusal into a pass that says so; then the metrics. */
-    private Decision finish(Source source, Decision decision) {
-        Decision out = decision;
-        if (!decision.allowed() && decision.policy().mode() == Mode.Shadow) {
-            out = new Decision(decision.policy(), decision.limits(), true, decision.remaining(), decision.resetMillis(),
-                    Decision.Outcome.SHADOW_REJECTED, decision.cost(), decision.retryMillis());
-            shadowLog.wouldHaveRefused(decision.strictestLimit().name());
-        }
-        metrics.decided(source, out);
-        return out;
+  /** Mode Shadow turns a refusal into a pass that says so; then the metrics. */
+  private Decision finish(Source source, Decision decision) {
+    Decision out = decision;
+    if (!decision.allowed() && decision.policy().mode() == Mode.Shadow) {
+      out =
+          new Decision(
+              decision.policy(),
+              decision.limits(),
+              true,
+              decision.remaining(),
+              decision.resetMillis(),
+              Decision.Outcome.SHADOW_REJECTED,
+              decision.cost(),
+              decision.retryMillis());
+      shadowLog.wouldHaveRefused(decision.strictestLimit().name());
     }
+    metrics.decided(source, out);
+    return out;
+  }
 
-    /** What the store answered for {@code limits} (the ones that applied, in policy order), as a decision. */
-    static Decision fromStore(Policy policy, List<Limit> limits, AcquireResult result, long cost,
-                              Decision.Outcome allowed, Decision.Outcome refused) {
-        return new Decision(policy, limits, result.allowed(), result.remaining(), result.resetMillis(),
-                result.allowed() ? allowed : refused, cost, result.retryMillis());
-    }
+  /**
+   * What the store answered for {@code limits} (the ones that applied, in policy order), as a
+   * decision.
+   */
+  static Decision fromStore(
+      Policy policy,
+      List<Limit> limits,
+      AcquireResult result,
+      long cost,
+      Decision.Outcome allowed,
+      Decision.Outcome refused) {
+    return new Decision(
+        policy,
+        limits,
+        result.allowed(),
+        result.remaining(),
+        result.resetMillis(),
+        result.allowed() ? allowed : refused,
+        cost,
+        result.retryMillis());
+  }
 }

@@ -6,25 +6,29 @@ package dev.ratelimiter.agent.limiter;
  * asks about; over gRPC the descriptor's {@code method} and {@code path} entries.
  *
  * @param method upper-case HTTP method, or null when the caller did not say
- * @param path   the path without query string, or null when the caller did not say
+ * @param path the path without query string, or null when the caller did not say
  */
 public record Route(String method, String path) {
 
-    /** Neither method nor path known (e.g. a gRPC descriptor with neither entry). */
-    public static final Route UNKNOWN = new Route(null, null);
+  /** Neither method nor path known (e.g. a gRPC descriptor with neither entry). */
+  public static final Route UNKNOWN = new Route(null, null);
 
-    /** @param uri a request target such as {@code /shop/cart?x=1}; the query is dropped */
-    public static Route of(String method, String uri) {
-        String path = uri;
-        if (path != null) {
-            int query = path.indexOf('?');
-            if (query >= 0) {
-                path = path.substring(0, query);
-            }
-            if (path.isEmpty()) {
-                path = "/";
-            }
-        }
-        return new Route(method == null || method.isEmpty() ? null : method.toUpperCase(java.util.Locale.ROOT), path);
+  /**
+   * @param uri a request target such as {@code /shop/cart?x=1}; the query is dropped
+   */
+  public static Route of(String method, String uri) {
+    String path = uri;
+    if (path != null) {
+      int query = path.indexOf('?');
+      if (query >= 0) {
+        path = path.substring(0, query);
+      }
+      if (path.isEmpty()) {
+        path = "/";
+      }
     }
+    return new Route(
+        method == null || method.isEmpty() ? null : method.toUpperCase(java.util.Locale.ROOT),
+        path);
+  }
 }

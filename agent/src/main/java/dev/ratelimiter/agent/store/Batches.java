@@ -1,7 +1,6 @@
 package dev.ratelimiter.agent.store;
 
 import io.vertx.core.Promise;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,34 +15,36 @@ import java.util.Map;
  */
 final class Batches {
 
-    record Batch(List<LuaScript.Check> checks, List<Promise<AcquireResult>> promises) {
-    }
+  record Batch(List<LuaScript.Check> checks, List<Promise<AcquireResult>> promises) {}
 
-    private Batches() {
-    }
+  private Batches() {}
 
-    static List<Batch> split(List<LuaScript.Check> checks, List<Promise<AcquireResult>> promises, boolean bySlot, int max) {
-        List<Batch> batches = new ArrayList<>();
-        if (!bySlot) {
-            for (int from = 0; from < checks.size(); from += max) {
-                int to = Math.min(checks.size(), from + max);
-                batches.add(new Batch(checks.subList(from, to), promises.subList(from, to)));
-            }
-            return batches;
-        }
-        Map<Integer, Batch> open = new LinkedHashMap<>();
-        for (int i = 0; i < checks.size(); i++) {
-            LuaScript.Check check = checks.get(i);
-            int slot = HashSlot.of(CounterKeys.hashTag(check.scope(), check.client()));
-            Batch batch = open.get(slot);
-            if (batch == null || batch.checks().size() == max) {
-                batch = new Batch(new ArrayList<>(), new ArrayList<>());
-                open.put(slot, batch);
-                batches.add(batch);
-            }
-            batch.checks().add(check);
-            batch.promises().add(promises.get(i));
-        }
-        return batches;
+  static List<Batch> split(
+      List<LuaScript.Check> checks,
+      List<Promise<AcquireResult>> promises,
+      boolean bySlot,
+      int max) {
+    List<Batch> batches = new ArrayList<>();
+    if (!bySlot) {
+      for (int from = 0; from < checks.size(); from += max) {
+        int to = Math.min(checks.size(), from + max);
+        batches.add(new Batch(checks.subList(from, to), promises.subList(from, to)));
+      }
+      return batches;
     }
+    Map<Integer, Batch> open = new LinkedHashMap<>();
+    for (int i = 0; i < checks.size(); i++) {
+      LuaScript.Check check = checks.get(i);
+      int slot = HashSlot.of(CounterKeys.hashTag(check.scope(), check.client()));
+      Batch batch = open.get(slot);
+      if (batch == null || batch.checks().size() == max) {
+        batch = new Batch(new ArrayList<>(), new ArrayList<>());
+        open.put(slot, batch);
+        batches.add(batch);
+      }
+      batch.checks().add(check);
+      batch.promises().add(promises.get(i));
+    }
+    return batches;
+  }
 }

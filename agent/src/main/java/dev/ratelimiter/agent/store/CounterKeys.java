@@ -5,51 +5,50 @@ import dev.ratelimiter.policy.Limit;
 
 /**
  * Where a limit's counters live. The key names the limit, its algorithm and its window, so changing
- * only {@code requests} (or a TokenBucket's {@code burst}) keeps a client's counters, while changing
- * the algorithm or the window starts them afresh: the old state has another meaning, and simply
- * expires.
+ * only {@code requests} (or a TokenBucket's {@code burst}) keeps a client's counters, while
+ * changing the algorithm or the window starts them afresh: the old state has another meaning, and
+ * simply expires.
  */
 public final class CounterKeys {
 
-    private CounterKeys() {
-    }
+  private CounterKeys() {}
 
-    /**
-     * {@code rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window seconds>}: the hash tag keeps one
-     * client's counters in one Redis Cluster slot, so one script can serve them, while different
-     * clients spread across slots.
-     */
-    public static String key(String scope, String client, Limit limit) {
-        return "rl:" + hashTag(scope, client) + ':' + suffix(limit);
-    }
+  /**
+   * {@code rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window seconds>}: the hash tag keeps one
+   * client's counters in one Redis Cluster slot, so one script can serve them, while different
+   * clients spread across slots.
+   */
+  public static String key(String scope, String client, Limit limit) {
+    return "rl:" + hashTag(scope, client) + ':' + suffix(limit);
+  }
 
-    /**
-     * {@code {<scope>|<client>}}: the part of every key of this client that Redis Cluster hashes,
-     * so its slot is {@code HashSlot.of(hashTag(scope, client))} whatever the limit.
-     */
-    public static String hashTag(String scope, String client) {
-        return "{" + scope + '|' + client + '}';
-    }
+  /**
+   * {@code {<scope>|<client>}}: the part of every key of this client that Redis Cluster hashes, so
+   * its slot is {@code HashSlot.of(hashTag(scope, client))} whatever the limit.
+   */
+  public static String hashTag(String scope, String client) {
+    return "{" + scope + '|' + client + '}';
+  }
 
-    /** The part of the key that names the limit: {@code <limit>:<fw|sw|tb>:<window seconds>}. */
-    public static String suffix(Limit limit) {
-        return limit.name() + ':' + code(limit.algorithm()) + ':' + limit.windowSeconds();
-    }
+  /** The part of the key that names the limit: {@code <limit>:<fw|sw|tb>:<window seconds>}. */
+  public static String suffix(Limit limit) {
+    return limit.name() + ':' + code(limit.algorithm()) + ':' + limit.windowSeconds();
+  }
 
-    static String code(Algorithm algorithm) {
-        return switch (algorithm) {
-            case FixedWindow -> "fw";
-            case SlidingWindow -> "sw";
-            case TokenBucket -> "tb";
-        };
-    }
+  static String code(Algorithm algorithm) {
+    return switch (algorithm) {
+      case FixedWindow -> "fw";
+      case SlidingWindow -> "sw";
+      case TokenBucket -> "tb";
+    };
+  }
 
-    /** The algorithm's number in the script's arguments. */
-    static int number(Algorithm algorithm) {
-        return switch (algorithm) {
-            case FixedWindow -> 0;
-            case SlidingWindow -> 1;
-            case TokenBucket -> 2;
-        };
-    }
+  /** The algorithm's number in the script's arguments. */
+  static int number(Algorithm algorithm) {
+    return switch (algorithm) {
+      case FixedWindow -> 0;
+      case SlidingWindow -> 1;
+      case TokenBucket -> 2;
+    };
+  }
 }

@@ -2,7 +2,6 @@ package dev.ratelimiter.agent.store;
 
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Future;
-
 import java.util.List;
 
 /**
@@ -12,24 +11,25 @@ import java.util.List;
  */
 public interface CounterStore {
 
-    /**
-     * @param scope  {@code <namespace>/<policy>}: keeps policies that share a store apart
-     * @param client the canonical client key
-     * @param limits the policy's limits, all checked together
-     * @param cost   units this request counts for, at least 1 (an HTTP request: 1; Envoy's {@code hits_addend})
-     */
-    Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost);
+  /**
+   * @param scope {@code <namespace>/<policy>}: keeps policies that share a store apart
+   * @param client the canonical client key
+   * @param limits the policy's limits, all checked together
+   * @param cost units this request counts for, at least 1 (an HTTP request: 1; Envoy's {@code
+   *     hits_addend})
+   */
+  Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost);
 
-    /** One unit: an HTTP request. */
-    default Future<AcquireResult> acquire(String scope, String client, List<Limit> limits) {
-        return acquire(scope, client, limits, 1);
-    }
+  /** One unit: an HTTP request. */
+  default Future<AcquireResult> acquire(String scope, String client, List<Limit> limits) {
+    return acquire(scope, client, limits, 1);
+  }
 
-    /** Succeeds when the store answers. */
-    Future<Void> ping();
+  /** Succeeds when the store answers. */
+  Future<Void> ping();
 
-    Future<Void> close();
+  Future<Void> close();
 
-    /** Human name for logs and {@code /health/ready}. */
-    String describe();
+  /** Human name for logs and {@code /health/ready}. */
+  String describe();
 }

@@ -3,7 +3,6 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.agent.store.memory.ClientLimits;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Future;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +14,8 @@ import java.util.function.LongSupplier;
  * Counters in this process: exact for a single agent, with the same semantics as the Redis script
  * for every algorithm (check all limits, consume the request's cost from all only when all allow
  * it; the same arithmetic, see {@link dev.ratelimiter.agent.store.memory.LimitState}), on the
- * agent's monotonic clock. Expired state is swept so that memory follows the number of active clients.
+ * agent's monotonic clock. Expired state is swept so that memory follows the number of active
+ * clients.
  *
  * <p>At most {@code maxClients} clients are tracked. When that many are, a new client is first
  * given a sweep of expired windows (at most one every {@link #FULL_SWEEP_INTERVAL_MS} ms, so a
@@ -25,124 +25,136 @@ import java.util.function.LongSupplier;
  */
 public final class InMemoryStore implements CounterStore {
 
-    public static final int DEFAULT_MAX_CLIENTS = 1_000_000;
-    static final long FULL_SWEEP_INTERVAL_MS = 100;
+  public static final int DEFAULT_MAX_CLIENTS = 1_000_000;
+  static final long FULL_SWEEP_INTERVAL_MS = 100;
 
-    private final Map<String, ClientLimits> clients = new ConcurrentHashMap<>();
-    /** Entries in {@link #clients}, counted as they are added and removed (ConcurrentHashMap.size() is an estimate). */
-    private final AtomicInteger tracked = new AtomicInteger();
-    private final LongSupplier clockMillis;
-    private final int maxClients;
-    private final AtomicLong lastFullSweep = new AtomicLong(Long.MIN_VALUE / 2);
+  private final Map<String, ClientLimits> clients = new ConcurrentHashMap<>();
 
-    public InMemoryStore(int maxClients) {
-        this(() -> System.nanoTime() / 1_000_000L, maxClients);
+  /**
+   * Entries in {@link #clients}, counted as they are added and removed (ConcurrentHashMap.size() is
+   * an estimate).
+   */
+  private final AtomicInteger tracked = new AtomicInteger();
+
+  private final LongSupplier clockMillis;
+  private final int maxClients;
+  private final AtomicLong lastFullSweep = new AtomicLong(Long.MIN_VALUE / 2);
+
+  public InMemoryStore(int maxClients) {
+    this(() -> System.nanoTime() / 1_000_000L, maxClients);
+  }
+
+  /**
+   * @param clockMillis a monotonic clock in milliseconds (tests pass a controllable one)
+   */
+  public InMemoryStore(LongSupplier clockMillis, int maxClients) {
+    this.clockMillis = clockMillis;
+    this.maxClients = maxClients;
+  }
+
+  @Override
+  public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost) {
+    try {
+      return Future.succeededFuture(acquireNow(scope, client, limits, cost));
+    } catch (StoreUnavailableException e) {
+      return Future.failedFuture(e);
     }
+  }
 
-    /** @param clockMillis a monotonic clock in milliseconds (tests pass a controllable one) */
-    public InMemoryStore(LongSupplier clockMillis, int maxClients) {
-        this.clockMillis = clockMillis;
-        this.maxClients = maxClients;
-    }
+  AcquireResult acquireNow(String scope, String client, List<Limit> limits) {
+    return acquireNow(scope, client, limits, 1);
+  }
 
-    @Override
-    public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost) {
-        try {
-            return Future.succeededFuture(acquireNow(scope, client, limits, cost));
-        } catch (StoreUnavailableException e) {
-            return Future.failedFuture(e);
-        }
+  AcquireResult acquireNow(String scope, String client, List<Limit> limits, long cost) {
+    if (cost < 1) {
+      throw new IllegalArgumentException("cost must be at least 1: " + cost);
     }
+    String key = scope + '|' + client;
+    while (true) {
+      ClientLimits windows = clients.get(key);
+      if (windows == null) {
+        windows = admitNewClient(key, limits.size());
+      }
+      AcquireResult result = windows.acquire(limits, cost, clockMillis.getAsLong());
+      if (result != null) {
+        return result;
+      }
+      // swept away between lookup and lock: look again
+    }
+  }
 
-    AcquireResult acquireNow(String scope, String client, List<Limit> limits) {
-        return acquireNow(scope, client, limits, 1);
+  private ClientLimits admitNewClient(String key, int capacity) {
+    if (tracked.get() >= maxClients && !sweepWhenFull()) {
+      throw new StoreUnavailableException(
+          "the in-memory store is full: it tracks "
+              + maxClients
+              + " clients (MEMORY_MAX_CLIENTS) and none of their windows has ended");
     }
+    ClientLimits fresh = new ClientLimits(capacity);
+    ClientLimits existing = clients.putIfAbsent(key, fresh);
+    if (existing != null) {
+      return existing;
+    }
+    if (tracked.incrementAndGet() > maxClients) {
+      // lost a race for the last place
+      remove(key, fresh);
+      throw new StoreUnavailableException(
+          "the in-memory store is full: it tracks " + maxClients + " clients (MEMORY_MAX_CLIENTS)");
+    }
+    return fresh;
+  }
 
-    AcquireResult acquireNow(String scope, String client, List<Limit> limits, long cost) {
-        if (cost < 1) {
-            throw new IllegalArgumentException("cost must be at least 1: " + cost);
-        }
-        String key = scope + '|' + client;
-        while (true) {
-            ClientLimits windows = clients.get(key);
-            if (windows == null) {
-                windows = admitNewClient(key, limits.size());
-            }
-            AcquireResult result = windows.acquire(limits, cost, clockMillis.getAsLong());
-            if (result != null) {
-                return result;
-            }
-            // swept away between lookup and lock: look again
-        }
+  /**
+   * @return true when a sweep made room
+   */
+  private boolean sweepWhenFull() {
+    long now = clockMillis.getAsLong();
+    long last = lastFullSweep.get();
+    if (now - last >= FULL_SWEEP_INTERVAL_MS && lastFullSweep.compareAndSet(last, now)) {
+      sweepExpired();
     }
+    return tracked.get() < maxClients;
+  }
 
-    private ClientLimits admitNewClient(String key, int capacity) {
-        if (tracked.get() >= maxClients && !sweepWhenFull()) {
-            throw new StoreUnavailableException("the in-memory store is full: it tracks " + maxClients
-                    + " clients (MEMORY_MAX_CLIENTS) and none of their windows has ended");
-        }
-        ClientLimits fresh = new ClientLimits(capacity);
-        ClientLimits existing = clients.putIfAbsent(key, fresh);
-        if (existing != null) {
-            return existing;
-        }
-        if (tracked.incrementAndGet() > maxClients) {
-            // lost a race for the last place
-            remove(key, fresh);
-            throw new StoreUnavailableException("the in-memory store is full: it tracks " + maxClients + " clients (MEMORY_MAX_CLIENTS)");
-        }
-        return fresh;
+  /** Drops every client whose windows have all ended; called periodically. */
+  public int sweepExpired() {
+    long now = clockMillis.getAsLong();
+    int removed = 0;
+    for (Map.Entry<String, ClientLimits> entry : clients.entrySet()) {
+      if (entry.getValue().retireIfExpired(now) && remove(entry.getKey(), entry.getValue())) {
+        removed++;
+      }
     }
+    return removed;
+  }
 
-    /** @return true when a sweep made room */
-    private boolean sweepWhenFull() {
-        long now = clockMillis.getAsLong();
-        long last = lastFullSweep.get();
-        if (now - last >= FULL_SWEEP_INTERVAL_MS && lastFullSweep.compareAndSet(last, now)) {
-            sweepExpired();
-        }
-        return tracked.get() < maxClients;
+  private boolean remove(String key, ClientLimits windows) {
+    windows.retire();
+    if (clients.remove(key, windows)) {
+      tracked.decrementAndGet();
+      return true;
     }
+    return false;
+  }
 
-    /** Drops every client whose windows have all ended; called periodically. */
-    public int sweepExpired() {
-        long now = clockMillis.getAsLong();
-        int removed = 0;
-        for (Map.Entry<String, ClientLimits> entry : clients.entrySet()) {
-            if (entry.getValue().retireIfExpired(now) && remove(entry.getKey(), entry.getValue())) {
-                removed++;
-            }
-        }
-        return removed;
-    }
+  public int trackedClients() {
+    return tracked.get();
+  }
 
-    private boolean remove(String key, ClientLimits windows) {
-        windows.retire();
-        if (clients.remove(key, windows)) {
-            tracked.decrementAndGet();
-            return true;
-        }
-        return false;
-    }
+  @Override
+  public Future<Void> ping() {
+    return Future.succeededFuture();
+  }
 
-    public int trackedClients() {
-        return tracked.get();
-    }
+  @Override
+  public Future<Void> close() {
+    clients.clear();
+    tracked.set(0);
+    return Future.succeededFuture();
+  }
 
-    @Override
-    public Future<Void> ping() {
-        return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> close() {
-        clients.clear();
-        tracked.set(0);
-        return Future.succeededFuture();
-    }
-
-    @Override
-    public String describe() {
-        return "in-memory";
-    }
+  @Override
+  public String describe() {
+    return "in-memory";
+  }
 }

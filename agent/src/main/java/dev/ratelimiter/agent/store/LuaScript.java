@@ -4,7 +4,6 @@ import dev.ratelimiter.policy.Limit;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,116 +14,137 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The server-side check: its text, its SHA-1 (for EVALSHA), and the key layout it is called with. */
+/**
+ * The server-side check: its text, its SHA-1 (for EVALSHA), and the key layout it is called with.
+ */
 public final class LuaScript {
 
-    /** Every algorithm, mixed in one policy: see the script's header. */
-    public static final LuaScript LIMITS = load("limits.lua");
+  /** Every algorithm, mixed in one policy: see the script's header. */
+  public static final LuaScript LIMITS = load("limits.lua");
 
-    /** One request to decide: a client of a policy, the policy's limits and the units it costs (at least 1). */
-    public record Check(String scope, String client, List<Limit> limits, long cost) {
+  /**
+   * One request to decide: a client of a policy, the policy's limits and the units it costs (at
+   * least 1).
+   */
+  public record Check(String scope, String client, List<Limit> limits, long cost) {}
+
+  private final String source;
+  private final String sha1;
+
+  private LuaScript(String source) {
+    this.source = source;
+    this.sha1 = sha1(source);
+  }
+
+  /** See {@link CounterKeys#key}. */
+  public static String key(String scope, String client, Limit limit) {
+    return CounterKeys.key(scope, client, limit);
+  }
+
+  Request evalsha(List<Check> checks) {
+    return withArguments(Request.cmd(Command.EVALSHA).arg(sha1), checks);
+  }
+
+  Request eval(List<Check> checks) {
+    return withArguments(Request.cmd(Command.EVAL).arg(source), checks);
+  }
+
+  static boolean isNoScript(Throwable err) {
+    return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
+  }
+
+  /**
+   * Splits the script's flat reply into one result per check, in order; null for a check whose
+   * counters hold something that is not a count (see {@link #tampered}).
+   */
+  static List<AcquireResult> toResults(Response reply, List<Check> checks) {
+    int expected = 0;
+    for (Check check : checks) {
+      expected += 2 + 3 * check.limits().size();
     }
-
-    private final String source;
-    private final String sha1;
-
-    private LuaScript(String source) {
-        this.source = source;
-        this.sha1 = sha1(source);
+    if (reply == null || reply.size() != expected) {
+      throw new StoreUnavailableException("unexpected reply from the rate-limit script: " + reply);
     }
-
-    /** See {@link CounterKeys#key}. */
-    public static String key(String scope, String client, Limit limit) {
-        return CounterKeys.key(scope, client, limit);
+    List<AcquireResult> results = new ArrayList<>(checks.size());
+    int at = 0;
+    for (Check check : checks) {
+      int n = check.limits().size();
+      long[] remaining = new long[n];
+      long[] resets = new long[n];
+      long[] retries = new long[n];
+      int verdict = reply.get(at).toInteger();
+      long clock = reply.get(at + 1).toLong();
+      for (int i = 0; i < n; i++) {
+        remaining[i] = reply.get(at + 2 + 3 * i).toLong();
+        resets[i] = reply.get(at + 3 + 3 * i).toLong();
+        retries[i] = reply.get(at + 4 + 3 * i).toLong();
+      }
+      results.add(
+          verdict < 0 ? null : new AcquireResult(verdict == 1, remaining, resets, retries, clock));
+      at += 2 + 3 * n;
     }
+    return results;
+  }
 
-    Request evalsha(List<Check> checks) {
-        return withArguments(Request.cmd(Command.EVALSHA).arg(sha1), checks);
-    }
+  /**
+   * The error for a check whose counter was tampered with: the failure policy decides, never
+   * "allowed".
+   */
+  static StoreUnavailableException tampered(Check check) {
+    return new StoreUnavailableException(
+        "a Redis counter of client "
+            + check.client()
+            + " ("
+            + "rl:{"
+            + check.scope()
+            + '|'
+            + check.client()
+            + "}:*) holds a value that is not a count");
+  }
 
-    Request eval(List<Check> checks) {
-        return withArguments(Request.cmd(Command.EVAL).arg(source), checks);
+  private static Request withArguments(Request request, List<Check> checks) {
+    int keys = 0;
+    for (Check check : checks) {
+      keys += check.limits().size();
     }
+    request.arg(keys);
+    for (Check check : checks) {
+      for (Limit limit : check.limits()) {
+        request.arg(key(check.scope(), check.client(), limit));
+      }
+    }
+    request.arg(checks.size());
+    for (Check check : checks) {
+      request.arg(check.limits().size()).arg(check.cost());
+      for (Limit limit : check.limits()) {
+        request
+            .arg(CounterKeys.number(limit.algorithm()))
+            .arg(limit.requests())
+            .arg(limit.windowMillis())
+            .arg(limit.burst());
+      }
+    }
+    return request;
+  }
 
-    static boolean isNoScript(Throwable err) {
-        return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
+  private static LuaScript load(String name) {
+    try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /**
-     * Splits the script's flat reply into one result per check, in order; null for a check whose
-     * counters hold something that is not a count (see {@link #tampered}).
-     */
-    static List<AcquireResult> toResults(Response reply, List<Check> checks) {
-        int expected = 0;
-        for (Check check : checks) {
-            expected += 2 + 3 * check.limits().size();
-        }
-        if (reply == null || reply.size() != expected) {
-            throw new StoreUnavailableException("unexpected reply from the rate-limit script: " + reply);
-        }
-        List<AcquireResult> results = new ArrayList<>(checks.size());
-        int at = 0;
-        for (Check check : checks) {
-            int n = check.limits().size();
-            long[] remaining = new long[n];
-            long[] resets = new long[n];
-            long[] retries = new long[n];
-            int verdict = reply.get(at).toInteger();
-            long clock = reply.get(at + 1).toLong();
-            for (int i = 0; i < n; i++) {
-                remaining[i] = reply.get(at + 2 + 3 * i).toLong();
-                resets[i] = reply.get(at + 3 + 3 * i).toLong();
-                retries[i] = reply.get(at + 4 + 3 * i).toLong();
-            }
-            results.add(verdict < 0 ? null : new AcquireResult(verdict == 1, remaining, resets, retries, clock));
-            at += 2 + 3 * n;
-        }
-        return results;
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
-
-    /** The error for a check whose counter was tampered with: the failure policy decides, never "allowed". */
-    static StoreUnavailableException tampered(Check check) {
-        return new StoreUnavailableException("a Redis counter of client " + check.client() + " ("
-                + "rl:{" + check.scope() + '|' + check.client() + "}:*) holds a value that is not a count");
-    }
-
-    private static Request withArguments(Request request, List<Check> checks) {
-        int keys = 0;
-        for (Check check : checks) {
-            keys += check.limits().size();
-        }
-        request.arg(keys);
-        for (Check check : checks) {
-            for (Limit limit : check.limits()) {
-                request.arg(key(check.scope(), check.client(), limit));
-            }
-        }
-        request.arg(checks.size());
-        for (Check check : checks) {
-            request.arg(check.limits().size()).arg(check.cost());
-            for (Limit limit : check.limits()) {
-                request.arg(CounterKeys.number(limit.algorithm())).arg(limit.requests()).arg(limit.windowMillis()).arg(limit.burst());
-            }
-        }
-        return request;
-    }
-
-    private static LuaScript load(String name) {
-        try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+  }
 }

@@ -7,39 +7,46 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 
 /**
- * The benchmark's baseline: a plain Vert.x server answering {@code GET /api} with a small JSON
- * body and no limiting, on as many event loops as the agent uses. Run by {@code bench/run.sh}.
+ * The benchmark's baseline: a plain Vert.x server answering {@code GET /api} with a small JSON body
+ * and no limiting, on as many event loops as the agent uses. Run by {@code bench/run.sh}.
  */
 public final class RawServer extends VerticleBase {
 
-    private final int port;
+  private final int port;
 
-    private RawServer(int port) {
-        this.port = port;
-    }
+  private RawServer(int port) {
+    this.port = port;
+  }
 
-    @Override
-    public Future<?> start() {
-        return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-                .requestHandler(req -> {
-                    if (req.path().equals("/api")) {
-                        req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ok\",\"client\":\"127.0.0.1\"}");
-                    } else {
-                        req.response().setStatusCode(404).end();
-                    }
-                })
-                .listen(port, "127.0.0.1");
-    }
+  @Override
+  public Future<?> start() {
+    return vertx
+        .createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+        .requestHandler(
+            req -> {
+              if (req.path().equals("/api")) {
+                req.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end("{\"status\":\"ok\",\"client\":\"127.0.0.1\"}");
+              } else {
+                req.response().setStatusCode(404).end();
+              }
+            })
+        .listen(port, "127.0.0.1");
+  }
 
-    public static void main(String[] args) {
-        int port = Integer.parseInt(args.length > 0 ? args[0] : "8081");
-        Vertx vertx = Vertx.vertx();
-        vertx.deployVerticle(() -> new RawServer(port),
-                        new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
-                .onSuccess(id -> System.out.println("raw server on 127.0.0.1:" + port))
-                .onFailure(err -> {
-                    err.printStackTrace();
-                    System.exit(1);
-                });
-    }
+  public static void main(String[] args) {
+    int port = Integer.parseInt(args.length > 0 ? args[0] : "8081");
+    Vertx vertx = Vertx.vertx();
+    vertx
+        .deployVerticle(
+            () -> new RawServer(port),
+            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+        .onSuccess(id -> System.out.println("raw server on 127.0.0.1:" + port))
+        .onFailure(
+            err -> {
+              err.printStackTrace();
+              System.exit(1);
+            });
+  }
 }

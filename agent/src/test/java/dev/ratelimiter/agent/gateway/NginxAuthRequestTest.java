@@ -1,31 +1,34 @@
 package dev.ratelimiter.agent.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * A real nginx with {@code auth_request} to the agent's {@code /check}, in front of a real backend:
- * the configuration the README documents. nginx only accepts 2xx, 401 and 403 from an auth
- * request, so it asks for 403 ({@code X-RateLimit-Deny-Status}) and turns that back into a 429 with
- * the agent's {@code Retry-After} for the client.
+ * the configuration the README documents. nginx only accepts 2xx, 401 and 403 from an auth request,
+ * so it asks for 403 ({@code X-RateLimit-Deny-Status}) and turns that back into a 429 with the
+ * agent's {@code Retry-After} for the client.
  */
 @DisplayName("nginx auth_request in front of a backend, deciding with the agent's /check")
 class NginxAuthRequestTest {
 
-    /** As in the README's nginx recipe; the subrequest leaves from 127.0.0.2, the address the policy trusts. */
-    static final String SERVER = """
+  /**
+   * As in the README's nginx recipe; the subrequest leaves from 127.0.0.2, the address the policy
+   * trusts.
+   */
+  static final String SERVER =
+      """
               server {
                 listen 127.0.0.1:PORT;
 
@@ -64,58 +67,67 @@ class NginxAuthRequestTest {
               }
             """;
 
-    private RunningAgent agent;
-    private TestBackend backend;
-    private NginxProcess nginx;
+  private RunningAgent agent;
+  private TestBackend backend;
+  private NginxProcess nginx;
 
-    @BeforeEach
-    void start() throws Exception {
-        agent = RunningAgent.start(AgentSettings.local(null, null, null), """
+  @BeforeEach
+  void start() throws Exception {
+    agent =
+        RunningAgent.start(
+            AgentSettings.local(null, null, null),
+            """
                 policy: shop/public-api
                 limits: [{name: per-minute, requests: 10, window: 1m}]
                 clientKey: {trustedProxies: [127.0.0.2/32]}
                 """);
-        backend = TestBackend.start();
-        nginx = NginxProcess.start(SERVER.replace("BACKEND", Integer.toString(backend.port()))
+    backend = TestBackend.start();
+    nginx =
+        NginxProcess.start(
+            SERVER
+                .replace("BACKEND", Integer.toString(backend.port()))
                 .replace("AGENT", Integer.toString(agent.http())));
-    }
+  }
 
-    @AfterEach
-    void stop() {
-        if (nginx != null) {
-            nginx.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
+  @AfterEach
+  void stop() {
+    if (nginx != null) {
+      nginx.close();
     }
+    if (backend != null) {
+      backend.close();
+    }
+    if (agent != null) {
+      agent.close();
+    }
+  }
 
-    @Test
-    @DisplayName("One client sends 15 requests: exactly 10 reach the backend, the other 5 get 429 with Retry-After")
-    void fifteenRequests() {
-        TestHttp client = new TestHttp("127.0.0.3");
-        List<Reply> replies = new ArrayList<>();
-        for (int i = 0; i < 15; i++) {
-            replies.add(client.get(nginx.port, "/shop/items/" + i + "?page=1"));
-        }
-        assertThat(replies).extracting(Reply::status).as(nginx.log())
-                .containsExactly(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 429, 429, 429, 429, 429);
-        assertThat(backend.requests.get()).isEqualTo(10);
-        for (Reply allowed : replies.subList(0, 10)) {
-            assertThat(allowed.header("RateLimit-Policy")).isEqualTo("\"per-minute\";q=10;w=60");
-        }
-        assertThat(replies.get(9).header("X-RateLimit-Remaining")).isEqualTo("0");
-        for (Reply refused : replies.subList(10, 15)) {
-            assertThat(refused.header("Retry-After")).as("Retry-After of a refusal").isNotNull();
-            assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
-            assertThat(refused.header("RateLimit")).startsWith("\"per-minute\";r=0;t=");
-            assertThat(refused.json().getInteger("status")).isEqualTo(429);
-        }
-        // The agent counted the client nginx saw, not nginx: another client still gets through.
-        assertThat(new TestHttp("127.0.0.4").get(nginx.port, "/shop/items/1").status()).isEqualTo(200);
-        assertThat(backend.requests.get()).isEqualTo(11);
+  @Test
+  @DisplayName(
+      "One client sends 15 requests: exactly 10 reach the backend, the other 5 get 429 with Retry-After")
+  void fifteenRequests() {
+    TestHttp client = new TestHttp("127.0.0.3");
+    List<Reply> replies = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      replies.add(client.get(nginx.port, "/shop/items/" + i + "?page=1"));
     }
+    assertThat(replies)
+        .extracting(Reply::status)
+        .as(nginx.log())
+        .containsExactly(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 429, 429, 429, 429, 429);
+    assertThat(backend.requests.get()).isEqualTo(10);
+    for (Reply allowed : replies.subList(0, 10)) {
+      assertThat(allowed.header("RateLimit-Policy")).isEqualTo("\"per-minute\";q=10;w=60");
+    }
+    assertThat(replies.get(9).header("X-RateLimit-Remaining")).isEqualTo("0");
+    for (Reply refused : replies.subList(10, 15)) {
+      assertThat(refused.header("Retry-After")).as("Retry-After of a refusal").isNotNull();
+      assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+      assertThat(refused.header("RateLimit")).startsWith("\"per-minute\";r=0;t=");
+      assertThat(refused.json().getInteger("status")).isEqualTo(429);
+    }
+    // The agent counted the client nginx saw, not nginx: another client still gets through.
+    assertThat(new TestHttp("127.0.0.4").get(nginx.port, "/shop/items/1").status()).isEqualTo(200);
+    assertThat(backend.requests.get()).isEqualTo(11);
+  }
 }

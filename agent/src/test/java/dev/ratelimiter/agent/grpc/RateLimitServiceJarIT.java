@@ -1,23 +1,22 @@
 package dev.ratelimiter.agent.grpc;
 
+import static dev.ratelimiter.agent.grpc.RlsClient.descriptor;
+import static dev.ratelimiter.agent.grpc.RlsClient.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.ratelimiter.agent.AgentJar;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.testsupport.net.Ports;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.vertx.grpc.common.GrpcStatus;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static dev.ratelimiter.agent.grpc.RlsClient.descriptor;
-import static dev.ratelimiter.agent.grpc.RlsClient.request;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded agent.jar answers Envoy's ShouldRateLimit: the jar keeps only the part of Envoy's API
@@ -27,34 +26,50 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("agent.jar serves Envoy's rate limit service")
 class RateLimitServiceJarIT {
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @Test
-    @DisplayName("ShouldRateLimit on the shaded jar counts a client and refuses it past its quota")
-    void shouldRateLimit() throws Exception {
-        int http = Ports.free();
-        int management = Ports.free();
-        int grpc = Ports.free();
-        Path policy = dir.resolve("policy.yaml");
-        Files.writeString(policy, "policy: shop/api\nlimits: [{name: per-minute, requests: 2, window: 1m}]\n");
-        Process agent = AgentJar.start(dir, Map.of("HTTP_PORT", Integer.toString(http), "MANAGEMENT_PORT", Integer.toString(management),
-                "GRPC_PORT", Integer.toString(grpc), "POLICY_FILE", policy.toString()));
-        try (RlsClient client = new RlsClient()) {
-            TestHttp probe = new TestHttp();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> probe.get(management, "/health/ready").status() == 200);
-            var call = request("shop/api", 0, descriptor("remote_address", "192.0.2.7", "path", "/api/orders"));
-            for (int i = 0; i < 2; i++) {
-                RlsClient.Answer ok = client.callAndWait(grpc, call);
-                assertThat(ok.status()).isEqualTo(GrpcStatus.OK);
-                assertThat(ok.response().getOverallCode()).isEqualTo(RateLimitResponse.Code.OK);
-            }
-            RlsClient.Answer over = client.callAndWait(grpc, call);
-            assertThat(over.response().getOverallCode()).isEqualTo(RateLimitResponse.Code.OVER_LIMIT);
-            assertThat(over.response().getStatuses(0).getLimitRemaining()).isZero();
-            assertThat(over.response().getResponseHeadersToAddList()).extracting(h -> h.getKey()).contains("RateLimit-Policy");
-        } finally {
-            agent.destroyForcibly();
-        }
+  @Test
+  @DisplayName("ShouldRateLimit on the shaded jar counts a client and refuses it past its quota")
+  void shouldRateLimit() throws Exception {
+    int http = Ports.free();
+    int management = Ports.free();
+    int grpc = Ports.free();
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(
+        policy, "policy: shop/api\nlimits: [{name: per-minute, requests: 2, window: 1m}]\n");
+    Process agent =
+        AgentJar.start(
+            dir,
+            Map.of(
+                "HTTP_PORT",
+                Integer.toString(http),
+                "MANAGEMENT_PORT",
+                Integer.toString(management),
+                "GRPC_PORT",
+                Integer.toString(grpc),
+                "POLICY_FILE",
+                policy.toString()));
+    try (RlsClient client = new RlsClient()) {
+      TestHttp probe = new TestHttp();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> probe.get(management, "/health/ready").status() == 200);
+      var call =
+          request("shop/api", 0, descriptor("remote_address", "192.0.2.7", "path", "/api/orders"));
+      for (int i = 0; i < 2; i++) {
+        RlsClient.Answer ok = client.callAndWait(grpc, call);
+        assertThat(ok.status()).isEqualTo(GrpcStatus.OK);
+        assertThat(ok.response().getOverallCode()).isEqualTo(RateLimitResponse.Code.OK);
+      }
+      RlsClient.Answer over = client.callAndWait(grpc, call);
+      assertThat(over.response().getOverallCode()).isEqualTo(RateLimitResponse.Code.OVER_LIMIT);
+      assertThat(over.response().getStatuses(0).getLimitRemaining()).isZero();
+      assertThat(over.response().getResponseHeadersToAddList())
+          .extracting(h -> h.getKey())
+          .contains("RateLimit-Policy");
+    } finally {
+      agent.destroyForcibly();
     }
+  }
 }

@@ -11,27 +11,28 @@ import org.junit.jupiter.api.DisplayName;
 @DisplayName("An agent with the Redis store")
 class RedisAgentTest extends AgentBehaviourContract {
 
-    private static RedisServerProcess redis;
+  private static RedisServerProcess redis;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start(null);
-    }
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServerProcess.start(null);
+  }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
 
-    @BeforeEach
-    void freshCounters() throws Exception {
-        redis.flushAll();
-    }
+  @BeforeEach
+  void freshCounters() throws Exception {
+    redis.flushAll();
+  }
 
-    @Override
-    protected RunningAgent startAgent(String policyYaml) {
-        // Not the default 100 ms: on a busy machine a slow answer would fail open and the exact
-        // counts asserted here would see a scheduler, not the limiter.
-        return RunningAgent.start(AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000), policyYaml);
-    }
+  @Override
+  protected RunningAgent startAgent(String policyYaml) {
+    // Not the default 100 ms: on a busy machine a slow answer would fail open and the exact
+    // counts asserted here would see a scheduler, not the limiter.
+    return RunningAgent.start(
+        AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000), policyYaml);
+  }
 }

@@ -1,14 +1,13 @@
 package dev.ratelimiter.agent.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.net.Ports;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * Exact counting under concurrency, with every agent on {@link #EVENT_LOOPS} event loops as in
@@ -31,96 +30,117 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class ConcurrencyContract {
 
-    static final int EVENT_LOOPS = 4;
+  static final int EVENT_LOOPS = 4;
 
-    /** The policy's one limit; every algorithm's version admits exactly 10 per client during the test. */
-    protected String limit() {
-        return "{name: per-minute, requests: 10, window: 1m}";
-    }
+  /**
+   * The policy's one limit; every algorithm's version admits exactly 10 per client during the test.
+   */
+  protected String limit() {
+    return "{name: per-minute, requests: 10, window: 1m}";
+  }
 
-    /** The store key of {@code client}'s counter for the default {@link #limit()} (FixedWindow, 1m). */
-    static String counterKey(String client) {
-        return LuaScript.key("shop/public-api", client, new Limit("per-minute", 10, 60, Algorithm.FixedWindow));
-    }
+  /**
+   * The store key of {@code client}'s counter for the default {@link #limit()} (FixedWindow, 1m).
+   */
+  static String counterKey(String client) {
+    return LuaScript.key(
+        "shop/public-api", client, new Limit("per-minute", 10, 60, Algorithm.FixedWindow));
+  }
 
-    String policy() {
-        return "policy: shop/public-api\nlimits: [" + limit() + "]\nclientKey: {trustedProxies: [127.0.0.2/32]}\n";
-    }
+  String policy() {
+    return "policy: shop/public-api\nlimits: ["
+        + limit()
+        + "]\nclientKey: {trustedProxies: [127.0.0.2/32]}\n";
+  }
 
-    /** The agents under test, all counting for the same policy. */
-    protected abstract List<RunningAgent> agents();
+  /** The agents under test, all counting for the same policy. */
+  protected abstract List<RunningAgent> agents();
 
-    /** The store's counter of {@code client} for the limit, where the test can read it; null otherwise. */
-    protected abstract String counter(String client) throws Exception;
+  /**
+   * The store's counter of {@code client} for the limit, where the test can read it; null
+   * otherwise.
+   */
+  protected abstract String counter(String client) throws Exception;
 
-    /**
-     * An agent on {@link #EVENT_LOOPS} event loops: several public verticles share one port, which
-     * must then be a real one (port 0 would give each instance its own).
-     */
-    RunningAgent startOnSeveralLoops(AgentSettings settings) {
-        return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS, Ports.free()), policy());
-    }
+  /**
+   * An agent on {@link #EVENT_LOOPS} event loops: several public verticles share one port, which
+   * must then be a real one (port 0 would give each instance its own).
+   */
+  RunningAgent startOnSeveralLoops(AgentSettings settings) {
+    return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS, Ports.free()), policy());
+  }
 
-    /** Fires all requests at once (released together by a latch) and returns the status of each. */
-    static List<Integer> burst(int count, int threads, IntFunction<Integer> request) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Integer>> replies = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                replies.add(pool.submit(() -> {
-                    go.await();
-                    return request.apply(n);
+  /** Fires all requests at once (released together by a latch) and returns the status of each. */
+  static List<Integer> burst(int count, int threads, IntFunction<Integer> request)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> replies = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        replies.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return request.apply(n);
                 }));
-            }
-            go.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> reply : replies) {
-                statuses.add(reply.get(60, TimeUnit.SECONDS));
-            }
-            return statuses;
-        } finally {
-            pool.shutdownNow();
-        }
+      }
+      go.countDown();
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> reply : replies) {
+        statuses.add(reply.get(60, TimeUnit.SECONDS));
+      }
+      return statuses;
+    } finally {
+      pool.shutdownNow();
     }
+  }
 
-    @Test
-    @DisplayName("200 concurrent requests from one client let exactly 10 through")
-    void exactlyTenOfTwoHundred() throws Exception {
-        TestHttp http = new TestHttp();
-        List<RunningAgent> agents = agents();
-        List<Integer> statuses = burst(200, 200, n -> http.get(agents.get(n % agents.size()).http(), "/api").status());
-        assertThat(statuses).containsOnly(200, 429);
-        assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
-        String counter = counter("127.0.0.1");
-        if (counter != null) {
-            assertThat(counter).isEqualTo("10");
-        }
+  @Test
+  @DisplayName("200 concurrent requests from one client let exactly 10 through")
+  void exactlyTenOfTwoHundred() throws Exception {
+    TestHttp http = new TestHttp();
+    List<RunningAgent> agents = agents();
+    List<Integer> statuses =
+        burst(200, 200, n -> http.get(agents.get(n % agents.size()).http(), "/api").status());
+    assertThat(statuses).containsOnly(200, 429);
+    assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
+    String counter = counter("127.0.0.1");
+    if (counter != null) {
+      assertThat(counter).isEqualTo("10");
     }
+  }
 
-    @Test
-    @DisplayName("Many clients at once each get exactly their own quota")
-    void eachClientItsOwnQuota() throws Exception {
-        TestHttp proxy = new TestHttp("127.0.0.2");
-        List<RunningAgent> agents = agents();
-        Map<String, AtomicInteger> allowed = new ConcurrentHashMap<>();
-        List<Integer> statuses = burst(20 * 25, 100, n -> {
-            String client = "198.51.100." + (n % 20);
-            int status = proxy.get(agents.get(n % agents.size()).http(), "/api", "X-Forwarded-For", client).status();
-            if (status == 200) {
+  @Test
+  @DisplayName("Many clients at once each get exactly their own quota")
+  void eachClientItsOwnQuota() throws Exception {
+    TestHttp proxy = new TestHttp("127.0.0.2");
+    List<RunningAgent> agents = agents();
+    Map<String, AtomicInteger> allowed = new ConcurrentHashMap<>();
+    List<Integer> statuses =
+        burst(
+            20 * 25,
+            100,
+            n -> {
+              String client = "198.51.100." + (n % 20);
+              int status =
+                  proxy
+                      .get(agents.get(n % agents.size()).http(), "/api", "X-Forwarded-For", client)
+                      .status();
+              if (status == 200) {
                 allowed.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
-            }
-            return status;
-        });
-        assertThat(statuses).containsOnly(200, 429);
-        assertThat(allowed).hasSize(20);
-        allowed.forEach((client, count) -> assertThat(count.get()).as(client).isEqualTo(10));
-        for (int i = 0; i < 20; i++) {
-            String counter = counter("198.51.100." + i);
-            if (counter != null) {
-                assertThat(counter).as("counter of 198.51.100." + i).isEqualTo("10");
-            }
-        }
+              }
+              return status;
+            });
+    assertThat(statuses).containsOnly(200, 429);
+    assertThat(allowed).hasSize(20);
+    allowed.forEach((client, count) -> assertThat(count.get()).as(client).isEqualTo(10));
+    for (int i = 0; i < 20; i++) {
+      String counter = counter("198.51.100." + i);
+      if (counter != null) {
+        assertThat(counter).as("counter of 198.51.100." + i).isEqualTo("10");
+      }
     }
+  }
 }

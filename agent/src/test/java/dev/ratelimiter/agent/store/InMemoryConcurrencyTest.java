@@ -2,34 +2,33 @@ package dev.ratelimiter.agent.store;
 
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 
-import java.util.List;
-
 @DisplayName("One agent on four event loops with the in-memory store")
 class InMemoryConcurrencyTest extends ConcurrencyContract {
 
-    private RunningAgent agent;
+  private RunningAgent agent;
 
-    @BeforeEach
-    void start() {
-        agent = startOnSeveralLoops(AgentSettings.local(null, null, null));
-    }
+  @BeforeEach
+  void start() {
+    agent = startOnSeveralLoops(AgentSettings.local(null, null, null));
+  }
 
-    @AfterEach
-    void stop() {
-        agent.close();
-    }
+  @AfterEach
+  void stop() {
+    agent.close();
+  }
 
-    @Override
-    protected List<RunningAgent> agents() {
-        return List.of(agent);
-    }
+  @Override
+  protected List<RunningAgent> agents() {
+    return List.of(agent);
+  }
 
-    @Override
-    protected String counter(String client) {
-        return null; // the counts the agent answered are all there is to see
-    }
+  @Override
+  protected String counter(String client) {
+    return null; // the counts the agent answered are all there is to see
+  }
 }

@@ -1,8 +1,13 @@
 package dev.ratelimiter.agent.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.testsupport.redis.RedisClusterProcesses;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,12 +17,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A Redis Cluster of three masters (one with a replica), three agents on four event loops each in
@@ -30,70 +29,89 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisClusterTest extends ConcurrencyContract {
 
-    private static final String PASSWORD = "cluster-pass";
-    private RedisClusterProcesses cluster;
-    private final List<RunningAgent> agents = new ArrayList<>();
+  private static final String PASSWORD = "cluster-pass";
+  private RedisClusterProcesses cluster;
+  private final List<RunningAgent> agents = new ArrayList<>();
 
-    @BeforeAll
-    void start() {
-        cluster = RedisClusterProcesses.start(PASSWORD);
-        for (int i = 0; i < 3; i++) {
-            // A generous timeout, as in RedisConcurrencyTest: exactness is measured here, not failing open.
-            agents.add(startOnSeveralLoops(AgentSettings.local(cluster.seedUrls(), PASSWORD, null)
-                    .withRedisMode(RedisMode.Cluster, null).withRedisTimeoutMillis(5000)));
-        }
+  @BeforeAll
+  void start() {
+    cluster = RedisClusterProcesses.start(PASSWORD);
+    for (int i = 0; i < 3; i++) {
+      // A generous timeout, as in RedisConcurrencyTest: exactness is measured here, not failing
+      // open.
+      agents.add(
+          startOnSeveralLoops(
+              AgentSettings.local(cluster.seedUrls(), PASSWORD, null)
+                  .withRedisMode(RedisMode.Cluster, null)
+                  .withRedisTimeoutMillis(5000)));
     }
+  }
 
-    @AfterAll
-    void stop() {
-        agents.forEach(RunningAgent::close);
-        if (cluster != null) {
-            cluster.close();
-        }
+  @AfterAll
+  void stop() {
+    agents.forEach(RunningAgent::close);
+    if (cluster != null) {
+      cluster.close();
     }
+  }
 
-    @BeforeEach
-    void freshCounters() {
-        cluster.flushAll();
-    }
+  @BeforeEach
+  void freshCounters() {
+    cluster.flushAll();
+  }
 
-    @Override
-    protected List<RunningAgent> agents() {
-        return agents;
-    }
+  @Override
+  protected List<RunningAgent> agents() {
+    return agents;
+  }
 
-    @Override
-    protected String counter(String client) {
-        return cluster.get(counterKey(client));
-    }
+  @Override
+  protected String counter(String client) {
+    return cluster.get(counterKey(client));
+  }
 
-    @Test
-    @DisplayName("The clients of one burst spread over all three masters (so the exactness above is across shards)")
-    void clientsSpreadOverShards() {
-        List<Integer> slots = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            slots.add(HashSlot.of(counterKey("198.51.100." + i)));
-        }
-        assertThat(slots).anyMatch(s -> s <= 5460).anyMatch(s -> s > 5460 && s <= 10922).anyMatch(s -> s > 10922);
+  @Test
+  @DisplayName(
+      "The clients of one burst spread over all three masters (so the exactness above is across shards)")
+  void clientsSpreadOverShards() {
+    List<Integer> slots = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      slots.add(HashSlot.of(counterKey("198.51.100." + i)));
     }
+    assertThat(slots)
+        .anyMatch(s -> s <= 5460)
+        .anyMatch(s -> s > 5460 && s <= 10922)
+        .anyMatch(s -> s > 10922);
+  }
 
-    @Test
-    @Order(Integer.MAX_VALUE)
-    @DisplayName("Killing a shard's master under load: every request answered within the failure policy, over-admission at most one quota")
-    void failover() throws Exception {
-        List<RunningAgent> loaded = FailoverLoad.agents(cluster.seedUrls(), PASSWORD, RedisMode.Cluster);
-        try {
-            FailoverLoad.Outcome outcome = FailoverLoad.run(loaded, 8,
-                    key -> RedisClusterProcesses.onMasterWithReplica(HashSlot.of(key)),
-                    () -> cluster.killMasterWithReplicaAndAwaitFailover(Duration.ofSeconds(30)));
-            System.out.println("Cluster failover: " + outcome.summary());
-            assertThat(outcome.errors()).as("requests without an answer").isEmpty();
-            assertThat(outcome.statuses().keySet()).as("answers: 200/429, or 503 from failurePolicy Closed").isSubsetOf(200, 429, 503);
-            assertThat(outcome.slowestMillis()).as("slowest answer, ms").isLessThan(FailoverLoad.REDIS_TIMEOUT_MILLIS + 2000);
-            assertThat(outcome.allowedAfterFailover()).as("admitted after the failover").isPositive();
-            assertThat(outcome.worstClientOverAdmission()).as("one client's 200s beyond its quota").isLessThanOrEqualTo(FailoverLoad.QUOTA);
-        } finally {
-            loaded.forEach(RunningAgent::close);
-        }
+  @Test
+  @Order(Integer.MAX_VALUE)
+  @DisplayName(
+      "Killing a shard's master under load: every request answered within the failure policy, over-admission at most one quota")
+  void failover() throws Exception {
+    List<RunningAgent> loaded =
+        FailoverLoad.agents(cluster.seedUrls(), PASSWORD, RedisMode.Cluster);
+    try {
+      FailoverLoad.Outcome outcome =
+          FailoverLoad.run(
+              loaded,
+              8,
+              key -> RedisClusterProcesses.onMasterWithReplica(HashSlot.of(key)),
+              () -> cluster.killMasterWithReplicaAndAwaitFailover(Duration.ofSeconds(30)));
+      System.out.println("Cluster failover: " + outcome.summary());
+      assertThat(outcome.errors()).as("requests without an answer").isEmpty();
+      assertThat(outcome.statuses().keySet())
+          .as("answers: 200/429, or 503 from failurePolicy Closed")
+          .isSubsetOf(200, 429, 503);
+      assertThat(outcome.slowestMillis())
+          .as("slowest answer, ms")
+          .isLessThan(FailoverLoad.REDIS_TIMEOUT_MILLIS + 2000);
+      assertThat(outcome.allowedAfterFailover()).as("admitted after the failover").isPositive();
+      assertThat(outcome.worstClientOverAdmission())
+          .as("one client's 200s beyond its quota")
+          .isLessThanOrEqualTo(FailoverLoad.QUOTA);
+    } finally {
+      loaded.forEach(RunningAgent::close);
     }
+  }
 }

@@ -3,50 +3,53 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.TestInstance;
 
-import java.util.ArrayList;
-import java.util.List;
-
 @DisplayName("Three agents, each on four event loops, sharing one password-protected Redis")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisConcurrencyTest extends ConcurrencyContract {
 
-    RedisServerProcess redis;
-    private final List<RunningAgent> agents = new ArrayList<>();
+  RedisServerProcess redis;
+  private final List<RunningAgent> agents = new ArrayList<>();
 
-    @BeforeAll
-    void start() {
-        redis = RedisServerProcess.start("s3cret-pass");
-        for (int i = 0; i < 3; i++) {
-            // A generous timeout: on a loaded 2-core test machine a 100 ms timeout would let
-            // failurePolicy Open admit requests, which is right in production but not what is measured here.
-            agents.add(startOnSeveralLoops(AgentSettings.local(redis.url(), redis.password(), null).withRedisTimeoutMillis(5000)));
-        }
+  @BeforeAll
+  void start() {
+    redis = RedisServerProcess.start("s3cret-pass");
+    for (int i = 0; i < 3; i++) {
+      // A generous timeout: on a loaded 2-core test machine a 100 ms timeout would let
+      // failurePolicy Open admit requests, which is right in production but not what is measured
+      // here.
+      agents.add(
+          startOnSeveralLoops(
+              AgentSettings.local(redis.url(), redis.password(), null)
+                  .withRedisTimeoutMillis(5000)));
     }
+  }
 
-    @AfterAll
-    void stop() {
-        agents.forEach(RunningAgent::close);
-        redis.close();
-    }
+  @AfterAll
+  void stop() {
+    agents.forEach(RunningAgent::close);
+    redis.close();
+  }
 
-    @BeforeEach
-    void freshCounters() throws Exception {
-        redis.flushAll();
-    }
+  @BeforeEach
+  void freshCounters() throws Exception {
+    redis.flushAll();
+  }
 
-    @Override
-    protected List<RunningAgent> agents() {
-        return agents;
-    }
+  @Override
+  protected List<RunningAgent> agents() {
+    return agents;
+  }
 
-    @Override
-    protected String counter(String client) throws Exception {
-        return redis.command("GET rl:{shop/public-api|" + client + "}:per-minute:fw:60");
-    }
+  @Override
+  protected String counter(String client) throws Exception {
+    return redis.command("GET rl:{shop/public-api|" + client + "}:per-minute:fw:60");
+  }
 }

@@ -1,8 +1,13 @@
 package dev.ratelimiter.agent.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.testsupport.redis.RedisSentinelProcesses;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,12 +17,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One master, one replica and three sentinels; three agents on four event loops each in Sentinel
@@ -30,60 +29,75 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisSentinelTest extends ConcurrencyContract {
 
-    private static final String PASSWORD = "sentinel-pass";
-    private RedisSentinelProcesses sentinel;
-    private final List<RunningAgent> agents = new ArrayList<>();
+  private static final String PASSWORD = "sentinel-pass";
+  private RedisSentinelProcesses sentinel;
+  private final List<RunningAgent> agents = new ArrayList<>();
 
-    @BeforeAll
-    void start() {
-        sentinel = RedisSentinelProcesses.start(PASSWORD);
-        for (int i = 0; i < 3; i++) {
-            agents.add(startOnSeveralLoops(AgentSettings.local(sentinel.sentinelUrls(), PASSWORD, null)
-                    .withRedisMode(RedisMode.Sentinel, RedisSentinelProcesses.MASTER_NAME).withRedisTimeoutMillis(5000)));
-        }
+  @BeforeAll
+  void start() {
+    sentinel = RedisSentinelProcesses.start(PASSWORD);
+    for (int i = 0; i < 3; i++) {
+      agents.add(
+          startOnSeveralLoops(
+              AgentSettings.local(sentinel.sentinelUrls(), PASSWORD, null)
+                  .withRedisMode(RedisMode.Sentinel, RedisSentinelProcesses.MASTER_NAME)
+                  .withRedisTimeoutMillis(5000)));
     }
+  }
 
-    @AfterAll
-    void stop() {
-        agents.forEach(RunningAgent::close);
-        if (sentinel != null) {
-            sentinel.close();
-        }
+  @AfterAll
+  void stop() {
+    agents.forEach(RunningAgent::close);
+    if (sentinel != null) {
+      sentinel.close();
     }
+  }
 
-    @BeforeEach
-    void freshCounters() throws Exception {
-        if (sentinel.master().running()) {
-            sentinel.master().flushAll();
-        }
+  @BeforeEach
+  void freshCounters() throws Exception {
+    if (sentinel.master().running()) {
+      sentinel.master().flushAll();
     }
+  }
 
-    @Override
-    protected List<RunningAgent> agents() {
-        return agents;
-    }
+  @Override
+  protected List<RunningAgent> agents() {
+    return agents;
+  }
 
-    @Override
-    protected String counter(String client) throws Exception {
-        return sentinel.master().command("GET " + counterKey(client));
-    }
+  @Override
+  protected String counter(String client) throws Exception {
+    return sentinel.master().command("GET " + counterKey(client));
+  }
 
-    @Test
-    @Order(Integer.MAX_VALUE)
-    @DisplayName("Killing the master under load: every request answered within the failure policy, over-admission at most one quota")
-    void failover() throws Exception {
-        List<RunningAgent> loaded = FailoverLoad.agents(sentinel.sentinelUrls(), PASSWORD, RedisMode.Sentinel);
-        try {
-            FailoverLoad.Outcome outcome = FailoverLoad.run(loaded, 8, key -> true,
-                    () -> sentinel.killMasterAndAwaitFailover(Duration.ofSeconds(30)));
-            System.out.println("Sentinel failover: " + outcome.summary());
-            assertThat(outcome.errors()).as("requests without an answer").isEmpty();
-            assertThat(outcome.statuses().keySet()).as("answers: 200/429, or 503 from failurePolicy Closed").isSubsetOf(200, 429, 503);
-            assertThat(outcome.slowestMillis()).as("slowest answer, ms").isLessThan(FailoverLoad.REDIS_TIMEOUT_MILLIS + 2000);
-            assertThat(outcome.allowedAfterFailover()).as("admitted after the failover").isPositive();
-            assertThat(outcome.worstClientOverAdmission()).as("one client's 200s beyond its quota").isLessThanOrEqualTo(FailoverLoad.QUOTA);
-        } finally {
-            loaded.forEach(RunningAgent::close);
-        }
+  @Test
+  @Order(Integer.MAX_VALUE)
+  @DisplayName(
+      "Killing the master under load: every request answered within the failure policy, over-admission at most one quota")
+  void failover() throws Exception {
+    List<RunningAgent> loaded =
+        FailoverLoad.agents(sentinel.sentinelUrls(), PASSWORD, RedisMode.Sentinel);
+    try {
+      FailoverLoad.Outcome outcome =
+          FailoverLoad.run(
+              loaded,
+              8,
+              key -> true,
+              () -> sentinel.killMasterAndAwaitFailover(Duration.ofSeconds(30)));
+      System.out.println("Sentinel failover: " + outcome.summary());
+      assertThat(outcome.errors()).as("requests without an answer").isEmpty();
+      assertThat(outcome.statuses().keySet())
+          .as("answers: 200/429, or 503 from failurePolicy Closed")
+          .isSubsetOf(200, 429, 503);
+      assertThat(outcome.slowestMillis())
+          .as("slowest answer, ms")
+          .isLessThan(FailoverLoad.REDIS_TIMEOUT_MILLIS + 2000);
+      assertThat(outcome.allowedAfterFailover()).as("admitted after the failover").isPositive();
+      assertThat(outcome.worstClientOverAdmission())
+          .as("one client's 200s beyond its quota")
+          .isLessThanOrEqualTo(FailoverLoad.QUOTA);
+    } finally {
+      loaded.forEach(RunningAgent::close);
     }
+  }
 }

@@ -1,7 +1,7 @@
 package dev.ratelimiter.operator.customresource;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -15,7 +15,8 @@ import java.util.Objects;
 @JsonPropertyOrder({"type", "port"})
 public class AgentServiceSpec {
 
-  @JsonPropertyDescription("ClusterIP, NodePort or LoadBalancer; the latter two keep client IPs (externalTrafficPolicy: Local).")
+  @JsonPropertyDescription(
+      "ClusterIP, NodePort or LoadBalancer; the latter two keep client IPs (externalTrafficPolicy: Local).")
   @Default("ClusterIP")
   @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
   private ServiceType type;

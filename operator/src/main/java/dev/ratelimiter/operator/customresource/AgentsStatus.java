@@ -4,14 +4,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * Replica counts of the agent Deployment, and how many ready agent pods have confirmed the
- * policy's current generation.
+ * Replica counts of the agent Deployment, and how many ready agent pods have confirmed the policy's
+ * current generation.
  */
 @JsonPropertyOrder({"replicas", "ready", "enforcing"})
 public class AgentsStatus {
 
   private Integer replicas;
   private Integer ready;
+
   /** Ready agent pods that confirmed the current generation. */
   private Integer enforcing;
 
@@ -53,7 +54,9 @@ public class AgentsStatus {
       return false;
     }
     AgentsStatus a = (AgentsStatus) o;
-    return Objects.equals(replicas, a.replicas) && Objects.equals(ready, a.ready) && Objects.equals(enforcing, a.enforcing);
+    return Objects.equals(replicas, a.replicas)
+        && Objects.equals(ready, a.ready)
+        && Objects.equals(enforcing, a.enforcing);
   }
 
   @Override

@@ -36,7 +36,8 @@ public class Backend {
   @Max(65535)
   private Integer port;
 
-  @JsonPropertyDescription("Seconds the agent waits for the backend's response before it answers 504.")
+  @JsonPropertyDescription(
+      "Seconds the agent waits for the backend's response before it answers 504.")
   @Min(1)
   @Max(MAX_TIMEOUT_SECONDS)
   @Default("30")

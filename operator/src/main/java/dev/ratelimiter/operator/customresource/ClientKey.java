@@ -20,10 +20,18 @@ import java.util.Objects;
 
 /**
  * How a client is identified. Bounds and patterns are the shared policy rules; enum-like fields are
- * text, so a value this operator does not know reaches the validator instead of failing the informer.
+ * text, so a value this operator does not know reaches the validator instead of failing the
+ * informer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength"})
+@JsonPropertyOrder({
+  "source",
+  "header",
+  "missing",
+  "forwardedHeader",
+  "trustedProxies",
+  "ipv6PrefixLength"
+})
 @ValidationRule(
     value = "(has(self.source) && self.source == 'Header') == has(self.header)",
     message = "header is required with source Header, and only allowed with it",
@@ -64,7 +72,8 @@ public class ClientKey {
   @Size(max = ClientKeyPolicy.MAX_TRUSTED_PROXIES)
   @ValidationRule(
       value = "self.all(x, !x.matches('/0+$'))",
-      message = "a trustedProxies entry ending in /0 would trust every address, so any client could choose its key; list the proxies' own addresses")
+      message =
+          "a trustedProxies entry ending in /0 would trust every address, so any client could choose its key; list the proxies' own addresses")
   private List<@Size(max = Cidr.MAX_TEXT_LENGTH) @Pattern(Cidr.PATTERN) String> trustedProxies;
 
   @JsonPropertyDescription(

@@ -23,12 +23,18 @@ import java.util.Objects;
     fieldPath = ".masterName")
 @ValidationRule(
     value = "(has(self.mode) && self.mode != 'Standalone') || !self.url.contains(',')",
-    message = "several comma-separated endpoints need mode Sentinel (the sentinels) or Cluster (seed nodes)",
+    message =
+        "several comma-separated endpoints need mode Sentinel (the sentinels) or Cluster (seed nodes)",
     fieldPath = ".url")
 public class ExternalRedis {
 
-  /** One endpoint: {@code redis[s]://host[:port][/db]}; further ones after commas may leave out the scheme. */
-  public static final String URL_PATTERN = "^rediss?://[^\\s/,]+(/[0-9]*)?(,(rediss?://)?[^\\s/,]+(/[0-9]*)?)*$";
+  /**
+   * One endpoint: {@code redis[s]://host[:port][/db]}; further ones after commas may leave out the
+   * scheme.
+   */
+  public static final String URL_PATTERN =
+      "^rediss?://[^\\s/,]+(/[0-9]*)?(,(rediss?://)?[^\\s/,]+(/[0-9]*)?)*$";
+
   public static final String MASTER_NAME_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
 
   @JsonPropertyDescription(
@@ -38,7 +44,8 @@ public class ExternalRedis {
   @Required
   @ValidationRule(
       value = "!self.contains('@')",
-      message = "url must not carry credentials (user:password@): put the password in a Secret and name it in passwordSecretRef")
+      message =
+          "url must not carry credentials (user:password@): put the password in a Secret and name it in passwordSecretRef")
   @ValidationRule(
       value = "!(self.contains('redis://') && self.contains('rediss://'))",
       message = "url mixes redis:// and rediss:// endpoints; TLS applies to all of them")
@@ -52,7 +59,8 @@ public class ExternalRedis {
   @SchemaFrom(type = ExternalRedisMode.class)
   private String mode;
 
-  @JsonPropertyDescription("Sentinel only: the name the sentinels monitor the master under. Default mymaster.")
+  @JsonPropertyDescription(
+      "Sentinel only: the name the sentinels monitor the master under. Default mymaster.")
   @Pattern(MASTER_NAME_PATTERN)
   private String masterName;
 
@@ -109,7 +117,9 @@ public class ExternalRedis {
       return false;
     }
     ExternalRedis e = (ExternalRedis) o;
-    return Objects.equals(url, e.url) && Objects.equals(mode, e.mode) && Objects.equals(masterName, e.masterName)
+    return Objects.equals(url, e.url)
+        && Objects.equals(mode, e.mode)
+        && Objects.equals(masterName, e.masterName)
         && Objects.equals(passwordSecretRef, e.passwordSecretRef);
   }
 

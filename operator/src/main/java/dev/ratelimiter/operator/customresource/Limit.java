@@ -3,16 +3,16 @@ package dev.ratelimiter.operator.customresource;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.WindowFormat;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import dev.ratelimiter.policy.Algorithm;
-import dev.ratelimiter.policy.WindowFormat;
 import java.util.Objects;
 
 /**
@@ -23,21 +23,31 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "requests", "window", "algorithm", "burst", "match"})
 @ValidationRule(
-    value = "duration(self.window) >= duration('" + WindowFormat.MIN_TEXT + "') && duration(self.window) <= duration('"
-        + WindowFormat.MAX_TEXT + "')",
+    value =
+        "duration(self.window) >= duration('"
+            + WindowFormat.MIN_TEXT
+            + "') && duration(self.window) <= duration('"
+            + WindowFormat.MAX_TEXT
+            + "')",
     message = "window must be between " + WindowFormat.MIN_TEXT + " and " + WindowFormat.MAX_TEXT,
     fieldPath = ".window")
 @ValidationRule(
-    value = "!has(self.algorithm) || self.algorithm != 'SlidingWindow' || self.requests <= "
-        + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS,
-    message = "SlidingWindow remembers each admitted request of the window per client: at most "
-        + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS + " requests",
+    value =
+        "!has(self.algorithm) || self.algorithm != 'SlidingWindow' || self.requests <= "
+            + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS,
+    message =
+        "SlidingWindow remembers each admitted request of the window per client: at most "
+            + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS
+            + " requests",
     fieldPath = ".requests")
 @ValidationRule(
-    value = "!has(self.algorithm) || self.algorithm != 'TokenBucket' || has(self.burst) || self.requests <= "
-        + dev.ratelimiter.policy.Limit.MAX_BURST,
-    message = "a TokenBucket's burst defaults to requests and is at most " + dev.ratelimiter.policy.Limit.MAX_BURST
-        + "; set burst",
+    value =
+        "!has(self.algorithm) || self.algorithm != 'TokenBucket' || has(self.burst) || self.requests <= "
+            + dev.ratelimiter.policy.Limit.MAX_BURST,
+    message =
+        "a TokenBucket's burst defaults to requests and is at most "
+            + dev.ratelimiter.policy.Limit.MAX_BURST
+            + "; set burst",
     fieldPath = ".requests")
 @ValidationRule(
     value = "!has(self.burst) || (has(self.algorithm) && self.algorithm == 'TokenBucket')",
@@ -57,7 +67,8 @@ public class Limit {
   @Max(dev.ratelimiter.policy.Limit.MAX_REQUESTS)
   private Long requests;
 
-  @JsonPropertyDescription("Window length in whole seconds, 1s .. 24h, written like 30s, 1m, 1h30m.")
+  @JsonPropertyDescription(
+      "Window length in whole seconds, 1s .. 24h, written like 30s, 1m, 1h30m.")
   @Required
   @Size(min = 2, max = WindowFormat.MAX_TEXT_LENGTH)
   @Pattern(WindowFormat.PATTERN)
@@ -71,7 +82,8 @@ public class Limit {
   @SchemaFrom(type = Algorithm.class)
   private String algorithm;
 
-  @JsonPropertyDescription("TokenBucket only: the most requests a client can make at once; default requests, at most 100,000,000.")
+  @JsonPropertyDescription(
+      "TokenBucket only: the most requests a client can make at once; default requests, at most 100,000,000.")
   @Min(dev.ratelimiter.policy.Limit.MIN_BURST)
   @Max(dev.ratelimiter.policy.Limit.MAX_BURST)
   private Long burst;
@@ -92,8 +104,11 @@ public class Limit {
 
   /** The shared default limit (10 requests per 1m), as the spec writes it. */
   public static Limit defaultLimit() {
-    return new Limit(dev.ratelimiter.policy.Limit.DEFAULT_NAME, dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS,
-        dev.ratelimiter.policy.Limit.DEFAULT_WINDOW, Algorithm.FixedWindow.name());
+    return new Limit(
+        dev.ratelimiter.policy.Limit.DEFAULT_NAME,
+        dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS,
+        dev.ratelimiter.policy.Limit.DEFAULT_WINDOW,
+        Algorithm.FixedWindow.name());
   }
 
   public String getName() {

@@ -17,21 +17,36 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the admin asks for. Every field is optional;
- * {@code spec: {}} means one limit {@code default} of 10 requests per minute per client address.
- * Absent values stay {@code null} here (so nothing the API server did not store is written back);
- * the {@code effective*()} methods apply the defaults.
+ * What the admin asks for. Every field is optional; {@code spec: {}} means one limit {@code
+ * default} of 10 requests per minute per client address. Absent values stay {@code null} here (so
+ * nothing the API server did not store is written back); the {@code effective*()} methods apply the
+ * defaults.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"limits", "clientKey", "exempt", "mode", "failurePolicy", "agent", "backend", "redis"})
+@JsonPropertyOrder({
+  "limits",
+  "clientKey",
+  "exempt",
+  "mode",
+  "failurePolicy",
+  "agent",
+  "backend",
+  "redis"
+})
 public class RateLimitPolicySpec {
 
   @JsonPropertyDescription(
       "Limits; each applies to every client, for the requests its match names (all requests without one); the strictest wins. Default: one limit 'default' of"
           + " 10 requests per 1m.")
   @Size(min = Policy.MIN_LIMITS, max = Policy.MAX_LIMITS)
-  @Default("[{\"name\":\"" + dev.ratelimiter.policy.Limit.DEFAULT_NAME + "\",\"requests\":" + dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS
-      + ",\"window\":\"" + dev.ratelimiter.policy.Limit.DEFAULT_WINDOW + "\",\"algorithm\":\"FixedWindow\"}]")
+  @Default(
+      "[{\"name\":\""
+          + dev.ratelimiter.policy.Limit.DEFAULT_NAME
+          + "\",\"requests\":"
+          + dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS
+          + ",\"window\":\""
+          + dev.ratelimiter.policy.Limit.DEFAULT_WINDOW
+          + "\",\"algorithm\":\"FixedWindow\"}]")
   @ValidationRule(
       value = "self.all(x, self.exists_one(y, y.name == x.name))",
       message = "limit names must be unique",
@@ -47,7 +62,8 @@ public class RateLimitPolicySpec {
   @Size(max = Policy.MAX_EXEMPT)
   @ValidationRule(
       value = "self.all(x, !x.matches('/0+$'))",
-      message = "an exempt entry ending in /0 would exempt every address, so nothing would ever be limited")
+      message =
+          "an exempt entry ending in /0 would exempt every address, so nothing would ever be limited")
   private List<@Size(max = Cidr.MAX_TEXT_LENGTH) @Pattern(Cidr.PATTERN) String> exempt;
 
   @JsonPropertyDescription(
@@ -73,7 +89,8 @@ public class RateLimitPolicySpec {
           + " answer /api themselves.")
   private Backend backend;
 
-  @JsonPropertyDescription("The Redis the agents share. Default: the operator runs one for this policy.")
+  @JsonPropertyDescription(
+      "The Redis the agents share. Default: the operator runs one for this policy.")
   private RedisSpec redis;
 
   public List<Limit> getLimits() {

@@ -16,6 +16,7 @@ public class RateLimitPolicyStatus {
   private List<Condition> conditions = new ArrayList<>();
   private AgentsStatus agents;
   private String endpoint;
+
   /** Short summary for {@code kubectl get rlp}, e.g. {@code default=10/1m}. */
   private String limits;
 

@@ -20,13 +20,20 @@ import java.util.Objects;
     message = "match must name pathPrefixes or methods (a limit for every request has no match)")
 public class RouteMatch {
 
-  /** The shared known methods, upper-case; kept as text so an unknown one reaches the validator instead of failing the informer. */
-  public static final String METHOD_PATTERN = "^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)$";
+  /**
+   * The shared known methods, upper-case; kept as text so an unknown one reaches the validator
+   * instead of failing the informer.
+   */
+  public static final String METHOD_PATTERN =
+      "^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)$";
 
-  @JsonPropertyDescription("Path prefixes (starting with '/'); the request's path must start with one of them.")
+  @JsonPropertyDescription(
+      "Path prefixes (starting with '/'); the request's path must start with one of them.")
   @Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PATH_PREFIXES)
-  private List<@Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PREFIX_LENGTH)
-      @Pattern(dev.ratelimiter.policy.RouteMatch.PATH_PREFIX_PATTERN) String> pathPrefixes;
+  private List<
+          @Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PREFIX_LENGTH)
+          @Pattern(dev.ratelimiter.policy.RouteMatch.PATH_PREFIX_PATTERN) String>
+      pathPrefixes;
 
   @JsonPropertyDescription("Upper-case HTTP methods; the request's method must be one of them.")
   @Size(min = 1, max = 9)
@@ -57,7 +64,9 @@ public class RouteMatch {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RouteMatch m && Objects.equals(pathPrefixes, m.pathPrefixes) && Objects.equals(methods, m.methods);
+    return o instanceof RouteMatch m
+        && Objects.equals(pathPrefixes, m.pathPrefixes)
+        && Objects.equals(methods, m.methods);
   }
 
   @Override

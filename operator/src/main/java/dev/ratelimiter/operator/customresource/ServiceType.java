@@ -10,8 +10,8 @@ public enum ServiceType {
   LoadBalancer,
 
   /**
-   * Any value this operator does not know (e.g. written under a newer CRD). Not in the schema;
-   * the validator reports it instead of the whole informer failing on it.
+   * Any value this operator does not know (e.g. written under a newer CRD). Not in the schema; the
+   * validator reports it instead of the whole informer failing on it.
    */
   @JsonIgnore
   @JsonEnumDefaultValue

@@ -29,17 +29,21 @@ import java.util.Optional;
 
 /**
  * Deployment {@code <name>-agent}: the enforcement agents. Non-root, read-only root filesystem, no
- * service-account token, probes on the management port, spread across nodes. With
- * {@code spec.agent.autoscaling} the replica count is left out, so the HPA owns it. Matching adds
- * an exact comparison of what the operator renders in full ({@link RenderedInFull}), so that a
- * removed setting (an env var, resources) is noticed, not only an added or changed one.
+ * service-account token, probes on the management port, spread across nodes. With {@code
+ * spec.agent.autoscaling} the replica count is left out, so the HPA owns it. Matching adds an exact
+ * comparison of what the operator renders in full ({@link RenderedInFull}), so that a removed
+ * setting (an env var, resources) is noticed, not only an added or changed one.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class AgentDeploymentDependentResource extends PolicyDependentResource<Deployment> {
 
   public static final String CONTAINER = "agent";
   public static final long RUN_AS_USER = 10001L;
-  /** Without {@code spec.agent.resources}: requests for scheduling (and the HPA's CPU target), a memory bound. */
+
+  /**
+   * Without {@code spec.agent.resources}: requests for scheduling (and the HPA's CPU target), a
+   * memory bound.
+   */
   public static final ResourceRequirements DEFAULT_RESOURCES =
       new ResourceRequirementsBuilder()
           .addToRequests("cpu", new Quantity("100m"))
@@ -58,15 +62,31 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
 
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
-    Optional<String> redisAuth = policy.getSpec().internalRedis()
-        ? SecretHashes.recorded(context, Names.redisAuthSecret(policy))
-        : RedisAccess.passwordSecret(policy, context)
-            .flatMap(s -> SecretHashes.hash(s, policy.getSpec().getRedis().getExternal().getPasswordSecretRef().getKey()));
-    return desired(policy, OperatorSettings.of(context),
-        SecretHashes.annotations(SecretHashes.recorded(context, Names.agentAdminSecret(policy)), redisAuth));
+    Optional<String> redisAuth =
+        policy.getSpec().internalRedis()
+            ? SecretHashes.recorded(context, Names.redisAuthSecret(policy))
+            : RedisAccess.passwordSecret(policy, context)
+                .flatMap(
+                    s ->
+                        SecretHashes.hash(
+                            s,
+                            policy
+                                .getSpec()
+                                .getRedis()
+                                .getExternal()
+                                .getPasswordSecretRef()
+                                .getKey()));
+    return desired(
+        policy,
+        OperatorSettings.of(context),
+        SecretHashes.annotations(
+            SecretHashes.recorded(context, Names.agentAdminSecret(policy)), redisAuth));
   }
 
-  /** The desired object under {@code settings} (the agent image comes from them), without Secret hashes. */
+  /**
+   * The desired object under {@code settings} (the agent image comes from them), without Secret
+   * hashes.
+   */
   public Deployment desired(RateLimitPolicy policy, OperatorSettings settings) {
     return desired(policy, settings, Map.of());
   }
@@ -75,7 +95,8 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
    * The desired object under {@code settings}, with the hashes of the Secret values its pods read
    * ({@link SecretHashes}) as pod template annotations: a new value rolls the pods.
    */
-  public Deployment desired(RateLimitPolicy policy, OperatorSettings settings, Map<String, String> secretHashes) {
+  public Deployment desired(
+      RateLimitPolicy policy, OperatorSettings settings, Map<String, String> secretHashes) {
     AgentSpec agent = policy.getSpec().effectiveAgent();
     var labels = Labels.of(policy, Labels.AGENT);
     var selector = Labels.selector(policy, Labels.AGENT);
@@ -190,7 +211,9 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .build();
   }
 
-  /** {@code spec.agent.resources}, or the defaults when it is absent or says nothing ({@code {}}). */
+  /**
+   * {@code spec.agent.resources}, or the defaults when it is absent or says nothing ({@code {}}).
+   */
   static ResourceRequirements resources(AgentSpec agent) {
     ResourceRequirements r = agent.getResources();
     boolean empty =
@@ -208,17 +231,21 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
     env.add(plain("MANAGEMENT_PORT", String.valueOf(Names.AGENT_MANAGEMENT_PORT)));
     env.add(plain("GRPC_PORT", String.valueOf(Names.AGENT_GRPC_PORT)));
     env.add(plain("POLICY_FILE", Names.POLICY_FILE));
-    ExternalRedis external = policy.getSpec().internalRedis() ? null : policy.getSpec().getRedis().getExternal();
+    ExternalRedis external =
+        policy.getSpec().internalRedis() ? null : policy.getSpec().getRedis().getExternal();
     if (external == null) {
       env.add(plain("REDIS_URL", Names.internalRedisUrl(policy)));
-      env.add(fromSecret("REDIS_PASSWORD", Names.redisAuthSecret(policy), Names.REDIS_PASSWORD_KEY));
+      env.add(
+          fromSecret("REDIS_PASSWORD", Names.redisAuthSecret(policy), Names.REDIS_PASSWORD_KEY));
     } else {
       env.add(plain("REDIS_URL", external.getUrl()));
-      // Standalone is the agents' default: rendered only when it is not, so a defaulted spec renders as an undefaulted one.
+      // Standalone is the agents' default: rendered only when it is not, so a defaulted spec
+      // renders as an undefaulted one.
       if (!ExternalRedisMode.Standalone.name().equals(external.effectiveMode())) {
         env.add(plain("REDIS_MODE", external.effectiveMode()));
       }
-      if (ExternalRedisMode.Sentinel.name().equals(external.effectiveMode()) && external.getMasterName() != null) {
+      if (ExternalRedisMode.Sentinel.name().equals(external.effectiveMode())
+          && external.getMasterName() != null) {
         env.add(plain("REDIS_MASTER_NAME", external.getMasterName()));
       }
       if (external.getPasswordSecretRef() != null) {
@@ -233,7 +260,8 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
     Backend backend = policy.getSpec().getBackend();
     if (backend != null) {
       env.add(plain("BACKEND_URL", Names.backendUrl(policy, backend)));
-      env.add(plain("BACKEND_TIMEOUT_MS", String.valueOf(backend.effectiveTimeoutSeconds() * 1000L)));
+      env.add(
+          plain("BACKEND_TIMEOUT_MS", String.valueOf(backend.effectiveTimeoutSeconds() * 1000L)));
     }
     return env;
   }
@@ -257,7 +285,10 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
 
   @Override
   public Matcher.Result<Deployment> match(
-      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+      Deployment actual,
+      Deployment desired,
+      RateLimitPolicy primary,
+      Context<RateLimitPolicy> context) {
     Matcher.Result<Deployment> generic = super.match(actual, desired, primary, context);
     if (!generic.matched()) {
       return generic;
@@ -272,7 +303,10 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
    */
   @Override
   public Deployment update(
-      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+      Deployment actual,
+      Deployment desired,
+      RateLimitPolicy primary,
+      Context<RateLimitPolicy> context) {
     desired.setStatus(actual.getStatus());
     if (desired.getSpec().getReplicas() == null && actual.getSpec() != null) {
       desired.getSpec().setReplicas(actual.getSpec().getReplicas());

@@ -25,7 +25,8 @@ public class AgentHorizontalPodAutoscalerDependentResource
   }
 
   @Override
-  protected HorizontalPodAutoscaler desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+  protected HorizontalPodAutoscaler desired(
+      RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     Autoscaling as = policy.getSpec().effectiveAgent().getAutoscaling();
     return new HorizontalPodAutoscalerBuilder()
         .withMetadata(meta(policy, name(policy), Labels.of(policy, Labels.AGENT)))

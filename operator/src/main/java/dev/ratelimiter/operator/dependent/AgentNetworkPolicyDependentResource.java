@@ -65,6 +65,9 @@ public class AgentNetworkPolicyDependentResource extends PolicyDependentResource
   }
 
   private static NetworkPolicyPort tcp(int port) {
-    return new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(port)).build();
+    return new NetworkPolicyPortBuilder()
+        .withProtocol("TCP")
+        .withPort(new IntOrString(port))
+        .build();
   }
 }

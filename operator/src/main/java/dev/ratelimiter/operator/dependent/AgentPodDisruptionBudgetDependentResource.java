@@ -11,11 +11,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
- * PodDisruptionBudget {@code <name>-agent}, when the fleet has more than one replica: a drain
- * takes at most one agent at a time.
+ * PodDisruptionBudget {@code <name>-agent}, when the fleet has more than one replica: a drain takes
+ * at most one agent at a time.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class AgentPodDisruptionBudgetDependentResource extends PolicyDependentResource<PodDisruptionBudget> {
+public class AgentPodDisruptionBudgetDependentResource
+    extends PolicyDependentResource<PodDisruptionBudget> {
 
   public AgentPodDisruptionBudgetDependentResource() {
     super(PodDisruptionBudget.class);

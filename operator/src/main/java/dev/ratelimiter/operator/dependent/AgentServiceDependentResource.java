@@ -15,8 +15,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * Service {@code <name>}: the public face, port from {@code spec.agent.service} to the agents' http
- * port ({@code /api}, {@code /check}), and port {@code grpc} (8081) to the agents' gRPC port (Envoy's
- * rate limit service). NodePort and LoadBalancer get {@code externalTrafficPolicy: Local} so agents see client IPs.
+ * port ({@code /api}, {@code /check}), and port {@code grpc} (8081) to the agents' gRPC port
+ * (Envoy's rate limit service). NodePort and LoadBalancer get {@code externalTrafficPolicy: Local}
+ * so agents see client IPs.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class AgentServiceDependentResource extends PolicyDependentResource<Service> {
@@ -70,7 +71,8 @@ public class AgentServiceDependentResource extends PolicyDependentResource<Servi
 
   /** The replacing PUT keeps what the API server allocated and still applies, and the status. */
   @Override
-  public Service update(Service actual, Service desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+  public Service update(
+      Service actual, Service desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
     ServiceFields.keepAllocated(actual, desired);
     desired.setStatus(actual.getStatus());
     return super.update(actual, desired, primary, context);

@@ -18,7 +18,9 @@ public final class Conditions {
   public static class InternalRedis implements Condition<HasMetadata, RateLimitPolicy> {
     @Override
     public boolean isMet(
-        DependentResource<HasMetadata, RateLimitPolicy> dr, RateLimitPolicy p, Context<RateLimitPolicy> c) {
+        DependentResource<HasMetadata, RateLimitPolicy> dr,
+        RateLimitPolicy p,
+        Context<RateLimitPolicy> c) {
       return p.getSpec().internalRedis();
     }
   }
@@ -27,7 +29,9 @@ public final class Conditions {
   public static class AutoscalingEnabled implements Condition<HasMetadata, RateLimitPolicy> {
     @Override
     public boolean isMet(
-        DependentResource<HasMetadata, RateLimitPolicy> dr, RateLimitPolicy p, Context<RateLimitPolicy> c) {
+        DependentResource<HasMetadata, RateLimitPolicy> dr,
+        RateLimitPolicy p,
+        Context<RateLimitPolicy> c) {
       return p.getSpec().effectiveAgent().getAutoscaling() != null;
     }
   }
@@ -36,7 +40,9 @@ public final class Conditions {
   public static class MultipleReplicas implements Condition<HasMetadata, RateLimitPolicy> {
     @Override
     public boolean isMet(
-        DependentResource<HasMetadata, RateLimitPolicy> dr, RateLimitPolicy p, Context<RateLimitPolicy> c) {
+        DependentResource<HasMetadata, RateLimitPolicy> dr,
+        RateLimitPolicy p,
+        Context<RateLimitPolicy> c) {
       return p.getSpec().effectiveAgent().minimumReplicas() > 1;
     }
   }

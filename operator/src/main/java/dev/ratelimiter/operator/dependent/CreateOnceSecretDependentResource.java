@@ -4,10 +4,10 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -43,16 +43,21 @@ public abstract class CreateOnceSecretDependentResource
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** Creates the Secret when missing, and records the value's hash for the pod templates that read it. */
+  /**
+   * Creates the Secret when missing, and records the value's hash for the pod templates that read
+   * it.
+   */
   @Override
-  public ReconcileResult<Secret> reconcile(RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+  public ReconcileResult<Secret> reconcile(
+      RateLimitPolicy primary, Context<RateLimitPolicy> context) {
     ReconcileResult<Secret> result = super.reconcile(primary, context);
     result.getSingleResource().ifPresent(s -> SecretHashes.record(context, s, key()));
     return result;
   }
 
   @Override
-  protected ResourceID targetSecondaryResourceID(RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+  protected ResourceID targetSecondaryResourceID(
+      RateLimitPolicy primary, Context<RateLimitPolicy> context) {
     return new ResourceID(name(primary), primary.getMetadata().getNamespace());
   }
 
@@ -61,7 +66,9 @@ public abstract class CreateOnceSecretDependentResource
     return new SecretBuilder()
         .withMetadata(PolicyDependentResource.meta(policy, name(policy), labels(policy)))
         .withType("Opaque")
-        .addToData(key(), Base64.getEncoder().encodeToString(randomValue().getBytes(StandardCharsets.US_ASCII)))
+        .addToData(
+            key(),
+            Base64.getEncoder().encodeToString(randomValue().getBytes(StandardCharsets.US_ASCII)))
         .build();
   }
 }

@@ -25,11 +25,15 @@ public abstract class PolicyDependentResource<R extends HasMetadata>
   protected abstract String name(RateLimitPolicy policy);
 
   @Override
-  protected ResourceID targetSecondaryResourceID(RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+  protected ResourceID targetSecondaryResourceID(
+      RateLimitPolicy primary, Context<RateLimitPolicy> context) {
     return new ResourceID(name(primary), primary.getMetadata().getNamespace());
   }
 
-  /** Metadata with the policy's namespace, the given name and labels (owner reference added by JOSDK). */
+  /**
+   * Metadata with the policy's namespace, the given name and labels (owner reference added by
+   * JOSDK).
+   */
   protected static ObjectMeta meta(RateLimitPolicy p, String name, Map<String, String> labels) {
     return new ObjectMetaBuilder()
         .withName(name)

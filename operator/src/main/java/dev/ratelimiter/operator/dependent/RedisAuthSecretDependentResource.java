@@ -22,11 +22,13 @@ import java.util.Map;
 public class RedisAuthSecretDependentResource extends CreateOnceSecretDependentResource {
 
   @Override
-  public ReconcileResult<Secret> reconcile(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+  public ReconcileResult<Secret> reconcile(
+      RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     if (policy.getSpec().internalRedis()) {
       return super.reconcile(policy, context);
     }
-    getSecondaryResource(policy, context).ifPresent(secret -> handleDelete(policy, secret, context));
+    getSecondaryResource(policy, context)
+        .ifPresent(secret -> handleDelete(policy, secret, context));
     return ReconcileResult.noOperation(null);
   }
 

@@ -21,20 +21,27 @@ import java.util.Optional;
 /**
  * Deployment {@code <name>-redis}: one Redis with {@code requirepass} and no persistence (counters
  * live for a window at most), probed with PING (the password from {@code REDISCLI_AUTH}, never on
- * the probe's command line). Its memory is bounded: {@code maxmemory} below the
- * container's limit with {@code noeviction}, so a full Redis refuses writes (the agents' failure
- * policy decides) rather than silently evicting counters, which would hand clients fresh quota.
+ * the probe's command line). Its memory is bounded: {@code maxmemory} below the container's limit
+ * with {@code noeviction}, so a full Redis refuses writes (the agents' failure policy decides)
+ * rather than silently evicting counters, which would hand clients fresh quota.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class RedisDeploymentDependentResource extends PolicyDependentResource<Deployment> {
 
   public static final String CONTAINER = "redis";
-  /** The password's one variable: redis-cli (the probe) reads it by this name, redis-server gets it as an argument. */
+
+  /**
+   * The password's one variable: redis-cli (the probe) reads it by this name, redis-server gets it
+   * as an argument.
+   */
   public static final String PASSWORD_ENV = "REDISCLI_AUTH";
+
   /** The uid of the "redis" user in the official alpine image. */
   public static final long RUN_AS_USER = 999L;
+
   /** About 75% of {@link #MEMORY_LIMIT}: room for Redis's own overhead and client buffers. */
   public static final String MAXMEMORY = "96mb";
+
   public static final String MEMORY_LIMIT = "128Mi";
   public static final ResourceRequirements RESOURCES =
       new ResourceRequirementsBuilder()
@@ -54,19 +61,30 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
 
   @Override
   protected Deployment desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
-    return desired(policy, OperatorSettings.of(context),
-        SecretHashes.annotations(Optional.empty(), SecretHashes.recorded(context, Names.redisAuthSecret(policy))));
+    return desired(
+        policy,
+        OperatorSettings.of(context),
+        SecretHashes.annotations(
+            Optional.empty(), SecretHashes.recorded(context, Names.redisAuthSecret(policy))));
   }
 
-  /** The desired object under {@code settings} (the Redis image comes from them), without the password's hash. */
+  /**
+   * The desired object under {@code settings} (the Redis image comes from them), without the
+   * password's hash.
+   */
   public Deployment desired(RateLimitPolicy policy, OperatorSettings settings) {
     return desired(policy, settings, Map.of());
   }
 
-  /** As above, with the password's hash as a pod template annotation ({@link SecretHashes}): a new password rolls Redis. */
-  public Deployment desired(RateLimitPolicy policy, OperatorSettings settings, Map<String, String> secretHashes) {
+  /**
+   * As above, with the password's hash as a pod template annotation ({@link SecretHashes}): a new
+   * password rolls Redis.
+   */
+  public Deployment desired(
+      RateLimitPolicy policy, OperatorSettings settings, Map<String, String> secretHashes) {
     var labels = Labels.of(policy, Labels.REDIS);
-    // redis-cli reads the password from REDISCLI_AUTH: never on a command line (ps, /proc/<pid>/cmdline)
+    // redis-cli reads the password from REDISCLI_AUTH: never on a command line (ps,
+    // /proc/<pid>/cmdline)
     String ping = "redis-cli -p " + Names.REDIS_PORT + " ping | grep -q PONG";
     return new DeploymentBuilder()
         .withMetadata(meta(policy, name(policy), labels))
@@ -158,10 +176,16 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
         .build();
   }
 
-  /** Matches what the generic matcher sees and, exactly, what is rendered in full ({@link RenderedInFull}). */
+  /**
+   * Matches what the generic matcher sees and, exactly, what is rendered in full ({@link
+   * RenderedInFull}).
+   */
   @Override
   public Matcher.Result<Deployment> match(
-      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+      Deployment actual,
+      Deployment desired,
+      RateLimitPolicy primary,
+      Context<RateLimitPolicy> context) {
     Matcher.Result<Deployment> generic = super.match(actual, desired, primary, context);
     if (!generic.matched()) {
       return generic;
@@ -169,10 +193,16 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
     return Matcher.Result.computed(RenderedInFull.matches(desired, actual), desired);
   }
 
-  /** Keeps the Deployment's observed status and others' pod template annotations in the replacing PUT. */
+  /**
+   * Keeps the Deployment's observed status and others' pod template annotations in the replacing
+   * PUT.
+   */
   @Override
   public Deployment update(
-      Deployment actual, Deployment desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+      Deployment actual,
+      Deployment desired,
+      RateLimitPolicy primary,
+      Context<RateLimitPolicy> context) {
     desired.setStatus(actual.getStatus());
     RenderedInFull.keepForeignTemplateAnnotations(actual, desired);
     return super.update(actual, desired, primary, context);

@@ -54,7 +54,8 @@ public class RedisServiceDependentResource extends PolicyDependentResource<Servi
 
   /** The replacing PUT keeps what the API server allocated and still applies, and the status. */
   @Override
-  public Service update(Service actual, Service desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
+  public Service update(
+      Service actual, Service desired, RateLimitPolicy primary, Context<RateLimitPolicy> context) {
     ServiceFields.keepAllocated(actual, desired);
     desired.setStatus(actual.getStatus());
     return super.update(actual, desired, primary, context);

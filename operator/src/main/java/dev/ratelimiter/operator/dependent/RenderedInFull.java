@@ -14,15 +14,15 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The parts of a pod template that the operator renders in full and the API server never
- * defaults, compared exactly. JOSDK's generic matcher (SSA off) takes every field the live object
- * has beyond the desired one for a server default, so it misses what the operator stopped
- * rendering: an env var of a removed {@code spec.backend}, the resources of a removed
- * {@code spec.agent.resources}. Comparing the whole template instead would see the server's
- * defaults (probe timeouts, {@code terminationMessagePath}, volume modes...) as drift on every
- * reconcile, so only these are compared: the containers by name, each one's env and resources,
- * the volume names, and the pod template annotations of ours ({@link SecretHashes#PREFIX}; others'
- * are left alone, and kept by the update).
+ * The parts of a pod template that the operator renders in full and the API server never defaults,
+ * compared exactly. JOSDK's generic matcher (SSA off) takes every field the live object has beyond
+ * the desired one for a server default, so it misses what the operator stopped rendering: an env
+ * var of a removed {@code spec.backend}, the resources of a removed {@code spec.agent.resources}.
+ * Comparing the whole template instead would see the server's defaults (probe timeouts, {@code
+ * terminationMessagePath}, volume modes...) as drift on every reconcile, so only these are
+ * compared: the containers by name, each one's env and resources, the volume names, and the pod
+ * template annotations of ours ({@link SecretHashes#PREFIX}; others' are left alone, and kept by
+ * the update).
  */
 final class RenderedInFull {
 
@@ -40,20 +40,25 @@ final class RenderedInFull {
     List<Container> wanted = want.getContainers();
     List<Container> had = have.getContainers();
     if (!names(wanted, Container::getName).equals(names(had, Container::getName))
-        || !names(want.getVolumes(), Volume::getName).equals(names(have.getVolumes(), Volume::getName))) {
+        || !names(want.getVolumes(), Volume::getName)
+            .equals(names(have.getVolumes(), Volume::getName))) {
       return false;
     }
     for (int i = 0; i < wanted.size(); i++) {
       Container w = wanted.get(i);
       Container h = had.get(i);
-      if (!orEmpty(w.getEnv()).equals(orEmpty(h.getEnv())) || !sameResources(w.getResources(), h.getResources())) {
+      if (!orEmpty(w.getEnv()).equals(orEmpty(h.getEnv()))
+          || !sameResources(w.getResources(), h.getResources())) {
         return false;
       }
     }
     return true;
   }
 
-  /** Copies into {@code desired}'s pod template the annotations of {@code actual}'s that are not ours. */
+  /**
+   * Copies into {@code desired}'s pod template the annotations of {@code actual}'s that are not
+   * ours.
+   */
   static void keepForeignTemplateAnnotations(Deployment actual, Deployment desired) {
     Map<String, String> foreign = new TreeMap<>(templateAnnotations(actual));
     foreign.keySet().removeIf(k -> k.startsWith(SecretHashes.PREFIX));
@@ -71,10 +76,13 @@ final class RenderedInFull {
   }
 
   private static Map<String, String> templateAnnotations(Deployment d) {
-    if (d.getSpec() == null || d.getSpec().getTemplate() == null || d.getSpec().getTemplate().getMetadata() == null) {
+    if (d.getSpec() == null
+        || d.getSpec().getTemplate() == null
+        || d.getSpec().getTemplate().getMetadata() == null) {
       return Map.of();
     }
-    return Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getAnnotations(), Map.of());
+    return Objects.requireNonNullElse(
+        d.getSpec().getTemplate().getMetadata().getAnnotations(), Map.of());
   }
 
   private static Map<String, String> ours(Map<String, String> annotations) {
@@ -84,18 +92,26 @@ final class RenderedInFull {
   }
 
   private static PodSpec podSpec(Deployment d) {
-    return d.getSpec() == null || d.getSpec().getTemplate() == null ? null : d.getSpec().getTemplate().getSpec();
+    return d.getSpec() == null || d.getSpec().getTemplate() == null
+        ? null
+        : d.getSpec().getTemplate().getSpec();
   }
 
-  private static <T> List<String> names(List<T> items, java.util.function.Function<T, String> name) {
+  private static <T> List<String> names(
+      List<T> items, java.util.function.Function<T, String> name) {
     return orEmpty(items).stream().map(name).toList();
   }
 
-  /** Absent and empty are the same ({@code resources: {}} is what the API server stores for none). */
+  /**
+   * Absent and empty are the same ({@code resources: {}} is what the API server stores for none).
+   */
   private static boolean sameResources(ResourceRequirements a, ResourceRequirements b) {
-    return orEmpty(a == null ? null : a.getLimits()).equals(orEmpty(b == null ? null : b.getLimits()))
-        && orEmpty(a == null ? null : a.getRequests()).equals(orEmpty(b == null ? null : b.getRequests()))
-        && orEmpty(a == null ? null : a.getClaims()).equals(orEmpty(b == null ? null : b.getClaims()));
+    return orEmpty(a == null ? null : a.getLimits())
+            .equals(orEmpty(b == null ? null : b.getLimits()))
+        && orEmpty(a == null ? null : a.getRequests())
+            .equals(orEmpty(b == null ? null : b.getRequests()))
+        && orEmpty(a == null ? null : a.getClaims())
+            .equals(orEmpty(b == null ? null : b.getClaims()));
   }
 
   private static <T> List<T> orEmpty(List<T> list) {

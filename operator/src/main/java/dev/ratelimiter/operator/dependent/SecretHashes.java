@@ -15,15 +15,19 @@ import java.util.Optional;
 /**
  * Hashes of the Secret values a pod template reads, as pod template annotations: a Secret that is
  * recreated with a new value (deleted by hand, restored by the operator with a new random one) or
- * edited changes the template, so its Deployment rolls the pods, which read the value only at start.
- * Only a SHA-256 of the value is written, never the value. The Secret dependents record the value
- * they end each reconcile with in the reconcile's workflow context; the Deployments, which depend
- * on them, read it from there.
+ * edited changes the template, so its Deployment rolls the pods, which read the value only at
+ * start. Only a SHA-256 of the value is written, never the value. The Secret dependents record the
+ * value they end each reconcile with in the reconcile's workflow context; the Deployments, which
+ * depend on them, read it from there.
  */
 public final class SecretHashes {
 
-  /** Every annotation of ours starts with this; the matchers compare these exactly, others are left alone. */
+  /**
+   * Every annotation of ours starts with this; the matchers compare these exactly, others are left
+   * alone.
+   */
   public static final String PREFIX = "ratelimiter.dev/";
+
   public static final String ADMIN_TOKEN = PREFIX + "admin-token-hash";
   public static final String REDIS_AUTH = PREFIX + "redis-auth-hash";
   private static final String CONTEXT_KEY = "secret-sha256/";
@@ -32,12 +36,21 @@ public final class SecretHashes {
 
   /** Records the hash of {@code secret}'s {@code key} (nothing when absent) for this reconcile. */
   static void record(Context<RateLimitPolicy> context, Secret secret, String key) {
-    hash(secret, key).ifPresent(h -> context.managedWorkflowAndDependentResourceContext().put(CONTEXT_KEY + secret.getMetadata().getName(), h));
+    hash(secret, key)
+        .ifPresent(
+            h ->
+                context
+                    .managedWorkflowAndDependentResourceContext()
+                    .put(CONTEXT_KEY + secret.getMetadata().getName(), h));
   }
 
   /** The hash recorded in this reconcile for Secret {@code name}, if any. */
   static Optional<String> recorded(Context<RateLimitPolicy> context, String name) {
-    return context == null ? Optional.empty() : context.managedWorkflowAndDependentResourceContext().get(CONTEXT_KEY + name, String.class);
+    return context == null
+        ? Optional.empty()
+        : context
+            .managedWorkflowAndDependentResourceContext()
+            .get(CONTEXT_KEY + name, String.class);
   }
 
   /** SHA-256 (hex) of the decoded value of {@code key} in {@code secret}. */

@@ -9,15 +9,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A Service's fields split by owner. The operator renders the type, the selector, the
- * {@code externalTrafficPolicy} and the ports (name, protocol, port, target port, app protocol) in
- * full, so those are compared exactly: JOSDK's generic matcher (SSA off) takes whatever the live
- * object has beyond the desired one for a server default and would miss, say, a port added by hand.
- * The API server allocates the cluster IP, node ports and health check node port, and defaults
- * a few more fields: those are never compared, and the update carries the allocated ones over the
- * way the API server itself does on a PUT that leaves them out (node ports only while the new type
- * still has node ports, matched by port name; the health check node port only for a LoadBalancer
- * with {@code externalTrafficPolicy: Local}), so a switch to ClusterIP drops them.
+ * A Service's fields split by owner. The operator renders the type, the selector, the {@code
+ * externalTrafficPolicy} and the ports (name, protocol, port, target port, app protocol) in full,
+ * so those are compared exactly: JOSDK's generic matcher (SSA off) takes whatever the live object
+ * has beyond the desired one for a server default and would miss, say, a port added by hand. The
+ * API server allocates the cluster IP, node ports and health check node port, and defaults a few
+ * more fields: those are never compared, and the update carries the allocated ones over the way the
+ * API server itself does on a PUT that leaves them out (node ports only while the new type still
+ * has node ports, matched by port name; the health check node port only for a LoadBalancer with
+ * {@code externalTrafficPolicy: Local}), so a switch to ClusterIP drops them.
  */
 final class ServiceFields {
 
@@ -35,7 +35,9 @@ final class ServiceFields {
         && ports(want).equals(ports(have));
   }
 
-  /** Copies into {@code desired} what the API server allocated for {@code actual} and still applies. */
+  /**
+   * Copies into {@code desired} what the API server allocated for {@code actual} and still applies.
+   */
   static void keepAllocated(Service actual, Service desired) {
     ServiceSpec have = actual.getSpec();
     ServiceSpec want = desired.getSpec();
@@ -68,9 +70,14 @@ final class ServiceFields {
   /** The ports as the operator renders them: without the allocated node port. */
   private static List<List<Object>> ports(ServiceSpec spec) {
     return orEmpty(spec.getPorts()).stream()
-        .map(p -> List.<Object>of(
-            String.valueOf(p.getName()), p.getProtocol() == null ? "TCP" : p.getProtocol(), String.valueOf(p.getPort()),
-            String.valueOf(p.getTargetPort()), String.valueOf(p.getAppProtocol())))
+        .map(
+            p ->
+                List.<Object>of(
+                    String.valueOf(p.getName()),
+                    p.getProtocol() == null ? "TCP" : p.getProtocol(),
+                    String.valueOf(p.getPort()),
+                    String.valueOf(p.getTargetPort()),
+                    String.valueOf(p.getAppProtocol())))
         .toList();
   }
 

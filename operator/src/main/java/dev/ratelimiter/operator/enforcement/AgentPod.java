@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A ready agent pod the operator pushes to: it has {@code status.podIP}, its {@code Ready} condition
- * is True, it is not being deleted, and its admin API listens on the port its container declares
- * as {@code management} (9090 when none is named so).
+ * A ready agent pod the operator pushes to: it has {@code status.podIP}, its {@code Ready}
+ * condition is True, it is not being deleted, and its admin API listens on the port its container
+ * declares as {@code management} (9090 when none is named so).
  */
 public record AgentPod(String name, String ip, int managementPort) {
 
@@ -26,7 +26,10 @@ public record AgentPod(String name, String ip, int managementPort) {
   public static List<AgentPod> ready(Collection<Pod> pods) {
     return pods.stream()
         .filter(AgentPod::isReady)
-        .map(p -> new AgentPod(p.getMetadata().getName(), p.getStatus().getPodIP(), managementPort(p)))
+        .map(
+            p ->
+                new AgentPod(
+                    p.getMetadata().getName(), p.getStatus().getPodIP(), managementPort(p)))
         .sorted(Comparator.comparing(AgentPod::name))
         .toList();
   }

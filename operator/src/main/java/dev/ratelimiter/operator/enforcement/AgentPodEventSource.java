@@ -18,12 +18,18 @@ import java.util.Set;
 public final class AgentPodEventSource {
 
   public static final String NAME = "agent-pods";
-  /** Pods of the agent component; the managed-by label is not on this selector's list, as on the Deployment's. */
-  public static final String SELECTOR = Labels.NAME + "=" + Labels.APP + "," + Labels.COMPONENT + "=" + Labels.AGENT;
+
+  /**
+   * Pods of the agent component; the managed-by label is not on this selector's list, as on the
+   * Deployment's.
+   */
+  public static final String SELECTOR =
+      Labels.NAME + "=" + Labels.APP + "," + Labels.COMPONENT + "=" + Labels.AGENT;
 
   private AgentPodEventSource() {}
 
-  public static InformerEventSource<Pod, RateLimitPolicy> create(EventSourceContext<RateLimitPolicy> context) {
+  public static InformerEventSource<Pod, RateLimitPolicy> create(
+      EventSourceContext<RateLimitPolicy> context) {
     var config =
         InformerEventSourceConfiguration.from(Pod.class, RateLimitPolicy.class)
             .withName(NAME)
@@ -38,7 +44,9 @@ public final class AgentPodEventSource {
     return pod -> {
       var labels = pod.getMetadata().getLabels();
       String instance = labels == null ? null : labels.get(Labels.INSTANCE);
-      return instance == null ? Set.of() : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
+      return instance == null
+          ? Set.of()
+          : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
     };
   }
 }

@@ -1,7 +1,7 @@
 package dev.ratelimiter.operator.enforcement;
 
-import dev.ratelimiter.operator.status.StatusConditions;
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
+import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * condition that follows: True exactly when there is at least one ready agent pod and every one of
  * them confirmed this generation.
  *
- * @param blocker why nothing could be pushed although pods are ready (e.g. no admin token yet), or null
+ * @param blocker why nothing could be pushed although pods are ready (e.g. no admin token yet), or
+ *     null
  */
 public record Enforcement(long generation, List<PushResult> results, String blocker) {
 
@@ -29,7 +30,10 @@ public record Enforcement(long generation, List<PushResult> results, String bloc
     return (int) results.stream().filter(PushResult::confirmed).count();
   }
 
-  /** True while a ready pod's push of this generation (or to its new address) has not answered for the first time. */
+  /**
+   * True while a ready pod's push of this generation (or to its new address) has not answered for
+   * the first time.
+   */
   public boolean awaitingFirstAnswers() {
     return results.stream().anyMatch(r -> r.outcome() == Outcome.IN_FLIGHT);
   }
@@ -41,20 +45,40 @@ public record Enforcement(long generation, List<PushResult> results, String bloc
   public Condition condition() {
     Long gen = generation;
     if (blocker != null) {
-      return StatusConditions.condition(ENFORCED, false, "Pending", "generation " + generation + " not pushed yet: " + blocker, gen);
+      return StatusConditions.condition(
+          ENFORCED,
+          false,
+          "Pending",
+          "generation " + generation + " not pushed yet: " + blocker,
+          gen);
     }
     if (results.isEmpty()) {
-      return StatusConditions.condition(ENFORCED, false, "NoReadyAgents", "no ready agent pod confirms generation " + generation + " yet", gen);
+      return StatusConditions.condition(
+          ENFORCED,
+          false,
+          "NoReadyAgents",
+          "no ready agent pod confirms generation " + generation + " yet",
+          gen);
     }
     if (enforced()) {
-      return StatusConditions.condition(ENFORCED, true, "AllAgentsEnforce", "all " + results.size() + " ready agent pod(s) enforce generation " + generation, gen);
+      return StatusConditions.condition(
+          ENFORCED,
+          true,
+          "AllAgentsEnforce",
+          "all " + results.size() + " ready agent pod(s) enforce generation " + generation,
+          gen);
     }
     List<PushResult> behind = results.stream().filter(r -> !r.confirmed()).toList();
     return StatusConditions.condition(
         ENFORCED,
         false,
         reason(behind),
-        enforcing() + " of " + results.size() + " ready agent pod(s) enforce generation " + generation + "; not yet: "
+        enforcing()
+            + " of "
+            + results.size()
+            + " ready agent pod(s) enforce generation "
+            + generation
+            + "; not yet: "
             + behind.stream().map(PushResult::describe).collect(Collectors.joining(", ")),
         gen);
   }

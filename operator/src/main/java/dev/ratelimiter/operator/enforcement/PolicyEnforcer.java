@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings every ready agent pod of a policy to its current generation without ever waiting on the
- * network: {@link #enforce} starts the pushes that are due (the rendered document, the same text
- * as ConfigMap {@code <name>-agent-policy}, with the token of Secret {@code <name>-agent-admin})
- * and returns at once with the latest known answers. Each answer arrives later as an event of
- * {@link #eventSource()}, whose reconcile reports it; {@link #nextCheck} says when a pod that has
- * not confirmed (backoff) or whose confirmation ages (resync) is due again.
+ * network: {@link #enforce} starts the pushes that are due (the rendered document, the same text as
+ * ConfigMap {@code <name>-agent-policy}, with the token of Secret {@code <name>-agent-admin}) and
+ * returns at once with the latest known answers. Each answer arrives later as an event of {@link
+ * #eventSource()}, whose reconcile reports it; {@link #nextCheck} says when a pod that has not
+ * confirmed (backoff) or whose confirmation ages (resync) is due again.
  */
 public final class PolicyEnforcer {
 
@@ -48,9 +48,13 @@ public final class PolicyEnforcer {
     return events;
   }
 
-  /** Starts the pushes that are due and reports what the ready agent pods last answered; never blocks. */
+  /**
+   * Starts the pushes that are due and reports what the ready agent pods last answered; never
+   * blocks.
+   */
   public Enforcement enforce(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
-    long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    long generation =
+        policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
     ResourceID id = ResourceID.fromResource(policy);
     List<AgentPod> pods = AgentPod.ready(context.getSecondaryResources(Pod.class));
     if (pods.isEmpty()) {
@@ -59,25 +63,46 @@ public final class PolicyEnforcer {
     }
     Optional<String> token = adminToken(policy, context);
     if (token.isEmpty()) {
-      return Enforcement.blocked(generation, pods.size(), "Secret " + Names.agentAdminSecret(policy) + " with the admin token not found");
+      return Enforcement.blocked(
+          generation,
+          pods.size(),
+          "Secret " + Names.agentAdminSecret(policy) + " with the admin token not found");
     }
-    // agents: the ready pods that share the limits (failurePolicy Local); a new count re-pushes the same generation
+    // agents: the ready pods that share the limits (failurePolicy Local); a new count re-pushes the
+    // same generation
     String document = SpecDocument.yaml(policy, pods.size());
     for (AgentPod pod : tracker.due(id, pods, generation, document)) {
       PushTracker.Target target = PushTracker.Target.of(pod, generation, document);
       long started = System.nanoTime();
-      pusher.push(pod, document, generation, token.get())
-          .thenAccept(result -> answered(id, policy, pod, target, result, Duration.ofNanos(System.nanoTime() - started)));
+      pusher
+          .push(pod, document, generation, token.get())
+          .thenAccept(
+              result ->
+                  answered(
+                      id,
+                      policy,
+                      pod,
+                      target,
+                      result,
+                      Duration.ofNanos(System.nanoTime() - started)));
     }
     return Enforcement.of(generation, tracker.latest(id, pods, generation));
   }
 
-  /** When to reconcile again though no event comes: the earliest pod due for a retry or a resync. */
+  /**
+   * When to reconcile again though no event comes: the earliest pod due for a retry or a resync.
+   */
   public Optional<Duration> nextCheck(RateLimitPolicy policy) {
     return tracker.nextDue(ResourceID.fromResource(policy));
   }
 
-  private void answered(ResourceID id, RateLimitPolicy policy, AgentPod pod, PushTracker.Target target, PushResult result, Duration latency) {
+  private void answered(
+      ResourceID id,
+      RateLimitPolicy policy,
+      AgentPod pod,
+      PushTracker.Target target,
+      PushResult result,
+      Duration latency) {
     try {
       metrics.pushed(result.outcome(), latency);
       if (!result.confirmed()) {
@@ -87,13 +112,16 @@ public final class PolicyEnforcer {
         events.answered(id);
       }
     } catch (RuntimeException e) {
-      log.warn("{}: could not record the answer of agent pod {}", Names.policyId(policy), pod.name(), e);
+      log.warn(
+          "{}: could not record the answer of agent pod {}", Names.policyId(policy), pod.name(), e);
     }
   }
 
-  private static Optional<String> adminToken(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+  private static Optional<String> adminToken(
+      RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     String name = Names.agentAdminSecret(policy);
-    return context.getSecondaryResourcesAsStream(Secret.class)
+    return context
+        .getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> name.equals(s.getMetadata().getName()))
         .findFirst()
         .map(Secret::getData)

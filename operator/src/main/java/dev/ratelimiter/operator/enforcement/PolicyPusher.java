@@ -27,7 +27,11 @@ public final class PolicyPusher {
   private final Duration requestTimeout;
 
   public PolicyPusher(Duration connectTimeout, Duration requestTimeout) {
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     this.requestTimeout = requestTimeout;
   }
 
@@ -39,7 +43,8 @@ public final class PolicyPusher {
    * Starts pushing {@code document} (generation {@code generation}) to {@code pod} and returns at
    * once; the future completes with the pod's answer, or UNREACHABLE, and never exceptionally.
    */
-  public CompletableFuture<PushResult> push(AgentPod pod, String document, long generation, String token) {
+  public CompletableFuture<PushResult> push(
+      AgentPod pod, String document, long generation, String token) {
     try {
       return send(pod, document, generation, token);
     } catch (RuntimeException e) {
@@ -47,7 +52,8 @@ public final class PolicyPusher {
     }
   }
 
-  private CompletableFuture<PushResult> send(AgentPod pod, String document, long generation, String token) {
+  private CompletableFuture<PushResult> send(
+      AgentPod pod, String document, long generation, String token) {
     HttpRequest request =
         HttpRequest.newBuilder(pod.adminPolicyUri())
             .timeout(requestTimeout)
@@ -63,22 +69,45 @@ public final class PolicyPusher {
 
   static PushResult answer(AgentPod pod, long generation, int status, String body) {
     JsonNode json = parse(body);
-    Long running = json.hasNonNull("generation") && json.get("generation").canConvertToLong() ? json.get("generation").asLong() : null;
+    Long running =
+        json.hasNonNull("generation") && json.get("generation").canConvertToLong()
+            ? json.get("generation").asLong()
+            : null;
     String detail = json.hasNonNull("detail") ? json.get("detail").asText() : null;
     switch (status) {
       case 200:
         if (running != null && running == generation) {
-          Boolean reachable = json.has("storeReachable") && json.get("storeReachable").isBoolean() ? json.get("storeReachable").asBoolean() : null;
-          String storeError = json.hasNonNull("storeError") ? json.get("storeError").asText() : null;
+          Boolean reachable =
+              json.has("storeReachable") && json.get("storeReachable").isBoolean()
+                  ? json.get("storeReachable").asBoolean()
+                  : null;
+          String storeError =
+              json.hasNonNull("storeError") ? json.get("storeError").asText() : null;
           return new PushResult(pod, Outcome.CONFIRMED, running, null, reachable, storeError);
         }
-        return new PushResult(pod, Outcome.ERROR, running, "answered 200 without confirming generation " + generation);
+        return new PushResult(
+            pod,
+            Outcome.ERROR,
+            running,
+            "answered 200 without confirming generation " + generation);
       case 400:
-        return new PushResult(pod, Outcome.REJECTED, running, "rejected generation " + generation + ": " + (detail == null ? "no reason given" : detail));
+        return new PushResult(
+            pod,
+            Outcome.REJECTED,
+            running,
+            "rejected generation "
+                + generation
+                + ": "
+                + (detail == null ? "no reason given" : detail));
       case 409:
-        return new PushResult(pod, Outcome.NEWER, running, "already runs a newer generation than " + generation);
+        return new PushResult(
+            pod, Outcome.NEWER, running, "already runs a newer generation than " + generation);
       default:
-        return new PushResult(pod, Outcome.ERROR, running, "answered HTTP " + status + (detail == null ? "" : ": " + detail));
+        return new PushResult(
+            pod,
+            Outcome.ERROR,
+            running,
+            "answered HTTP " + status + (detail == null ? "" : ": " + detail));
     }
   }
 
@@ -93,7 +122,11 @@ public final class PolicyPusher {
       why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
     log.debug("push to {} at {} failed", pod.name(), pod.adminPolicyUri(), t);
-    return new PushResult(pod, Outcome.UNREACHABLE, null, "unreachable at " + pod.ip() + ":" + pod.managementPort() + ": " + why);
+    return new PushResult(
+        pod,
+        Outcome.UNREACHABLE,
+        null,
+        "unreachable at " + pod.ip() + ":" + pod.managementPort() + ": " + why);
   }
 
   private static JsonNode parse(String body) {

@@ -24,7 +24,9 @@ public final class PushEventSource extends AbstractEventSource<PushResult, RateL
     this.onDeleted = onDeleted;
   }
 
-  /** Asks for a reconcile of {@code policy}; ignored before the operator starts or after it stops. */
+  /**
+   * Asks for a reconcile of {@code policy}; ignored before the operator starts or after it stops.
+   */
   void answered(ResourceID policy) {
     if (isRunning()) {
       getEventHandler().handleEvent(new Event(policy));

@@ -5,10 +5,17 @@ package dev.ratelimiter.operator.enforcement;
  *
  * @param running the generation the agent says it enforces, or null when it did not say
  * @param detail why it did not confirm (null when it did)
- * @param storeReachable whether the agent said it reaches its Redis when it answered (null: it did not say)
+ * @param storeReachable whether the agent said it reaches its Redis when it answered (null: it did
+ *     not say)
  * @param storeError the agent's reason when it does not reach its Redis
  */
-public record PushResult(AgentPod pod, Outcome outcome, Long running, String detail, Boolean storeReachable, String storeError) {
+public record PushResult(
+    AgentPod pod,
+    Outcome outcome,
+    Long running,
+    String detail,
+    Boolean storeReachable,
+    String storeError) {
 
   public PushResult(AgentPod pod, Outcome outcome, Long running, String detail) {
     this(pod, outcome, running, detail, null, null);
@@ -31,7 +38,8 @@ public record PushResult(AgentPod pod, Outcome outcome, Long running, String det
 
   /** The placeholder for a pod whose push of {@code generation} has not answered yet. */
   public static PushResult inFlight(AgentPod pod, long generation, Long running) {
-    return new PushResult(pod, Outcome.IN_FLIGHT, running, "push of generation " + generation + " in flight");
+    return new PushResult(
+        pod, Outcome.IN_FLIGHT, running, "push of generation " + generation + " in flight");
   }
 
   public boolean confirmed() {

@@ -40,6 +40,7 @@ final class PushTracker {
     PushResult result;
     long completedAt;
     int failures;
+
     /** The generation the pod said it runs, from any answer (also for an earlier target). */
     Long running;
   }
@@ -54,7 +55,8 @@ final class PushTracker {
   /**
    * The pods of {@code pods} to push to now, each marked in flight; forgets pods no longer listed.
    */
-  synchronized List<AgentPod> due(ResourceID policy, List<AgentPod> pods, long generation, String document) {
+  synchronized List<AgentPod> due(
+      ResourceID policy, List<AgentPod> pods, long generation, String document) {
     Map<String, PodState> states = policies.computeIfAbsent(policy, k -> new HashMap<>());
     Set<String> names = pods.stream().map(AgentPod::name).collect(Collectors.toSet());
     states.keySet().retainAll(names);
@@ -82,7 +84,10 @@ final class PushTracker {
     return due;
   }
 
-  /** Records the answer to a push of {@code target}; false when the pod has moved on to another target since. */
+  /**
+   * Records the answer to a push of {@code target}; false when the pod has moved on to another
+   * target since.
+   */
   synchronized boolean completed(ResourceID policy, String pod, Target target, PushResult result) {
     Map<String, PodState> states = policies.get(policy);
     PodState s = states == null ? null : states.get(pod);
@@ -105,7 +110,10 @@ final class PushTracker {
     List<PushResult> out = new ArrayList<>();
     for (AgentPod pod : pods) {
       PodState s = states.get(pod.name());
-      out.add(s == null || s.result == null ? PushResult.inFlight(pod, generation, s == null ? null : s.running) : s.result);
+      out.add(
+          s == null || s.result == null
+              ? PushResult.inFlight(pod, generation, s == null ? null : s.running)
+              : s.result);
     }
     return out;
   }
@@ -124,7 +132,10 @@ final class PushTracker {
     policies.remove(policy);
   }
 
-  /** The wait after {@code failures} (at least 1) pushes in a row that did not confirm: 0.5 s, doubling up to 30 s. */
+  /**
+   * The wait after {@code failures} (at least 1) pushes in a row that did not confirm: 0.5 s,
+   * doubling up to 30 s.
+   */
   static Duration backoff(int failures) {
     long millis = FIRST_RETRY.toMillis() << Math.min(failures - 1, 10);
     return Duration.ofMillis(Math.min(millis, MAX_RETRY.toMillis()));
@@ -132,6 +143,8 @@ final class PushTracker {
 
   /** The resync interval after a confirmation, else the backoff. */
   private static Duration waitAfter(PodState s) {
-    return s.result != null && s.result.outcome() == Outcome.CONFIRMED ? RESYNC : backoff(Math.max(1, s.failures));
+    return s.result != null && s.result.outcome() == Outcome.CONFIRMED
+        ? RESYNC
+        : backoff(Math.max(1, s.failures));
   }
 }

@@ -29,17 +29,46 @@ final class ExternalRedisStatus {
   static Condition condition(RateLimitPolicy p, Enforcement enforcement, Long gen) {
     ExternalRedis external = p.getSpec().getRedis().getExternal();
     String mode = external.effectiveMode();
-    String what = "external Redis " + (ExternalRedisMode.Standalone.name().equals(mode) ? "" : "(" + mode + ") ") + RedisUrls.redact(external.getUrl());
-    List<PushResult> reports = enforcement.results().stream().filter(r -> r.storeReachable() != null).toList();
+    String what =
+        "external Redis "
+            + (ExternalRedisMode.Standalone.name().equals(mode) ? "" : "(" + mode + ") ")
+            + RedisUrls.redact(external.getUrl());
+    List<PushResult> reports =
+        enforcement.results().stream().filter(r -> r.storeReachable() != null).toList();
     List<PushResult> failing = reports.stream().filter(r -> !r.storeReachable()).toList();
     if (!failing.isEmpty()) {
-      String pods = failing.stream().limit(3).map(r -> r.pod().name() + ": " + r.storeError()).collect(Collectors.joining("; "));
-      return StatusConditions.condition(REDIS_READY, false, UNREACHABLE,
-          failing.size() + " of " + reports.size() + " agent pod(s) cannot reach " + what + " (" + pods + ")", gen);
+      String pods =
+          failing.stream()
+              .limit(3)
+              .map(r -> r.pod().name() + ": " + r.storeError())
+              .collect(Collectors.joining("; "));
+      return StatusConditions.condition(
+          REDIS_READY,
+          false,
+          UNREACHABLE,
+          failing.size()
+              + " of "
+              + reports.size()
+              + " agent pod(s) cannot reach "
+              + what
+              + " ("
+              + pods
+              + ")",
+          gen);
     }
     if (!reports.isEmpty()) {
-      return StatusConditions.condition(REDIS_READY, true, REACHABLE, "every agent pod that answered (" + reports.size() + ") reaches " + what, gen);
+      return StatusConditions.condition(
+          REDIS_READY,
+          true,
+          REACHABLE,
+          "every agent pod that answered (" + reports.size() + ") reaches " + what,
+          gen);
     }
-    return StatusConditions.condition(REDIS_READY, true, NOT_REPORTED, "using " + what + "; no agent pod has reported reaching it yet", gen);
+    return StatusConditions.condition(
+        REDIS_READY,
+        true,
+        NOT_REPORTED,
+        "using " + what + "; no agent pod has reported reaching it yet",
+        gen);
   }
 }

@@ -6,7 +6,10 @@ import io.javaoperatorsdk.operator.OperatorException;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.TimeoutException;
 
-/** A failed reconcile, as a condition's CamelCase reason (from the exception's type) and one line of message. */
+/**
+ * A failed reconcile, as a condition's CamelCase reason (from the exception's type) and one line of
+ * message.
+ */
 public final class FailureReasons {
 
   private FailureReasons() {}
@@ -31,10 +34,15 @@ public final class FailureReasons {
     return "ReconcileError";
   }
 
-  /** The failure inside JOSDK's wrappers (its metrics wrap what a reconcile throws in an OperatorException). */
+  /**
+   * The failure inside JOSDK's wrappers (its metrics wrap what a reconcile throws in an
+   * OperatorException).
+   */
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while (t instanceof OperatorException && !(t instanceof AggregatedOperatorException) && t.getCause() != null) {
+    while (t instanceof OperatorException
+        && !(t instanceof AggregatedOperatorException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

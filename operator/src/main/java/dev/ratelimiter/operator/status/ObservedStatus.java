@@ -31,9 +31,13 @@ public final class ObservedStatus {
    * Status after a successful reconcile and push: Ready when Redis, every agent replica and the
    * enforcement of this generation by every ready agent pod are.
    */
-  public static RateLimitPolicyStatus of(RateLimitPolicy p, Context<RateLimitPolicy> context, Enforcement enforcement) {
+  public static RateLimitPolicyStatus of(
+      RateLimitPolicy p, Context<RateLimitPolicy> context, Enforcement enforcement) {
     Long gen = p.getMetadata().getGeneration();
-    Condition redis = p.getSpec().internalRedis() ? redisCondition(p, context, gen) : ExternalRedisStatus.condition(p, enforcement, gen);
+    Condition redis =
+        p.getSpec().internalRedis()
+            ? redisCondition(p, context, gen)
+            : ExternalRedisStatus.condition(p, enforcement, gen);
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     Condition agentsReady = agentsCondition(agents, gen);
     Condition enforced = enforcement.condition();
@@ -45,30 +49,63 @@ public final class ObservedStatus {
     } else if (!isTrue(enforced)) {
       readyCondition = condition(READY, false, "NotEnforced", enforced.getMessage(), gen);
     } else {
-      readyCondition = condition(READY, true, "Ready", "generation " + gen + " enforced by " + enforcement.enforcing() + " agent(s) at " + Names.endpoint(p), gen);
+      readyCondition =
+          condition(
+              READY,
+              true,
+              "Ready",
+              "generation "
+                  + gen
+                  + " enforced by "
+                  + enforcement.enforcing()
+                  + " agent(s) at "
+                  + Names.endpoint(p),
+              gen);
     }
-    return status(p, List.of(readyCondition, redis, agentsReady, enforced), agents, enforcement.enforcing(), limitsSummary(p));
+    return status(
+        p,
+        List.of(readyCondition, redis, agentsReady, enforced),
+        agents,
+        enforcement.enforcing(),
+        limitsSummary(p));
   }
 
-  /** Status for a spec the validator rejected: nothing was applied, the running objects are reported. */
-  public static RateLimitPolicyStatus invalid(RateLimitPolicy p, Context<RateLimitPolicy> context, List<String> problems) {
+  /**
+   * Status for a spec the validator rejected: nothing was applied, the running objects are
+   * reported.
+   */
+  public static RateLimitPolicyStatus invalid(
+      RateLimitPolicy p, Context<RateLimitPolicy> context, List<String> problems) {
     Long gen = p.getMetadata().getGeneration();
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     String previousLimits = p.getStatus() == null ? null : p.getStatus().getLimits();
     return status(
         p,
         List.of(
-            condition(READY, false, INVALID_SPEC, "invalid spec, nothing changed: " + String.join("; ", problems), gen),
+            condition(
+                READY,
+                false,
+                INVALID_SPEC,
+                "invalid spec, nothing changed: " + String.join("; ", problems),
+                gen),
             redisCondition(p, context, gen),
             agentsCondition(agents, gen),
-            condition(ENFORCED, false, INVALID_SPEC, "generation " + gen + " is invalid and is not pushed; agents keep the policy they run", gen)),
+            condition(
+                ENFORCED,
+                false,
+                INVALID_SPEC,
+                "generation "
+                    + gen
+                    + " is invalid and is not pushed; agents keep the policy they run",
+                gen)),
         agents,
         0,
         previousLimits);
   }
 
   /** Status for an external Redis the operator may not use (RedisAccess): nothing was applied. */
-  public static RateLimitPolicyStatus refused(RateLimitPolicy p, Context<RateLimitPolicy> context, RedisAccess.Refusal refusal) {
+  public static RateLimitPolicyStatus refused(
+      RateLimitPolicy p, Context<RateLimitPolicy> context, RedisAccess.Refusal refusal) {
     Long gen = p.getMetadata().getGeneration();
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     return status(
@@ -77,14 +114,22 @@ public final class ObservedStatus {
             condition(READY, false, refusal.reason(), "nothing changed: " + refusal.message(), gen),
             condition(REDIS_READY, false, refusal.reason(), refusal.message(), gen),
             agentsCondition(agents, gen),
-            condition(ENFORCED, false, refusal.reason(), "generation " + gen + " is not applied and not pushed; agents keep the policy they run", gen)),
+            condition(
+                ENFORCED,
+                false,
+                refusal.reason(),
+                "generation "
+                    + gen
+                    + " is not applied and not pushed; agents keep the policy they run",
+                gen)),
         agents,
         0,
         p.getStatus() == null ? null : p.getStatus().getLimits());
   }
 
   /** Status after a failed reconcile: Ready=False with the failure, the rest as observed. */
-  public static RateLimitPolicyStatus failed(RateLimitPolicy p, Context<RateLimitPolicy> context, Exception e) {
+  public static RateLimitPolicyStatus failed(
+      RateLimitPolicy p, Context<RateLimitPolicy> context, Exception e) {
     Long gen = p.getMetadata().getGeneration();
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     return status(
@@ -93,35 +138,63 @@ public final class ObservedStatus {
             condition(READY, false, FailureReasons.reasonFor(e), FailureReasons.messageFor(e), gen),
             redisCondition(p, context, gen),
             agentsCondition(agents, gen),
-            condition(ENFORCED, false, "NotPushed", "generation " + gen + " not pushed: the reconcile failed (see Ready)", gen)),
+            condition(
+                ENFORCED,
+                false,
+                "NotPushed",
+                "generation " + gen + " not pushed: the reconcile failed (see Ready)",
+                gen)),
         agents,
         0,
         p.getStatus() == null ? null : p.getStatus().getLimits());
   }
 
   private static RateLimitPolicyStatus status(
-      RateLimitPolicy p, List<Condition> conditions, Optional<Deployment> agents, int enforcing, String limits) {
+      RateLimitPolicy p,
+      List<Condition> conditions,
+      Optional<Deployment> agents,
+      int enforcing,
+      String limits) {
     RateLimitPolicyStatus s = new RateLimitPolicyStatus();
     s.setObservedGeneration(p.getMetadata().getGeneration());
     s.setConditions(conditions);
-    s.setAgents(agents.map(d -> new AgentsStatus(desiredReplicas(d), readyReplicas(agents), enforcing)).orElse(new AgentsStatus(0, 0, enforcing)));
+    s.setAgents(
+        agents
+            .map(d -> new AgentsStatus(desiredReplicas(d), readyReplicas(agents), enforcing))
+            .orElse(new AgentsStatus(0, 0, enforcing)));
     s.setEndpoint(Names.endpoint(p));
     s.setLimits(limits);
     return s;
   }
 
-  private static Condition redisCondition(RateLimitPolicy p, Context<RateLimitPolicy> context, Long gen) {
+  private static Condition redisCondition(
+      RateLimitPolicy p, Context<RateLimitPolicy> context, Long gen) {
     if (!p.getSpec().internalRedis()) {
-      return condition(REDIS_READY, true, "External", "using external Redis " + RedisUrls.redact(p.getSpec().getRedis().getExternal().getUrl()), gen);
+      return condition(
+          REDIS_READY,
+          true,
+          "External",
+          "using external Redis " + RedisUrls.redact(p.getSpec().getRedis().getExternal().getUrl()),
+          gen);
     }
     Optional<Deployment> redis = deployment(context, Names.redisDeployment(p));
     if (redis.isEmpty()) {
-      return condition(REDIS_READY, false, "Creating", "Redis Deployment " + Names.redisDeployment(p) + " not created yet", gen);
+      return condition(
+          REDIS_READY,
+          false,
+          "Creating",
+          "Redis Deployment " + Names.redisDeployment(p) + " not created yet",
+          gen);
     }
     int ready = readyReplicas(redis);
     return ready >= 1
         ? condition(REDIS_READY, true, "DeploymentReady", "Redis is ready", gen)
-        : condition(REDIS_READY, false, "DeploymentNotReady", "Redis Deployment " + Names.redisDeployment(p) + " has no ready replica", gen);
+        : condition(
+            REDIS_READY,
+            false,
+            "DeploymentNotReady",
+            "Redis Deployment " + Names.redisDeployment(p) + " has no ready replica",
+            gen);
   }
 
   private static Condition agentsCondition(Optional<Deployment> agents, Long gen) {
@@ -131,12 +204,25 @@ public final class ObservedStatus {
     int desired = desiredReplicas(agents.get());
     int ready = readyReplicas(agents);
     return desired > 0 && ready >= desired
-        ? condition(AGENTS_READY, true, "ReplicasReady", ready + " of " + desired + " agent replicas ready", gen)
-        : condition(AGENTS_READY, false, "ReplicasNotReady", ready + " of " + desired + " agent replicas ready", gen);
+        ? condition(
+            AGENTS_READY,
+            true,
+            "ReplicasReady",
+            ready + " of " + desired + " agent replicas ready",
+            gen)
+        : condition(
+            AGENTS_READY,
+            false,
+            "ReplicasNotReady",
+            ready + " of " + desired + " agent replicas ready",
+            gen);
   }
 
   private static Optional<Deployment> deployment(Context<RateLimitPolicy> context, String name) {
-    return context.getSecondaryResourcesAsStream(Deployment.class).filter(d -> name.equals(d.getMetadata().getName())).findFirst();
+    return context
+        .getSecondaryResourcesAsStream(Deployment.class)
+        .filter(d -> name.equals(d.getMetadata().getName()))
+        .findFirst();
   }
 
   private static int desiredReplicas(Deployment d) {
@@ -144,11 +230,15 @@ public final class ObservedStatus {
   }
 
   private static int readyReplicas(Optional<Deployment> d) {
-    return d.map(Deployment::getStatus).map(s -> s.getReadyReplicas() == null ? 0 : s.getReadyReplicas()).orElse(0);
+    return d.map(Deployment::getStatus)
+        .map(s -> s.getReadyReplicas() == null ? 0 : s.getReadyReplicas())
+        .orElse(0);
   }
 
   /** e.g. {@code per-second=5/1s,per-minute=100/1m} */
   public static String limitsSummary(RateLimitPolicy p) {
-    return p.getSpec().effectiveLimits().stream().map(l -> l.getName() + "=" + l.getRequests() + "/" + l.getWindow()).collect(Collectors.joining(","));
+    return p.getSpec().effectiveLimits().stream()
+        .map(l -> l.getName() + "=" + l.getRequests() + "/" + l.getWindow())
+        .collect(Collectors.joining(","));
   }
 }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The policy's condition types and how a condition is built: a condition keeps its
- * {@code lastTransitionTime} unless its status flips, and its message is bounded.
+ * The policy's condition types and how a condition is built: a condition keeps its {@code
+ * lastTransitionTime} unless its status flips, and its message is bounded.
  */
 public final class StatusConditions {
 
@@ -26,7 +26,8 @@ public final class StatusConditions {
   private StatusConditions() {}
 
   /** A condition without a transition time (that comes with {@link #withTransitionTimes}). */
-  public static Condition condition(String type, boolean status, String reason, String message, Long generation) {
+  public static Condition condition(
+      String type, boolean status, String reason, String message, Long generation) {
     return new ConditionBuilder()
         .withType(type)
         .withStatus(status ? "True" : "False")
@@ -37,16 +38,20 @@ public final class StatusConditions {
   }
 
   /**
-   * The conditions of {@code next}, each stamped with the previous {@code lastTransitionTime} of its
-   * type when its status did not change, else with the time of {@code clock}.
+   * The conditions of {@code next}, each stamped with the previous {@code lastTransitionTime} of
+   * its type when its status did not change, else with the time of {@code clock}.
    */
-  public static List<Condition> withTransitionTimes(List<Condition> previous, List<Condition> next, Clock clock) {
+  public static List<Condition> withTransitionTimes(
+      List<Condition> previous, List<Condition> next, Clock clock) {
     String now = timestamp(clock);
     List<Condition> out = new ArrayList<>();
     for (Condition c : next) {
       Condition copy = new ConditionBuilder(c).build();
       Condition old = find(previous, c.getType());
-      boolean unchanged = old != null && Objects.equals(old.getStatus(), c.getStatus()) && old.getLastTransitionTime() != null;
+      boolean unchanged =
+          old != null
+              && Objects.equals(old.getStatus(), c.getStatus())
+              && old.getLastTransitionTime() != null;
       copy.setLastTransitionTime(unchanged ? old.getLastTransitionTime() : now);
       out.add(copy);
     }

@@ -30,7 +30,8 @@ public final class StatusWriter {
    *
    * @return true when a write happened
    */
-  public boolean write(RateLimitPolicy policy, Context<RateLimitPolicy> context, RateLimitPolicyStatus computed) {
+  public boolean write(
+      RateLimitPolicy policy, Context<RateLimitPolicy> context, RateLimitPolicyStatus computed) {
     RateLimitPolicyStatus merged = merge(policy.getStatus(), computed);
     if (merged.equals(policy.getStatus())) {
       return false;
@@ -44,11 +45,16 @@ public final class StatusWriter {
     return true;
   }
 
-  /** {@code computed} with each condition's transition time kept from {@code previous} unless it flipped. */
+  /**
+   * {@code computed} with each condition's transition time kept from {@code previous} unless it
+   * flipped.
+   */
   RateLimitPolicyStatus merge(RateLimitPolicyStatus previous, RateLimitPolicyStatus computed) {
     RateLimitPolicyStatus s = new RateLimitPolicyStatus();
     s.setObservedGeneration(computed.getObservedGeneration());
-    s.setConditions(StatusConditions.withTransitionTimes(previous == null ? null : previous.getConditions(), computed.getConditions(), clock));
+    s.setConditions(
+        StatusConditions.withTransitionTimes(
+            previous == null ? null : previous.getConditions(), computed.getConditions(), clock));
     s.setAgents(computed.getAgents());
     s.setEndpoint(computed.getEndpoint());
     s.setLimits(computed.getLimits());

@@ -25,17 +25,23 @@ public final class WarningEvents {
     this(Clock.systemUTC());
   }
 
-  /** Records a Warning Event on the policy; never throws (an event is not worth failing a reconcile for). */
-  public void warn(RateLimitPolicy policy, Context<RateLimitPolicy> context, String reason, String message) {
+  /**
+   * Records a Warning Event on the policy; never throws (an event is not worth failing a reconcile
+   * for).
+   */
+  public void warn(
+      RateLimitPolicy policy, Context<RateLimitPolicy> context, String reason, String message) {
     try {
       String now = StatusConditions.timestamp(clock);
-      String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+      String suffix =
+          UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
       var event =
           new EventBuilder()
               .withNewMetadata()
               .withName(policy.getMetadata().getName() + "." + suffix)
               .withNamespace(policy.getMetadata().getNamespace())
-              // deleted with the policy by the garbage collector, not only by the API server's event TTL
+              // deleted with the policy by the garbage collector, not only by the API server's
+              // event TTL
               .addNewOwnerReference()
               .withApiVersion(policy.getApiVersion())
               .withKind(policy.getKind())
@@ -61,9 +67,16 @@ public final class WarningEvents {
               .withComponent(Labels.OPERATOR)
               .endSource()
               .build();
-      context.getClient().v1().events().inNamespace(policy.getMetadata().getNamespace()).resource(event).create();
+      context
+          .getClient()
+          .v1()
+          .events()
+          .inNamespace(policy.getMetadata().getNamespace())
+          .resource(event)
+          .create();
     } catch (RuntimeException e) {
-      log.debug("could not record event {} for {}: {}", reason, Names.policyId(policy), e.toString());
+      log.debug(
+          "could not record event {} for {}: {}", reason, Names.policyId(policy), e.toString());
     }
   }
 }

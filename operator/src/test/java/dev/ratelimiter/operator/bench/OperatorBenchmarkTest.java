@@ -30,13 +30,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not a timed test: excluded from the build (tag "bench"). Run with
- * {@code mvn -B -pl operator test -Dtest=OperatorBenchmarkTest -DexcludedGroups=none [-Dbench.policies=1000]}.
- * Creates N policies ({@code spec: {}}) against the mock API server with the real operator,
- * measures the time until every one is reconciled (status.observedGeneration written after all
- * nine objects were created) and the heap the operator holds (used heap after GC with the
- * operator running, minus the same with the operator stopped and the mock still holding every
- * object).
+ * Not a timed test: excluded from the build (tag "bench"). Run with {@code mvn -B -pl operator test
+ * -Dtest=OperatorBenchmarkTest -DexcludedGroups=none [-Dbench.policies=1000]}. Creates N policies
+ * ({@code spec: {}}) against the mock API server with the real operator, measures the time until
+ * every one is reconciled (status.observedGeneration written after all nine objects were created)
+ * and the heap the operator holds (used heap after GC with the operator running, minus the same
+ * with the operator stopped and the mock still holding every object).
  */
 @Tag("bench")
 @DisplayName("Benchmark: the operator")
@@ -54,13 +53,31 @@ class OperatorBenchmarkTest {
   }
 
   static long reconciled(MockCluster cluster) {
-    return cluster.client().resources(RateLimitPolicy.class).inAnyNamespace().list().getItems().stream()
-        .filter(p -> p.getStatus() != null && p.getMetadata().getGeneration().equals(p.getStatus().getObservedGeneration()))
+    return cluster
+        .client()
+        .resources(RateLimitPolicy.class)
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                p.getStatus() != null
+                    && p.getMetadata()
+                        .getGeneration()
+                        .equals(p.getStatus().getObservedGeneration()))
         .count();
   }
 
   static int count(MockCluster cluster, Class<? extends HasMetadata> type) {
-    return cluster.client().resources(type).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems().size();
+    return cluster
+        .client()
+        .resources(type)
+        .inAnyNamespace()
+        .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+        .list()
+        .getItems()
+        .size();
   }
 
   @Test
@@ -81,7 +98,9 @@ class OperatorBenchmarkTest {
       for (int i = 0; i < POLICIES; i++) {
         String ns = namespaces.get(i % NAMESPACES);
         String name = "policy-" + i;
-        creates.add(pool.submit(() -> cluster.create(MockCluster.policy(ns, name, new RateLimitPolicySpec()))));
+        creates.add(
+            pool.submit(
+                () -> cluster.create(MockCluster.policy(ns, name, new RateLimitPolicySpec()))));
       }
       for (Future<?> f : creates) {
         f.get();
@@ -90,11 +109,15 @@ class OperatorBenchmarkTest {
       Duration created = Duration.between(start, Instant.now());
 
       List<String> progress = new ArrayList<>();
-      await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-        long done = reconciled(cluster);
-        progress.add(Duration.between(start, Instant.now()).toSeconds() + "s:" + done);
-        return done == POLICIES;
-      });
+      await()
+          .atMost(Duration.ofMinutes(20))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                long done = reconciled(cluster);
+                progress.add(Duration.between(start, Instant.now()).toSeconds() + "s:" + done);
+                return done == POLICIES;
+              });
       Duration allReconciled = Duration.between(start, Instant.now());
 
       assertThat(count(cluster, Deployment.class)).isEqualTo(2 * POLICIES);
@@ -108,20 +131,30 @@ class OperatorBenchmarkTest {
       cluster.stopOperator();
       long heapMockOnly = usedHeapAfterGc();
 
-      String report = String.format(
-          "policies=%d namespaces=%d cores=%d maxHeap=%dMiB%n"
-              + "creates accepted by the API: %.1f s%n"
-              + "all reconciled (9 objects each + status): %.1f s (%.0f policies/s)%n"
-              + "heap after GC: baseline (mock, empty) %d MiB; operator started, idle %d MiB; "
-              + "after reconcile with operator %d MiB; after operator stopped %d MiB%n"
-              + "operator heap at %d policies ~= %d MiB (with - without operator); idle operator %d MiB%n"
-              + "progress (elapsed:reconciled): %s%n",
-          POLICIES, NAMESPACES, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-          created.toMillis() / 1000.0,
-          allReconciled.toMillis() / 1000.0, POLICIES / (allReconciled.toMillis() / 1000.0),
-          heapBaseline >> 20, heapIdleOperator >> 20, heapWithOperator >> 20, heapMockOnly >> 20,
-          POLICIES, (heapWithOperator - heapMockOnly) >> 20, (heapIdleOperator - heapBaseline) >> 20,
-          String.join(" ", progress));
+      String report =
+          String.format(
+              "policies=%d namespaces=%d cores=%d maxHeap=%dMiB%n"
+                  + "creates accepted by the API: %.1f s%n"
+                  + "all reconciled (9 objects each + status): %.1f s (%.0f policies/s)%n"
+                  + "heap after GC: baseline (mock, empty) %d MiB; operator started, idle %d MiB; "
+                  + "after reconcile with operator %d MiB; after operator stopped %d MiB%n"
+                  + "operator heap at %d policies ~= %d MiB (with - without operator); idle operator %d MiB%n"
+                  + "progress (elapsed:reconciled): %s%n",
+              POLICIES,
+              NAMESPACES,
+              Runtime.getRuntime().availableProcessors(),
+              Runtime.getRuntime().maxMemory() >> 20,
+              created.toMillis() / 1000.0,
+              allReconciled.toMillis() / 1000.0,
+              POLICIES / (allReconciled.toMillis() / 1000.0),
+              heapBaseline >> 20,
+              heapIdleOperator >> 20,
+              heapWithOperator >> 20,
+              heapMockOnly >> 20,
+              POLICIES,
+              (heapWithOperator - heapMockOnly) >> 20,
+              (heapIdleOperator - heapBaseline) >> 20,
+              String.join(" ", progress));
       System.out.println("=== operator benchmark ===\n" + report);
       Path out = Path.of("target", "bench-operator.txt");
       try {

@@ -26,27 +26,44 @@ class RedisProbeTest {
 
   static Container redisContainer() {
     RateLimitPolicy p = DesiredStateTest.policy(new RateLimitPolicySpec());
-    return new RedisDeploymentDependentResource().desired(p, new OperatorSettings("agent:1", "redis:7", Set.of())).getSpec().getTemplate().getSpec().getContainers().get(0);
+    return new RedisDeploymentDependentResource()
+        .desired(p, new OperatorSettings("agent:1", "redis:7", Set.of()))
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
   }
 
   @Test
-  @DisplayName("takes the password from REDISCLI_AUTH, a Secret reference, and never from its command line")
+  @DisplayName(
+      "takes the password from REDISCLI_AUTH, a Secret reference, and never from its command line")
   void passwordIsNotOnTheCommandLine() {
     Container c = redisContainer();
     List<String> command = c.getReadinessProbe().getExec().getCommand();
-    assertThat(String.join(" ", command)).contains("redis-cli").contains("ping")
-        .doesNotContain(" -a ").doesNotContain("--pass").doesNotContain("$REDIS").doesNotContain("AUTH");
-    assertThat(c.getEnv()).singleElement().satisfies(e -> {
-      assertThat(e.getName()).isEqualTo("REDISCLI_AUTH");
-      assertThat(e.getValue()).isNull();
-      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("web-redis-auth");
-    });
+    assertThat(String.join(" ", command))
+        .contains("redis-cli")
+        .contains("ping")
+        .doesNotContain(" -a ")
+        .doesNotContain("--pass")
+        .doesNotContain("$REDIS")
+        .doesNotContain("AUTH");
+    assertThat(c.getEnv())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getName()).isEqualTo("REDISCLI_AUTH");
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("web-redis-auth");
+            });
   }
 
   @Test
-  @DisplayName("passes against a real redis-server with the right password in REDISCLI_AUTH and fails with a wrong one")
+  @DisplayName(
+      "passes against a real redis-server with the right password in REDISCLI_AUTH and fails with a wrong one")
   void probeWorksAgainstRealRedis() throws Exception {
-    assumeTrue(onPath("redis-server") && onPath("redis-cli") && onPath("sh"),
+    assumeTrue(
+        onPath("redis-server") && onPath("redis-cli") && onPath("sh"),
         "ASSUMPTION: redis-server or redis-cli is not on PATH, so the probe was NOT run against a real Redis here");
     Container c = redisContainer();
     int port;
@@ -62,8 +79,12 @@ class RedisProbeTest {
     server.set(server.indexOf("--port") + 1, String.valueOf(port));
     server.addAll(List.of("--bind", "127.0.0.1"));
     Path dir = Files.createTempDirectory("redis-probe");
-    Process redis = new ProcessBuilder(server).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("log").toFile()).start();
+    Process redis =
+        new ProcessBuilder(server)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("log").toFile())
+            .start();
     try {
       List<String> probe = new ArrayList<>(c.getReadinessProbe().getExec().getCommand());
       probe.set(2, probe.get(2).replace("-p 6379", "-p " + port));
@@ -77,7 +98,10 @@ class RedisProbeTest {
   }
 
   static int run(List<String> command, String password) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().remove("REDISCLI_AUTH");
     if (password != null) {
       pb.environment().put("REDISCLI_AUTH", password);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
-import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -56,23 +55,36 @@ class RenderedInFullTest {
   }
 
   @Test
-  @DisplayName("takes the API server's defaults, an empty resources object and a re-spelt quantity for no change")
+  @DisplayName(
+      "takes the API server's defaults, an empty resources object and a re-spelt quantity for no change")
   void serverDefaultsAreNoDrift() {
     Deployment plain = desired(s -> {});
     assertThat(RenderedInFull.matches(plain, stored(plain))).isTrue();
 
-    Deployment withResources = desired(s -> {
-      AgentSpec a = new AgentSpec();
-      a.setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("0.1")).build());
-      s.setAgent(a);
-    });
+    Deployment withResources =
+        desired(
+            s -> {
+              AgentSpec a = new AgentSpec();
+              a.setResources(
+                  new ResourceRequirementsBuilder()
+                      .addToRequests("cpu", new Quantity("0.1"))
+                      .build());
+              s.setAgent(a);
+            });
     Deployment live = stored(withResources);
-    live.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().setRequests(java.util.Map.of("cpu", new Quantity("100m")));
+    live.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getResources()
+        .setRequests(java.util.Map.of("cpu", new Quantity("100m")));
     assertThat(RenderedInFull.matches(withResources, live)).isTrue();
   }
 
   @Test
-  @DisplayName("sees env vars the operator no longer renders, such as those of a removed spec.backend")
+  @DisplayName(
+      "sees env vars the operator no longer renders, such as those of a removed spec.backend")
   void removedEnvIsDrift() {
     Deployment withBackend = desired(s -> s.setBackend(new Backend("shop-api", 8080, null)));
     Deployment without = desired(s -> {});
@@ -81,7 +93,13 @@ class RenderedInFullTest {
     assertThat(RenderedInFull.matches(withBackend, stored(withBackend))).isTrue();
 
     Deployment edited = stored(without);
-    edited.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+    edited
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
         .add(new EnvVarBuilder().withName("DEBUG").withValue("1").build());
     assertThat(RenderedInFull.matches(without, edited)).as("an env var added by hand").isFalse();
   }
@@ -89,11 +107,16 @@ class RenderedInFullTest {
   @Test
   @DisplayName("sees resources the operator no longer renders, and a removed volume or container")
   void removedResourcesVolumesAndContainersAreDrift() {
-    Deployment withResources = desired(s -> {
-      AgentSpec a = new AgentSpec();
-      a.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("256Mi")).build());
-      s.setAgent(a);
-    });
+    Deployment withResources =
+        desired(
+            s -> {
+              AgentSpec a = new AgentSpec();
+              a.setResources(
+                  new ResourceRequirementsBuilder()
+                      .addToLimits("memory", new Quantity("256Mi"))
+                      .build());
+              s.setAgent(a);
+            });
     Deployment without = desired(s -> {});
     assertThat(RenderedInFull.matches(without, stored(withResources))).isFalse();
 
@@ -102,28 +125,58 @@ class RenderedInFullTest {
     assertThat(RenderedInFull.matches(without, noTmp)).isFalse();
 
     Deployment sidecar = stored(without);
-    sidecar.getSpec().getTemplate().getSpec().getContainers().add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("debug").build());
+    sidecar
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("debug").build());
     assertThat(RenderedInFull.matches(without, sidecar)).isFalse();
   }
 
   @Test
-  @DisplayName("compares the pod template annotations of ours exactly and leaves others' alone, which the update keeps")
+  @DisplayName(
+      "compares the pod template annotations of ours exactly and leaves others' alone, which the update keeps")
   void templateAnnotations() {
-    Deployment hashed = dr.desired(DesiredStateTest.policy(new RateLimitPolicySpec()), SETTINGS,
-        java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa", SecretHashes.REDIS_AUTH, "bb"));
+    Deployment hashed =
+        dr.desired(
+            DesiredStateTest.policy(new RateLimitPolicySpec()),
+            SETTINGS,
+            java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa", SecretHashes.REDIS_AUTH, "bb"));
     assertThat(RenderedInFull.matches(hashed, stored(hashed))).isTrue();
 
     Deployment restarted = stored(hashed);
-    restarted.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z");
+    restarted
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .put("kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z");
     assertThat(RenderedInFull.matches(hashed, restarted)).as("another's annotation").isTrue();
 
     Deployment stray = stored(hashed);
-    stray.getSpec().getTemplate().getMetadata().getAnnotations().put(SecretHashes.PREFIX + "old-hash", "cc");
-    assertThat(RenderedInFull.matches(hashed, stray)).as("one of ours the operator no longer renders").isFalse();
+    stray
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .put(SecretHashes.PREFIX + "old-hash", "cc");
+    assertThat(RenderedInFull.matches(hashed, stray))
+        .as("one of ours the operator no longer renders")
+        .isFalse();
 
-    Deployment next = dr.desired(DesiredStateTest.policy(new RateLimitPolicySpec()), SETTINGS, java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa"));
+    Deployment next =
+        dr.desired(
+            DesiredStateTest.policy(new RateLimitPolicySpec()),
+            SETTINGS,
+            java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa"));
     RenderedInFull.keepForeignTemplateAnnotations(restarted, next);
-    assertThat(next.getSpec().getTemplate().getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-        SecretHashes.ADMIN_TOKEN, "aa", "kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z"));
+    assertThat(next.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of(
+                SecretHashes.ADMIN_TOKEN,
+                "aa",
+                "kubectl.kubernetes.io/restartedAt",
+                "2026-01-01T00:00:00Z"));
   }
 }

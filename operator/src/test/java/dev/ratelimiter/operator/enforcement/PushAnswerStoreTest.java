@@ -13,11 +13,18 @@ class PushAnswerStoreTest {
   @Test
   @DisplayName("is read from storeReachable and storeError of a confirming answer")
   void read() {
-    PushResult down = PolicyPusher.answer(POD, 3, 200, "{\"applied\":true,\"generation\":3,\"storeReachable\":false,\"storeError\":\"Connection refused\"}");
+    PushResult down =
+        PolicyPusher.answer(
+            POD,
+            3,
+            200,
+            "{\"applied\":true,\"generation\":3,\"storeReachable\":false,\"storeError\":\"Connection refused\"}");
     assertThat(down.confirmed()).isTrue();
     assertThat(down.storeReachable()).isFalse();
     assertThat(down.storeError()).isEqualTo("Connection refused");
-    PushResult up = PolicyPusher.answer(POD, 3, 200, "{\"applied\":true,\"generation\":3,\"storeReachable\":true}");
+    PushResult up =
+        PolicyPusher.answer(
+            POD, 3, 200, "{\"applied\":true,\"generation\":3,\"storeReachable\":true}");
     assertThat(up.storeReachable()).isTrue();
     assertThat(up.storeError()).isNull();
   }
@@ -25,6 +32,9 @@ class PushAnswerStoreTest {
   @Test
   @DisplayName("is absent when the agent did not say (an older agent)")
   void absent() {
-    assertThat(PolicyPusher.answer(POD, 3, 200, "{\"applied\":true,\"generation\":3}").storeReachable()).isNull();
+    assertThat(
+            PolicyPusher.answer(POD, 3, 200, "{\"applied\":true,\"generation\":3}")
+                .storeReachable())
+        .isNull();
   }
 }

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One permission as RBAC counts it: API group ("" for the core group), resource (with
- * {@code /subresource}), verb.
+ * One permission as RBAC counts it: API group ("" for the core group), resource (with {@code
+ * /subresource}), verb.
  */
 record Access(String group, String resource, String verb) implements Comparable<Access> {
 
@@ -17,7 +17,8 @@ record Access(String group, String resource, String verb) implements Comparable<
   }
 
   static Access of(Class<? extends HasMetadata> type, String subresource, String verb) {
-    return new Access(HasMetadata.getGroup(type), HasMetadata.getPlural(type) + "/" + subresource, verb);
+    return new Access(
+        HasMetadata.getGroup(type), HasMetadata.getPlural(type) + "/" + subresource, verb);
   }
 
   /** Every (group, resource, verb) the rules grant; wildcards are kept as "*" so they show up. */
@@ -35,12 +36,20 @@ record Access(String group, String resource, String verb) implements Comparable<
     return out;
   }
 
-  /** Whether {@code rules} allow this access to the object {@code name} (null: no single object, as for list or create). */
+  /**
+   * Whether {@code rules} allow this access to the object {@code name} (null: no single object, as
+   * for list or create).
+   */
   boolean allowedBy(Collection<PolicyRule> rules, String name) {
     for (PolicyRule r : rules) {
       boolean names =
-          r.getResourceNames() == null || r.getResourceNames().isEmpty() || (name != null && r.getResourceNames().contains(name));
-      if (matches(r.getApiGroups(), group) && matches(r.getResources(), resource) && matches(r.getVerbs(), verb) && names) {
+          r.getResourceNames() == null
+              || r.getResourceNames().isEmpty()
+              || (name != null && r.getResourceNames().contains(name));
+      if (matches(r.getApiGroups(), group)
+          && matches(r.getResources(), resource)
+          && matches(r.getVerbs(), verb)
+          && names) {
         return true;
       }
     }

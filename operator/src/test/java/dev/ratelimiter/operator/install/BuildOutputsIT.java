@@ -21,9 +21,12 @@ class BuildOutputsIT {
   @DisplayName("exists where the Dockerfile's COPY --from=build takes it, with a Main-Class")
   void jarExists(String module) throws Exception {
     Path jar = Install.ROOT.resolve(DockerfilesTest.builtJar(module));
-    assertThat(Install.read(Install.ROOT.resolve("Dockerfile." + module))).contains("/src/" + DockerfilesTest.builtJar(module).toString().replace('\\', '/') + " ");
+    assertThat(Install.read(Install.ROOT.resolve("Dockerfile." + module)))
+        .contains("/src/" + DockerfilesTest.builtJar(module).toString().replace('\\', '/') + " ");
     assertThat(jar)
-        .as("%s: build it with `mvn -B verify` from the repository root (agent/ builds before operator/)", jar)
+        .as(
+            "%s: build it with `mvn -B verify` from the repository root (agent/ builds before operator/)",
+            jar)
         .isRegularFile();
     try (JarFile j = new JarFile(jar.toFile())) {
       assertThat(j.getManifest().getMainAttributes().getValue("Main-Class")).isNotBlank();

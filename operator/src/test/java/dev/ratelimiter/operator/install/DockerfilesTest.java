@@ -14,10 +14,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -33,13 +33,15 @@ class DockerfilesTest {
   /** Module, jar name, and the ports its image must expose. */
   static final Map<String, Set<Integer>> PORTS =
       Map.of(
-          "agent", Set.of(Names.AGENT_HTTP_PORT, Names.AGENT_GRPC_PORT, Names.AGENT_MANAGEMENT_PORT),
+          "agent",
+              Set.of(Names.AGENT_HTTP_PORT, Names.AGENT_GRPC_PORT, Names.AGENT_MANAGEMENT_PORT),
           "operator", Set.of(8081));
 
   /** A Dockerfile's instructions, continuation lines joined, comments dropped. */
   record Dockerfile(List<String[]> instructions) {
     static Dockerfile of(String module) {
-      String text = Install.read(Install.ROOT.resolve("Dockerfile." + module)).replaceAll("\\\\\\n", " ");
+      String text =
+          Install.read(Install.ROOT.resolve("Dockerfile." + module)).replaceAll("\\\\\\n", " ");
       List<String[]> out = new ArrayList<>();
       for (String line : text.split("\n")) {
         String l = line.strip();
@@ -84,16 +86,19 @@ class DockerfilesTest {
   }
 
   /**
-   * Where Maven puts the runnable jar of a module: the parent's shade configuration names it
-   * {@code ${runnable.jar}}, a property each module's POM sets.
+   * Where Maven puts the runnable jar of a module: the parent's shade configuration names it {@code
+   * ${runnable.jar}}, a property each module's POM sets.
    */
   static Path builtJar(String module) throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     Document parent = f.newDocumentBuilder().parse(Install.ROOT.resolve("pom.xml").toFile());
     NodeList shadeNames = parent.getElementsByTagName("finalName");
-    assertThat(shadeNames.getLength()).as("the parent's shade configuration names the jar").isEqualTo(1);
+    assertThat(shadeNames.getLength())
+        .as("the parent's shade configuration names the jar")
+        .isEqualTo(1);
     assertThat(shadeNames.item(0).getTextContent().strip()).isEqualTo("${runnable.jar}");
-    Document pom = f.newDocumentBuilder().parse(Install.ROOT.resolve(module).resolve("pom.xml").toFile());
+    Document pom =
+        f.newDocumentBuilder().parse(Install.ROOT.resolve(module).resolve("pom.xml").toFile());
     NodeList names = pom.getElementsByTagName("runnable.jar");
     assertThat(names.getLength()).as("%s/pom.xml sets runnable.jar", module).isEqualTo(1);
     return Path.of(module, "target", names.item(0).getTextContent().strip() + ".jar");
@@ -127,13 +132,15 @@ class DockerfilesTest {
     assertThat(froms.get(0)).matches("maven:3\\.9\\.\\d+-eclipse-temurin-17 AS build");
     assertThat(froms.get(1)).matches("eclipse-temurin:17\\.0\\.\\d+_\\d+-jre");
     assertThat(d.stage("build").all("RUN"))
-        .anySatisfy(run -> assertThat(run).contains("mvn -B -pl " + module + " -am package -DskipTests"));
+        .anySatisfy(
+            run -> assertThat(run).contains("mvn -B -pl " + module + " -am package -DskipTests"));
     assertThat(d.stage("build").all("WORKDIR")).containsExactly("/src");
   }
 
   @ParameterizedTest(name = "Dockerfile.{0}")
   @ValueSource(strings = {"agent", "operator"})
-  @DisplayName("copy exactly the jar Maven builds into the image, and run that jar with container-aware JVM flags")
+  @DisplayName(
+      "copy exactly the jar Maven builds into the image, and run that jar with container-aware JVM flags")
   void copiesTheBuiltJarAndRunsIt(String module) throws Exception {
     Dockerfile runtime = Dockerfile.of(module).runtime();
     List<String> copies = runtime.all("COPY");
@@ -146,7 +153,8 @@ class DockerfilesTest {
     assertThat(Path.of("/src").relativize(Path.of(source))).isEqualTo(builtJar(module));
     assertThat(target).isEqualTo("/app/" + module + ".jar");
     assertThat(entrypoint(runtime))
-        .containsExactly("java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", target);
+        .containsExactly(
+            "java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", target);
   }
 
   @ParameterizedTest(name = "Dockerfile.{0}")
@@ -157,7 +165,9 @@ class DockerfilesTest {
     assertThat(users).hasSize(1);
     String uid = users.get(0).split(":")[0];
     assertThat(uid).as("numeric, so runAsNonRoot can verify it").matches("\\d+");
-    assertThat(Long.parseLong(uid)).isNotZero().isEqualTo(AgentDeploymentDependentResource.RUN_AS_USER);
+    assertThat(Long.parseLong(uid))
+        .isNotZero()
+        .isEqualTo(AgentDeploymentDependentResource.RUN_AS_USER);
   }
 
   @ParameterizedTest(name = "Dockerfile.{0}")
@@ -166,20 +176,29 @@ class DockerfilesTest {
   void portsAndLabels(String module) {
     Dockerfile d = Dockerfile.of(module);
     Set<Integer> exposed = new TreeSet<>();
-    d.runtime().all("EXPOSE").forEach(e -> {
-      for (String p : e.split("\\s+")) {
-        exposed.add(Integer.parseInt(p.replace("/tcp", "")));
-      }
-    });
+    d.runtime()
+        .all("EXPOSE")
+        .forEach(
+            e -> {
+              for (String p : e.split("\\s+")) {
+                exposed.add(Integer.parseInt(p.replace("/tcp", "")));
+              }
+            });
     assertThat(exposed).isEqualTo(new TreeSet<>(PORTS.get(module)));
     Map<String, String> labels = new LinkedHashMap<>();
-    Matcher m = Pattern.compile("(org\\.opencontainers\\.image\\.[a-z.]+)=\"([^\"]*)\"").matcher(String.join(" ", d.runtime().all("LABEL")));
+    Matcher m =
+        Pattern.compile("(org\\.opencontainers\\.image\\.[a-z.]+)=\"([^\"]*)\"")
+            .matcher(String.join(" ", d.runtime().all("LABEL")));
     while (m.find()) {
       labels.put(m.group(1), m.group(2));
     }
-    assertThat(labels).containsKeys(
-        "org.opencontainers.image.title", "org.opencontainers.image.description", "org.opencontainers.image.version",
-        "org.opencontainers.image.revision", "org.opencontainers.image.source");
+    assertThat(labels)
+        .containsKeys(
+            "org.opencontainers.image.title",
+            "org.opencontainers.image.description",
+            "org.opencontainers.image.version",
+            "org.opencontainers.image.revision",
+            "org.opencontainers.image.source");
     assertThat(labels.get("org.opencontainers.image.version")).isEqualTo("${VERSION}");
     assertThat(d.all("ARG")).contains("VERSION=" + Install.projectVersion());
   }
@@ -188,14 +207,23 @@ class DockerfilesTest {
   @DisplayName(".dockerignore keeps build outputs and .git out, and every Maven module in")
   void dockerignore() throws Exception {
     List<String> ignored =
-        Install.read(Install.ROOT.resolve(".dockerignore")).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        Install.read(Install.ROOT.resolve(".dockerignore"))
+            .lines()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .toList();
     assertThat(ignored).contains("**/target", ".git");
-    Document parent = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Install.ROOT.resolve("pom.xml").toFile());
+    Document parent =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(Install.ROOT.resolve("pom.xml").toFile());
     NodeList modules = parent.getElementsByTagName("module");
     assertThat(modules.getLength()).isPositive();
     for (int i = 0; i < modules.getLength(); i++) {
       String module = modules.item(i).getTextContent().strip();
-      assertThat(ignored).as("Maven reads every module's POM, even with -pl").doesNotContain(module, module + "/", "/" + module);
+      assertThat(ignored)
+          .as("Maven reads every module's POM, even with -pl")
+          .doesNotContain(module, module + "/", "/" + module);
     }
     assertThat(ignored).doesNotContain("pom.xml", "crds", "*");
   }

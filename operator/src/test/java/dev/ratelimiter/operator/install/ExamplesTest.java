@@ -40,7 +40,12 @@ class ExamplesTest {
 
   static Stream<String> examples() throws IOException {
     try (Stream<Path> files = Files.list(Install.EXAMPLES)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") || n.endsWith(".yml")).sorted().toList().stream();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -49,15 +54,22 @@ class ExamplesTest {
   }
 
   static RateLimitPolicy policy(String file) {
-    List<RateLimitPolicy> policies = objects(file).stream().filter(RateLimitPolicy.class::isInstance).map(RateLimitPolicy.class::cast).toList();
+    List<RateLimitPolicy> policies =
+        objects(file).stream()
+            .filter(RateLimitPolicy.class::isInstance)
+            .map(RateLimitPolicy.class::cast)
+            .toList();
     assertThat(policies).as(file).hasSize(1);
     return policies.get(0);
   }
 
-  /** The raw YAML documents of a file that are RateLimitPolicies, as the API server would get them. */
+  /**
+   * The raw YAML documents of a file that are RateLimitPolicies, as the API server would get them.
+   */
   static List<JsonNode> rawPolicies(String file) throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    try (var docs = YAML.readerFor(JsonNode.class).readValues(Install.EXAMPLES.resolve(file).toFile())) {
+    try (var docs =
+        YAML.readerFor(JsonNode.class).readValues(Install.EXAMPLES.resolve(file).toFile())) {
       while (docs.hasNext()) {
         JsonNode doc = (JsonNode) docs.next();
         if (doc != null && "RateLimitPolicy".equals(doc.path("kind").asText())) {
@@ -69,23 +81,39 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("are the seed's policy, a multi-limit policy, two external-Redis policies (one server, Sentinel), a policy in front of a backend,"
-      + " one keyed by API key, a sliding window and a token bucket")
+  @DisplayName(
+      "are the seed's policy, a multi-limit policy, two external-Redis policies (one server, Sentinel), a policy in front of a backend,"
+          + " one keyed by API key, a sliding window and a token bucket")
   void theExamples() throws IOException {
-    assertThat(examples().toList()).containsExactlyInAnyOrder("public-api.yaml", "multi-limit.yaml", "external-redis.yaml",
-        "external-redis-sentinel.yaml", "backend.yaml", "api-keys.yaml", "sliding-window.yaml", "token-bucket.yaml");
+    assertThat(examples().toList())
+        .containsExactlyInAnyOrder(
+            "public-api.yaml",
+            "multi-limit.yaml",
+            "external-redis.yaml",
+            "external-redis-sentinel.yaml",
+            "backend.yaml",
+            "api-keys.yaml",
+            "sliding-window.yaml",
+            "token-bucket.yaml");
   }
 
   @Test
-  @DisplayName("sliding-window.yaml and token-bucket.yaml use their algorithms, and the bucket's burst reaches the agents' document")
+  @DisplayName(
+      "sliding-window.yaml and token-bucket.yaml use their algorithms, and the bucket's burst reaches the agents' document")
   void algorithms() throws Exception {
-    assertThat(policy("sliding-window.yaml").getSpec().getLimits()).extracting(Limit::getAlgorithm).contains("SlidingWindow");
+    assertThat(policy("sliding-window.yaml").getSpec().getLimits())
+        .extracting(Limit::getAlgorithm)
+        .contains("SlidingWindow");
     RateLimitPolicy bucket = policy("token-bucket.yaml");
-    assertThat(bucket.getSpec().getLimits()).singleElement().satisfies(l -> {
-      assertThat(l.getAlgorithm()).isEqualTo("TokenBucket");
-      assertThat(l.getBurst()).isEqualTo(50L);
-    });
-    assertThat(dev.ratelimiter.operator.SpecDocument.yaml(bucket)).contains("algorithm: TokenBucket\n  burst: 50\n");
+    assertThat(bucket.getSpec().getLimits())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.getAlgorithm()).isEqualTo("TokenBucket");
+              assertThat(l.getBurst()).isEqualTo(50L);
+            });
+    assertThat(dev.ratelimiter.operator.SpecDocument.yaml(bucket))
+        .contains("algorithm: TokenBucket\n  burst: 50\n");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -97,7 +125,8 @@ class ExamplesTest {
     List<String> problems = new ArrayList<>();
     objects.forEach(o -> problems.addAll(Install.untyped(o)));
     assertThat(problems).isEmpty();
-    assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isNotBlank());
+    assertThat(objects)
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isNotBlank());
     // the policy types keep no unknown fields: compare what was written with what was read
     for (JsonNode raw : rawPolicies(file)) {
       assertThat(lostFields(raw)).isEmpty();
@@ -105,8 +134,8 @@ class ExamplesTest {
   }
 
   /**
-   * Fields of a raw RateLimitPolicy that its Java type does not keep (a typo such as
-   * {@code limit:} for {@code limits:}); the API server would reject or prune them.
+   * Fields of a raw RateLimitPolicy that its Java type does not keep (a typo such as {@code limit:}
+   * for {@code limits:}); the API server would reject or prune them.
    */
   static List<String> lostFields(JsonNode raw) {
     RateLimitPolicy typed;
@@ -120,19 +149,25 @@ class ExamplesTest {
       return List.of("unreadable as RateLimitPolicy: " + root.getMessage());
     }
     List<String> out = new ArrayList<>();
-    lost(raw.path("spec"), Install.SERIALIZATION.convertValue(typed.getSpec(), JsonNode.class), ".spec", out);
+    lost(
+        raw.path("spec"),
+        Install.SERIALIZATION.convertValue(typed.getSpec(), JsonNode.class),
+        ".spec",
+        out);
     return out;
   }
 
   private static void lost(JsonNode raw, JsonNode typed, String path, List<String> out) {
     if (raw.isObject()) {
-      raw.fields().forEachRemaining(e -> {
-        if (typed == null || !typed.has(e.getKey())) {
-          out.add(path + "." + e.getKey());
-        } else {
-          lost(e.getValue(), typed.get(e.getKey()), path + "." + e.getKey(), out);
-        }
-      });
+      raw.fields()
+          .forEachRemaining(
+              e -> {
+                if (typed == null || !typed.has(e.getKey())) {
+                  out.add(path + "." + e.getKey());
+                } else {
+                  lost(e.getValue(), typed.get(e.getKey()), path + "." + e.getKey(), out);
+                }
+              });
     } else if (raw.isArray()) {
       for (int i = 0; i < raw.size(); i++) {
         lost(raw.get(i), typed == null ? null : typed.get(i), path + "[" + i + "]", out);
@@ -151,7 +186,8 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("would be caught if broken: a limit of 0 requests by the schema, a misspelt field by the typed parse")
+  @DisplayName(
+      "would be caught if broken: a limit of 0 requests by the schema, a misspelt field by the typed parse")
   void theSchemaCheckCanFail() throws IOException {
     ObjectNode broken = (ObjectNode) rawPolicies("public-api.yaml").get(0).deepCopy();
     ((ObjectNode) broken.path("spec").path("limits").get(0)).put("requests", 0);
@@ -159,11 +195,15 @@ class ExamplesTest {
     ObjectNode typo = (ObjectNode) rawPolicies("public-api.yaml").get(0).deepCopy();
     ((ObjectNode) typo.path("spec")).set("limit", typo.path("spec").path("limits"));
     ((ObjectNode) typo.path("spec")).remove("limits");
-    assertThat(lostFields(typo)).singleElement().asString().contains("Unrecognized field \"limit\"");
+    assertThat(lostFields(typo))
+        .singleElement()
+        .asString()
+        .contains("Unrecognized field \"limit\"");
   }
 
   @Test
-  @DisplayName("public-api.yaml is the seed: 10 per minute per client IP, a LoadBalancer, autoscaling from 2 to 10")
+  @DisplayName(
+      "public-api.yaml is the seed: 10 per minute per client IP, a LoadBalancer, autoscaling from 2 to 10")
   void seedPolicy() {
     RateLimitPolicySpec spec = policy("public-api.yaml").getSpec();
     assertThat(spec.getLimits()).hasSize(1);
@@ -186,7 +226,8 @@ class ExamplesTest {
   }
 
   @Test
-  @DisplayName("backend.yaml proxies to Service shop-api on 8080 in namespace shop, with a per-minute limit")
+  @DisplayName(
+      "backend.yaml proxies to Service shop-api on 8080 in namespace shop, with a per-minute limit")
   void backend() {
     RateLimitPolicy p = policy("backend.yaml");
     assertThat(p.getMetadata().getNamespace()).isEqualTo("shop");
@@ -194,10 +235,13 @@ class ExamplesTest {
     assertThat(backend.getService()).isEqualTo("shop-api").isNotEqualTo(p.getMetadata().getName());
     assertThat(backend.getPort()).isEqualTo(8080);
     assertThat(backend.getTimeoutSeconds()).isEqualTo(30);
-    assertThat(p.getSpec().getLimits()).singleElement().satisfies(l -> {
-      assertThat(l.getName()).isEqualTo("per-minute");
-      assertThat(l.getWindow()).isEqualTo("1m");
-    });
+    assertThat(p.getSpec().getLimits())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.getName()).isEqualTo("per-minute");
+              assertThat(l.getWindow()).isEqualTo("1m");
+            });
   }
 
   @Test
@@ -206,12 +250,15 @@ class ExamplesTest {
     var external = policy("external-redis-sentinel.yaml").getSpec().getRedis().getExternal();
     assertThat(external.getMode()).isEqualTo("Sentinel");
     assertThat(external.getMasterName()).isEqualTo("shop-limits");
-    assertThat(dev.ratelimiter.operator.RedisUrls.hosts(external.getUrl())).hasSize(3).allSatisfy(h -> assertThat(h).startsWith("sentinel-"));
+    assertThat(dev.ratelimiter.operator.RedisUrls.hosts(external.getUrl()))
+        .hasSize(3)
+        .allSatisfy(h -> assertThat(h).startsWith("sentinel-"));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"external-redis.yaml", "external-redis-sentinel.yaml"})
-  @DisplayName("the external-Redis examples use a password Secret they ship, with that key, in the policy's namespace, labelled for that use")
+  @DisplayName(
+      "the external-Redis examples use a password Secret they ship, with that key, in the policy's namespace, labelled for that use")
   void externalRedis(String file) {
     RateLimitPolicy p = policy(file);
     var external = p.getSpec().getRedis().getExternal();
@@ -233,11 +280,13 @@ class ExamplesTest {
       keys.addAll(secret.getData().keySet());
     }
     assertThat(keys).contains(ref.getKey());
-    assertThat(secret.getMetadata().getLabels()).containsEntry(dev.ratelimiter.operator.RedisAccess.ALLOW_LABEL, "true");
+    assertThat(secret.getMetadata().getLabels())
+        .containsEntry(dev.ratelimiter.operator.RedisAccess.ALLOW_LABEL, "true");
   }
 
   @Test
-  @DisplayName("api-keys.yaml counts per X-Api-Key (401 without), limits POST /api/login apart, exempts a network, runs in Shadow with failurePolicy Local")
+  @DisplayName(
+      "api-keys.yaml counts per X-Api-Key (401 without), limits POST /api/login apart, exempts a network, runs in Shadow with failurePolicy Local")
   void apiKeys() throws Exception {
     RateLimitPolicy p = policy("api-keys.yaml");
     var spec = p.getSpec();
@@ -251,7 +300,8 @@ class ExamplesTest {
     assertThat(spec.getExempt()).containsExactly("192.0.2.0/24");
     assertThat(spec.getMode()).isEqualTo("Shadow");
     assertThat(spec.getFailurePolicy()).isEqualTo("Local");
-    var policy = dev.ratelimiter.policy.PolicyParser.parse(dev.ratelimiter.operator.SpecDocument.yaml(p, 3));
+    var policy =
+        dev.ratelimiter.policy.PolicyParser.parse(dev.ratelimiter.operator.SpecDocument.yaml(p, 3));
     assertThat(policy.agents()).isEqualTo(3);
     assertThat(policy.limits().get(0).applies("POST", "/api/login")).isTrue();
     assertThat(policy.limits().get(0).applies("GET", "/api/login")).isFalse();

@@ -21,12 +21,20 @@ import java.util.concurrent.TimeUnit;
 /** Where the install files are, and how the tests read them. */
 final class Install {
 
-  /** The repository root: the parent of the committed {@code crds/} (surefire runs in operator/). */
+  /**
+   * The repository root: the parent of the committed {@code crds/} (surefire runs in operator/).
+   */
   static final Path ROOT =
-      Path.of(System.getProperty("crd.committed.dir", "../crds")).toAbsolutePath().normalize().getParent();
+      Path.of(System.getProperty("crd.committed.dir", "../crds"))
+          .toAbsolutePath()
+          .normalize()
+          .getParent();
+
   static final Path DEPLOY = ROOT.resolve("deploy");
+
   /** The least-privilege install: Roles in the watched namespaces only. */
   static final Path NAMESPACED = DEPLOY.resolve("namespaced");
+
   static final Path EXAMPLES = DEPLOY.resolve("examples");
   static final Path CRD = ROOT.resolve("crds/ratelimitpolicies.ratelimiter.dev-v1.yml");
   static final String NAMESPACE = "ratelimiter-system";
@@ -73,8 +81,8 @@ final class Install {
 
   /**
    * What the typed parse could not place: objects fabric8 has no class for, and fields it kept in
-   * {@code additionalProperties} because no model field has that name (a typo like
-   * {@code livenesProbe} would otherwise pass unnoticed). Empty when every field is known.
+   * {@code additionalProperties} because no model field has that name (a typo like {@code
+   * livenesProbe} would otherwise pass unnoticed). Empty when every field is known.
    */
   static List<String> untyped(HasMetadata object) {
     List<String> out = new ArrayList<>();
@@ -102,11 +110,14 @@ final class Install {
       m.forEach((k, v) -> walk(v, path + "." + k, out));
       return;
     }
-    if (!(value instanceof KubernetesResource) && !value.getClass().getName().startsWith("dev.ratelimiter.")) {
+    if (!(value instanceof KubernetesResource)
+        && !value.getClass().getName().startsWith("dev.ratelimiter.")) {
       return;
     }
     for (Method getter : value.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers()) || getter.getDeclaringClass() == Object.class) {
+      if (getter.getParameterCount() != 0
+          || Modifier.isStatic(getter.getModifiers())
+          || getter.getDeclaringClass() == Object.class) {
         continue;
       }
       String name = getter.getName();
@@ -147,7 +158,9 @@ final class Install {
     return Optional.empty();
   }
 
-  /** {@code kubectl kustomize deploy/}: the rendered install, or an exception with kubectl's error. */
+  /**
+   * {@code kubectl kustomize deploy/}: the rendered install, or an exception with kubectl's error.
+   */
   static String kustomize(Path kubectl) {
     return kustomize(kubectl, DEPLOY);
   }
@@ -168,7 +181,8 @@ final class Install {
       String stderr = Files.readString(err);
       Files.deleteIfExists(err);
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("kubectl kustomize " + dir + " failed (" + p.exitValue() + "): " + stderr);
+        throw new IllegalStateException(
+            "kubectl kustomize " + dir + " failed (" + p.exitValue() + "): " + stderr);
       }
       return new String(out, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -13,13 +13,14 @@ import java.util.List;
 /**
  * A Java-side reading of a kustomization's {@code resources} (files, and directories that hold a
  * kustomization of their own), so the manifests are checked even where kubectl is missing. It
- * applies no transformers: the files must already say what kustomize would render, which
- * {@link InstallManifestsTest} compares when kubectl is there.
+ * applies no transformers: the files must already say what kustomize would render, which {@link
+ * InstallManifestsTest} compares when kubectl is there.
  */
 final class Kustomization {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final List<String> FILE_NAMES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+  private static final List<String> FILE_NAMES =
+      List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
 
   private Kustomization() {}
 
@@ -43,7 +44,8 @@ final class Kustomization {
         } else if (Files.isRegularFile(p)) {
           out.add(p);
         } else {
-          throw new AssertionError(kustomizationFile(dir) + " lists " + r.asText() + ", which does not exist");
+          throw new AssertionError(
+              kustomizationFile(dir) + " lists " + r.asText() + ", which does not exist");
         }
       }
     } catch (IOException e) {

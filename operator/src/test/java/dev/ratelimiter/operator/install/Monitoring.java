@@ -16,8 +16,13 @@ final class Monitoring {
 
   static final Path DIR = Install.DEPLOY.resolve("monitoring");
   static final Path DASHBOARD = DIR.resolve("ratelimiter-dashboard.json");
-  /** The project's metric names: the agent's ratelimiter_*, the operator's ratelimiter_operator_* and JOSDK's operator_sdk_*. */
-  private static final Pattern METRIC = Pattern.compile("\\b(?:ratelimiter|operator_sdk)_[a-zA-Z0-9_]+");
+
+  /**
+   * The project's metric names: the agent's ratelimiter_*, the operator's ratelimiter_operator_*
+   * and JOSDK's operator_sdk_*.
+   */
+  private static final Pattern METRIC =
+      Pattern.compile("\\b(?:ratelimiter|operator_sdk)_[a-zA-Z0-9_]+");
 
   private Monitoring() {}
 
@@ -54,7 +59,10 @@ final class Monitoring {
     return out;
   }
 
-  /** The series names of a Prometheus text exposition (histogram parts as exposed: _bucket, _sum, _count). */
+  /**
+   * The series names of a Prometheus text exposition (histogram parts as exposed: _bucket, _sum,
+   * _count).
+   */
   static Set<String> seriesNames(String exposition) {
     Set<String> out = new TreeSet<>();
     for (String line : exposition.split("\n")) {

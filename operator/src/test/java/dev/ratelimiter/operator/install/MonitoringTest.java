@@ -24,13 +24,19 @@ class MonitoringTest {
 
   static List<HasMetadata> rendered() {
     var kubectl = Install.kubectl();
-    assumeTrue(kubectl.isPresent(), "ASSUMPTION: kubectl is not on PATH, so `kubectl kustomize deploy/monitoring/` was NOT run here");
+    assumeTrue(
+        kubectl.isPresent(),
+        "ASSUMPTION: kubectl is not on PATH, so `kubectl kustomize deploy/monitoring/` was NOT run here");
     return Install.parse(Install.kustomize(kubectl.get(), Monitoring.DIR));
   }
 
   static GenericKubernetesResource podMonitor(List<HasMetadata> objects, String name) {
     return objects.stream()
-        .filter(o -> o instanceof GenericKubernetesResource && "PodMonitor".equals(o.getKind()) && name.equals(o.getMetadata().getName()))
+        .filter(
+            o ->
+                o instanceof GenericKubernetesResource
+                    && "PodMonitor".equals(o.getKind())
+                    && name.equals(o.getMetadata().getName()))
         .map(GenericKubernetesResource.class::cast)
         .findFirst()
         .orElseThrow(() -> new AssertionError("no PodMonitor " + name));
@@ -49,61 +55,97 @@ class MonitoringTest {
   }
 
   static Map<String, Object> matchLabels(GenericKubernetesResource monitor) {
-    return map(map(map(monitor.getAdditionalProperties().get("spec")).get("selector")).get("matchLabels"));
+    return map(
+        map(map(monitor.getAdditionalProperties().get("spec")).get("selector")).get("matchLabels"));
   }
 
-  static void selects(GenericKubernetesResource monitor, PodTemplateSpec template, String container) {
-    assertThat(template.getMetadata().getLabels()).as("pod labels of %s", monitor.getMetadata().getName())
-        .containsAllEntriesOf(matchLabels(monitor).entrySet().stream()
-            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue()))));
-    Container c = template.getSpec().getContainers().stream().filter(x -> container.equals(x.getName())).findFirst().orElseThrow();
-    assertThat(c.getPorts()).extracting(ContainerPort::getName).contains((String) endpoint(monitor).get("port"));
+  static void selects(
+      GenericKubernetesResource monitor, PodTemplateSpec template, String container) {
+    assertThat(template.getMetadata().getLabels())
+        .as("pod labels of %s", monitor.getMetadata().getName())
+        .containsAllEntriesOf(
+            matchLabels(monitor).entrySet().stream()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, e -> String.valueOf(e.getValue()))));
+    Container c =
+        template.getSpec().getContainers().stream()
+            .filter(x -> container.equals(x.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(c.getPorts())
+        .extracting(ContainerPort::getName)
+        .contains((String) endpoint(monitor).get("port"));
     assertThat(endpoint(monitor).get("path")).isEqualTo("/metrics");
   }
 
   @Test
-  @DisplayName("renders with kubectl kustomize into two PodMonitors (monitoring.coreos.com/v1) and the dashboard ConfigMap")
+  @DisplayName(
+      "renders with kubectl kustomize into two PodMonitors (monitoring.coreos.com/v1) and the dashboard ConfigMap")
   void renders() {
     List<HasMetadata> objects = rendered();
-    assertThat(objects).extracting(HasMetadata::getApiVersion, HasMetadata::getKind).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("monitoring.coreos.com/v1", "PodMonitor"),
-        org.assertj.core.groups.Tuple.tuple("monitoring.coreos.com/v1", "PodMonitor"),
-        org.assertj.core.groups.Tuple.tuple("v1", "ConfigMap"));
-    assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(Install.NAMESPACE));
-    ConfigMap dashboard = objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).findFirst().orElseThrow();
+    assertThat(objects)
+        .extracting(HasMetadata::getApiVersion, HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("monitoring.coreos.com/v1", "PodMonitor"),
+            org.assertj.core.groups.Tuple.tuple("monitoring.coreos.com/v1", "PodMonitor"),
+            org.assertj.core.groups.Tuple.tuple("v1", "ConfigMap"));
+    assertThat(objects)
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(Install.NAMESPACE));
+    ConfigMap dashboard =
+        objects.stream()
+            .filter(ConfigMap.class::isInstance)
+            .map(ConfigMap.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
     assertThat(dashboard.getData()).containsOnlyKeys("ratelimiter-dashboard.json");
-    assertThat(dashboard.getData().get("ratelimiter-dashboard.json")).isEqualTo(Install.read(Monitoring.DASHBOARD));
+    assertThat(dashboard.getData().get("ratelimiter-dashboard.json"))
+        .isEqualTo(Install.read(Monitoring.DASHBOARD));
   }
 
   @Test
   @DisplayName("scrapes the operator Deployment's pods on their health port, /metrics")
   void operatorPodMonitor() {
     GenericKubernetesResource monitor = podMonitor(rendered(), "ratelimiter-operator");
-    Deployment operator = Kustomization.objects(Install.DEPLOY).stream()
-        .filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
+    Deployment operator =
+        Kustomization.objects(Install.DEPLOY).stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
     selects(monitor, operator.getSpec().getTemplate(), "operator");
     assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
-        .filteredOn(p -> "health".equals(p.getName())).extracting(ContainerPort::getContainerPort).containsExactly(8081);
+        .filteredOn(p -> "health".equals(p.getName()))
+        .extracting(ContainerPort::getContainerPort)
+        .containsExactly(8081);
   }
 
   @Test
-  @DisplayName("scrapes every policy's agent pods, as the operator renders them, on their management port, /metrics")
+  @DisplayName(
+      "scrapes every policy's agent pods, as the operator renders them, on their management port, /metrics")
   void agentPodMonitor() {
     GenericKubernetesResource monitor = podMonitor(rendered(), "ratelimiter-agents");
-    assertThat(matchLabels(monitor)).isEqualTo(Map.of("app.kubernetes.io/name", "ratelimiter", "app.kubernetes.io/component", "agent"));
-    assertThat(map(map(monitor.getAdditionalProperties().get("spec")).get("namespaceSelector"))).containsEntry("any", true);
+    assertThat(matchLabels(monitor))
+        .isEqualTo(
+            Map.of(
+                "app.kubernetes.io/name", "ratelimiter", "app.kubernetes.io/component", "agent"));
+    assertThat(map(map(monitor.getAdditionalProperties().get("spec")).get("namespaceSelector")))
+        .containsEntry("any", true);
     RateLimitPolicy p = MockCluster.policy("shop", "api", new RateLimitPolicySpec());
     Deployment agents = new AgentDeploymentDependentResource().desired(p, MockCluster.settings());
     selects(monitor, agents.getSpec().getTemplate(), AgentDeploymentDependentResource.CONTAINER);
   }
 
   @Test
-  @DisplayName("holds a Grafana dashboard whose every query names at least one metric of the project")
+  @DisplayName(
+      "holds a Grafana dashboard whose every query names at least one metric of the project")
   void dashboardQueriesNameMetrics() {
     var dashboard = Monitoring.dashboard();
     assertThat(dashboard.path("uid").asText()).isEqualTo("ratelimiter");
     List<String> expressions = Monitoring.expressions(dashboard);
-    assertThat(expressions).hasSizeGreaterThan(10).allSatisfy(e -> assertThat(Monitoring.metricNames(e)).as(e).isNotEmpty());
+    assertThat(expressions)
+        .hasSizeGreaterThan(10)
+        .allSatisfy(e -> assertThat(Monitoring.metricNames(e)).as(e).isNotEmpty());
   }
 }

@@ -54,8 +54,8 @@ final class RequiredAccess {
 
   /**
    * The {@code @Workflow} dependents: each one's resource type with the verbs of the JOSDK
-   * interfaces it implements (Creator: create, Updater: update, Deleter / GarbageCollected:
-   * delete, which JOSDK calls when a reconcile precondition turns false).
+   * interfaces it implements (Creator: create, Updater: update, Deleter / GarbageCollected: delete,
+   * which JOSDK calls when a reconcile precondition turns false).
    */
   RequiredAccess fromWorkflow(Class<?> reconciler) {
     Workflow workflow = reconciler.getAnnotation(Workflow.class);
@@ -97,10 +97,12 @@ final class RequiredAccess {
    */
   RequiredAccess fromInformers(Operator operator) {
     for (var controller : operator.getRegisteredControllers()) {
-      for (var source : controller.getControllerHealthInfo().eventSourceHealthIndicators().entrySet()) {
+      for (var source :
+          controller.getControllerHealthInfo().eventSourceHealthIndicators().entrySet()) {
         if (source.getValue() instanceof ManagedInformerEventSource<?, ?, ?> informer) {
           @SuppressWarnings("unchecked")
-          Class<? extends HasMetadata> type = (Class<? extends HasMetadata>) ((EventSource<?, ?>) informer).resourceType();
+          Class<? extends HasMetadata> type =
+              (Class<? extends HasMetadata>) ((EventSource<?, ?>) informer).resourceType();
           for (String verb : READ) {
             need(Access.of(type, verb), "informer " + source.getKey());
           }
@@ -117,11 +119,14 @@ final class RequiredAccess {
   RequiredAccess declared() {
     Class<? extends HasMetadata> primary = primaryOf(RateLimitPolicyReconciler.class);
     if (hasStatus(primary)) {
-      need(Access.of(primary, "status", "update"), "StatusWriter.write: PUT on the status subresource");
+      need(
+          Access.of(primary, "status", "update"),
+          "StatusWriter.write: PUT on the status subresource");
     }
     need(Access.of(Event.class, "create"), "WarningEvents.warn: Warning Events on a policy");
     for (String verb : READ) {
-      // Policy propagation (README, "Live policy updates"): the operator pushes each generation to every ready
+      // Policy propagation (README, "Live policy updates"): the operator pushes each generation to
+      // every ready
       // agent pod (PUT http://<podIP>:9090/admin/policy), so it watches the agent pods.
       need(Access.of(Pod.class, verb), "policy push: finds the ready agent pods");
     }

@@ -25,8 +25,8 @@ import java.util.Map;
 
 /**
  * What a real API server would check, done without one: the generated CRD's openAPIV3Schema (by
- * networknt's JSON Schema validator) and its x-kubernetes-validations CEL rules (by cel-java),
- * each rule evaluated with {@code self} bound to the value it is attached to.
+ * networknt's JSON Schema validator) and its x-kubernetes-validations CEL rules (by cel-java), each
+ * rule evaluated with {@code self} bound to the value it is attached to.
  */
 final class CrdSchema {
 
@@ -46,7 +46,8 @@ final class CrdSchema {
       JsonNode crd = YAML.readTree(crdFile.toFile());
       JsonNode versions = crd.path("spec").path("versions");
       if (versions.size() != 1) {
-        throw new IllegalStateException("expected exactly one served version, got " + versions.size());
+        throw new IllegalStateException(
+            "expected exactly one served version, got " + versions.size());
       }
       openApiSchema = versions.get(0).path("schema").path("openAPIV3Schema");
       jsonSchema =
@@ -57,7 +58,10 @@ final class CrdSchema {
     }
   }
 
-  /** A refusal: where (dotted, like {@code spec.limits[0].window}, as the API server says it) and why. */
+  /**
+   * A refusal: where (dotted, like {@code spec.limits[0].window}, as the API server says it) and
+   * why.
+   */
   record Problem(String path, String message) {
 
     /** True when this refusal names the field at {@code path} or a field that contains it. */
@@ -67,8 +71,8 @@ final class CrdSchema {
   }
 
   /**
-   * Every refusal a real API server would give on {@code kubectl apply} (strict field validation, the
-   * kubectl default): schema violations, fields the schema does not know, broken CEL rules.
+   * Every refusal a real API server would give on {@code kubectl apply} (strict field validation,
+   * the kubectl default): schema violations, fields the schema does not know, broken CEL rules.
    */
   List<Problem> problems(String yaml) {
     List<Problem> out = new ArrayList<>();
@@ -82,7 +86,9 @@ final class CrdSchema {
       evaluate(openApiSchema, toCel(doc), "", cel);
       for (String line : cel) {
         int colon = line.indexOf(": ");
-        out.add(new Problem(line.substring(0, colon).replaceFirst("^\\.", ""), line.substring(colon + 2)));
+        out.add(
+            new Problem(
+                line.substring(0, colon).replaceFirst("^\\.", ""), line.substring(colon + 2)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -107,16 +113,22 @@ final class CrdSchema {
   }
 
   private static void unknownFields(JsonNode schema, Object value, String path, List<Problem> out) {
-    if (value instanceof Map<?, ?> map && schema.has("properties")
+    if (value instanceof Map<?, ?> map
+        && schema.has("properties")
         && !schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String key = String.valueOf(e.getKey());
         String at = path.isEmpty() ? key : path + "." + key;
-        boolean implicit = path.isEmpty() && List.of("apiVersion", "kind", "metadata").contains(key);
+        boolean implicit =
+            path.isEmpty() && List.of("apiVersion", "kind", "metadata").contains(key);
         if (!schema.path("properties").has(key) && !implicit) {
           out.add(new Problem(at, "unknown field \"" + key + "\""));
         } else {
-          unknownFields(schema.path("properties").path(key), e.getValue(), at, out); // metadata: no properties, not walked
+          unknownFields(
+              schema.path("properties").path(key),
+              e.getValue(),
+              at,
+              out); // metadata: no properties, not walked
         }
       }
     } else if (value instanceof List<?> list && schema.has("items")) {
@@ -148,7 +160,8 @@ final class CrdSchema {
     for (JsonNode v : schema.path("x-kubernetes-validations")) {
       out.add(new Rule(path, v.path("rule").asText(), v.path("message").asText()));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields();
+        it.hasNext(); ) {
       var e = it.next();
       collectRules(e.getValue(), path + "." + e.getKey(), out);
     }
@@ -157,7 +170,9 @@ final class CrdSchema {
     }
   }
 
-  /** Messages of the CEL rules the document breaks (rules that fail to evaluate count as broken). */
+  /**
+   * Messages of the CEL rules the document breaks (rules that fail to evaluate count as broken).
+   */
   List<String> celErrors(String yaml) {
     try {
       Object doc = YAML.readValue(yaml, Object.class);
@@ -183,16 +198,25 @@ final class CrdSchema {
     for (JsonNode v : schema.path("x-kubernetes-validations")) {
       String rule = v.path("rule").asText();
       try {
-        Object result = RUNTIME.createProgram(CEL.compile(rule).getAst()).eval(Map.of("self", value));
+        Object result =
+            RUNTIME.createProgram(CEL.compile(rule).getAst()).eval(Map.of("self", value));
         if (!Boolean.TRUE.equals(result)) {
           out.add(path + v.path("fieldPath").asText() + ": " + v.path("message").asText());
         }
       } catch (Exception e) {
-        out.add(path + v.path("fieldPath").asText() + ": " + v.path("message").asText() + " (rule error: " + e.getMessage() + ")");
+        out.add(
+            path
+                + v.path("fieldPath").asText()
+                + ": "
+                + v.path("message").asText()
+                + " (rule error: "
+                + e.getMessage()
+                + ")");
       }
     }
     if (value instanceof Map<?, ?> map) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields();
+          it.hasNext(); ) {
         var e = it.next();
         evaluate(e.getValue(), map.get(e.getKey()), path + "." + e.getKey(), out);
       }

@@ -26,7 +26,9 @@ class PolicyNameRulesTest {
   }
 
   static String policy(String name) {
-    return "apiVersion: ratelimiter.dev/v1alpha1\nkind: RateLimitPolicy\nmetadata: {name: '" + name + "'}\nspec: {}\n";
+    return "apiVersion: ratelimiter.dev/v1alpha1\nkind: RateLimitPolicy\nmetadata: {name: '"
+        + name
+        + "'}\nspec: {}\n";
   }
 
   static List<String> validator(String name) throws IOException {
@@ -34,13 +36,16 @@ class PolicyNameRulesTest {
   }
 
   @Test
-  @DisplayName("may be as long as the longest suffix leaves room for within 63 characters, and no longer")
+  @DisplayName(
+      "may be as long as the longest suffix leaves room for within 63 characters, and no longer")
   void longestNameIsDerivedFromTheLongestSuffix() {
     int longestSuffix = Names.objectNames("").stream().mapToInt(String::length).max().orElseThrow();
     assertThat(Names.MAX_POLICY_NAME_LENGTH).isEqualTo(Names.MAX_NAME_LENGTH - longestSuffix);
     String longest = "a".repeat(Names.MAX_POLICY_NAME_LENGTH);
-    assertThat(Names.objectNames(longest)).allSatisfy(n -> assertThat(n.length()).isLessThanOrEqualTo(63));
-    assertThat(Names.objectNames(longest + "b")).anySatisfy(n -> assertThat(n.length()).isGreaterThan(63));
+    assertThat(Names.objectNames(longest))
+        .allSatisfy(n -> assertThat(n.length()).isLessThanOrEqualTo(63));
+    assertThat(Names.objectNames(longest + "b"))
+        .anySatisfy(n -> assertThat(n.length()).isGreaterThan(63));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -52,26 +57,45 @@ class PolicyNameRulesTest {
   }
 
   @Test
-  @DisplayName("of the longest length is accepted, one character more refused by the CRD and by the operator, which names the limit")
+  @DisplayName(
+      "of the longest length is accepted, one character more refused by the CRD and by the operator, which names the limit")
   void tooLongIsRefused() throws IOException {
     String fits = "p" + "x".repeat(Names.MAX_POLICY_NAME_LENGTH - 1);
     assertThat(crd.allErrors(policy(fits))).isEmpty();
     assertThat(validator(fits)).isEmpty();
 
     String tooLong = "p" + "x".repeat(57);
-    assertThat(crd.allErrors(policy(tooLong))).singleElement().asString()
+    assertThat(crd.allErrors(policy(tooLong)))
+        .singleElement()
+        .asString()
         .contains("metadata.name must be at most 50 characters");
-    assertThat(validator(tooLong)).containsExactly("metadata.name: '" + tooLong + "' is 58 characters; the longest object name it makes, '"
-        + tooLong + "-agent-policy', would be 71 > 63 (a policy name has at most 50 characters)");
-    IntStream.of(51, 63, 64, 253).forEach(n -> assertThat(crd.allErrors(policy("p".repeat(n)))).as("%d characters", n).isNotEmpty());
+    assertThat(validator(tooLong))
+        .containsExactly(
+            "metadata.name: '"
+                + tooLong
+                + "' is 58 characters; the longest object name it makes, '"
+                + tooLong
+                + "-agent-policy', would be 71 > 63 (a policy name has at most 50 characters)");
+    IntStream.of(51, 63, 64, 253)
+        .forEach(
+            n ->
+                assertThat(crd.allErrors(policy("p".repeat(n))))
+                    .as("%d characters", n)
+                    .isNotEmpty());
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"1api", "api.v1", "api-", "-api"})
-  @DisplayName("that is no DNS-1035 label (a real API server refuses such a Service name) is refused by the CRD and the operator")
+  @DisplayName(
+      "that is no DNS-1035 label (a real API server refuses such a Service name) is refused by the CRD and the operator")
   void nonLabelIsRefused(String name) throws IOException {
-    assertThat(crd.allErrors(policy(name))).singleElement().asString().contains("metadata.name must be a DNS-1035 label");
-    assertThat(validator(name)).singleElement().asString()
+    assertThat(crd.allErrors(policy(name)))
+        .singleElement()
+        .asString()
+        .contains("metadata.name must be a DNS-1035 label");
+    assertThat(validator(name))
+        .singleElement()
+        .asString()
         .startsWith("metadata.name: '" + name + "' is not a DNS-1035 label")
         .endsWith("which the policy's Service '" + name + "' needs");
   }

@@ -28,7 +28,8 @@ class ExternalRedisStatusTest {
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
     spec.setRedis(new RedisSpec(external));
     RateLimitPolicy p = new RateLimitPolicy();
-    p.setMetadata(new ObjectMetaBuilder().withName("api").withNamespace("shop").withGeneration(3L).build());
+    p.setMetadata(
+        new ObjectMetaBuilder().withName("api").withNamespace("shop").withGeneration(3L).build());
     p.setSpec(spec);
     return p;
   }
@@ -40,27 +41,43 @@ class ExternalRedisStatusTest {
   @Test
   @DisplayName("True once the agents that answered reach it")
   void reachable() {
-    Condition c = condition(new PushResult(A, Outcome.CONFIRMED, 3L, null, true, null), new PushResult(B, Outcome.CONFIRMED, 3L, null, true, null));
+    Condition c =
+        condition(
+            new PushResult(A, Outcome.CONFIRMED, 3L, null, true, null),
+            new PushResult(B, Outcome.CONFIRMED, 3L, null, true, null));
     assertThat(c.getStatus()).isEqualTo("True");
     assertThat(c.getReason()).isEqualTo("ReachableFromAgents");
-    assertThat(c.getMessage()).isEqualTo("every agent pod that answered (2) reaches external Redis (Sentinel) redis://s1:26379,s2:26379,s3:26379");
+    assertThat(c.getMessage())
+        .isEqualTo(
+            "every agent pod that answered (2) reaches external Redis (Sentinel) redis://s1:26379,s2:26379,s3:26379");
   }
 
   @Test
   @DisplayName("False, naming the pods and their reason, when any agent does not reach it")
   void unreachable() {
-    Condition c = condition(new PushResult(A, Outcome.CONFIRMED, 3L, null, true, null),
-        new PushResult(B, Outcome.CONFIRMED, 3L, null, false, "not connected to Redis at master mymaster: Connection refused"));
+    Condition c =
+        condition(
+            new PushResult(A, Outcome.CONFIRMED, 3L, null, true, null),
+            new PushResult(
+                B,
+                Outcome.CONFIRMED,
+                3L,
+                null,
+                false,
+                "not connected to Redis at master mymaster: Connection refused"));
     assertThat(c.getStatus()).isEqualTo("False");
     assertThat(c.getReason()).isEqualTo("UnreachableFromAgents");
-    assertThat(c.getMessage()).startsWith("1 of 2 agent pod(s) cannot reach external Redis (Sentinel)")
+    assertThat(c.getMessage())
+        .startsWith("1 of 2 agent pod(s) cannot reach external Redis (Sentinel)")
         .contains("api-agent-b: not connected to Redis at master mymaster: Connection refused");
   }
 
   @Test
-  @DisplayName("True with reason External while no agent has reported (none ready yet, or an agent that does not say)")
+  @DisplayName(
+      "True with reason External while no agent has reported (none ready yet, or an agent that does not say)")
   void notReported() {
-    Condition c = condition(new PushResult(A, Outcome.CONFIRMED, 3L, null), PushResult.inFlight(B, 3, null));
+    Condition c =
+        condition(new PushResult(A, Outcome.CONFIRMED, 3L, null), PushResult.inFlight(B, 3, null));
     assertThat(c.getStatus()).isEqualTo("True");
     assertThat(c.getReason()).isEqualTo("External");
     assertThat(c.getMessage()).contains("no agent pod has reported reaching it yet");

@@ -26,30 +26,44 @@ class StatusTest {
   }
 
   @Test
-  @DisplayName("conditions keep lastTransitionTime while their status holds and are restamped when it flips")
+  @DisplayName(
+      "conditions keep lastTransitionTime while their status holds and are restamped when it flips")
   void transitionTimes() {
-    List<Condition> first = StatusConditions.withTransitionTimes(null, List.of(
-        StatusConditions.condition("Ready", false, "AgentsNotReady", "0 of 2", 1L),
-        StatusConditions.condition("RedisReady", true, "DeploymentReady", "ok", 1L)), at("2026-01-01T00:00:00Z"));
-    assertThat(first).extracting(Condition::getLastTransitionTime).containsOnly("2026-01-01T00:00:00Z");
+    List<Condition> first =
+        StatusConditions.withTransitionTimes(
+            null,
+            List.of(
+                StatusConditions.condition("Ready", false, "AgentsNotReady", "0 of 2", 1L),
+                StatusConditions.condition("RedisReady", true, "DeploymentReady", "ok", 1L)),
+            at("2026-01-01T00:00:00Z"));
+    assertThat(first)
+        .extracting(Condition::getLastTransitionTime)
+        .containsOnly("2026-01-01T00:00:00Z");
 
-    List<Condition> second = StatusConditions.withTransitionTimes(first, List.of(
-        StatusConditions.condition("Ready", true, "Ready", "2 agents", 2L),
-        StatusConditions.condition("RedisReady", true, "DeploymentReady", "still ok", 2L)), at("2026-01-01T00:05:00Z"));
-    assertThat(second).extracting(Condition::getType, Condition::getLastTransitionTime).containsExactly(
-        tuple("Ready", "2026-01-01T00:05:00Z"),
-        tuple("RedisReady", "2026-01-01T00:00:00Z"));
+    List<Condition> second =
+        StatusConditions.withTransitionTimes(
+            first,
+            List.of(
+                StatusConditions.condition("Ready", true, "Ready", "2 agents", 2L),
+                StatusConditions.condition("RedisReady", true, "DeploymentReady", "still ok", 2L)),
+            at("2026-01-01T00:05:00Z"));
+    assertThat(second)
+        .extracting(Condition::getType, Condition::getLastTransitionTime)
+        .containsExactly(
+            tuple("Ready", "2026-01-01T00:05:00Z"), tuple("RedisReady", "2026-01-01T00:00:00Z"));
   }
 
   @Test
   @DisplayName("a condition's message is bounded to 1024 characters")
   void messagesAreBounded() {
-    String message = StatusConditions.condition("Ready", false, "X", "x".repeat(5000), 1L).getMessage();
+    String message =
+        StatusConditions.condition("Ready", false, "X", "x".repeat(5000), 1L).getMessage();
     assertThat(message).hasSize(1024).endsWith("…");
   }
 
   @Test
-  @DisplayName("the writer's merge of an unchanged status equals the stored one, so nothing is written")
+  @DisplayName(
+      "the writer's merge of an unchanged status equals the stored one, so nothing is written")
   void unchangedStatusIsNotRewritten() {
     StatusWriter writer = new StatusWriter(at("2026-01-01T00:00:00Z"));
     RateLimitPolicyStatus computed = new RateLimitPolicyStatus();
@@ -67,26 +81,49 @@ class StatusTest {
   @Test
   @DisplayName("failures become CamelCase reasons by their exception type")
   void reasons() {
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("no", 401, null))).isEqualTo("Unauthorized");
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("no", 403, null))).isEqualTo("Forbidden");
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("gone", 404, null))).isEqualTo("NotFound");
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("late", 409, null))).isEqualTo("Conflict");
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("bad", 422, null))).isEqualTo("Invalid");
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("slow down", 429, null))).isEqualTo("TooManyRequests");
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("boom", 503, null))).isEqualTo("ApiServerError");
-    assertThat(FailureReasons.reasonFor(new KubernetesClientException("odd", 418, null))).isEqualTo("ApiError");
-    assertThat(FailureReasons.reasonFor(new RuntimeException(new HttpTimeoutException("slow")))).isEqualTo("Timeout");
-    assertThat(FailureReasons.reasonFor(new RuntimeException(new IOException("refused")))).isEqualTo("ApiUnreachable");
-    assertThat(FailureReasons.reasonFor(new IllegalStateException("?"))).isEqualTo("ReconcileError");
-    var aggregated = new AggregatedOperatorException("workflow failed",
-        Map.of("agent-deployment", new KubernetesClientException("quota exceeded", 403, null)));
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("no", 401, null)))
+        .isEqualTo("Unauthorized");
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("no", 403, null)))
+        .isEqualTo("Forbidden");
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("gone", 404, null)))
+        .isEqualTo("NotFound");
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("late", 409, null)))
+        .isEqualTo("Conflict");
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("bad", 422, null)))
+        .isEqualTo("Invalid");
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("slow down", 429, null)))
+        .isEqualTo("TooManyRequests");
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("boom", 503, null)))
+        .isEqualTo("ApiServerError");
+    assertThat(FailureReasons.reasonFor(new KubernetesClientException("odd", 418, null)))
+        .isEqualTo("ApiError");
+    assertThat(FailureReasons.reasonFor(new RuntimeException(new HttpTimeoutException("slow"))))
+        .isEqualTo("Timeout");
+    assertThat(FailureReasons.reasonFor(new RuntimeException(new IOException("refused"))))
+        .isEqualTo("ApiUnreachable");
+    assertThat(FailureReasons.reasonFor(new IllegalStateException("?")))
+        .isEqualTo("ReconcileError");
+    var aggregated =
+        new AggregatedOperatorException(
+            "workflow failed",
+            Map.of("agent-deployment", new KubernetesClientException("quota exceeded", 403, null)));
     assertThat(FailureReasons.reasonFor(aggregated)).isEqualTo("Forbidden");
-    assertThat(FailureReasons.messageFor(aggregated)).isEqualTo("dependent agent-deployment: quota exceeded");
+    assertThat(FailureReasons.messageFor(aggregated))
+        .isEqualTo("dependent agent-deployment: quota exceeded");
     var wrapped = new io.javaoperatorsdk.operator.OperatorException(aggregated);
-    assertThat(FailureReasons.reasonFor(wrapped)).as("as JOSDK's metrics wrap it").isEqualTo("Forbidden");
-    assertThat(FailureReasons.messageFor(wrapped)).isEqualTo("dependent agent-deployment: quota exceeded");
-    assertThat(FailureReasons.messageFor(new io.javaoperatorsdk.operator.OperatorException(new KubernetesClientException("no", 403, null))))
+    assertThat(FailureReasons.reasonFor(wrapped))
+        .as("as JOSDK's metrics wrap it")
+        .isEqualTo("Forbidden");
+    assertThat(FailureReasons.messageFor(wrapped))
+        .isEqualTo("dependent agent-deployment: quota exceeded");
+    assertThat(
+            FailureReasons.messageFor(
+                new io.javaoperatorsdk.operator.OperatorException(
+                    new KubernetesClientException("no", 403, null))))
         .isEqualTo("no");
-    assertThat(FailureReasons.messageFor(new RuntimeException(null, new IOException("refused\n  twice")))).isEqualTo("refused twice");
+    assertThat(
+            FailureReasons.messageFor(
+                new RuntimeException(null, new IOException("refused\n  twice"))))
+        .isEqualTo("refused twice");
   }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on a free loopback port in front of a server (e.g. a redis-server) that the test
- * can freeze: while frozen it still accepts connections and reads what clients send, but forwards
+ * A TCP proxy on a free loopback port in front of a server (e.g. a redis-server) that the test can
+ * freeze: while frozen it still accepts connections and reads what clients send, but forwards
  * nothing either way, as a server that hangs (a stopped process, a stalled network) looks to its
  * clients. {@link #heldBytes} tells the test that a request has arrived and is held; {@link #thaw}
  * delivers everything held and goes on forwarding. Needs nothing but the JDK.
@@ -25,11 +25,13 @@ public final class FreezableProxy implements AutoCloseable {
 
   private final InetSocketAddress upstream;
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "freezable-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "freezable-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private boolean frozen;
@@ -92,7 +94,8 @@ public final class FreezableProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to, boolean fromClient) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         waitWhileFrozen(fromClient ? n : 0);

@@ -19,8 +19,8 @@ public final class Ports {
   }
 
   /**
-   * A free loopback port below 55536 whose port + 10000 is free too: a Redis Cluster node listens on
-   * both (the second is its cluster bus).
+   * A free loopback port below 55536 whose port + 10000 is free too: a Redis Cluster node listens
+   * on both (the second is its cluster bus).
    */
   public static int freeWithClusterBus() {
     for (int attempt = 0; attempt < 1000; attempt++) {

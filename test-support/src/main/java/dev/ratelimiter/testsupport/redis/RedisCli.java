@@ -8,12 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code redis-cli} (Debian's {@code redis-tools}) for what only it does well, e.g. {@code --cluster create}. */
+/**
+ * Runs {@code redis-cli} (Debian's {@code redis-tools}) for what only it does well, e.g. {@code
+ * --cluster create}.
+ */
 final class RedisCli {
 
   private RedisCli() {}
 
-  /** Runs redis-cli with {@code args} (and {@code -a password} when not null); returns its output, failing on a non-zero exit. */
+  /**
+   * Runs redis-cli with {@code args} (and {@code -a password} when not null); returns its output,
+   * failing on a non-zero exit.
+   */
   static String run(String password, String... args) {
     List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--no-auth-warning"));
     if (password != null) {
@@ -53,6 +59,7 @@ final class RedisCli {
         return candidate;
       }
     }
-    throw new IllegalStateException("no redis-cli on PATH: the Cluster and Sentinel tests need it (apt-get install redis-server)");
+    throw new IllegalStateException(
+        "no redis-cli on PATH: the Cluster and Sentinel tests need it (apt-get install redis-server)");
   }
 }

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A Redis Cluster of real redis-server processes on 127.0.0.1: three masters (created with
- * {@code redis-cli --cluster create}, so the first owns slots 0–5460) and one replica of the
- * first master, so that one shard can fail over. Four processes, not six: enough to show a
- * shard's failover while the other shards keep serving, on a 2-core machine. A short
- * {@code cluster-node-timeout} makes the failover take seconds. {@link #close} stops all of them.
+ * A Redis Cluster of real redis-server processes on 127.0.0.1: three masters (created with {@code
+ * redis-cli --cluster create}, so the first owns slots 0–5460) and one replica of the first master,
+ * so that one shard can fail over. Four processes, not six: enough to show a shard's failover while
+ * the other shards keep serving, on a 2-core machine. A short {@code cluster-node-timeout} makes
+ * the failover take seconds. {@link #close} stops all of them.
  */
 public final class RedisClusterProcesses implements AutoCloseable {
 
@@ -33,7 +33,10 @@ public final class RedisClusterProcesses implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Starts the four nodes and forms the cluster; returns once every slot is served and the replica is in sync. */
+  /**
+   * Starts the four nodes and forms the cluster; returns once every slot is served and the replica
+   * is in sync.
+   */
   public static RedisClusterProcesses start(String password) {
     Path dir;
     try {
@@ -61,20 +64,50 @@ public final class RedisClusterProcesses implements AutoCloseable {
     create.add("--cluster-yes");
     RedisCli.run(password, create.toArray(String[]::new));
     String masterId = nodeId(masters.get(0));
-    RedisCli.run(password, "--cluster", "add-node", "127.0.0.1:" + replica.port(), "127.0.0.1:" + masters.get(0).port(),
-        "--cluster-slave", "--cluster-master-id", masterId);
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-        masters.stream().allMatch(this::clusterOk) && clusterOk(replica)
-            && info(replica, "replication").contains("master_link_status:up")
-            && RedisCli.run(password, "-p", Integer.toString(masters.get(0).port()), "cluster", "nodes")
-                .lines().filter(l -> l.contains("slave") && l.contains(masterId)).count() == 1);
+    RedisCli.run(
+        password,
+        "--cluster",
+        "add-node",
+        "127.0.0.1:" + replica.port(),
+        "127.0.0.1:" + masters.get(0).port(),
+        "--cluster-slave",
+        "--cluster-master-id",
+        masterId);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                masters.stream().allMatch(this::clusterOk)
+                    && clusterOk(replica)
+                    && info(replica, "replication").contains("master_link_status:up")
+                    && RedisCli.run(
+                                password,
+                                "-p",
+                                Integer.toString(masters.get(0).port()),
+                                "cluster",
+                                "nodes")
+                            .lines()
+                            .filter(l -> l.contains("slave") && l.contains(masterId))
+                            .count()
+                        == 1);
   }
 
   private RedisServerProcess node() {
     int port = Ports.freeWithClusterBus();
-    List<String> options = new ArrayList<>(List.of("--cluster-enabled", "yes", "--dir", dir.toString(),
-        "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
-        "--cluster-replica-validity-factor", "0"));
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "--cluster-enabled",
+                "yes",
+                "--dir",
+                dir.toString(),
+                "--cluster-config-file",
+                "nodes-" + port + ".conf",
+                "--cluster-node-timeout",
+                Integer.toString(NODE_TIMEOUT_MILLIS),
+                "--cluster-replica-validity-factor",
+                "0"));
     if (password != null) {
       options.addAll(List.of("--masterauth", password));
     }
@@ -95,7 +128,10 @@ public final class RedisClusterProcesses implements AutoCloseable {
     return replica;
   }
 
-  /** Whether {@code slot} is served by {@link #masterWithReplica()} (the first master given to {@code --cluster create}). */
+  /**
+   * Whether {@code slot} is served by {@link #masterWithReplica()} (the first master given to
+   * {@code --cluster create}).
+   */
   public static boolean onMasterWithReplica(int slot) {
     return slot <= 5460;
   }
@@ -104,7 +140,10 @@ public final class RedisClusterProcesses implements AutoCloseable {
     return List.copyOf(masters);
   }
 
-  /** SIGKILLs the master with a replica; returns once the replica has taken over its slots and the cluster serves every slot. */
+  /**
+   * SIGKILLs the master with a replica; returns once the replica has taken over its slots and the
+   * cluster serves every slot.
+   */
   public void killMasterWithReplicaAndAwaitFailover(Duration atMost) {
     masterWithReplica().stop();
     awaitFailover(atMost);
@@ -112,13 +151,23 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
   /** Waits until the replica is a master and the surviving masters report the cluster OK. */
   public void awaitFailover(Duration atMost) {
-    await().atMost(atMost).ignoreExceptions().until(() -> info(replica, "replication").contains("role:master")
-        && clusterOk(replica) && clusterOk(masters.get(1)) && clusterOk(masters.get(2)));
+    await()
+        .atMost(atMost)
+        .ignoreExceptions()
+        .until(
+            () ->
+                info(replica, "replication").contains("role:master")
+                    && clusterOk(replica)
+                    && clusterOk(masters.get(1))
+                    && clusterOk(masters.get(2)));
   }
 
-  /** The value of {@code key} from whichever live master holds it, following a MOVED answer once. */
+  /**
+   * The value of {@code key} from whichever live master holds it, following a MOVED answer once.
+   */
   public String get(String key) {
-    return RedisCli.run(password, "-c", "-p", Integer.toString(masters.get(1).port()), "GET", key).trim();
+    return RedisCli.run(password, "-c", "-p", Integer.toString(masters.get(1).port()), "GET", key)
+        .trim();
   }
 
   /** FLUSHALL on every running master (a replica refuses it and follows its master). */
@@ -135,7 +184,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
   }
 
   private boolean clusterOk(RedisServerProcess node) {
-    return RedisCli.run(password, "-p", Integer.toString(node.port()), "cluster", "info").contains("cluster_state:ok");
+    return RedisCli.run(password, "-p", Integer.toString(node.port()), "cluster", "info")
+        .contains("cluster_state:ok");
   }
 
   private String info(RedisServerProcess node, String section) {

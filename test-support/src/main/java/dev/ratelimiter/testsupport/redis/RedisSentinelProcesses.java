@@ -13,15 +13,18 @@ import java.util.stream.Collectors;
 
 /**
  * Redis Sentinel of real redis-server processes on 127.0.0.1: one master, one replica and three
- * sentinels watching master {@link #MASTER_NAME} with a quorum of two. A short
- * {@code down-after-milliseconds} makes a failover take seconds. Every process, sentinels included,
- * asks for the same password (clients send one password to every endpoint). {@link #close} stops
- * all of them.
+ * sentinels watching master {@link #MASTER_NAME} with a quorum of two. A short {@code
+ * down-after-milliseconds} makes a failover take seconds. Every process, sentinels included, asks
+ * for the same password (clients send one password to every endpoint). {@link #close} stops all of
+ * them.
  */
 public final class RedisSentinelProcesses implements AutoCloseable {
 
   public static final String MASTER_NAME = "mymaster";
-  /** Milliseconds of silence before a sentinel deems the master down; Sentinel's default is 30000. */
+
+  /**
+   * Milliseconds of silence before a sentinel deems the master down; Sentinel's default is 30000.
+   */
   public static final int DOWN_AFTER_MILLIS = 1000;
 
   private final String password;
@@ -35,7 +38,10 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Starts all five processes; returns once the replica is in sync and every sentinel knows both data nodes and its peers. */
+  /**
+   * Starts all five processes; returns once the replica is in sync and every sentinel knows both
+   * data nodes and its peers.
+   */
   public static RedisSentinelProcesses start(String password) {
     Path dir;
     try {
@@ -66,24 +72,48 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     for (int i = 0; i < 3; i++) {
       int port = Ports.free();
       Path conf = dir.resolve("sentinel-" + port + ".conf");
-      String text = "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2\n"
-          + "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER_MILLIS + "\n"
-          + "sentinel failover-timeout " + MASTER_NAME + " 10000\n"
-          + "sentinel parallel-syncs " + MASTER_NAME + " 1\n"
-          + (password == null ? "" : "sentinel auth-pass " + MASTER_NAME + " " + password + "\n");
+      String text =
+          "sentinel monitor "
+              + MASTER_NAME
+              + " 127.0.0.1 "
+              + master.port()
+              + " 2\n"
+              + "sentinel down-after-milliseconds "
+              + MASTER_NAME
+              + " "
+              + DOWN_AFTER_MILLIS
+              + "\n"
+              + "sentinel failover-timeout "
+              + MASTER_NAME
+              + " 10000\n"
+              + "sentinel parallel-syncs "
+              + MASTER_NAME
+              + " 1\n"
+              + (password == null
+                  ? ""
+                  : "sentinel auth-pass " + MASTER_NAME + " " + password + "\n");
       try {
         Files.writeString(conf, text);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      sentinels.add(RedisServerProcess.startWith(port, password, conf, List.of("--sentinel", "--dir", dir.toString())));
+      sentinels.add(
+          RedisServerProcess.startWith(
+              port, password, conf, List.of("--sentinel", "--dir", dir.toString())));
     }
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-        info(replica, "replication").contains("master_link_status:up")
-            && sentinels.stream().allMatch(s -> {
-              String state = sentinel(s, "master", MASTER_NAME);
-              return state.contains("num-other-sentinels\n2") && state.contains("num-slaves\n1");
-            }));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                info(replica, "replication").contains("master_link_status:up")
+                    && sentinels.stream()
+                        .allMatch(
+                            s -> {
+                              String state = sentinel(s, "master", MASTER_NAME);
+                              return state.contains("num-other-sentinels\n2")
+                                  && state.contains("num-slaves\n1");
+                            }));
   }
 
   /** The sentinels' URLs, comma-separated, as {@code REDIS_URL} takes them in Sentinel mode. */
@@ -99,12 +129,23 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     return replica;
   }
 
-  /** SIGKILLs the master; returns once every sentinel names the replica as the master and it acts as one. */
+  /**
+   * SIGKILLs the master; returns once every sentinel names the replica as the master and it acts as
+   * one.
+   */
   public void killMasterAndAwaitFailover(Duration atMost) {
     master.stop();
-    await().atMost(atMost).ignoreExceptions().until(() -> info(replica, "replication").contains("role:master")
-        && sentinels.stream().allMatch(s -> sentinel(s, "get-master-addr-by-name", MASTER_NAME)
-            .contains(Integer.toString(replica.port()))));
+    await()
+        .atMost(atMost)
+        .ignoreExceptions()
+        .until(
+            () ->
+                info(replica, "replication").contains("role:master")
+                    && sentinels.stream()
+                        .allMatch(
+                            s ->
+                                sentinel(s, "get-master-addr-by-name", MASTER_NAME)
+                                    .contains(Integer.toString(replica.port()))));
   }
 
   private String info(RedisServerProcess node, String section) {

@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real redis-server process on a free loopback port, without persistence. Runs
- * {@code $REDIS_SERVER} when set, else the {@code redis-server} on {@code PATH} (Debian's), else
- * the real binary the embedded-redis dependency ships (extracted once per JVM), so tests run on a
- * machine with only a JDK and Maven.
+ * A real redis-server process on a free loopback port, without persistence. Runs {@code
+ * $REDIS_SERVER} when set, else the {@code redis-server} on {@code PATH} (Debian's), else the real
+ * binary the embedded-redis dependency ships (extracted once per JVM), so tests run on a machine
+ * with only a JDK and Maven.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -29,10 +29,15 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private final int port;
   private final String password;
+
   /** TLS only (no plain port): server certificate, its key, and the CA; null for plain Redis. */
   private final Path[] tls;
-  /** Arguments before the options (a config file, as Sentinel needs) and after them (more options). */
+
+  /**
+   * Arguments before the options (a config file, as Sentinel needs) and after them (more options).
+   */
   private final List<String> head;
+
   private final List<String> tail;
   private Process process;
 
@@ -40,7 +45,8 @@ public final class RedisServerProcess implements AutoCloseable {
     this(port, password, tls, List.of(), List.of());
   }
 
-  private RedisServerProcess(int port, String password, Path[] tls, List<String> head, List<String> tail) {
+  private RedisServerProcess(
+      int port, String password, Path[] tls, List<String> head, List<String> tail) {
     this.port = port;
     this.password = password;
     this.tls = tls;
@@ -56,11 +62,12 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
-   * A running redis-server on {@code port} with {@code configFile} (null: none) and further options,
-   * e.g. {@code --cluster-enabled yes} or {@code --sentinel}; {@code password} null = no
+   * A running redis-server on {@code port} with {@code configFile} (null: none) and further
+   * options, e.g. {@code --cluster-enabled yes} or {@code --sentinel}; {@code password} null = no
    * {@code requirepass}. Used by {@link RedisClusterProcesses} and {@link RedisSentinelProcesses}.
    */
-  public static RedisServerProcess startWith(int port, String password, Path configFile, List<String> options) {
+  public static RedisServerProcess startWith(
+      int port, String password, Path configFile, List<String> options) {
     List<String> head = configFile == null ? List.of() : List.of(configFile.toString());
     RedisServerProcess redis = new RedisServerProcess(port, password, null, head, options);
     redis.start();
@@ -68,46 +75,87 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
-   * A TLS-only redis-server (Debian's is built with TLS), listening on 127.0.0.1 and 127.0.0.2,
-   * not asking clients for certificates.
+   * A TLS-only redis-server (Debian's is built with TLS), listening on 127.0.0.1 and 127.0.0.2, not
+   * asking clients for certificates.
    */
   public static RedisServerProcess startTls(Path cert, Path key, Path ca) {
-    RedisServerProcess redis = new RedisServerProcess(Ports.free(), null, new Path[] {cert, key, ca});
+    RedisServerProcess redis =
+        new RedisServerProcess(Ports.free(), null, new Path[] {cert, key, ca});
     redis.start();
     return redis;
   }
 
-  /** Starts (or, after {@link #stop}, restarts) the server on the same port; returns once it answers. */
+  /**
+   * Starts (or, after {@link #stop}, restarts) the server on the same port; returns once it
+   * answers.
+   */
   public void start() {
     List<String> cmd = new ArrayList<>(List.of(binary().toString()));
     cmd.addAll(head);
-    cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+    cmd.addAll(
+        List.of(
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning"));
     if (tls != null) {
-      cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1", "127.0.0.2",
-          "--tls-cert-file", tls[0].toString(), "--tls-key-file", tls[1].toString(),
-          "--tls-ca-cert-file", tls[2].toString(), "--tls-auth-clients", "no"));
+      cmd.addAll(
+          List.of(
+              "--port",
+              "0",
+              "--tls-port",
+              Integer.toString(port),
+              "--bind",
+              "127.0.0.1",
+              "127.0.0.2",
+              "--tls-cert-file",
+              tls[0].toString(),
+              "--tls-key-file",
+              tls[1].toString(),
+              "--tls-ca-cert-file",
+              tls[2].toString(),
+              "--tls-auth-clients",
+              "no"));
     }
     if (password != null) {
       cmd.addAll(List.of("--requirepass", password));
     }
     cmd.addAll(tail);
     try {
-      process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      process =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + cmd, e);
     }
     if (tls != null) {
       // The plain-text command() cannot speak TLS: listening is enough here; the tests speak TLS.
-      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-          return true;
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                try (Socket s = new Socket()) {
+                  s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                  return true;
+                }
+              });
       return;
     }
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> command("PING").startsWith("+PONG"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> command("PING").startsWith("+PONG"));
   }
 
   /** SIGKILL, as when the node or container dies. */
@@ -185,7 +233,9 @@ public final class RedisServerProcess implements AutoCloseable {
     return sb.toString();
   }
 
-  /** The redis-server to run: {@code $REDIS_SERVER}, else the one on PATH, else the embedded one. */
+  /**
+   * The redis-server to run: {@code $REDIS_SERVER}, else the one on PATH, else the embedded one.
+   */
   public static synchronized Path binary() {
     String fromEnv = System.getenv("REDIS_SERVER");
     if (fromEnv != null && !fromEnv.isBlank()) {
@@ -202,7 +252,8 @@ public final class RedisServerProcess implements AutoCloseable {
     }
     try (InputStream in = RedisServerProcess.class.getResourceAsStream(EMBEDDED)) {
       if (in == null) {
-        throw new IllegalStateException("no redis-server on PATH and no embedded binary " + EMBEDDED);
+        throw new IllegalStateException(
+            "no redis-server on PATH and no embedded binary " + EMBEDDED);
       }
       // Once per JVM, to a file of its own: rewriting a binary that is running fails (ETXTBSY).
       Path target = Files.createTempFile("ratelimiter-test-redis-server-", "");

@@ -8,11 +8,10 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bounds what slow or idle clients can hold on one port: an idle timeout, a deadline for reading
@@ -25,69 +24,87 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ConnectionGuard {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
-    private final String port;
-    private final int idleTimeoutSeconds;
-    private final long headerTimeoutMillis;
-    private final int maxConnections;
-    private final AtomicInteger open = new AtomicInteger();
-    private final Counter refused;
-    private final Counter headerTimeouts;
-    private volatile long lastRefusalLog;
+  private final String port;
+  private final int idleTimeoutSeconds;
+  private final long headerTimeoutMillis;
+  private final int maxConnections;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Counter refused;
+  private final Counter headerTimeouts;
+  private volatile long lastRefusalLog;
 
-    /**
-     * @param port  the port's name in metrics and logs ({@code public}, {@code management})
-     */
-    public ConnectionGuard(String port, int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections, MeterRegistry registry) {
-        this.port = port;
-        this.idleTimeoutSeconds = idleTimeoutSeconds;
-        this.headerTimeoutMillis = TimeUnit.SECONDS.toMillis(headerTimeoutSeconds);
-        this.maxConnections = maxConnections;
-        Gauge.builder("ratelimiter.http.connections", open, AtomicInteger::get)
-                .description("Open connections").tag("port", port).register(registry);
-        this.refused = Counter.builder("ratelimiter.http.connections.refused")
-                .description("Connections closed at once because the port held its maximum").tag("port", port).register(registry);
-        this.headerTimeouts = Counter.builder("ratelimiter.http.header.timeouts")
-                .description("Connections closed because a request's head did not arrive in time").tag("port", port).register(registry);
+  /**
+   * @param port the port's name in metrics and logs ({@code public}, {@code management})
+   */
+  public ConnectionGuard(
+      String port,
+      int idleTimeoutSeconds,
+      int headerTimeoutSeconds,
+      int maxConnections,
+      MeterRegistry registry) {
+    this.port = port;
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
+    this.headerTimeoutMillis = TimeUnit.SECONDS.toMillis(headerTimeoutSeconds);
+    this.maxConnections = maxConnections;
+    Gauge.builder("ratelimiter.http.connections", open, AtomicInteger::get)
+        .description("Open connections")
+        .tag("port", port)
+        .register(registry);
+    this.refused =
+        Counter.builder("ratelimiter.http.connections.refused")
+            .description("Connections closed at once because the port held its maximum")
+            .tag("port", port)
+            .register(registry);
+    this.headerTimeouts =
+        Counter.builder("ratelimiter.http.header.timeouts")
+            .description("Connections closed because a request's head did not arrive in time")
+            .tag("port", port)
+            .register(registry);
+  }
+
+  /** Sets the idle timeout and switches off cleartext HTTP/2 (see the class comment). */
+  public HttpServerOptions applyTo(HttpServerOptions options) {
+    return options
+        .setIdleTimeout(idleTimeoutSeconds)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(false);
+  }
+
+  /** Counts, caps and puts the header deadline on every connection the server accepts. */
+  public HttpServer install(HttpServer server) {
+    return server.connectionHandler(this::accepted);
+  }
+
+  public int openConnections() {
+    return open.get();
+  }
+
+  private void accepted(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return; // not a connection we know how to bound; the idle timeout still applies
     }
-
-    /** Sets the idle timeout and switches off cleartext HTTP/2 (see the class comment). */
-    public HttpServerOptions applyTo(HttpServerOptions options) {
-        return options.setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setHttp2ClearTextEnabled(false);
+    Channel channel = base.channel();
+    int now = open.incrementAndGet();
+    channel.closeFuture().addListener(f -> open.decrementAndGet());
+    if (now > maxConnections) {
+      refused.increment();
+      logRefusal();
+      channel.close();
+      return;
     }
+    HeaderDeadline.install(channel, headerTimeoutMillis, headerTimeouts::increment);
+  }
 
-    /** Counts, caps and puts the header deadline on every connection the server accepts. */
-    public HttpServer install(HttpServer server) {
-        return server.connectionHandler(this::accepted);
+  private void logRefusal() {
+    long nowNanos = System.nanoTime();
+    if (nowNanos - lastRefusalLog > TimeUnit.SECONDS.toNanos(10)) {
+      lastRefusalLog = nowNanos;
+      LOG.warn(
+          "The {} port holds {} connections, its maximum: closing new ones at once",
+          port,
+          maxConnections);
     }
-
-    public int openConnections() {
-        return open.get();
-    }
-
-    private void accepted(HttpConnection connection) {
-        if (!(connection instanceof ConnectionBase base)) {
-            return; // not a connection we know how to bound; the idle timeout still applies
-        }
-        Channel channel = base.channel();
-        int now = open.incrementAndGet();
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
-        if (now > maxConnections) {
-            refused.increment();
-            logRefusal();
-            channel.close();
-            return;
-        }
-        HeaderDeadline.install(channel, headerTimeoutMillis, headerTimeouts::increment);
-    }
-
-    private void logRefusal() {
-        long nowNanos = System.nanoTime();
-        if (nowNanos - lastRefusalLog > TimeUnit.SECONDS.toNanos(10)) {
-            lastRefusalLog = nowNanos;
-            LOG.warn("The {} port holds {} connections, its maximum: closing new ones at once", port, maxConnections);
-        }
-    }
+  }
 }

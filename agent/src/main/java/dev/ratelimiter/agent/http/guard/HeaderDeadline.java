@@ -9,12 +9,11 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
-
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deadline for reading a request's head (request line and headers), like nginx's
- * {@code client_header_timeout}: it runs from the moment the connection opens, and on a kept-alive
+ * A deadline for reading a request's head (request line and headers), like nginx's {@code
+ * client_header_timeout}: it runs from the moment the connection opens, and on a kept-alive
  * connection from the first byte of the next request after every response was sent; it is cancelled
  * when the head has been read. A client that sends its headers a byte at a time (slowloris) is cut
  * off, which an idle timeout alone never does, since every byte resets it.
@@ -25,90 +24,98 @@ import java.util.concurrent.TimeUnit;
  */
 final class HeaderDeadline {
 
-    static final String BYTES_HANDLER = "ratelimiterHeaderDeadlineBytes";
-    static final String HEADS_HANDLER = "ratelimiterHeaderDeadlineHeads";
+  static final String BYTES_HANDLER = "ratelimiterHeaderDeadlineBytes";
+  static final String HEADS_HANDLER = "ratelimiterHeaderDeadlineHeads";
 
-    private final long timeoutMillis;
-    private final Runnable onExpired;
-    private ScheduledFuture<?> timer;
-    /** Requests whose head was read and whose response has not been sent in full. */
-    private int inFlight;
+  private final long timeoutMillis;
+  private final Runnable onExpired;
+  private ScheduledFuture<?> timer;
 
-    private HeaderDeadline(long timeoutMillis, Runnable onExpired) {
-        this.timeoutMillis = timeoutMillis;
-        this.onExpired = onExpired;
+  /** Requests whose head was read and whose response has not been sent in full. */
+  private int inFlight;
+
+  private HeaderDeadline(long timeoutMillis, Runnable onExpired) {
+    this.timeoutMillis = timeoutMillis;
+    this.onExpired = onExpired;
+  }
+
+  /**
+   * Adds the handlers around Vert.x's HTTP/1.x decoder and starts the deadline for the first head.
+   *
+   * @return false when the pipeline has no HTTP/1.x decoder (nothing installed)
+   */
+  static boolean install(Channel channel, long timeoutMillis, Runnable onExpired) {
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get("httpDecoder") == null || pipeline.get("handler") == null) {
+      return false;
+    }
+    HeaderDeadline deadline = new HeaderDeadline(timeoutMillis, onExpired);
+    pipeline.addBefore("httpDecoder", BYTES_HANDLER, deadline.new BytesWatcher());
+    pipeline.addBefore("handler", HEADS_HANDLER, deadline.new HeadsWatcher());
+    deadline.start(channel);
+    return true;
+  }
+
+  private void start(Channel channel) {
+    if (timer == null && channel.isActive()) {
+      timer =
+          channel
+              .eventLoop()
+              .schedule(
+                  () -> {
+                    timer = null;
+                    if (channel.isActive()) {
+                      onExpired.run();
+                      channel.close();
+                    }
+                  },
+                  timeoutMillis,
+                  TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  /** Before the decoder: bytes of a new head start the clock once no request is in flight. */
+  private final class BytesWatcher extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (inFlight == 0) {
+        start(ctx.channel());
+      }
+      ctx.fireChannelRead(msg);
     }
 
-    /**
-     * Adds the handlers around Vert.x's HTTP/1.x decoder and starts the deadline for the first head.
-     *
-     * @return false when the pipeline has no HTTP/1.x decoder (nothing installed)
-     */
-    static boolean install(Channel channel, long timeoutMillis, Runnable onExpired) {
-        ChannelPipeline pipeline = channel.pipeline();
-        if (pipeline.get("httpDecoder") == null || pipeline.get("handler") == null) {
-            return false;
-        }
-        HeaderDeadline deadline = new HeaderDeadline(timeoutMillis, onExpired);
-        pipeline.addBefore("httpDecoder", BYTES_HANDLER, deadline.new BytesWatcher());
-        pipeline.addBefore("handler", HEADS_HANDLER, deadline.new HeadsWatcher());
-        deadline.start(channel);
-        return true;
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      cancel();
+      ctx.fireChannelInactive();
+    }
+  }
+
+  /** After the decoder: a complete head stops the clock; a response sent in full ends a request. */
+  private final class HeadsWatcher extends ChannelDuplexHandler {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof HttpRequest) {
+        inFlight++;
+        cancel();
+      }
+      ctx.fireChannelRead(msg);
     }
 
-    private void start(Channel channel) {
-        if (timer == null && channel.isActive()) {
-            timer = channel.eventLoop().schedule(() -> {
-                timer = null;
-                if (channel.isActive()) {
-                    onExpired.run();
-                    channel.close();
-                }
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
-        }
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+        throws Exception {
+      if (msg instanceof LastHttpContent && inFlight > 0) {
+        inFlight--;
+      }
+      ctx.write(msg, promise);
     }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    /** Before the decoder: bytes of a new head start the clock once no request is in flight. */
-    private final class BytesWatcher extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            if (inFlight == 0) {
-                start(ctx.channel());
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            cancel();
-            ctx.fireChannelInactive();
-        }
-    }
-
-    /** After the decoder: a complete head stops the clock; a response sent in full ends a request. */
-    private final class HeadsWatcher extends ChannelDuplexHandler {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            if (msg instanceof HttpRequest) {
-                inFlight++;
-                cancel();
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-            if (msg instanceof LastHttpContent && inFlight > 0) {
-                inFlight--;
-            }
-            ctx.write(msg, promise);
-        }
-    }
+  }
 }

@@ -3,7 +3,6 @@ package dev.ratelimiter.agent.store.memory;
 import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.CounterKeys;
 import dev.ratelimiter.policy.Limit;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,100 +13,103 @@ import java.util.List;
  */
 public final class ClientLimits {
 
-    private String[] ids;
-    private LimitState[] states;
-    private int size;
-    /** Set (under the lock) once removed from the store: a request that still holds it looks again. */
-    private boolean retired;
+  private String[] ids;
+  private LimitState[] states;
+  private int size;
 
-    public ClientLimits(int capacity) {
-        ids = new String[capacity];
-        states = new LimitState[capacity];
-    }
+  /**
+   * Set (under the lock) once removed from the store: a request that still holds it looks again.
+   */
+  private boolean retired;
 
-    /**
-     * Checks every limit, and consumes {@code cost} from all only when all allow it.
-     *
-     * @return null when this client was removed meanwhile
-     */
-    public synchronized AcquireResult acquire(List<Limit> limits, long cost, long now) {
-        if (retired) {
-            return null;
-        }
-        int n = limits.size();
-        LimitState.Verdicts out = new LimitState.Verdicts(n);
-        LimitState[] used = new LimitState[n];
-        String[] fresh = new String[n];
-        boolean allowed = true;
-        for (int i = 0; i < n; i++) {
-            Limit limit = limits.get(i);
-            String id = CounterKeys.suffix(limit);
-            int slot = indexOf(id);
-            if (slot >= 0 && states[slot].expired(now)) {
-                removeAt(slot);
-                slot = -1;
-            }
-            if (slot < 0) {
-                fresh[i] = id;
-                used[i] = LimitState.fresh(limit, now);
-            } else {
-                used[i] = states[slot];
-            }
-            allowed &= used[i].check(limit, cost, now, out, i);
-        }
-        if (allowed) {
-            for (int i = 0; i < n; i++) {
-                used[i].consume(limits.get(i), cost, now, out, i);
-                if (fresh[i] != null) {
-                    add(fresh[i], used[i]); // like a Redis key: it exists once something is counted
-                }
-            }
-        }
-        return new AcquireResult(allowed, out.remaining, out.reset, out.retry, now);
-    }
+  public ClientLimits(int capacity) {
+    ids = new String[capacity];
+    states = new LimitState[capacity];
+  }
 
-    public synchronized void retire() {
-        retired = true;
+  /**
+   * Checks every limit, and consumes {@code cost} from all only when all allow it.
+   *
+   * @return null when this client was removed meanwhile
+   */
+  public synchronized AcquireResult acquire(List<Limit> limits, long cost, long now) {
+    if (retired) {
+      return null;
     }
-
-    /** Drops expired states; when none is left, retires this client (the caller removes it). */
-    public synchronized boolean retireIfExpired(long now) {
-        for (int i = size - 1; i >= 0; i--) {
-            if (states[i].expired(now)) {
-                removeAt(i);
-            }
+    int n = limits.size();
+    LimitState.Verdicts out = new LimitState.Verdicts(n);
+    LimitState[] used = new LimitState[n];
+    String[] fresh = new String[n];
+    boolean allowed = true;
+    for (int i = 0; i < n; i++) {
+      Limit limit = limits.get(i);
+      String id = CounterKeys.suffix(limit);
+      int slot = indexOf(id);
+      if (slot >= 0 && states[slot].expired(now)) {
+        removeAt(slot);
+        slot = -1;
+      }
+      if (slot < 0) {
+        fresh[i] = id;
+        used[i] = LimitState.fresh(limit, now);
+      } else {
+        used[i] = states[slot];
+      }
+      allowed &= used[i].check(limit, cost, now, out, i);
+    }
+    if (allowed) {
+      for (int i = 0; i < n; i++) {
+        used[i].consume(limits.get(i), cost, now, out, i);
+        if (fresh[i] != null) {
+          add(fresh[i], used[i]); // like a Redis key: it exists once something is counted
         }
-        if (size == 0) {
-            retired = true;
-        }
-        return retired;
+      }
     }
+    return new AcquireResult(allowed, out.remaining, out.reset, out.retry, now);
+  }
 
-    private int indexOf(String id) {
-        for (int i = 0; i < size; i++) {
-            if (ids[i].equals(id)) {
-                return i;
-            }
-        }
-        return -1;
-    }
+  public synchronized void retire() {
+    retired = true;
+  }
 
-    private int add(String id, LimitState state) {
-        if (size == ids.length) {
-            int capacity = Math.max(1, size * 2);
-            ids = Arrays.copyOf(ids, capacity);
-            states = Arrays.copyOf(states, capacity);
-        }
-        ids[size] = id;
-        states[size] = state;
-        return size++;
+  /** Drops expired states; when none is left, retires this client (the caller removes it). */
+  public synchronized boolean retireIfExpired(long now) {
+    for (int i = size - 1; i >= 0; i--) {
+      if (states[i].expired(now)) {
+        removeAt(i);
+      }
     }
+    if (size == 0) {
+      retired = true;
+    }
+    return retired;
+  }
 
-    private void removeAt(int slot) {
-        size--;
-        ids[slot] = ids[size];
-        states[slot] = states[size];
-        ids[size] = null;
-        states[size] = null;
+  private int indexOf(String id) {
+    for (int i = 0; i < size; i++) {
+      if (ids[i].equals(id)) {
+        return i;
+      }
     }
+    return -1;
+  }
+
+  private int add(String id, LimitState state) {
+    if (size == ids.length) {
+      int capacity = Math.max(1, size * 2);
+      ids = Arrays.copyOf(ids, capacity);
+      states = Arrays.copyOf(states, capacity);
+    }
+    ids[size] = id;
+    states[size] = state;
+    return size++;
+  }
+
+  private void removeAt(int slot) {
+    size--;
+    ids[slot] = ids[size];
+    states[slot] = states[size];
+    ids[size] = null;
+    states[size] = null;
+  }
 }

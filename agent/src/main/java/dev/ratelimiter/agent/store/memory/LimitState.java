@@ -10,45 +10,48 @@ import dev.ratelimiter.policy.Limit;
  */
 public abstract class LimitState {
 
-    /** Clock time at which this state is as good as absent (a Redis key's expiry). */
-    long expiresAt;
+  /** Clock time at which this state is as good as absent (a Redis key's expiry). */
+  long expiresAt;
 
-    /** A state as Redis sees an absent key: nothing counted, a full bucket. */
-    public static LimitState fresh(Limit limit, long now) {
-        return switch (limit.algorithm()) {
-            case FixedWindow -> new FixedWindowState(now + limit.windowMillis());
-            case SlidingWindow -> new SlidingWindowState(now);
-            case TokenBucket -> new TokenBucketState(limit, now);
-        };
+  /** A state as Redis sees an absent key: nothing counted, a full bucket. */
+  public static LimitState fresh(Limit limit, long now) {
+    return switch (limit.algorithm()) {
+      case FixedWindow -> new FixedWindowState(now + limit.windowMillis());
+      case SlidingWindow -> new SlidingWindowState(now);
+      case TokenBucket -> new TokenBucketState(limit, now);
+    };
+  }
+
+  public final boolean expired(long now) {
+    return expiresAt <= now;
+  }
+
+  /**
+   * Judges {@code cost} at {@code now} without consuming it: writes what the client is told to
+   * {@code out} at {@code i} and returns whether this limit allows it.
+   */
+  public abstract boolean check(Limit limit, long cost, long now, Verdicts out, int i);
+
+  /**
+   * Consumes {@code cost} after {@link #check} allowed it (and every other limit did too), updating
+   * {@code out}.
+   */
+  public abstract void consume(Limit limit, long cost, long now, Verdicts out, int i);
+
+  /** Per limit: remaining, reset and retry, as the store reports them. */
+  public static final class Verdicts {
+    public final long[] remaining;
+    public final long[] reset;
+    public final long[] retry;
+
+    public Verdicts(int n) {
+      remaining = new long[n];
+      reset = new long[n];
+      retry = new long[n];
     }
+  }
 
-    public final boolean expired(long now) {
-        return expiresAt <= now;
-    }
-
-    /**
-     * Judges {@code cost} at {@code now} without consuming it: writes what the client is told to
-     * {@code out} at {@code i} and returns whether this limit allows it.
-     */
-    public abstract boolean check(Limit limit, long cost, long now, Verdicts out, int i);
-
-    /** Consumes {@code cost} after {@link #check} allowed it (and every other limit did too), updating {@code out}. */
-    public abstract void consume(Limit limit, long cost, long now, Verdicts out, int i);
-
-    /** Per limit: remaining, reset and retry, as the store reports them. */
-    public static final class Verdicts {
-        public final long[] remaining;
-        public final long[] reset;
-        public final long[] retry;
-
-        public Verdicts(int n) {
-            remaining = new long[n];
-            reset = new long[n];
-            retry = new long[n];
-        }
-    }
-
-    static long ceilDiv(long a, long b) {
-        return Math.floorDiv(a + b - 1, b);
-    }
+  static long ceilDiv(long a, long b) {
+    return Math.floorDiv(a + b - 1, b);
+  }
 }
