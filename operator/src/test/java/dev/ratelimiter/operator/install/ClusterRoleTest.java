@@ -11,11 +11,11 @@ import dev.ratelimiter.operator.RateLimiterOperator;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RedisSpec;
+import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -25,10 +25,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -37,7 +34,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,10 +51,13 @@ class ClusterRoleTest {
   static final Access LEASE_CREATE = Access.of(Lease.class, "create");
   static final Access LEASE_GET = Access.of(Lease.class, "get");
   static final Access LEASE_UPDATE = Access.of(Lease.class, "update");
+
   /** fabric8 7.5.2's LeaseLock renews with a patch (seen in the traced run). */
   static final Access LEASE_PATCH = Access.of(Lease.class, "patch");
+
   /** Allowed to every authenticated user by Kubernetes' built-in system:basic-user ClusterRole. */
-  static final Access RULES_REVIEW = new Access("authorization.k8s.io", "selfsubjectrulesreviews", "create");
+  static final Access RULES_REVIEW =
+      new Access("authorization.k8s.io", "selfsubjectrulesreviews", "create");
 
   static ClusterRole clusterRole;
   static Role leaderElection;
@@ -67,23 +66,39 @@ class ClusterRoleTest {
   @BeforeAll
   static void derive() {
     List<HasMetadata> install = Kustomization.objects(Install.DEPLOY);
-    clusterRole = install.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).findFirst().orElseThrow();
-    leaderElection = install.stream().filter(Role.class::isInstance).map(Role.class::cast).findFirst().orElseThrow();
+    clusterRole =
+        install.stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .findFirst()
+            .orElseThrow();
+    leaderElection =
+        install.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .findFirst()
+            .orElseThrow();
     // the informers are read off the real operator, registered as OperatorMain registers it
     try (MockCluster cluster = new MockCluster()) {
       Operator operator = cluster.startOperator();
-      needed = new RequiredAccess().fromWorkflow(RateLimitPolicyReconciler.class).fromInformers(operator).declared().needs();
+      needed =
+          new RequiredAccess()
+              .fromWorkflow(RateLimitPolicyReconciler.class)
+              .fromInformers(operator)
+              .declared()
+              .needs();
     }
   }
 
   /** "missing: ..." and "beyond: ..." lines; empty when the grants are exactly the needs. */
   static List<String> compare(Set<Access> granted, Map<Access, String> needs) {
     List<String> out = new ArrayList<>();
-    needs.forEach((a, why) -> {
-      if (!granted.contains(a)) {
-        out.add("missing: " + a + " (needed by " + why + ")");
-      }
-    });
+    needs.forEach(
+        (a, why) -> {
+          if (!granted.contains(a)) {
+            out.add("missing: " + a + " (needed by " + why + ")");
+          }
+        });
     for (Access a : granted) {
       if (!needs.containsKey(a)) {
         out.add("beyond what the operator uses: " + a);
@@ -93,22 +108,32 @@ class ClusterRoleTest {
   }
 
   @Test
-  @DisplayName("is derived from the code: every dependent's kind, the policies and their status, events and pods")
+  @DisplayName(
+      "is derived from the code: every dependent's kind, the policies and their status, events and pods")
   void derivationSeesTheOperator() {
     Set<String> resources = new TreeSet<>();
     needed.keySet().forEach(a -> resources.add(a.group() + "/" + a.resource()));
     assertThat(resources)
         .contains(
-            "ratelimiter.dev/ratelimitpolicies", "ratelimiter.dev/ratelimitpolicies/status", "/configmaps", "/secrets",
-            "/services", "/events", "/pods", "apps/deployments", "autoscaling/horizontalpodautoscalers",
-            "policy/poddisruptionbudgets", "networking.k8s.io/networkpolicies");
+            "ratelimiter.dev/ratelimitpolicies",
+            "ratelimiter.dev/ratelimitpolicies/status",
+            "/configmaps",
+            "/secrets",
+            "/services",
+            "/events",
+            "/pods",
+            "apps/deployments",
+            "autoscaling/horizontalpodautoscalers",
+            "policy/poddisruptionbudgets",
+            "networking.k8s.io/networkpolicies");
     // create-once Secrets are never updated, so the role need not allow it
     assertThat(needed).doesNotContainKey(new Access("", "secrets", "update"));
     assertThat(needed).containsKey(new Access("", "secrets", "delete"));
   }
 
   @Test
-  @DisplayName("grants every (group, resource, verb) the operator's dependents and informers use, and nothing beyond")
+  @DisplayName(
+      "grants every (group, resource, verb) the operator's dependents and informers use, and nothing beyond")
   void exactlyWhatTheOperatorUses() {
     assertThat(compare(Access.granted(clusterRole.getRules()), needed)).isEmpty();
   }
@@ -133,22 +158,36 @@ class ClusterRoleTest {
     granted.add(new Access("", "secrets", "update"));
     assertThat(compare(granted, needed))
         .containsExactlyInAnyOrder(
-            "missing: apps deployments update (needed by " + needed.get(new Access("apps", "deployments", "update")) + ")",
+            "missing: apps deployments update (needed by "
+                + needed.get(new Access("apps", "deployments", "update"))
+                + ")",
             "beyond what the operator uses: core secrets update");
   }
 
   @Test
-  @DisplayName("lets the operator create Leases and read, update and patch only its own, ratelimiter-operator, in its namespace")
+  @DisplayName(
+      "lets the operator create Leases and read, update and patch only its own, ratelimiter-operator, in its namespace")
   void leaderElectionRole() {
     assertThat(leaderElection.getMetadata().getNamespace()).isEqualTo(Install.NAMESPACE);
     assertThat(leaderElection.getRules())
         .containsExactlyInAnyOrder(
-            new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("create").build(),
-            new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-                .withResourceNames(OperatorMain.LEASE_NAME).withVerbs("get", "update", "patch").build());
-    // the verbs JOSDK's leader election checks before it starts (LeaderElectionManager.checkLeaseAccess)
+            new PolicyRuleBuilder()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("create")
+                .build(),
+            new PolicyRuleBuilder()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withResourceNames(OperatorMain.LEASE_NAME)
+                .withVerbs("get", "update", "patch")
+                .build());
+    // the verbs JOSDK's leader election checks before it starts
+    // (LeaderElectionManager.checkLeaseAccess)
     for (Access a : List.of(LEASE_CREATE, LEASE_GET, LEASE_UPDATE)) {
-      assertThat(a.allowedBy(leaderElection.getRules(), OperatorMain.LEASE_NAME)).as(a.toString()).isTrue();
+      assertThat(a.allowedBy(leaderElection.getRules(), OperatorMain.LEASE_NAME))
+          .as(a.toString())
+          .isTrue();
     }
     assertThat(LEASE_PATCH.allowedBy(leaderElection.getRules(), "someone-elses-lease")).isFalse();
   }
@@ -194,55 +233,69 @@ class ClusterRoleTest {
           case "DELETE" -> name == null ? "deletecollection" : "delete";
           default -> method.toLowerCase();
         };
-    return new Call(new Access(group, resource, verb), namespace, name, method + " " + pathAndQuery);
+    return new Call(
+        new Access(group, resource, verb), namespace, name, method + " " + pathAndQuery);
   }
 
   @Test
   @DisplayName("maps request paths to (group, resource, verb) the way RBAC does")
   void callMapping() {
-    assertThat(call("GET", "/apis/apps/v1/deployments?labelSelector=a%3Db&watch=true").access()).isEqualTo(new Access("apps", "deployments", "watch"));
-    assertThat(call("GET", "/api/v1/secrets?labelSelector=x").access()).isEqualTo(new Access("", "secrets", "list"));
-    assertThat(call("PUT", "/apis/ratelimiter.dev/v1alpha1/namespaces/a/ratelimitpolicies/p/status"))
-        .isEqualTo(new Call(new Access("ratelimiter.dev", "ratelimitpolicies/status", "update"), "a", "p",
-            "PUT /apis/ratelimiter.dev/v1alpha1/namespaces/a/ratelimitpolicies/p/status"));
-    assertThat(call("DELETE", "/api/v1/namespaces/a/secrets/s").access()).isEqualTo(new Access("", "secrets", "delete"));
-    assertThat(call("GET", "/api/v1/namespaces/a").access()).isEqualTo(new Access("", "namespaces", "get"));
+    assertThat(call("GET", "/apis/apps/v1/deployments?labelSelector=a%3Db&watch=true").access())
+        .isEqualTo(new Access("apps", "deployments", "watch"));
+    assertThat(call("GET", "/api/v1/secrets?labelSelector=x").access())
+        .isEqualTo(new Access("", "secrets", "list"));
+    assertThat(
+            call("PUT", "/apis/ratelimiter.dev/v1alpha1/namespaces/a/ratelimitpolicies/p/status"))
+        .isEqualTo(
+            new Call(
+                new Access("ratelimiter.dev", "ratelimitpolicies/status", "update"),
+                "a",
+                "p",
+                "PUT /apis/ratelimiter.dev/v1alpha1/namespaces/a/ratelimitpolicies/p/status"));
+    assertThat(call("DELETE", "/api/v1/namespaces/a/secrets/s").access())
+        .isEqualTo(new Access("", "secrets", "delete"));
+    assertThat(call("GET", "/api/v1/namespaces/a").access())
+        .isEqualTo(new Access("", "namespaces", "get"));
     assertThat(call("GET", "/version")).isNull();
   }
 
   @Test
-  @DisplayName("allows every request the real operator makes while it creates, changes and prunes the examples' objects")
+  @DisplayName(
+      "allows every request the real operator makes while it creates, changes and prunes the examples' objects")
   void tracedRunIsCovered() throws Exception {
     String agent = "ratelimiter-operator-rbac-trace";
-    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
-    server.init();
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("*").endResourceRule()
-            .endStatus().build())
-        .always();
+    KubernetesMockServer server = MockApiServer.crudServer();
     KubernetesClient admin = server.createClient();
     KubernetesClient operatorClient =
-        new KubernetesClientBuilder().withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(agent).build()).build();
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(agent).build())
+            .build();
     Operator operator = null;
     try {
       try (InputStream crd = Files.newInputStream(Install.CRD)) {
         admin.apiextensions().v1().customResourceDefinitions().load(crd).create();
       }
       for (String ns : List.of(Install.NAMESPACE, "shop", "partners")) {
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        admin
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
       }
       operator =
           RateLimiterOperator.create(
               operatorClient,
               new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of()),
-              Optional.of(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(OperatorMain.LEASE_NAME)
-                  .withLeaseNamespace(Install.NAMESPACE).withExitOnStopLeading(false).build()));
+              Optional.of(
+                  LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                          OperatorMain.LEASE_NAME)
+                      .withLeaseNamespace(Install.NAMESPACE)
+                      .withExitOnStopLeading(false)
+                      .build()));
       operator.start();
 
       List<RateLimitPolicy> policies = new ArrayList<>();
-      for (String file : List.of("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml")) {
+      for (String file :
+          List.of("public-api.yaml", "multi-limit.yaml", "external-redis.yaml", "backend.yaml")) {
         for (HasMetadata o : Install.parse(Install.read(Install.EXAMPLES.resolve(file)))) {
           admin.resource(o).create();
           if (o instanceof RateLimitPolicy p) {
@@ -251,32 +304,64 @@ class ClusterRoleTest {
         }
       }
       // play the Deployment controller until the operator has reconciled every policy
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        markAllReady(admin);
-        return policies.stream().allMatch(p -> reconciled(admin, p));
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                markAllReady(admin);
+                return policies.stream().allMatch(p -> reconciled(admin, p));
+              });
       // changes that make the operator delete what no longer applies: the HPA and PDB of
       // public-api, the Redis objects of search-api
-      edit(admin, "shop", "public-api", p -> {
-        p.getSpec().getAgent().setAutoscaling(null);
-        p.getSpec().getAgent().setReplicas(1);
-      });
-      edit(admin, "shop", "search-api", p -> {
-        ExternalRedis external = new ExternalRedis();
-        external.setUrl("redis://redis.shared.svc:6379");
-        RedisSpec redis = new RedisSpec();
-        redis.setExternal(external);
-        p.getSpec().setRedis(redis);
-      });
+      edit(
+          admin,
+          "shop",
+          "public-api",
+          p -> {
+            p.getSpec().getAgent().setAutoscaling(null);
+            p.getSpec().getAgent().setReplicas(1);
+          });
+      edit(
+          admin,
+          "shop",
+          "search-api",
+          p -> {
+            ExternalRedis external = new ExternalRedis();
+            external.setUrl("redis://redis.shared.svc:6379");
+            RedisSpec redis = new RedisSpec();
+            redis.setExternal(external);
+            p.getSpec().setRedis(redis);
+          });
       // an invalid spec: the operator records a Warning Event
       edit(admin, "partners", "partner-api", p -> p.getSpec().getLimits().get(0).setRequests(0L));
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        markAllReady(admin);
-        return admin.resources(HorizontalPodAutoscaler.class).inNamespace("shop").withName("public-api-agent").get() == null
-            && admin.apps().deployments().inNamespace("shop").withName("search-api-redis").get() == null
-            && !admin.v1().events().inNamespace("partners").list().getItems().isEmpty()
-            && admin.leases().inNamespace(Install.NAMESPACE).withName(OperatorMain.LEASE_NAME).get() != null;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                markAllReady(admin);
+                return admin
+                            .resources(HorizontalPodAutoscaler.class)
+                            .inNamespace("shop")
+                            .withName("public-api-agent")
+                            .get()
+                        == null
+                    && admin
+                            .apps()
+                            .deployments()
+                            .inNamespace("shop")
+                            .withName("search-api-redis")
+                            .get()
+                        == null
+                    && !admin.v1().events().inNamespace("partners").list().getItems().isEmpty()
+                    && admin
+                            .leases()
+                            .inNamespace(Install.NAMESPACE)
+                            .withName(OperatorMain.LEASE_NAME)
+                            .get()
+                        != null;
+              });
     } finally {
       if (operator != null) {
         operator.stop();
@@ -299,7 +384,8 @@ class ClusterRoleTest {
       seen.computeIfAbsent(c.access(), k -> new ArrayList<>()).add(c.request());
       boolean allowed =
           c.access().allowedBy(clusterRole.getRules(), c.name())
-              || (Install.NAMESPACE.equals(c.namespace()) && c.access().allowedBy(leaderElection.getRules(), c.name()));
+              || (Install.NAMESPACE.equals(c.namespace())
+                  && c.access().allowedBy(leaderElection.getRules(), c.name()));
       if (!allowed) {
         denied.add(c.request() + " -> " + c.access());
       }
@@ -311,23 +397,39 @@ class ClusterRoleTest {
     Set<Access> unpredicted = new TreeSet<>(seen.keySet());
     unpredicted.removeAll(needed.keySet());
     unpredicted.removeAll(List.of(LEASE_CREATE, LEASE_GET, LEASE_UPDATE, LEASE_PATCH));
-    assertThat(unpredicted).as("accesses the operator used that RequiredAccess did not derive").isEmpty();
+    assertThat(unpredicted)
+        .as("accesses the operator used that RequiredAccess did not derive")
+        .isEmpty();
     // the run did exercise the paths that matter
     assertThat(seen.keySet())
         .contains(
-            new Access("apps", "deployments", "create"), new Access("apps", "deployments", "update"),
-            new Access("apps", "deployments", "delete"), new Access("autoscaling", "horizontalpodautoscalers", "delete"),
-            new Access("", "secrets", "create"), new Access("", "events", "create"),
-            new Access("ratelimiter.dev", "ratelimitpolicies/status", "update"), LEASE_CREATE, LEASE_PATCH);
+            new Access("apps", "deployments", "create"),
+            new Access("apps", "deployments", "update"),
+            new Access("apps", "deployments", "delete"),
+            new Access("autoscaling", "horizontalpodautoscalers", "delete"),
+            new Access("", "secrets", "create"),
+            new Access("", "events", "create"),
+            new Access("ratelimiter.dev", "ratelimitpolicies/status", "update"),
+            LEASE_CREATE,
+            LEASE_PATCH);
   }
 
-  static void edit(KubernetesClient client, String ns, String name, java.util.function.Consumer<RateLimitPolicy> change) {
+  static void edit(
+      KubernetesClient client,
+      String ns,
+      String name,
+      java.util.function.Consumer<RateLimitPolicy> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        client.resources(RateLimitPolicy.class).inNamespace(ns).withName(name).edit(p -> {
-          change.accept(p);
-          return p;
-        });
+        client
+            .resources(RateLimitPolicy.class)
+            .inNamespace(ns)
+            .withName(name)
+            .edit(
+                p -> {
+                  change.accept(p);
+                  return p;
+                });
         return;
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 20) {
@@ -340,25 +442,50 @@ class ClusterRoleTest {
   /** The operator has acted on the policy's current generation and its agent Deployment exists. */
   static boolean reconciled(KubernetesClient client, RateLimitPolicy p) {
     String ns = p.getMetadata().getNamespace();
-    RateLimitPolicy now = client.resources(RateLimitPolicy.class).inNamespace(ns).withName(p.getMetadata().getName()).get();
-    return now != null && now.getStatus() != null
+    RateLimitPolicy now =
+        client
+            .resources(RateLimitPolicy.class)
+            .inNamespace(ns)
+            .withName(p.getMetadata().getName())
+            .get();
+    return now != null
+        && now.getStatus() != null
         && now.getMetadata().getGeneration().equals(now.getStatus().getObservedGeneration())
-        && client.apps().deployments().inNamespace(ns).withName(p.getMetadata().getName() + "-agent").get() != null;
+        && client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(p.getMetadata().getName() + "-agent")
+                .get()
+            != null;
   }
 
   /** All desired replicas of every Deployment are ready (the mock runs no controllers). */
   static void markAllReady(KubernetesClient client) {
     for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
       int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      if (d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas())) {
+      if (d.getStatus() != null
+          && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas())) {
         continue;
       }
       try {
-        client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName()).editStatus(x -> {
-          x.setStatus(new DeploymentStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
-              .withReplicas(replicas).withReadyReplicas(replicas).withAvailableReplicas(replicas).withUpdatedReplicas(replicas).build());
-          return x;
-        });
+        client
+            .apps()
+            .deployments()
+            .inNamespace(d.getMetadata().getNamespace())
+            .withName(d.getMetadata().getName())
+            .editStatus(
+                x -> {
+                  x.setStatus(
+                      new DeploymentStatusBuilder()
+                          .withObservedGeneration(x.getMetadata().getGeneration())
+                          .withReplicas(replicas)
+                          .withReadyReplicas(replicas)
+                          .withAvailableReplicas(replicas)
+                          .withUpdatedReplicas(replicas)
+                          .build());
+                  return x;
+                });
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         // raced the operator's update; the next poll retries
       }

@@ -11,11 +11,11 @@ import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RateLimitPolicyReconciler;
 import dev.ratelimiter.operator.RateLimiterOperator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -25,10 +25,7 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -37,7 +34,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,10 +57,17 @@ class NamespacedInstallTest {
     objects = Kustomization.objects(Install.NAMESPACED);
     base = Kustomization.objects(Install.DEPLOY);
     String env = watchNamespaces(one(objects, Deployment.class));
-    watched = new TreeSet<>(Arrays.stream(env.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    watched =
+        new TreeSet<>(
+            Arrays.stream(env.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
     try (MockCluster cluster = new MockCluster()) {
       Operator operator = cluster.startOperator(watched);
-      needed = new RequiredAccess().fromWorkflow(RateLimitPolicyReconciler.class).fromInformers(operator).declared().needs();
+      needed =
+          new RequiredAccess()
+              .fromWorkflow(RateLimitPolicyReconciler.class)
+              .fromInformers(operator)
+              .declared()
+              .needs();
     }
   }
 
@@ -76,30 +79,45 @@ class NamespacedInstallTest {
 
   static String watchNamespaces(Deployment d) {
     return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> e.getName().equals("WATCH_NAMESPACES")).map(EnvVar::getValue).findFirst().orElse("");
+        .filter(e -> e.getName().equals("WATCH_NAMESPACES"))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse("");
   }
 
   static String key(HasMetadata o) {
     return InstallManifestsTest.key(o);
   }
 
-  /** Roles and RoleBindings of the watched namespaces (the leader-election ones live in the operator's). */
+  /**
+   * Roles and RoleBindings of the watched namespaces (the leader-election ones live in the
+   * operator's).
+   */
   static <T extends HasMetadata> List<T> inWatched(Class<T> type) {
-    return objects.stream().filter(type::isInstance).map(type::cast)
-        .filter(o -> !Install.NAMESPACE.equals(o.getMetadata().getNamespace())).toList();
+    return objects.stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .filter(o -> !Install.NAMESPACE.equals(o.getMetadata().getNamespace()))
+        .toList();
   }
 
   static Role watchedRole(String ns) {
-    return inWatched(Role.class).stream().filter(r -> r.getMetadata().getNamespace().equals(ns)).findFirst()
+    return inWatched(Role.class).stream()
+        .filter(r -> r.getMetadata().getNamespace().equals(ns))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no Role in watched namespace " + ns));
   }
 
   @Test
-  @DisplayName("renders with `kubectl kustomize deploy/namespaced/` into exactly the objects its files hold, all typed")
+  @DisplayName(
+      "renders with `kubectl kustomize deploy/namespaced/` into exactly the objects its files hold, all typed")
   void kustomizeRenders() {
     var kubectl = Install.kubectl();
-    assumeTrue(kubectl.isPresent(), "ASSUMPTION: kubectl is not on PATH, so `kubectl kustomize deploy/namespaced/` was NOT run here");
-    List<HasMetadata> rendered = Install.parse(Install.kustomize(kubectl.get(), Install.NAMESPACED));
+    assumeTrue(
+        kubectl.isPresent(),
+        "ASSUMPTION: kubectl is not on PATH, so `kubectl kustomize deploy/namespaced/` was NOT run here");
+    List<HasMetadata> rendered =
+        Install.parse(Install.kustomize(kubectl.get(), Install.NAMESPACED));
     List<String> problems = new ArrayList<>();
     rendered.forEach(o -> problems.addAll(Install.untyped(o)));
     objects.forEach(o -> problems.addAll(Install.untyped(o)));
@@ -107,44 +125,66 @@ class NamespacedInstallTest {
     assertThat(rendered.stream().map(NamespacedInstallTest::key).sorted().toList())
         .isEqualTo(objects.stream().map(NamespacedInstallTest::key).sorted().toList());
     for (HasMetadata r : rendered) {
-      HasMetadata source = objects.stream().filter(o -> key(o).equals(key(r))).findFirst().orElseThrow();
-      assertThat(Install.SERIALIZATION.convertValue(r, JsonNode.class)).as("rendered %s", key(r))
+      HasMetadata source =
+          objects.stream().filter(o -> key(o).equals(key(r))).findFirst().orElseThrow();
+      assertThat(Install.SERIALIZATION.convertValue(r, JsonNode.class))
+          .as("rendered %s", key(r))
           .isEqualTo(Install.SERIALIZATION.convertValue(source, JsonNode.class));
     }
   }
 
   @Test
-  @DisplayName("has no ClusterRole or ClusterRoleBinding, and a Role and RoleBinding for the operator in each watched namespace, shop in the example")
+  @DisplayName(
+      "has no ClusterRole or ClusterRoleBinding, and a Role and RoleBinding for the operator in each watched namespace, shop in the example")
   void rolesPerWatchedNamespace() {
-    assertThat(objects.stream().map(HasMetadata::getKind).filter(k -> k.startsWith("Cluster")).toList()).isEmpty();
+    assertThat(
+            objects.stream()
+                .map(HasMetadata::getKind)
+                .filter(k -> k.startsWith("Cluster"))
+                .toList())
+        .isEmpty();
     assertThat(watched).containsExactly("shop");
-    assertThat(inWatched(Role.class)).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrderElementsOf(watched);
-    assertThat(inWatched(RoleBinding.class)).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrderElementsOf(watched);
-    Subject operator = new Subject(null, "ServiceAccount", Install.SERVICE_ACCOUNT, Install.NAMESPACE);
+    assertThat(inWatched(Role.class))
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrderElementsOf(watched);
+    assertThat(inWatched(RoleBinding.class))
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrderElementsOf(watched);
+    Subject operator =
+        new Subject(null, "ServiceAccount", Install.SERVICE_ACCOUNT, Install.NAMESPACE);
     for (RoleBinding rb : inWatched(RoleBinding.class)) {
       assertThat(rb.getSubjects()).containsExactly(operator);
-      assertThat(rb.getRoleRef()).isEqualTo(new RoleRef("rbac.authorization.k8s.io", "Role", watchedRole(rb.getMetadata().getNamespace()).getMetadata().getName()));
+      assertThat(rb.getRoleRef())
+          .isEqualTo(
+              new RoleRef(
+                  "rbac.authorization.k8s.io",
+                  "Role",
+                  watchedRole(rb.getMetadata().getNamespace()).getMetadata().getName()));
     }
     assertThat(objects.stream().map(NamespacedInstallTest::key).toList()).doesNotHaveDuplicates();
   }
 
   @Test
-  @DisplayName("grants in each watched namespace exactly what the operator's dependents and informers use, the same rules as the cluster-wide ClusterRole")
+  @DisplayName(
+      "grants in each watched namespace exactly what the operator's dependents and informers use, the same rules as the cluster-wide ClusterRole")
   void exactlyWhatTheOperatorUses() {
     for (String ns : watched) {
       Role role = watchedRole(ns);
       assertThat(ClusterRoleTest.compare(Access.granted(role.getRules()), needed)).as(ns).isEmpty();
       assertThat(role.getRules()).isEqualTo(one(base, ClusterRole.class).getRules());
-      role.getRules().forEach(r -> {
-        assertThat(r.getResources()).doesNotContain("*");
-        assertThat(r.getVerbs()).doesNotContain("*");
-        assertThat(r.getResourceNames()).isNullOrEmpty();
-      });
+      role.getRules()
+          .forEach(
+              r -> {
+                assertThat(r.getResources()).doesNotContain("*");
+                assertThat(r.getVerbs()).doesNotContain("*");
+                assertThat(r.getResourceNames()).isNullOrEmpty();
+              });
     }
   }
 
   @Test
-  @DisplayName("shares the Namespace, CRD, ServiceAccount, leader election and operator Deployment with deploy/, but for WATCH_NAMESPACES")
+  @DisplayName(
+      "shares the Namespace, CRD, ServiceAccount, leader election and operator Deployment with deploy/, but for WATCH_NAMESPACES")
   void copiesStayEqualToTheBase() {
     List<String> shared = new ArrayList<>();
     for (HasMetadata o : objects) {
@@ -153,10 +193,12 @@ class NamespacedInstallTest {
         assertThat(watchNamespaces(fromBase)).isEmpty();
         Deployment copy = Install.SERIALIZATION.clone(d);
         copy.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-            .filter(e -> e.getName().equals("WATCH_NAMESPACES")).forEach(e -> e.setValue(""));
+            .filter(e -> e.getName().equals("WATCH_NAMESPACES"))
+            .forEach(e -> e.setValue(""));
         assertThat(copy).isEqualTo(fromBase);
         shared.add(key(o));
-      } else if (Install.NAMESPACE.equals(o.getMetadata().getNamespace()) || o.getMetadata().getNamespace() == null) {
+      } else if (Install.NAMESPACE.equals(o.getMetadata().getNamespace())
+          || o.getMetadata().getNamespace() == null) {
         assertThat(base).as("deploy/ holds the same %s", key(o)).contains(o);
         shared.add(key(o));
       }
@@ -165,31 +207,37 @@ class NamespacedInstallTest {
   }
 
   @Test
-  @DisplayName("lets the real operator, watching shop, make only requests the shop Role and the leader-election Role allow")
+  @DisplayName(
+      "lets the real operator, watching shop, make only requests the shop Role and the leader-election Role allow")
   void tracedRunIsCovered() throws Exception {
     String agent = "ratelimiter-operator-namespaced-trace";
-    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
-    server.init();
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("*").endResourceRule()
-            .endStatus().build())
-        .always();
+    KubernetesMockServer server = MockApiServer.crudServer();
     KubernetesClient admin = server.createClient();
     KubernetesClient operatorClient =
-        new KubernetesClientBuilder().withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(agent).build()).build();
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(agent).build())
+            .build();
     Operator operator = null;
     try {
       try (InputStream crd = Files.newInputStream(Install.CRD)) {
         admin.apiextensions().v1().customResourceDefinitions().load(crd).create();
       }
       for (String ns : List.of(Install.NAMESPACE, "shop", "partners")) {
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        admin
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
       }
-      operator = RateLimiterOperator.create(operatorClient, new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, watched),
-          Optional.of(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(OperatorMain.LEASE_NAME)
-              .withLeaseNamespace(Install.NAMESPACE).withExitOnStopLeading(false).build()));
+      operator =
+          RateLimiterOperator.create(
+              operatorClient,
+              new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, watched),
+              Optional.of(
+                  LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                          OperatorMain.LEASE_NAME)
+                      .withLeaseNamespace(Install.NAMESPACE)
+                      .withExitOnStopLeading(false)
+                      .build()));
       operator.start();
       List<RateLimitPolicy> policies = new ArrayList<>();
       for (String file : List.of("public-api.yaml", "multi-limit.yaml", "external-redis.yaml")) {
@@ -201,18 +249,42 @@ class NamespacedInstallTest {
         }
       }
       assertThat(policies).isNotEmpty();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        ClusterRoleTest.markAllReady(admin);
-        return policies.stream().allMatch(p -> ClusterRoleTest.reconciled(admin, p));
-      });
-      ClusterRoleTest.edit(admin, "shop", "public-api", p -> {
-        p.getSpec().getAgent().setAutoscaling(null);
-        p.getSpec().getAgent().setReplicas(1);
-      });
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-          admin.resources(HorizontalPodAutoscaler.class).inNamespace("shop").withName("public-api-agent").get() == null);
-      assertThat(admin.resources(RateLimitPolicy.class).inNamespace("partners").withName("partner-api").get().getStatus())
-          .as("a policy outside WATCH_NAMESPACES is left alone").isNull();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                ClusterRoleTest.markAllReady(admin);
+                return policies.stream().allMatch(p -> ClusterRoleTest.reconciled(admin, p));
+              });
+      ClusterRoleTest.edit(
+          admin,
+          "shop",
+          "public-api",
+          p -> {
+            p.getSpec().getAgent().setAutoscaling(null);
+            p.getSpec().getAgent().setReplicas(1);
+          });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  admin
+                          .resources(HorizontalPodAutoscaler.class)
+                          .inNamespace("shop")
+                          .withName("public-api-agent")
+                          .get()
+                      == null);
+      assertThat(
+              admin
+                  .resources(RateLimitPolicy.class)
+                  .inNamespace("partners")
+                  .withName("partner-api")
+                  .get()
+                  .getStatus())
+          .as("a policy outside WATCH_NAMESPACES is left alone")
+          .isNull();
     } finally {
       if (operator != null) {
         operator.stop();
@@ -221,8 +293,13 @@ class NamespacedInstallTest {
       admin.close();
     }
 
-    Role leaderElection = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
-        .filter(r -> Install.NAMESPACE.equals(r.getMetadata().getNamespace())).findFirst().orElseThrow();
+    Role leaderElection =
+        objects.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .filter(r -> Install.NAMESPACE.equals(r.getMetadata().getNamespace()))
+            .findFirst()
+            .orElseThrow();
     List<String> denied = new ArrayList<>();
     Set<Access> seen = new TreeSet<>();
     RecordedRequest r;
@@ -236,15 +313,25 @@ class NamespacedInstallTest {
       }
       seen.add(c.access());
       boolean allowed =
-          (c.namespace() != null && watched.contains(c.namespace()) && c.access().allowedBy(watchedRole(c.namespace()).getRules(), c.name()))
-              || (Install.NAMESPACE.equals(c.namespace()) && c.access().allowedBy(leaderElection.getRules(), c.name()));
+          (c.namespace() != null
+                  && watched.contains(c.namespace())
+                  && c.access().allowedBy(watchedRole(c.namespace()).getRules(), c.name()))
+              || (Install.NAMESPACE.equals(c.namespace())
+                  && c.access().allowedBy(leaderElection.getRules(), c.name()));
       if (!allowed) {
         denied.add(c.request() + " -> " + c.access());
       }
     }
     server.destroy();
-    assertThat(denied).as("requests the namespaced RBAC would refuse (cluster-wide or outside the watched namespaces)").isEmpty();
-    assertThat(seen).contains(new Access("apps", "deployments", "create"), new Access("autoscaling", "horizontalpodautoscalers", "delete"),
-        new Access("ratelimiter.dev", "ratelimitpolicies/status", "update"), ClusterRoleTest.LEASE_CREATE);
+    assertThat(denied)
+        .as(
+            "requests the namespaced RBAC would refuse (cluster-wide or outside the watched namespaces)")
+        .isEmpty();
+    assertThat(seen)
+        .contains(
+            new Access("apps", "deployments", "create"),
+            new Access("autoscaling", "horizontalpodautoscalers", "delete"),
+            new Access("ratelimiter.dev", "ratelimitpolicies/status", "update"),
+            ClusterRoleTest.LEASE_CREATE);
   }
 }

@@ -36,7 +36,10 @@ import java.util.logging.Logger;
  */
 public class MockApiServer implements AutoCloseable {
 
-  /** The mock server logs every request at INFO through java.util.logging; keep a reference so the level sticks. */
+  /**
+   * The mock server logs every request at INFO through java.util.logging; keep a reference so the
+   * level sticks.
+   */
   private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
   static {
@@ -49,30 +52,59 @@ public class MockApiServer implements AutoCloseable {
 
   /** A fresh mock API server with the CRD in {@code crd} (YAML) applied. */
   public MockApiServer(Path crd) {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
-    server.init();
-    // CRUD for everything, except the access review JOSDK's leader election asks for before it
-    // takes the Lease (the CRUD mock cannot answer it): grant everything on leases.
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder()
-            .withNewStatus().withIncomplete(false)
-            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("*").endResourceRule()
-            .endStatus().build())
-        .always();
+    server = crudServer();
     client = server.createClient();
     try (InputStream in = Files.newInputStream(crd)) {
       client.apiextensions().v1().customResourceDefinitions().load(in).create();
     } catch (IOException e) {
-      throw new IllegalStateException("CRD " + crd + " cannot be read (is the build's process-classes phase done?)", e);
+      throw new IllegalStateException(
+          "CRD " + crd + " cannot be read (is the build's process-classes phase done?)", e);
     }
+  }
+
+  /**
+   * A CRUD-mode mock API server, started, that also answers the access review JOSDK's leader
+   * election asks for before it takes the Lease (the CRUD mock cannot answer it): everything on
+   * leases is granted.
+   */
+  public static KubernetesMockServer crudServer() {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
+            false);
+    server.init();
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("*")
+                .endResourceRule()
+                .endStatus()
+                .build())
+        .always();
+    return server;
   }
 
   public KubernetesClient client() {
     return client;
   }
 
-  /** Stops the running operator, if any, and starts the one {@code factory} builds on this server's client. */
+  /**
+   * Stops the running operator, if any, and starts the one {@code factory} builds on this server's
+   * client.
+   */
   public Operator startOperator(Function<KubernetesClient, Operator> factory) {
     stopOperator();
     operator = factory.apply(client);
@@ -89,16 +121,28 @@ public class MockApiServer implements AutoCloseable {
 
   /** Creates namespace {@code name}. */
   public String createNamespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
     return name;
   }
 
   /** Makes every POST to {@code path} fail with 403, like an API server denying the operator. */
   public void forbidCreate(String path) {
-    server.expect().post().withPath(path)
-        .andReturn(403, new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(403)
-            .withMessage("deployments.apps is forbidden: User \"system:serviceaccount:ops:ratelimiter-operator\" cannot create resource")
-            .build())
+    server
+        .expect()
+        .post()
+        .withPath(path)
+        .andReturn(
+            403,
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withReason("Forbidden")
+                .withCode(403)
+                .withMessage(
+                    "deployments.apps is forbidden: User \"system:serviceaccount:ops:ratelimiter-operator\" cannot create resource")
+                .build())
         .always();
   }
 
@@ -106,8 +150,11 @@ public class MockApiServer implements AutoCloseable {
     return client.resources(type).inNamespace(namespace).withName(name).get();
   }
 
-  /** An admin's edit; retried when it races another writer, e.g. the operator's status write (409). */
-  public <T extends HasMetadata> T edit(Class<T> type, String namespace, String name, UnaryOperator<T> change) {
+  /**
+   * An admin's edit; retried when it races another writer, e.g. the operator's status write (409).
+   */
+  public <T extends HasMetadata> T edit(
+      Class<T> type, String namespace, String name, UnaryOperator<T> change) {
     for (int attempt = 1; ; attempt++) {
       try {
         return client.resources(type).inNamespace(namespace).withName(name).edit(change);
@@ -121,22 +168,31 @@ public class MockApiServer implements AutoCloseable {
 
   /**
    * Plays the Deployment controller: writes the status of {@code deployment} for its current
-   * generation with {@code replicas} running and {@code ready} of them ready (null: the desired replicas).
+   * generation with {@code replicas} running and {@code ready} of them ready (null: the desired
+   * replicas).
    */
-  public void setDeploymentStatus(String namespace, String deployment, Integer replicas, Integer ready) {
-    client.apps().deployments().inNamespace(namespace).withName(deployment).editStatus(d -> {
-      int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      int running = replicas == null ? desired : replicas;
-      int readyReplicas = ready == null ? desired : ready;
-      d.setStatus(new DeploymentStatusBuilder()
-          .withObservedGeneration(d.getMetadata().getGeneration())
-          .withReplicas(running)
-          .withReadyReplicas(readyReplicas)
-          .withAvailableReplicas(readyReplicas)
-          .withUpdatedReplicas(running)
-          .build());
-      return d;
-    });
+  public void setDeploymentStatus(
+      String namespace, String deployment, Integer replicas, Integer ready) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(deployment)
+        .editStatus(
+            d -> {
+              int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+              int running = replicas == null ? desired : replicas;
+              int readyReplicas = ready == null ? desired : ready;
+              d.setStatus(
+                  new DeploymentStatusBuilder()
+                      .withObservedGeneration(d.getMetadata().getGeneration())
+                      .withReplicas(running)
+                      .withReadyReplicas(readyReplicas)
+                      .withAvailableReplicas(readyReplicas)
+                      .withUpdatedReplicas(running)
+                      .build());
+              return d;
+            });
   }
 
   /** Plays the Deployment controller: all desired replicas are ready. */
@@ -144,7 +200,10 @@ public class MockApiServer implements AutoCloseable {
     setDeploymentStatus(namespace, deployment, null, null);
   }
 
-  /** Plays the kubelet: creates {@code pod} with the status it carries (the CRUD mock may drop status on create). */
+  /**
+   * Plays the kubelet: creates {@code pod} with the status it carries (the CRUD mock may drop
+   * status on create).
+   */
   public void runPod(Pod pod) {
     PodStatus status = pod.getStatus();
     client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
@@ -152,10 +211,15 @@ public class MockApiServer implements AutoCloseable {
   }
 
   public void setPodStatus(String namespace, String name, PodStatus status) {
-    client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
-      p.setStatus(status);
-      return p;
-    });
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            p -> {
+              p.setStatus(status);
+              return p;
+            });
   }
 
   @Override
