@@ -130,26 +130,7 @@ public record AgentSettings(
   }
 
   public AgentSettings withRedisTimeoutMillis(long millis) {
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        millis,
-        adminToken,
-        eventLoops,
-        backend,
-        backendTimeoutMillis,
-        httpIdleTimeoutSeconds,
-        httpHeaderTimeoutSeconds,
-        httpMaxConnections,
-        memoryMaxClients,
-        redisTlsCaFile,
-        redisMode,
-        redisMasterName);
+    return copy(c -> c.redisTimeoutMillis = millis);
   }
 
   /**
@@ -157,120 +138,39 @@ public record AgentSettings(
    * {@code httpPort}: several instances share one port, so it must not be 0.
    */
   public AgentSettings withEventLoops(int loops, int httpPort) {
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        redisTimeoutMillis,
-        adminToken,
-        loops,
-        backend,
-        backendTimeoutMillis,
-        httpIdleTimeoutSeconds,
-        httpHeaderTimeoutSeconds,
-        httpMaxConnections,
-        memoryMaxClients,
-        redisTlsCaFile,
-        redisMode,
-        redisMasterName);
+    return copy(
+        c -> {
+          c.eventLoops = loops;
+          c.httpPort = httpPort;
+        });
   }
 
   /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
   public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        redisTimeoutMillis,
-        adminToken,
-        eventLoops,
-        BackendTarget.parse(backendUrl),
-        timeoutMillis,
-        httpIdleTimeoutSeconds,
-        httpHeaderTimeoutSeconds,
-        httpMaxConnections,
-        memoryMaxClients,
-        redisTlsCaFile,
-        redisMode,
-        redisMasterName);
+    BackendTarget target = BackendTarget.parse(backendUrl);
+    return copy(
+        c -> {
+          c.backend = target;
+          c.backendTimeoutMillis = timeoutMillis;
+        });
   }
 
   public AgentSettings withConnectionLimits(
       int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        redisTimeoutMillis,
-        adminToken,
-        eventLoops,
-        backend,
-        backendTimeoutMillis,
-        idleTimeoutSeconds,
-        headerTimeoutSeconds,
-        maxConnections,
-        memoryMaxClients,
-        redisTlsCaFile,
-        redisMode,
-        redisMasterName);
+    return copy(
+        c -> {
+          c.httpIdleTimeoutSeconds = idleTimeoutSeconds;
+          c.httpHeaderTimeoutSeconds = headerTimeoutSeconds;
+          c.httpMaxConnections = maxConnections;
+        });
   }
 
   public AgentSettings withMemoryMaxClients(int maxClients) {
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        redisTimeoutMillis,
-        adminToken,
-        eventLoops,
-        backend,
-        backendTimeoutMillis,
-        httpIdleTimeoutSeconds,
-        httpHeaderTimeoutSeconds,
-        httpMaxConnections,
-        maxClients,
-        redisTlsCaFile,
-        redisMode,
-        redisMasterName);
+    return copy(c -> c.memoryMaxClients = maxClients);
   }
 
   public AgentSettings withRedisTlsCaFile(Path caFile) {
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        redisTimeoutMillis,
-        adminToken,
-        eventLoops,
-        backend,
-        backendTimeoutMillis,
-        httpIdleTimeoutSeconds,
-        httpHeaderTimeoutSeconds,
-        httpMaxConnections,
-        memoryMaxClients,
-        caFile,
-        redisMode,
-        redisMasterName);
+    return copy(c -> c.redisTlsCaFile = caFile);
   }
 
   /**
@@ -278,26 +178,97 @@ public record AgentSettings(
    */
   public AgentSettings withRedisMode(RedisMode mode, String masterName) {
     RedisTarget.parse(redisUrl, mode, masterName);
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        redisTimeoutMillis,
-        adminToken,
-        eventLoops,
-        backend,
-        backendTimeoutMillis,
-        httpIdleTimeoutSeconds,
-        httpHeaderTimeoutSeconds,
-        httpMaxConnections,
-        memoryMaxClients,
-        redisTlsCaFile,
-        mode,
-        masterName);
+    return copy(
+        c -> {
+          c.redisMode = mode;
+          c.redisMasterName = masterName;
+        });
+  }
+
+  public AgentSettings withPorts(int httpPort, int managementPort, int grpcPort) {
+    return copy(
+        c -> {
+          c.httpPort = httpPort;
+          c.managementPort = managementPort;
+          c.grpcPort = grpcPort;
+        });
+  }
+
+  /**
+   * These settings with {@code change} applied to a copy (the {@code with…} methods, for tests).
+   */
+  private AgentSettings copy(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** A mutable copy of every setting, so each {@code with…} method names only what it changes. */
+  private static final class Copy {
+    private final String bindAddress;
+    private int httpPort;
+    private int managementPort;
+    private int grpcPort;
+    private final Path policyFile;
+    private final String redisUrl;
+    private final String redisPassword;
+    private long redisTimeoutMillis;
+    private final String adminToken;
+    private int eventLoops;
+    private BackendTarget backend;
+    private long backendTimeoutMillis;
+    private int httpIdleTimeoutSeconds;
+    private int httpHeaderTimeoutSeconds;
+    private int httpMaxConnections;
+    private int memoryMaxClients;
+    private Path redisTlsCaFile;
+    private RedisMode redisMode;
+    private String redisMasterName;
+
+    Copy(AgentSettings s) {
+      bindAddress = s.bindAddress;
+      httpPort = s.httpPort;
+      managementPort = s.managementPort;
+      grpcPort = s.grpcPort;
+      policyFile = s.policyFile;
+      redisUrl = s.redisUrl;
+      redisPassword = s.redisPassword;
+      redisTimeoutMillis = s.redisTimeoutMillis;
+      adminToken = s.adminToken;
+      eventLoops = s.eventLoops;
+      backend = s.backend;
+      backendTimeoutMillis = s.backendTimeoutMillis;
+      httpIdleTimeoutSeconds = s.httpIdleTimeoutSeconds;
+      httpHeaderTimeoutSeconds = s.httpHeaderTimeoutSeconds;
+      httpMaxConnections = s.httpMaxConnections;
+      memoryMaxClients = s.memoryMaxClients;
+      redisTlsCaFile = s.redisTlsCaFile;
+      redisMode = s.redisMode;
+      redisMasterName = s.redisMasterName;
+    }
+
+    AgentSettings build() {
+      return new AgentSettings(
+          bindAddress,
+          httpPort,
+          managementPort,
+          grpcPort,
+          policyFile,
+          redisUrl,
+          redisPassword,
+          redisTimeoutMillis,
+          adminToken,
+          eventLoops,
+          backend,
+          backendTimeoutMillis,
+          httpIdleTimeoutSeconds,
+          httpHeaderTimeoutSeconds,
+          httpMaxConnections,
+          memoryMaxClients,
+          redisTlsCaFile,
+          redisMode,
+          redisMasterName);
+    }
   }
 
   /** Where Redis is ({@code REDIS_URL} with the mode); null for the in-memory store. */
@@ -306,29 +277,6 @@ public record AgentSettings(
         ? null
         : RedisTarget.parse(
             redisUrl, redisMode, redisMode == RedisMode.Sentinel ? redisMasterName : null);
-  }
-
-  public AgentSettings withPorts(int httpPort, int managementPort, int grpcPort) {
-    return new AgentSettings(
-        bindAddress,
-        httpPort,
-        managementPort,
-        grpcPort,
-        policyFile,
-        redisUrl,
-        redisPassword,
-        redisTimeoutMillis,
-        adminToken,
-        eventLoops,
-        backend,
-        backendTimeoutMillis,
-        httpIdleTimeoutSeconds,
-        httpHeaderTimeoutSeconds,
-        httpMaxConnections,
-        memoryMaxClients,
-        redisTlsCaFile,
-        redisMode,
-        redisMasterName);
   }
 
   /**
