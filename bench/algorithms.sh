@@ -2,7 +2,7 @@
 # Each algorithm in the many-clients scenario, through the agent with a local redis-server:
 # req/s, p99, and CPU per decision of the agent and of redis-server. Loopback only.
 #   bench/algorithms.sh [seconds-per-run] [connections]
-# Needs: wrk, redis-server, curl and a built agent (mvn -B -pl agent verify). Prints a Markdown table.
+# Needs: wrk, redis-server, curl and a built agent (mvn -B -pl agent -am verify). Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
@@ -13,7 +13,7 @@ OUT=bench/out
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)"; exit 1; }
-[ -f "$JAR" ] || { echo "build first: mvn -B -pl agent verify"; exit 1; }
+[ -f "$JAR" ] || { echo "build first: mvn -B -pl agent -am verify"; exit 1; }
 
 # other ports than run.sh, so the two can run on one machine
 PORT=${BENCH_PORT:-18180}; MGMT=${BENCH_MGMT_PORT:-19190}; REDIS=${BENCH_REDIS_PORT:-16479}

@@ -3,7 +3,7 @@
 # both in front of the same backend (a second nginx answering /api with a small JSON body).
 #   bench/proxy.sh [seconds-per-run] [connections]
 # Needs: wrk, nginx and redis-server (Debian: apt-get install -y wrk nginx-light redis-server) and a
-# built agent (mvn -B -pl agent package). Prints a Markdown table per scenario: req/s, p99, non-2xx,
+# built agent (mvn -B -pl agent -am package). Prints a Markdown table per scenario: req/s, p99, non-2xx,
 # requests that reached the backend, and CPU µs per request of the limiter, the backend and Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ mkdir -p "$OUT"
 for tool in wrk nginx redis-server; do
   command -v $tool >/dev/null || { echo "$tool is not installed (apt-get install -y wrk nginx-light redis-server)"; exit 1; }
 done
-[ -f "$JAR" ] || { echo "build first: mvn -B -pl agent package"; exit 1; }
+[ -f "$JAR" ] || { echo "build first: mvn -B -pl agent -am package"; exit 1; }
 
 AGENT=18080; MGMT=19090; NGINX=18088; BACKEND=18090; REDIS=16379
 JVM_OPTS="-Xms256m -Xmx256m"

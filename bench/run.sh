@@ -2,7 +2,7 @@
 # Load benchmark of the agent against a raw Vert.x server (no limiting), on loopback only.
 #   bench/run.sh [seconds-per-run] [connections]
 # Needs: wrk and redis-server (Debian: apt-get install -y wrk redis-server), a built agent
-# (mvn -B -pl agent verify). Prints a Markdown table: req/s, p99 latency and server RSS, and the
+# (mvn -B -pl agent -am verify). Prints a Markdown table: req/s, p99 latency and server RSS, and the
 # ratio of each to the raw server in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ OUT=bench/out
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)"; exit 1; }
-[ -f "$JAR" ] && [ -d agent/target/test-classes ] || { echo "build first: mvn -B -pl agent verify"; exit 1; }
+[ -f "$JAR" ] && [ -d agent/target/test-classes ] || { echo "build first: mvn -B -pl agent -am verify"; exit 1; }
 
 PORT=18080; MGMT=19090; RAW=18081; REDIS=16379
 JVM_OPTS="-Xms256m -Xmx256m"
