@@ -111,6 +111,13 @@ public final class Agent {
             settings.httpHeaderTimeoutSeconds(),
             settings.httpMaxConnections(),
             registry);
+    ConnectionGuard grpcGuard =
+        new ConnectionGuard(
+            "grpc",
+            settings.httpIdleTimeoutSeconds(),
+            settings.httpHeaderTimeoutSeconds(),
+            settings.httpMaxConnections(),
+            registry);
     ConnectionGuard managementGuard =
         new ConnectionGuard(
             "management",
@@ -144,7 +151,7 @@ public final class Agent {
                       backend,
                       publicGuard,
                       settings.grpcPort(),
-                      settings.httpIdleTimeoutSeconds());
+                      grpcGuard);
               publicVerticles.add(v);
               return v;
             },

@@ -30,7 +30,7 @@ public final class PublicVerticle extends VerticleBase {
   private final Backend backend;
   private final ConnectionGuard guard;
   private final int grpcPort;
-  private final int grpcIdleTimeoutSeconds;
+  private final ConnectionGuard grpcGuard;
   private HttpServer server;
   private HttpServer grpcServer;
 
@@ -39,8 +39,8 @@ public final class PublicVerticle extends VerticleBase {
    * @param backend where allowed requests are proxied; null = {@code GET /api} answers itself
    * @param guard idle timeout, header deadline and connection cap of the public port (shared by all
    *     instances)
-   * @param grpcPort the gRPC port (HTTP/2 only; the gateway's connections, so only the idle timeout
-   *     bounds them)
+   * @param grpcPort the gRPC port (HTTP/2 only)
+   * @param grpcGuard idle timeout and connection cap of the gRPC port (shared by all instances)
    */
   public PublicVerticle(
       RateLimiter limiter,
@@ -50,7 +50,7 @@ public final class PublicVerticle extends VerticleBase {
       Backend backend,
       ConnectionGuard guard,
       int grpcPort,
-      int grpcIdleTimeoutSeconds) {
+      ConnectionGuard grpcGuard) {
     this.limiter = limiter;
     this.warmUp = warmUp;
     this.host = host;
@@ -58,7 +58,7 @@ public final class PublicVerticle extends VerticleBase {
     this.backend = backend;
     this.guard = guard;
     this.grpcPort = grpcPort;
-    this.grpcIdleTimeoutSeconds = grpcIdleTimeoutSeconds;
+    this.grpcGuard = grpcGuard;
   }
 
   @Override
@@ -70,12 +70,10 @@ public final class PublicVerticle extends VerticleBase {
             .setCompressionSupported(false);
     server = guard.install(vertx.createHttpServer(guard.applyTo(options))).requestHandler(routes());
     grpcServer =
-        vertx
-            .createHttpServer(
-                new HttpServerOptions()
-                    .setTcpNoDelay(true)
-                    .setIdleTimeout(grpcIdleTimeoutSeconds)
-                    .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+        grpcGuard
+            .installHttp2(
+                vertx.createHttpServer(
+                    grpcGuard.applyToHttp2(new HttpServerOptions().setTcpNoDelay(true))))
             .requestHandler(new RateLimitService(limiter).bind(GrpcServer.server(vertx)));
     return warmUp
         .get()

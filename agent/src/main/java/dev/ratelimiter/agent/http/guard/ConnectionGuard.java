@@ -36,7 +36,8 @@ public final class ConnectionGuard {
   private volatile long lastRefusalLog;
 
   /**
-   * @param port the port's name in metrics and logs ({@code public}, {@code management})
+   * @param port the port's name in metrics and logs ({@code public}, {@code management}, {@code
+   *     grpc})
    */
   public ConnectionGuard(
       String port,
@@ -74,14 +75,31 @@ public final class ConnectionGuard {
 
   /** Counts, caps and puts the header deadline on every connection the server accepts. */
   public HttpServer install(HttpServer server) {
-    return server.connectionHandler(this::accepted);
+    return server.connectionHandler(c -> accepted(c, true));
+  }
+
+  /**
+   * For an HTTP/2-only port (gRPC, whose clients speak cleartext HTTP/2 with prior knowledge): the
+   * idle timeout, with cleartext HTTP/2 left on.
+   */
+  public HttpServerOptions applyToHttp2(HttpServerOptions options) {
+    return options.setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
+  }
+
+  /**
+   * Counts and caps the connections of an HTTP/2-only port. No header deadline: HTTP/2 frames its
+   * own headers, and a connection reaches this handler only once its preface has arrived (a silent
+   * one is left to the idle timeout).
+   */
+  public HttpServer installHttp2(HttpServer server) {
+    return server.connectionHandler(c -> accepted(c, false));
   }
 
   public int openConnections() {
     return open.get();
   }
 
-  private void accepted(HttpConnection connection) {
+  private void accepted(HttpConnection connection, boolean headerDeadline) {
     if (!(connection instanceof ConnectionBase base)) {
       return; // not a connection we know how to bound; the idle timeout still applies
     }
@@ -94,7 +112,9 @@ public final class ConnectionGuard {
       channel.close();
       return;
     }
-    HeaderDeadline.install(channel, headerTimeoutMillis, headerTimeouts::increment);
+    if (headerDeadline) {
+      HeaderDeadline.install(channel, headerTimeoutMillis, headerTimeouts::increment);
+    }
   }
 
   private void logRefusal() {

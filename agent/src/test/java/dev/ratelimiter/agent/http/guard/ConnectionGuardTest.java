@@ -20,6 +20,10 @@ class ConnectionGuardTest {
   /** A request line and one header, then a header that never ends. */
   private static final String SLOW_HEAD = "GET /api HTTP/1.1\r\nHost: agent\r\nX-Slow: ";
 
+  /** HTTP/2's connection preface and an empty SETTINGS frame: what a gRPC client sends first. */
+  private static final String H2_PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\0\0\0\4\0\0\0\0\0";
+
   private RunningAgent agent;
   private final RawConnections raw = new RawConnections();
   private final TestHttp http = new TestHttp();
@@ -115,5 +119,25 @@ class ConnectionGuardTest {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> metric("ratelimiter_http_connections{port=\"public\"}") == 0);
     assertThat(http.get(agent.http(), "/api").status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName(
+      "The gRPC port holds at most HTTP_MAX_CONNECTIONS connections too: the ones beyond it are closed at once")
+  void grpcConnectionCap() throws Exception {
+    start(60, 30, 10);
+    raw.open(agent.agent.grpcPort(), 25, H2_PREFACE);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> raw.closedCount() == 15);
+    assertThat(metric("ratelimiter_http_connections{port=\"grpc\"}")).isEqualTo(10);
+    assertThat(metric("ratelimiter_http_connections_refused_total{port=\"grpc\"}")).isEqualTo(15);
+
+    raw.close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> metric("ratelimiter_http_connections{port=\"grpc\"}") == 0);
   }
 }
