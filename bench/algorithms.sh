@@ -35,8 +35,8 @@ declare -A LIMIT=(
   [SlidingWindow]="{name: per-minute, requests: 10, window: 1m, algorithm: SlidingWindow}"
   [TokenBucket]="{name: per-minute, requests: 10, window: 1m, algorithm: TokenBucket, burst: 10}"
 )
-echo "| algorithm | req/s | p99 ms | non-2xx | agent CPU µs/req | redis CPU µs/req |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| algorithm | req/s | p99 ms | non-2xx | agent CPU µs/req | redis CPU µs/req | checks per script call |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for algorithm in FixedWindow SlidingWindow TokenBucket; do
   policy="$OUT/policy-$algorithm.yaml"
   printf 'policy: bench/api\ngeneration: 1\nlimits: [%s]\nclientKey: {trustedProxies: [127.0.0.1/32]}\nfailurePolicy: Open\n' \
@@ -47,12 +47,17 @@ for algorithm in FixedWindow SlidingWindow TokenBucket; do
   AGENT_PID=$!; pids+=("$AGENT_PID")
   wait_http "http://127.0.0.1:$MGMT/health/ready"
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/many-clients.lua "http://127.0.0.1:$PORT/api" >/dev/null
+  redis-cli -p $REDIS config resetstat >/dev/null
   s0=$(cpu_ticks "$AGENT_PID"); r0=$(cpu_ticks "$REDIS_PID")
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/many-clients.lua "http://127.0.0.1:$PORT/api" > "$OUT/algorithm-$algorithm.txt"
   s1=$(cpu_ticks "$AGENT_PID"); r1=$(cpu_ticks "$REDIS_PID")
+  # script calls (EVALSHA, and EVAL after a NOSCRIPT) during the measured run: how well requests batch
+  redis-cli -p $REDIS info commandstats > "$OUT/commandstats-$algorithm.txt"
+  calls=$(redis-cli -p $REDIS info commandstats | tr -d '\r' | awk -F'[=,]' '/^cmdstat_eval(sha)?:/ {n += $2} END {print n + 0}')
   read -r rps p99 requests non2xx <<< "$(wrk_figures "$OUT/algorithm-$algorithm.txt")"
-  printf '| %s | %.0f | %.2f | %s | %s | %s |\n' "$algorithm" "$rps" "$p99" "$non2xx" \
-    "$(us_per_req $((s1 - s0)) "$requests")" "$(us_per_req $((r1 - r0)) "$requests")"
+  printf '| %s | %.0f | %.2f | %s | %s | %s | %s |\n' "$algorithm" "$rps" "$p99" "$non2xx" \
+    "$(us_per_req $((s1 - s0)) "$requests")" "$(us_per_req $((r1 - r0)) "$requests")" \
+    "$(awk -v r="$requests" -v c="$calls" 'BEGIN {if (c > 0) printf "%.1f", r / c; else print "-"}')"
   kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 done
 echo

@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The server-side check: its text, its SHA-1 (for EVALSHA), and the key layout it is called with.
@@ -113,15 +115,30 @@ public final class LuaScript {
         request.arg(key(check.scope(), check.client(), limit));
       }
     }
+    // Each distinct limit's parameters once per call (a batch's checks mostly share a policy), and
+    // per check only its indexes into them: less for Redis to parse per decision.
+    Map<Limit, Integer> ids = new HashMap<>();
+    List<Limit> distinct = new ArrayList<>();
+    for (Check check : checks) {
+      for (Limit limit : check.limits()) {
+        if (ids.putIfAbsent(limit, distinct.size() + 1) == null) {
+          distinct.add(limit);
+        }
+      }
+    }
+    request.arg(distinct.size());
+    for (Limit limit : distinct) {
+      request
+          .arg(CounterKeys.number(limit.algorithm()))
+          .arg(limit.requests())
+          .arg(limit.windowMillis())
+          .arg(limit.burst());
+    }
     request.arg(checks.size());
     for (Check check : checks) {
       request.arg(check.limits().size()).arg(check.cost());
       for (Limit limit : check.limits()) {
-        request
-            .arg(CounterKeys.number(limit.algorithm()))
-            .arg(limit.requests())
-            .arg(limit.windowMillis())
-            .arg(limit.burst());
+        request.arg(ids.get(limit));
       }
     }
     return request;

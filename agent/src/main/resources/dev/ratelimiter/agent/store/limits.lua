@@ -4,9 +4,10 @@
 -- consumes nothing, and a cost above what a limit can ever admit is always refused. Requests are
 -- decided in order, so two requests of one client in the same batch are counted exactly as if they
 -- had come one by one.
--- ARGV[1]            number of requests R
--- then per request:  N (its number of limits), C (its cost, at least 1), then N quads:
+-- ARGV[1]            number of distinct limits L in the batch, then L quads:
 --                    algorithm (0 FixedWindow, 1 SlidingWindow, 2 TokenBucket), requests, window in ms, burst
+-- then               number of requests R
+-- then per request:  N (its number of limits), C (its cost, at least 1), then N indexes (1..L) into the quads
 -- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window s>
 -- Returns per request: allowed (1 | 0 | -1), now (ms from TIME, -1 when no limit needed a clock), then
 -- per limit: remaining, reset in ms (until the window ends / the bucket or log is empty again),
@@ -15,6 +16,9 @@
 -- consumed and the agent treats it as a store error for this request alone.
 -- Time: FixedWindow needs none (a key with a TTL); the others read TIME once per call, never the
 -- agent's clock. All arithmetic is on whole numbers below 2^53, so Lua's doubles are exact.
+-- FixedWindow consumes first (INCRBY) and gives back on a refusal (DECRBY, or DEL of a key it
+-- created): the script is atomic, so no one ever sees the units it gave back, and it saves the
+-- GET before every increment.
 local now = -1
 local function clock()
   if now < 0 then
@@ -43,34 +47,44 @@ end
 -- Each algorithm: check(key, cost, quota, window, burst) -> ok, allows, remaining, reset, retry, state
 -- and consume(key, cost, quota, window, burst, state) -> remaining, reset.
 local fixed = {}
+-- Consumes at once; the state is the count before, for undo (a refusal) and consume (an admission).
 function fixed.check(key, cost, quota, window)
-  local ok, raw = read('GET', key)
-  local count = 0
-  if not ok then return false end
-  if raw then
-    if string.len(raw) > 18 or not string.match(raw, '^%d+$') then return false end
-    count = tonumber(raw)
+  local count = redis.pcall('INCRBY', key, cost)
+  -- not a number: wrong type, not an integer, or an overflow; Redis changed nothing
+  if type(count) ~= 'number' then return false end
+  local before = count - cost
+  if before < 0 or before > 999999999999999999 then
+    -- a count the script cannot have written (negative, or above 18 digits): left as it was
+    redis.call('DECRBY', key, cost)
+    return false
   end
-  local ttl = redis.call('PTTL', key)
-  if raw and ttl == -1 then
-    -- no TTL (someone SET it, or a PEXPIRE was lost): a fresh window, so it cannot count forever
+  local ttl
+  if before == 0 then
+    -- a new key (or one holding 0): a fresh window
     ttl = window
     redis.call('PEXPIRE', key, ttl)
+  else
+    ttl = redis.call('PTTL', key)
+    if ttl < 0 then
+      -- no TTL (someone SET it, or a PEXPIRE was lost): a fresh window, so it cannot count forever
+      ttl = window
+      redis.call('PEXPIRE', key, ttl)
+    end
   end
-  local reset = ttl
-  if ttl < 0 then reset = window end
-  local allows = count + cost <= quota
+  local allows = count <= quota
   local retry = 0
-  if not allows then retry = reset end
-  return true, allows, math.max(0, quota - count), reset, retry, ttl
+  if not allows then retry = ttl end
+  return true, allows, math.max(0, quota - before), ttl, retry, before
 end
-function fixed.consume(key, cost, quota, window, burst, ttl)
-  local count = redis.call('INCRBY', key, cost)
-  if count == cost or ttl < 0 then
-    ttl = window
-    redis.call('PEXPIRE', key, ttl)
+function fixed.consume(key, cost, quota, window, burst, before)
+  return math.max(0, quota - before - cost), nil
+end
+function fixed.undo(key, cost, before)
+  if before == 0 then
+    redis.call('DEL', key)
+  else
+    redis.call('DECRBY', key, cost)
   end
-  return math.max(0, quota - count), ttl
 end
 
 -- SlidingWindow: a list of the admitted requests of the last window, oldest first, each
@@ -177,21 +191,34 @@ function bucket.consume(key, cost, quota, window, burst, state)
 end
 
 local algorithms = { [0] = fixed, [1] = sliding, [2] = bucket }
+-- the batch's distinct limits, parsed once
+local algs, quotas, windows, bursts = {}, {}, {}, {}
+local a = 2
+for j = 1, tonumber(ARGV[1]) do
+  algs[j] = algorithms[tonumber(ARGV[a])]
+  quotas[j] = tonumber(ARGV[a + 1])
+  windows[j] = tonumber(ARGV[a + 2])
+  bursts[j] = tonumber(ARGV[a + 3])
+  a = a + 4
+end
+local requests = tonumber(ARGV[a])
+a = a + 1
 local out = {}
 local k = 0
-local a = 2
-for _ = 1, tonumber(ARGV[1]) do
+local ids = {}
+local states = {}
+local taken = {}
+for _ = 1, requests do
   local n = tonumber(ARGV[a])
   local cost = tonumber(ARGV[a + 1])
   a = a + 2
   local base = #out
   local allowed = 1
-  local states = {}
   for i = 1, n do
-    local q = a + 4 * (i - 1)
-    local algorithm = algorithms[tonumber(ARGV[q])]
+    local j = tonumber(ARGV[a + i - 1])
+    ids[i] = j
     local ok, allows, remaining, reset, retry, state =
-      algorithm.check(KEYS[k + i], cost, tonumber(ARGV[q + 1]), tonumber(ARGV[q + 2]), tonumber(ARGV[q + 3]))
+      algs[j].check(KEYS[k + i], cost, quotas[j], windows[j], bursts[j])
     if not ok then
       allowed = -1
       remaining, reset, retry = 0, 0, 0
@@ -199,23 +226,28 @@ for _ = 1, tonumber(ARGV[1]) do
       allowed = 0
     end
     states[i] = state
+    taken[i] = ok
     out[base + 3 + 3 * (i - 1)] = remaining
     out[base + 4 + 3 * (i - 1)] = reset
     out[base + 5 + 3 * (i - 1)] = retry
   end
   if allowed == 1 then
     for i = 1, n do
-      local q = a + 4 * (i - 1)
-      local algorithm = algorithms[tonumber(ARGV[q])]
-      local remaining, reset = algorithm.consume(KEYS[k + i], cost, tonumber(ARGV[q + 1]), tonumber(ARGV[q + 2]),
-        tonumber(ARGV[q + 3]), states[i])
+      local j = ids[i]
+      local remaining, reset = algs[j].consume(KEYS[k + i], cost, quotas[j], windows[j], bursts[j], states[i])
       out[base + 3 + 3 * (i - 1)] = remaining
-      out[base + 4 + 3 * (i - 1)] = reset
+      if reset ~= nil then out[base + 4 + 3 * (i - 1)] = reset end
+    end
+  else
+    -- refused (or tampered): give back what the limits that consume first took
+    for i = 1, n do
+      local undo = algs[ids[i]].undo
+      if undo and taken[i] then undo(KEYS[k + i], cost, states[i]) end
     end
   end
   out[base + 1] = allowed
   out[base + 2] = now
   k = k + n
-  a = a + 4 * n
+  a = a + n
 end
 return out
