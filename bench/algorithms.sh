@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
 WARMUP=5
-JAR=agent/target/agent.jar
+JAR=${BENCH_JAR:-agent/target/agent.jar}  # BENCH_JAR: another build, e.g. to compare before/after
 OUT=bench/out
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
