@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.MockCluster;
 import dev.ratelimiter.operator.OperatorMain;
-import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RateLimitPolicyReconciler;
-import dev.ratelimiter.operator.RateLimiterOperator;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RedisSpec;
-import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -22,25 +18,16 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -263,35 +250,9 @@ class ClusterRoleTest {
   @DisplayName(
       "allows every request the real operator makes while it creates, changes and prunes the examples' objects")
   void tracedRunIsCovered() throws Exception {
-    String agent = "ratelimiter-operator-rbac-trace";
-    KubernetesMockServer server = MockApiServer.crudServer();
-    KubernetesClient admin = server.createClient();
-    KubernetesClient operatorClient =
-        new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(agent).build())
-            .build();
-    Operator operator = null;
+    TracedOperatorRun run = TracedOperatorRun.start("ratelimiter-operator-rbac-trace", Set.of());
+    KubernetesClient admin = run.admin;
     try {
-      try (InputStream crd = Files.newInputStream(Install.CRD)) {
-        admin.apiextensions().v1().customResourceDefinitions().load(crd).create();
-      }
-      for (String ns : List.of(Install.NAMESPACE, "shop", "partners")) {
-        admin
-            .namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-            .create();
-      }
-      operator =
-          RateLimiterOperator.create(
-              operatorClient,
-              new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of()),
-              Optional.of(
-                  LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
-                          OperatorMain.LEASE_NAME)
-                      .withLeaseNamespace(Install.NAMESPACE)
-                      .withExitOnStopLeading(false)
-                      .build()));
-      operator.start();
 
       List<RateLimitPolicy> policies = new ArrayList<>();
       for (String file :
@@ -363,24 +324,12 @@ class ClusterRoleTest {
                         != null;
               });
     } finally {
-      if (operator != null) {
-        operator.stop();
-      }
-      operatorClient.close();
-      admin.close();
+      run.close();
     }
 
     Map<Access, List<String>> seen = new TreeMap<>();
     List<String> denied = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-      if (!agent.equals(r.getHeader("User-Agent"))) {
-        continue;
-      }
-      Call c = call(r.getMethod(), r.getPath());
-      if (c == null || c.access().equals(RULES_REVIEW)) {
-        continue;
-      }
+    for (Call c : run.operatorCalls()) {
       seen.computeIfAbsent(c.access(), k -> new ArrayList<>()).add(c.request());
       boolean allowed =
           c.access().allowedBy(clusterRole.getRules(), c.name())
@@ -390,7 +339,6 @@ class ClusterRoleTest {
         denied.add(c.request() + " -> " + c.access());
       }
     }
-    server.destroy();
 
     assertThat(denied).as("requests the installed RBAC would refuse").isEmpty();
     // every access actually used is one the derivation predicted (or leader election's)

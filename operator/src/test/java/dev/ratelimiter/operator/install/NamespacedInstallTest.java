@@ -6,15 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratelimiter.operator.MockCluster;
-import dev.ratelimiter.operator.OperatorMain;
-import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RateLimitPolicyReconciler;
-import dev.ratelimiter.operator.RateLimiterOperator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
-import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -22,24 +17,15 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -210,35 +196,10 @@ class NamespacedInstallTest {
   @DisplayName(
       "lets the real operator, watching shop, make only requests the shop Role and the leader-election Role allow")
   void tracedRunIsCovered() throws Exception {
-    String agent = "ratelimiter-operator-namespaced-trace";
-    KubernetesMockServer server = MockApiServer.crudServer();
-    KubernetesClient admin = server.createClient();
-    KubernetesClient operatorClient =
-        new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(agent).build())
-            .build();
-    Operator operator = null;
+    TracedOperatorRun run =
+        TracedOperatorRun.start("ratelimiter-operator-namespaced-trace", watched);
+    KubernetesClient admin = run.admin;
     try {
-      try (InputStream crd = Files.newInputStream(Install.CRD)) {
-        admin.apiextensions().v1().customResourceDefinitions().load(crd).create();
-      }
-      for (String ns : List.of(Install.NAMESPACE, "shop", "partners")) {
-        admin
-            .namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-            .create();
-      }
-      operator =
-          RateLimiterOperator.create(
-              operatorClient,
-              new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, watched),
-              Optional.of(
-                  LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
-                          OperatorMain.LEASE_NAME)
-                      .withLeaseNamespace(Install.NAMESPACE)
-                      .withExitOnStopLeading(false)
-                      .build()));
-      operator.start();
       List<RateLimitPolicy> policies = new ArrayList<>();
       for (String file : List.of("public-api.yaml", "multi-limit.yaml", "external-redis.yaml")) {
         for (HasMetadata o : Install.parse(Install.read(Install.EXAMPLES.resolve(file)))) {
@@ -286,11 +247,7 @@ class NamespacedInstallTest {
           .as("a policy outside WATCH_NAMESPACES is left alone")
           .isNull();
     } finally {
-      if (operator != null) {
-        operator.stop();
-      }
-      operatorClient.close();
-      admin.close();
+      run.close();
     }
 
     Role leaderElection =
@@ -302,15 +259,7 @@ class NamespacedInstallTest {
             .orElseThrow();
     List<String> denied = new ArrayList<>();
     Set<Access> seen = new TreeSet<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-      if (!agent.equals(r.getHeader("User-Agent"))) {
-        continue;
-      }
-      ClusterRoleTest.Call c = ClusterRoleTest.call(r.getMethod(), r.getPath());
-      if (c == null || c.access().equals(ClusterRoleTest.RULES_REVIEW)) {
-        continue;
-      }
+    for (ClusterRoleTest.Call c : run.operatorCalls()) {
       seen.add(c.access());
       boolean allowed =
           (c.namespace() != null
@@ -322,7 +271,6 @@ class NamespacedInstallTest {
         denied.add(c.request() + " -> " + c.access());
       }
     }
-    server.destroy();
     assertThat(denied)
         .as(
             "requests the namespaced RBAC would refuse (cluster-wide or outside the watched namespaces)")
