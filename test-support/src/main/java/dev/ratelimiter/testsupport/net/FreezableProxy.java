@@ -45,19 +45,19 @@ public final class FreezableProxy implements AutoCloseable {
 
   /** A proxy to {@code 127.0.0.1:upstreamPort}, forwarding until frozen. */
   public static FreezableProxy to(int upstreamPort) {
-    return listening(InetAddress.getLoopbackAddress(), 0, upstreamPort);
+    return listening("127.0.0.1", 0, upstreamPort);
   }
 
   /**
-   * A proxy on {@code address:port} (another loopback address, e.g. 127.0.0.2, and the upstream's
-   * own port, for a peer that must be told an address of the upstream that differs only in the IP)
-   * to {@code 127.0.0.1:upstreamPort}, forwarding until frozen.
+   * A proxy on {@code ip:port} (another loopback address, e.g. 127.0.0.2, and the upstream's own
+   * port, for a peer that must be given an address of the upstream that differs only in the IP) to
+   * {@code 127.0.0.1:upstreamPort}, forwarding until frozen.
    */
-  public static FreezableProxy listening(InetAddress address, int port, int upstreamPort) {
+  public static FreezableProxy listening(String ip, int port, int upstreamPort) {
     try {
-      return new FreezableProxy(address, port, upstreamPort);
+      return new FreezableProxy(InetAddress.getByName(ip), port, upstreamPort);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot listen on " + address + ":" + port, e);
+      throw new IllegalStateException("cannot listen on " + ip + ":" + port, e);
     }
   }
 
