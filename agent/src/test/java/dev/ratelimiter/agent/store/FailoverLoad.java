@@ -104,23 +104,57 @@ final class FailoverLoad {
     return agents;
   }
 
+  /** The Redis key of {@code client}'s counter for {@link #POLICY}'s limit. */
+  static String key(String client) {
+    return LuaScript.key(
+        "shop/failover", client, new Limit("per-minute", QUOTA, 60, Algorithm.FixedWindow));
+  }
+
   /**
    * {@code count} client addresses starting with {@code prefix} whose counter key {@code filter}
    * accepts.
    */
-  private static List<String> clients(String prefix, int count, Predicate<String> filter) {
+  static List<String> clients(String prefix, int count, Predicate<String> filter) {
     List<String> clients = new ArrayList<>();
     for (int i = 0; clients.size() < count; i++) {
       String client = prefix + (i / 256) % 256 + "." + i % 256;
-      if (filter.test(
-          LuaScript.key(
-              "shop/failover",
-              client,
-              new Limit("per-minute", QUOTA, 60, Algorithm.FixedWindow)))) {
+      if (filter.test(key(client))) {
         clients.add(client);
       }
     }
     return clients;
+  }
+
+  /**
+   * Waits until every agent admits a client it has not seen (one of {@code probes}, which must be
+   * more than the attempts): after a failover, each has reconnected to the promoted master.
+   */
+  static void awaitEveryAgentAdmits(List<RunningAgent> agents, List<String> probes) {
+    TestHttp proxy = new TestHttp("127.0.0.2");
+    AtomicInteger probe = new AtomicInteger();
+    List<String> lastProbe = new CopyOnWriteArrayList<>();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                lastProbe.clear();
+                for (RunningAgent a : agents) {
+                  TestHttp.Reply reply =
+                      proxy.get(
+                          a.http(),
+                          "/api",
+                          "X-Forwarded-For",
+                          probes.get(probe.incrementAndGet() % probes.size()));
+                  lastProbe.add(reply.status() + " " + reply.body());
+                }
+                return lastProbe.stream().allMatch(r -> r.startsWith("200 "));
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "after the failover, not every agent admits a new client; the last answers: " + lastProbe,
+          e);
+    }
   }
 
   /**
@@ -173,31 +207,7 @@ final class FailoverLoad {
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> answered.get() >= 300);
       failover.run();
-      AtomicInteger probe = new AtomicInteger();
-      List<String> lastProbe = new CopyOnWriteArrayList<>();
-      try {
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () -> {
-                  lastProbe.clear();
-                  for (RunningAgent a : agents) {
-                    TestHttp.Reply reply =
-                        proxy.get(
-                            a.http(),
-                            "/api",
-                            "X-Forwarded-For",
-                            probes.get(probe.incrementAndGet() % probes.size()));
-                    lastProbe.add(reply.status() + " " + reply.body());
-                  }
-                  return lastProbe.stream().allMatch(r -> r.startsWith("200 "));
-                });
-      } catch (ConditionTimeoutException e) {
-        throw new AssertionError(
-            "after the failover, not every agent admits a new client; the last answers: "
-                + lastProbe,
-            e);
-      }
+      awaitEveryAgentAdmits(agents, probes);
       int okBefore = statuses.getOrDefault(200, new AtomicInteger()).get();
       int target = answered.get() + 600;
       await().atMost(Duration.ofSeconds(90)).until(() -> answered.get() >= target);

@@ -37,18 +37,27 @@ public final class FreezableProxy implements AutoCloseable {
   private boolean frozen;
   private final AtomicLong held = new AtomicLong();
 
-  private FreezableProxy(int upstreamPort) throws IOException {
+  private FreezableProxy(InetAddress address, int port, int upstreamPort) throws IOException {
     upstream = new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort);
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    server = new ServerSocket(port, 50, address);
     threads.execute(this::accept);
   }
 
   /** A proxy to {@code 127.0.0.1:upstreamPort}, forwarding until frozen. */
   public static FreezableProxy to(int upstreamPort) {
+    return listening("127.0.0.1", 0, upstreamPort);
+  }
+
+  /**
+   * A proxy on {@code ip:port} (another loopback address, e.g. 127.0.0.2, and the upstream's own
+   * port, for a peer that must be given an address of the upstream that differs only in the IP) to
+   * {@code 127.0.0.1:upstreamPort}, forwarding until frozen.
+   */
+  public static FreezableProxy listening(String ip, int port, int upstreamPort) {
     try {
-      return new FreezableProxy(upstreamPort);
+      return new FreezableProxy(InetAddress.getByName(ip), port, upstreamPort);
     } catch (IOException e) {
-      throw new IllegalStateException(e);
+      throw new IllegalStateException("cannot listen on " + ip + ":" + port, e);
     }
   }
 
@@ -78,17 +87,25 @@ public final class FreezableProxy implements AutoCloseable {
 
   private void accept() {
     while (!server.isClosed()) {
+      Socket client;
       try {
-        Socket client = server.accept();
-        Socket target = new Socket();
-        target.connect(upstream, 5000);
-        sockets.add(client);
-        sockets.add(target);
-        threads.execute(() -> pump(client, target, true));
-        threads.execute(() -> pump(target, client, false));
+        client = server.accept();
       } catch (IOException e) {
-        // closed, or the upstream refused: the client sees its connection drop
+        continue; // closed: the loop ends
       }
+      Socket target = new Socket();
+      try {
+        target.connect(upstream, 5000);
+      } catch (IOException e) {
+        // the upstream refused (e.g. it was killed): the client sees its connection drop
+        closeQuietly(client);
+        closeQuietly(target);
+        continue;
+      }
+      sockets.add(client);
+      sockets.add(target);
+      threads.execute(() -> pump(client, target, true));
+      threads.execute(() -> pump(target, client, false));
     }
   }
 

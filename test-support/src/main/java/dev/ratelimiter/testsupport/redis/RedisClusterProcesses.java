@@ -2,6 +2,7 @@ package dev.ratelimiter.testsupport.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.ratelimiter.testsupport.net.FreezableProxy;
 import dev.ratelimiter.testsupport.net.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,20 +18,37 @@ import java.util.stream.Collectors;
  * so that one shard can fail over. Four processes, not six: enough to show a shard's failover while
  * the other shards keep serving, on a 2-core machine. A short {@code cluster-node-timeout} makes
  * the failover take seconds. {@link #close} stops all of them.
+ *
+ * <p>{@link #startWithReplicationProxy} (Redis 7) makes the replica replicate through a {@link
+ * FreezableProxy}: freezing it makes the replica lag while its link still looks up. A Cluster
+ * replica replicates from its master's address in the cluster table ({@code REPLICAOF} is refused
+ * in Cluster mode), by default the address its clients are sent to as well; so the master announces
+ * {@value #PROXY_IP} ({@code cluster-announce-ip}), where the proxy listens on the master's port
+ * (and a plain forwarder on its bus port, for the other nodes), while every node hands clients its
+ * hostname, 127.0.0.1 ({@code cluster-preferred-endpoint-type hostname}), so clients reach the
+ * master directly. {@code cluster-replica-validity-factor 0} lets the lagging replica be promoted
+ * whatever its data's age.
  */
 public final class RedisClusterProcesses implements AutoCloseable {
 
   /** Milliseconds before a silent node is marked failing; Redis' default is 15000. */
   public static final int NODE_TIMEOUT_MILLIS = 1000;
 
+  /** The address the master with a replica announces in {@link #startWithReplicationProxy}. */
+  public static final String PROXY_IP = "127.0.0.2";
+
   private final String password;
   private final Path dir;
+  private final boolean proxied;
   private final List<RedisServerProcess> masters = new ArrayList<>();
   private RedisServerProcess replica;
+  private FreezableProxy replicationProxy;
+  private FreezableProxy busForwarder;
 
-  private RedisClusterProcesses(String password, Path dir) {
+  private RedisClusterProcesses(String password, Path dir, boolean proxied) {
     this.password = password;
     this.dir = dir;
+    this.proxied = proxied;
   }
 
   /**
@@ -38,13 +56,25 @@ public final class RedisClusterProcesses implements AutoCloseable {
    * is in sync.
    */
   public static RedisClusterProcesses start(String password) {
+    return start(password, false);
+  }
+
+  /**
+   * Like {@link #start}, with the replica replicating through {@link #replicationProxy()} (see the
+   * class comment); returns once it does.
+   */
+  public static RedisClusterProcesses startWithReplicationProxy(String password) {
+    return start(password, true);
+  }
+
+  private static RedisClusterProcesses start(String password, boolean proxied) {
     Path dir;
     try {
       dir = Files.createTempDirectory("ratelimiter-test-cluster-");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    RedisClusterProcesses cluster = new RedisClusterProcesses(password, dir);
+    RedisClusterProcesses cluster = new RedisClusterProcesses(password, dir, proxied);
     try {
       cluster.form();
       return cluster;
@@ -56,9 +86,9 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
   private void form() {
     for (int i = 0; i < 3; i++) {
-      masters.add(node());
+      masters.add(node(proxied && i == 0));
     }
-    replica = node();
+    replica = node(false);
     List<String> create = new ArrayList<>(List.of("--cluster", "create"));
     masters.forEach(m -> create.add("127.0.0.1:" + m.port()));
     create.add("--cluster-yes");
@@ -81,6 +111,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
                 masters.stream().allMatch(this::clusterOk)
                     && clusterOk(replica)
                     && info(replica, "replication").contains("master_link_status:up")
+                    && (!proxied
+                        || info(replica, "replication").contains("master_host:" + PROXY_IP))
                     && RedisCli.run(
                                 password,
                                 "-p",
@@ -93,7 +125,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
                         == 1);
   }
 
-  private RedisServerProcess node() {
+  /** A node; {@code behindProxies}: announcing {@link #PROXY_IP}, where proxies forward to it. */
+  private RedisServerProcess node(boolean behindProxies) {
     int port = Ports.freeWithClusterBus();
     List<String> options =
         new ArrayList<>(
@@ -111,6 +144,19 @@ public final class RedisClusterProcesses implements AutoCloseable {
     if (password != null) {
       options.addAll(List.of("--masterauth", password));
     }
+    if (proxied) {
+      options.addAll(
+          List.of(
+              "--cluster-announce-hostname",
+              "127.0.0.1",
+              "--cluster-preferred-endpoint-type",
+              "hostname"));
+    }
+    if (behindProxies) {
+      options.addAll(List.of("--cluster-announce-ip", PROXY_IP));
+      replicationProxy = FreezableProxy.listening(PROXY_IP, port, port);
+      busForwarder = FreezableProxy.listening(PROXY_IP, port + 10000, port + 10000);
+    }
     return RedisServerProcess.startWith(port, password, null, options);
   }
 
@@ -126,6 +172,24 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
   public RedisServerProcess replica() {
     return replica;
+  }
+
+  /**
+   * The proxy the replica of {@link #startWithReplicationProxy} replicates through; null otherwise.
+   * Thawing it after the master was killed would hand the replica what it had missed: don't.
+   */
+  public FreezableProxy replicationProxy() {
+    return replicationProxy;
+  }
+
+  /** Bytes of the master's replication stream the replica has not applied (0 when in sync). */
+  public long replicationLag() {
+    return ReplicationOffsets.lag(password, masterWithReplica(), replica);
+  }
+
+  /** Waits until the replica has applied every write its master had when called. */
+  public void awaitReplicaCaughtUp(Duration atMost) {
+    ReplicationOffsets.awaitCaughtUp(password, masterWithReplica(), replica, atMost);
   }
 
   /**
@@ -207,6 +271,11 @@ public final class RedisClusterProcesses implements AutoCloseable {
   @Override
   public void close() {
     all().forEach(RedisServerProcess::stop);
+    for (FreezableProxy proxy : new FreezableProxy[] {replicationProxy, busForwarder}) {
+      if (proxy != null) {
+        proxy.close();
+      }
+    }
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {

@@ -2,6 +2,7 @@ package dev.ratelimiter.testsupport.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.ratelimiter.testsupport.net.FreezableProxy;
 import dev.ratelimiter.testsupport.net.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,20 @@ import java.util.stream.Collectors;
  * down-after-milliseconds} makes a failover take seconds. Every process, sentinels included, asks
  * for the same password (clients send one password to every endpoint). {@link #close} stops all of
  * them.
+ *
+ * <p>{@link #startWithReplicationProxy} puts a {@link FreezableProxy} between the replica and the
+ * master: freezing it makes the replica lag as far behind as the test likes while its link still
+ * looks up (for {@code repl-timeout}, 60 s) to it and to the sentinels, so they still deem it fit
+ * to promote (a replica whose link has been down for over ten {@code down-after-milliseconds} plus
+ * the time since the master went down is skipped). The sentinels learn the replica from the
+ * master's {@code INFO}: the address the master sees (the proxy's, 127.0.0.1 too) and the port the
+ * replica announces (its own), so they reach it directly. But the replica reports the proxy's port
+ * as its master's, and a sentinel that sees a replica of a healthy master replicating from another
+ * address "fixes" it ({@code +fix-slave-config}: {@code REPLICAOF} the master itself, past the
+ * proxy) once {@code failover-timeout} has passed since it saw that address; so while the master
+ * lives, the sentinels' {@code failover-timeout} is {@link #PROXIED_FAILOVER_TIMEOUT_MILLIS}, and
+ * {@link #awaitFailover} sets it back to {@link #FAILOVER_TIMEOUT_MILLIS} once no sentinel deems
+ * the master healthy (from then on none repoints the replica).
  */
 public final class RedisSentinelProcesses implements AutoCloseable {
 
@@ -27,10 +42,23 @@ public final class RedisSentinelProcesses implements AutoCloseable {
    */
   public static final int DOWN_AFTER_MILLIS = 1000;
 
+  /**
+   * The sentinels' {@code failover-timeout}: a failed election is retried after twice this (the
+   * default is 180000).
+   */
+  public static final int FAILOVER_TIMEOUT_MILLIS = 10000;
+
+  /**
+   * {@code failover-timeout} while the master of {@link #startWithReplicationProxy} lives: longer
+   * than any test, so no sentinel repoints the replica past the proxy.
+   */
+  public static final int PROXIED_FAILOVER_TIMEOUT_MILLIS = 600_000;
+
   private final String password;
   private final Path dir;
   private RedisServerProcess master;
   private RedisServerProcess replica;
+  private FreezableProxy replicationProxy;
   private final List<RedisServerProcess> sentinels = new ArrayList<>();
 
   private RedisSentinelProcesses(String password, Path dir) {
@@ -43,6 +71,18 @@ public final class RedisSentinelProcesses implements AutoCloseable {
    * data nodes and its peers.
    */
   public static RedisSentinelProcesses start(String password) {
+    return start(password, false);
+  }
+
+  /**
+   * Like {@link #start}, with the replica replicating through {@link #replicationProxy()} (see the
+   * class comment).
+   */
+  public static RedisSentinelProcesses startWithReplicationProxy(String password) {
+    return start(password, true);
+  }
+
+  private static RedisSentinelProcesses start(String password, boolean proxied) {
     Path dir;
     try {
       dir = Files.createTempDirectory("ratelimiter-test-sentinel-");
@@ -51,7 +91,7 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     }
     RedisSentinelProcesses setup = new RedisSentinelProcesses(password, dir);
     try {
-      setup.form();
+      setup.form(proxied);
       return setup;
     } catch (RuntimeException e) {
       setup.close();
@@ -59,15 +99,20 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     }
   }
 
-  private void form() {
+  private void form(boolean proxied) {
     // in the fixture's own directory: a replica writes the RDB of its full sync to its --dir
     List<String> auth = new ArrayList<>(List.of("--dir", dir.toString()));
     if (password != null) {
       auth.addAll(List.of("--masterauth", password));
     }
     master = RedisServerProcess.startWith(Ports.free(), password, null, auth);
+    int replicateFrom = master.port();
+    if (proxied) {
+      replicationProxy = FreezableProxy.to(master.port());
+      replicateFrom = replicationProxy.port();
+    }
     List<String> replicaOptions = new ArrayList<>(auth);
-    replicaOptions.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+    replicaOptions.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replicateFrom)));
     replica = RedisServerProcess.startWith(Ports.free(), password, null, replicaOptions);
     for (int i = 0; i < 3; i++) {
       int port = Ports.free();
@@ -85,7 +130,9 @@ public final class RedisSentinelProcesses implements AutoCloseable {
               + "\n"
               + "sentinel failover-timeout "
               + MASTER_NAME
-              + " 10000\n"
+              + " "
+              + (proxied ? PROXIED_FAILOVER_TIMEOUT_MILLIS : FAILOVER_TIMEOUT_MILLIS)
+              + "\n"
               + "sentinel parallel-syncs "
               + MASTER_NAME
               + " 1\n"
@@ -130,11 +177,49 @@ public final class RedisSentinelProcesses implements AutoCloseable {
   }
 
   /**
+   * The proxy the replica of {@link #startWithReplicationProxy} replicates through; null otherwise.
+   * Thawing it after the master was killed would hand the replica what it had missed: don't.
+   */
+  public FreezableProxy replicationProxy() {
+    return replicationProxy;
+  }
+
+  /** Bytes of the master's replication stream the replica has not applied (0 when in sync). */
+  public long replicationLag() {
+    return ReplicationOffsets.lag(password, master, replica);
+  }
+
+  /** Waits until the replica has applied every write the master had when called. */
+  public void awaitReplicaCaughtUp(Duration atMost) {
+    ReplicationOffsets.awaitCaughtUp(password, master, replica, atMost);
+  }
+
+  /**
    * SIGKILLs the master; returns once every sentinel names the replica as the master and it acts as
    * one.
    */
   public void killMasterAndAwaitFailover(Duration atMost) {
     master.stop();
+    awaitFailover(atMost);
+  }
+
+  /**
+   * After {@code master().stop()}: returns once every sentinel names the replica as the master and
+   * it acts as one.
+   */
+  public void awaitFailover(Duration atMost) {
+    if (replicationProxy != null) {
+      // No sentinel repoints a replica of a master it deems down or replaced: from now on the short
+      // failover-timeout is safe, and a failed election is retried as soon as without the proxy.
+      await()
+          .atMost(atMost)
+          .ignoreExceptions()
+          .until(() -> sentinels.stream().noneMatch(this::deemsMasterHealthy));
+      for (RedisServerProcess s : sentinels) {
+        sentinel(
+            s, "set", MASTER_NAME, "failover-timeout", Integer.toString(FAILOVER_TIMEOUT_MILLIS));
+      }
+    }
     await()
         .atMost(atMost)
         .ignoreExceptions()
@@ -146,6 +231,15 @@ public final class RedisSentinelProcesses implements AutoCloseable {
                             s ->
                                 sentinel(s, "get-master-addr-by-name", MASTER_NAME)
                                     .contains(Integer.toString(replica.port()))));
+  }
+
+  /** Whether {@code sentinel} still names the first master and does not flag it down. */
+  private boolean deemsMasterHealthy(RedisServerProcess sentinel) {
+    boolean namesIt =
+        sentinel(sentinel, "get-master-addr-by-name", MASTER_NAME)
+            .lines()
+            .anyMatch(l -> l.trim().equals(Integer.toString(master.port())));
+    return namesIt && !sentinel(sentinel, "master", MASTER_NAME).contains("s_down");
   }
 
   private String info(RedisServerProcess node, String section) {
@@ -166,6 +260,9 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     }
     if (master != null) {
       master.stop();
+    }
+    if (replicationProxy != null) {
+      replicationProxy.close();
     }
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

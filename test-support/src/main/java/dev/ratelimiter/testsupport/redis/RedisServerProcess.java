@@ -192,22 +192,34 @@ public final class RedisServerProcess implements AutoCloseable {
     return password;
   }
 
-  /** Sends one inline command and returns the reply: a status line, or a bulk string's value. */
-  public String command(String inline) throws IOException {
+  /**
+   * Sends inline commands on one connection (e.g. {@code READONLY}, then a read from a Cluster
+   * replica) and returns the last one's reply: a status line, or a bulk string's value.
+   */
+  public String command(String... inline) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
       socket.setSoTimeout(2000);
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
-      String payload = (password != null ? "AUTH " + password + "\r\n" : "") + inline + "\r\n";
-      out.write(payload.getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      String reply = readLine(in);
+      StringBuilder payload = new StringBuilder();
       if (password != null) {
-        reply = readLine(in);
+        payload.append("AUTH ").append(password).append("\r\n");
       }
-      if (reply.startsWith("$") && !reply.equals("$-1")) {
+      for (String command : inline) {
+        payload.append(command).append("\r\n");
+      }
+      out.write(payload.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      if (password != null) {
+        readLine(in);
+      }
+      String reply = null;
+      for (int i = 0; i < inline.length; i++) {
         reply = readLine(in);
+        if (reply.startsWith("$") && !reply.equals("$-1")) {
+          reply = readLine(in);
+        }
       }
       return reply;
     }
