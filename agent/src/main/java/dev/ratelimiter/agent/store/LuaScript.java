@@ -135,13 +135,26 @@ public final class LuaScript {
           .arg(limit.burst());
     }
     request.arg(checks.size());
-    for (Check check : checks) {
+    // The usual batch (one policy, cost 1) sends its cost and limits once, not per check.
+    boolean shared = sharesCostAndLimits(checks);
+    request.arg(shared ? 1 : 0);
+    for (Check check : shared ? checks.subList(0, 1) : checks) {
       request.arg(check.limits().size()).arg(check.cost());
       for (Limit limit : check.limits()) {
         request.arg(ids.get(limit));
       }
     }
     return request;
+  }
+
+  private static boolean sharesCostAndLimits(List<Check> checks) {
+    Check first = checks.get(0);
+    for (Check check : checks) {
+      if (check.cost() != first.cost() || !check.limits().equals(first.limits())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static LuaScript load(String name) {

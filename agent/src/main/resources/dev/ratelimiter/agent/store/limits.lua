@@ -6,8 +6,10 @@
 -- had come one by one.
 -- ARGV[1]            number of distinct limits L in the batch, then L quads:
 --                    algorithm (0 FixedWindow, 1 SlidingWindow, 2 TokenBucket), requests, window in ms, burst
--- then               number of requests R
--- then per request:  N (its number of limits), C (its cost, at least 1), then N indexes (1..L) into the quads
+-- then               number of requests R, and 1 when all R share one cost and one list of limits
+--                    (the usual batch: one policy, cost 1), else 0
+-- then               for that shared case once, else per request: N (its number of limits), C (its
+--                    cost, at least 1), then N indexes (1..L) into the quads
 -- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window s>
 -- Returns per request: allowed (1 | 0 | -1), now (ms from TIME, -1 when no limit needed a clock), then
 -- per limit: remaining, reset in ms (until the window ends / the bucket or log is empty again),
@@ -18,7 +20,8 @@
 -- agent's clock. All arithmetic is on whole numbers below 2^53, so Lua's doubles are exact.
 -- FixedWindow consumes first (INCRBY) and gives back on a refusal (DECRBY, or DEL of a key it
 -- created): the script is atomic, so no one ever sees the units it gave back, and it saves the
--- GET before every increment.
+-- GET before every increment. It is decided inline in the main loop: most checks are FixedWindow,
+-- and every Lua operation per check shows in Redis's CPU per decision (bench/script-cost.sh).
 local now = -1
 local function clock()
   if now < 0 then
@@ -44,49 +47,8 @@ local function read(cmd, key, arg)
   return true, v
 end
 
--- Each algorithm: check(key, cost, quota, window, burst) -> ok, allows, remaining, reset, retry, state
--- and consume(key, cost, quota, window, burst, state) -> remaining, reset.
-local fixed = {}
--- Consumes at once; the state is the count before, for undo (a refusal) and consume (an admission).
-function fixed.check(key, cost, quota, window)
-  local count = redis.pcall('INCRBY', key, cost)
-  -- not a number: wrong type, not an integer, or an overflow; Redis changed nothing
-  if type(count) ~= 'number' then return false end
-  local before = count - cost
-  if before < 0 or before > 999999999999999999 then
-    -- a count the script cannot have written (negative, or above 18 digits): left as it was
-    redis.call('DECRBY', key, cost)
-    return false
-  end
-  local ttl
-  if before == 0 then
-    -- a new key (or one holding 0): a fresh window
-    ttl = window
-    redis.call('PEXPIRE', key, ttl)
-  else
-    ttl = redis.call('PTTL', key)
-    if ttl < 0 then
-      -- no TTL (someone SET it, or a PEXPIRE was lost): a fresh window, so it cannot count forever
-      ttl = window
-      redis.call('PEXPIRE', key, ttl)
-    end
-  end
-  local allows = count <= quota
-  local retry = 0
-  if not allows then retry = ttl end
-  return true, allows, math.max(0, quota - before), ttl, retry, before
-end
-function fixed.consume(key, cost, quota, window, burst, before)
-  return math.max(0, quota - before - cost), nil
-end
-function fixed.undo(key, cost, before)
-  if before == 0 then
-    redis.call('DEL', key)
-  else
-    redis.call('DECRBY', key, cost)
-  end
-end
-
+-- SlidingWindow and TokenBucket: check(key, cost, quota, window, burst) -> ok, allows, remaining,
+-- reset, retry, state, and consume(key, cost, quota, window, burst, state) -> remaining, reset.
 -- SlidingWindow: a list of the admitted requests of the last window, oldest first, each
 -- 'time:cost:cumulative cost'; at most `quota` entries (each costs at least 1).
 local function entry(raw)
@@ -190,64 +152,128 @@ function bucket.consume(key, cost, quota, window, burst, state)
   return floordiv(tokens, window), reset
 end
 
-local algorithms = { [0] = fixed, [1] = sliding, [2] = bucket }
--- the batch's distinct limits, parsed once
-local algs, quotas, windows, bursts = {}, {}, {}, {}
+local algorithms = { [1] = sliding, [2] = bucket }
+-- the batch's distinct limits, parsed once; fixed[j]: limit j is a FixedWindow
+local algs, fixed, quotas, windows, bursts = {}, {}, {}, {}, {}
 local a = 2
 for j = 1, tonumber(ARGV[1]) do
-  algs[j] = algorithms[tonumber(ARGV[a])]
+  local algorithm = tonumber(ARGV[a])
+  fixed[j] = algorithm == 0
+  algs[j] = algorithms[algorithm]
   quotas[j] = tonumber(ARGV[a + 1])
   windows[j] = tonumber(ARGV[a + 2])
   bursts[j] = tonumber(ARGV[a + 3])
   a = a + 4
 end
 local requests = tonumber(ARGV[a])
-a = a + 1
-local out = {}
-local k = 0
+local shared = ARGV[a + 1] == '1'
+a = a + 2
+local n, cost
 local ids = {}
+local function limitsOf()
+  n = tonumber(ARGV[a])
+  cost = tonumber(ARGV[a + 1])
+  for i = 1, n do ids[i] = tonumber(ARGV[a + 1 + i]) end
+  a = a + 2 + n
+end
+if shared then limitsOf() end
+local out = {}
+local o = 0 -- entries of out so far
+local k = 0 -- keys used so far
 local states = {}
 local taken = {}
 for _ = 1, requests do
-  local n = tonumber(ARGV[a])
-  local cost = tonumber(ARGV[a + 1])
-  a = a + 2
-  local base = #out
+  if not shared then limitsOf() end
   local allowed = 1
   for i = 1, n do
-    local j = tonumber(ARGV[a + i - 1])
-    ids[i] = j
-    local ok, allows, remaining, reset, retry, state =
-      algs[j].check(KEYS[k + i], cost, quotas[j], windows[j], bursts[j])
-    if not ok then
-      allowed = -1
-      remaining, reset, retry = 0, 0, 0
-    elseif not allows and allowed == 1 then
-      allowed = 0
+    local j = ids[i]
+    local key = KEYS[k + i]
+    local p = o + 3 * i -- out[p], out[p + 1], out[p + 2]: remaining, reset, retry
+    if fixed[j] then
+      local quota = quotas[j]
+      local count = redis.pcall('INCRBY', key, cost)
+      -- not a number: wrong type, not an integer, or an overflow; Redis changed nothing
+      local ok = type(count) == 'number'
+      local before
+      if ok then
+        before = count - cost
+        if before < 0 or before > 999999999999999999 then
+          -- a count the script cannot have written (negative, or above 18 digits): left as it was
+          redis.call('DECRBY', key, cost)
+          ok = false
+        end
+      end
+      if not ok then
+        allowed = -1
+        taken[i] = false
+        out[p], out[p + 1], out[p + 2] = 0, 0, 0
+      else
+        local ttl
+        if before == 0 then
+          -- a new key (or one holding 0): a fresh window
+          ttl = windows[j]
+          redis.call('PEXPIRE', key, ttl)
+        else
+          ttl = redis.call('PTTL', key)
+          if ttl < 0 then
+            -- no TTL (someone SET it, or a PEXPIRE was lost): a fresh window, so it cannot count forever
+            ttl = windows[j]
+            redis.call('PEXPIRE', key, ttl)
+          end
+        end
+        taken[i] = true
+        states[i] = before
+        -- remaining before this request: what stays if the request is refused after all
+        local remaining = quota - before
+        if count <= quota then
+          out[p], out[p + 1], out[p + 2] = remaining, ttl, 0
+        else
+          if allowed == 1 then allowed = 0 end
+          if remaining < 0 then remaining = 0 end
+          out[p], out[p + 1], out[p + 2] = remaining, ttl, ttl
+        end
+      end
+    else
+      local ok, allows, remaining, reset, retry, state =
+        algs[j].check(key, cost, quotas[j], windows[j], bursts[j])
+      if not ok then
+        allowed = -1
+        remaining, reset, retry = 0, 0, 0
+      elseif not allows and allowed == 1 then
+        allowed = 0
+      end
+      states[i] = state
+      taken[i] = ok
+      out[p], out[p + 1], out[p + 2] = remaining, reset, retry
     end
-    states[i] = state
-    taken[i] = ok
-    out[base + 3 + 3 * (i - 1)] = remaining
-    out[base + 4 + 3 * (i - 1)] = reset
-    out[base + 5 + 3 * (i - 1)] = retry
   end
   if allowed == 1 then
     for i = 1, n do
       local j = ids[i]
-      local remaining, reset = algs[j].consume(KEYS[k + i], cost, quotas[j], windows[j], bursts[j], states[i])
-      out[base + 3 + 3 * (i - 1)] = remaining
-      if reset ~= nil then out[base + 4 + 3 * (i - 1)] = reset end
+      if fixed[j] then
+        -- consumed already: what remains after this request
+        out[o + 3 * i] = quotas[j] - states[i] - cost
+      else
+        local remaining, reset = algs[j].consume(KEYS[k + i], cost, quotas[j], windows[j], bursts[j], states[i])
+        out[o + 3 * i] = remaining
+        out[o + 3 * i + 1] = reset
+      end
     end
   else
-    -- refused (or tampered): give back what the limits that consume first took
+    -- refused (or tampered): give back what FixedWindow limits took
     for i = 1, n do
-      local undo = algs[ids[i]].undo
-      if undo and taken[i] then undo(KEYS[k + i], cost, states[i]) end
+      if taken[i] and fixed[ids[i]] then
+        if states[i] == 0 then
+          redis.call('DEL', KEYS[k + i])
+        else
+          redis.call('DECRBY', KEYS[k + i], cost)
+        end
+      end
     end
   end
-  out[base + 1] = allowed
-  out[base + 2] = now
+  out[o + 1] = allowed
+  out[o + 2] = now
+  o = o + 2 + 3 * n
   k = k + n
-  a = a + n
 end
 return out
