@@ -101,12 +101,16 @@ public final class RedisStore implements CounterStore {
     if (connection == null) {
       return Future.failedFuture(notConnected());
     }
-    return call(connection, List.of(check)).compose(results -> settle(check, results.get(0)));
+    return call(connection, List.of(check), timeoutMillis)
+        .compose(results -> settle(check, results.get(0)));
   }
 
-  /** One script call deciding every check in order; bounded by the timeout. */
+  /**
+   * One script call deciding every check in order; bounded by what is left of the timeout of its
+   * oldest check.
+   */
   private Future<List<AcquireResult>> call(
-      RedisConnection connection, List<LuaScript.Check> checks) {
+      RedisConnection connection, List<LuaScript.Check> checks, long timeoutMillis) {
     if (connection.pendingQueueFull()) {
       return Future.failedFuture(
           new StoreUnavailableException("Redis pipeline to " + endpoint + " is full"));
@@ -206,6 +210,11 @@ public final class RedisStore implements CounterStore {
     private List<LuaScript.Check> pending = new ArrayList<>();
     private List<Promise<AcquireResult>> waiting = new ArrayList<>();
     private boolean flushScheduled;
+    // Standalone and Sentinel: script calls of this loop Redis has not answered yet. While one is
+    // out, new checks gather for the next: larger batches, less per-call work for Redis and here.
+    private int inFlight;
+    // When the oldest pending check was queued: its call gets what is left of the timeout.
+    private long oldestPendingNanos;
 
     Link(Context context) {
       this.context = context;
@@ -217,9 +226,12 @@ public final class RedisStore implements CounterStore {
      */
     Future<AcquireResult> enqueue(LuaScript.Check check) {
       Promise<AcquireResult> promise = Promise.promise();
+      if (pending.isEmpty()) {
+        oldestPendingNanos = System.nanoTime();
+      }
       pending.add(check);
       waiting.add(promise);
-      if (!flushScheduled) {
+      if (!flushScheduled && inFlight == 0) {
         flushScheduled = true;
         context.runOnContext(v -> flush());
       }
@@ -228,14 +240,24 @@ public final class RedisStore implements CounterStore {
 
     private void flush() {
       flushScheduled = false;
+      if (pending.isEmpty()) {
+        return;
+      }
       List<LuaScript.Check> checks = pending;
       List<Promise<AcquireResult>> promises = waiting;
       pending = new ArrayList<>();
       waiting = new ArrayList<>();
+      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldestPendingNanos);
+      long budgetMillis = Math.max(1, timeoutMillis - waitedMillis);
       RedisConnection c = connection;
       for (Batches.Batch batch : Batches.split(checks, promises, cluster, MAX_BATCH)) {
         Future<List<AcquireResult>> results =
-            c == null ? Future.failedFuture(notConnected()) : call(c, batch.checks());
+            c == null ? Future.failedFuture(notConnected()) : call(c, batch.checks(), budgetMillis);
+        if (!cluster) {
+          // Cluster batches are cut per slot and rarely share a call: waiting would not help them.
+          inFlight++;
+          results.onComplete(ar -> answered());
+        }
         results.onComplete(
             ar -> {
               if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
@@ -252,6 +274,14 @@ public final class RedisStore implements CounterStore {
                 }
               }
             });
+      }
+    }
+
+    /** A call was answered (or timed out): the checks that gathered meanwhile go now. */
+    private void answered() {
+      inFlight--;
+      if (inFlight == 0 && !flushScheduled) {
+        flush();
       }
     }
 

@@ -194,7 +194,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /**
    * Sends inline commands on one connection (e.g. {@code READONLY}, then a read from a Cluster
-   * replica) and returns the last one's reply: a status line, or a bulk string's value.
+   * replica) and returns the last one's reply: a status line, or a bulk string's whole value.
    */
   public String command(String... inline) throws IOException {
     try (Socket socket = new Socket()) {
@@ -218,7 +218,10 @@ public final class RedisServerProcess implements AutoCloseable {
       for (int i = 0; i < inline.length; i++) {
         reply = readLine(in);
         if (reply.startsWith("$") && !reply.equals("$-1")) {
-          reply = readLine(in);
+          // the whole bulk string, lines and all (e.g. INFO)
+          byte[] value = in.readNBytes(Integer.parseInt(reply.substring(1)));
+          readLine(in);
+          reply = new String(value, StandardCharsets.UTF_8);
         }
       }
       return reply;
