@@ -19,7 +19,8 @@ command -v redis-server >/dev/null || { echo "redis-server is not installed (apt
 PORT=${BENCH_PORT:-18180}; MGMT=${BENCH_MGMT_PORT:-19190}; REDIS=${BENCH_REDIS_PORT:-16479}
 JVM_OPTS="-Xms256m -Xmx256m"
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+# stop everything started here, and wait for it, so a next run finds its ports free
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]:-}"; do wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 source bench/lib.sh
 
@@ -42,7 +43,7 @@ for algorithm in FixedWindow SlidingWindow TokenBucket; do
   printf 'policy: bench/api\ngeneration: 1\nlimits: [%s]\nclientKey: {trustedProxies: [127.0.0.1/32]}\nfailurePolicy: Open\n' \
     "${LIMIT[$algorithm]}" > "$policy"
   redis-cli -p $REDIS flushall >/dev/null
-  env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$PORT MANAGEMENT_PORT=$MGMT POLICY_FILE="$policy" REDIS_URL=redis://127.0.0.1:$REDIS \
+  env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$PORT MANAGEMENT_PORT=$MGMT GRPC_PORT=0 POLICY_FILE="$policy" REDIS_URL=redis://127.0.0.1:$REDIS \
     java $JVM_OPTS -jar "$JAR" > "$OUT/agent-$algorithm.log" 2>&1 &
   AGENT_PID=$!; pids+=("$AGENT_PID")
   wait_http "http://127.0.0.1:$MGMT/health/ready"

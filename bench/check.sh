@@ -22,7 +22,8 @@ done
 PORT=18080; MGMT=19090; GRPC=18082; REDIS=16379
 JVM_OPTS="-Xms256m -Xmx256m"
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+# stop everything started here, and wait for it, so a next run finds its ports free
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]:-}"; do wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 source bench/lib.sh
 

@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
-WARMUP=5
-JAR=agent/target/agent.jar
+WARMUP=${BENCH_WARMUP:-5}  # BENCH_WARMUP: seconds of load before measuring (the JIT compiler settles)
+JAR=${BENCH_JAR:-agent/target/agent.jar}  # BENCH_JAR: another build
 OUT=bench/out/proxy
 mkdir -p "$OUT"
 for tool in wrk nginx redis-server; do
@@ -22,7 +22,8 @@ done
 AGENT=18080; MGMT=19090; NGINX=18088; BACKEND=18090; REDIS=16379
 JVM_OPTS="-Xms256m -Xmx256m"
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+# stop everything started here, and wait for it, so a next run finds its ports free
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]:-}"; do wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # nginx_conf DIR SERVER-BLOCK [HTTP-LINES]: a self-contained nginx prefix, no logs, two workers

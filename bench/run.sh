@@ -20,7 +20,8 @@ command -v redis-server >/dev/null || { echo "redis-server is not installed (apt
 PORT=18080; MGMT=19090; RAW=18081; REDIS=16379
 JVM_OPTS="-Xms256m -Xmx256m"
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+# stop everything started here, and wait for it, so a next run finds its ports free
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]:-}"; do wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 source bench/lib.sh

@@ -51,8 +51,14 @@ public final class LuaScript {
     return withArguments(Request.cmd(Command.EVAL).arg(source), checks);
   }
 
+  /**
+   * The server has not seen the script (e.g. after a restart): {@code NOSCRIPT …} for one call, or
+   * {@code ERR [i] NOSCRIPT …} among the errors of a pipelined batch.
+   */
   static boolean isNoScript(Throwable err) {
-    return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
+    String message = err.getMessage();
+    return message != null
+        && (message.startsWith("NOSCRIPT") || message.matches("(?s)ERR \\[\\d+] NOSCRIPT.*"));
   }
 
   /**

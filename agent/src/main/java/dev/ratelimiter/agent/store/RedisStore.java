@@ -210,8 +210,8 @@ public final class RedisStore implements CounterStore {
     private List<LuaScript.Check> pending = new ArrayList<>();
     private List<Promise<AcquireResult>> waiting = new ArrayList<>();
     private boolean flushScheduled;
-    // Standalone and Sentinel: script calls of this loop Redis has not answered yet. While one is
-    // out, new checks gather for the next: larger batches, less per-call work for Redis and here.
+    // Script calls of this loop Redis has not answered yet. While one is out, new checks gather for
+    // the next: larger batches, less per-call work for Redis and here.
     private int inFlight;
     // When the oldest pending check was queued: its call gets what is left of the timeout.
     private long oldestPendingNanos;
@@ -250,14 +250,20 @@ public final class RedisStore implements CounterStore {
       long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldestPendingNanos);
       long budgetMillis = Math.max(1, timeoutMillis - waitedMillis);
       RedisConnection c = connection;
-      for (Batches.Batch batch : Batches.split(checks, promises, cluster, MAX_BATCH)) {
-        Future<List<AcquireResult>> results =
-            c == null ? Future.failedFuture(notConnected()) : call(c, batch.checks(), budgetMillis);
-        if (!cluster) {
-          // Cluster batches are cut per slot and rarely share a call: waiting would not help them.
-          inFlight++;
-          results.onComplete(ar -> answered());
-        }
+      List<Batches.Batch> batches = Batches.split(checks, promises, cluster, MAX_BATCH);
+      List<Future<List<AcquireResult>>> calls = new ArrayList<>(batches.size());
+      if (c == null) {
+        batches.forEach(b -> calls.add(Future.failedFuture(notConnected())));
+      } else if (cluster) {
+        calls.addAll(NodeWrites.send(c, batches, budgetMillis, RedisStore.this::unavailable));
+      } else {
+        batches.forEach(b -> calls.add(call(c, b.checks(), budgetMillis)));
+      }
+      for (int n = 0; n < batches.size(); n++) {
+        Batches.Batch batch = batches.get(n);
+        Future<List<AcquireResult>> results = calls.get(n);
+        inFlight++;
+        results.onComplete(ar -> answered());
         results.onComplete(
             ar -> {
               if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
