@@ -3,7 +3,6 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -21,11 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Counters in Redis, shared by every agent replica. Each request is decided atomically inside one
  * {@code EVALSHA} of {@link LuaScript#LIMITS} over the limits that apply to it, whatever their
- * algorithms (no read-then-write from here); requests that one event loop reads in the same turn
- * share that call. Commands go over one long-lived, pipelined connection per event loop, never a
- * pool borrow per request; a dropped connection is re-established in the background with backoff
- * while requests fail fast, and every call is bounded by a timeout after which the failure policy
- * decides.
+ * algorithms (no read-then-write from here); the requests an event loop receives while its last
+ * call is out share the next ({@link CallGathering}). Commands go over one long-lived, pipelined
+ * connection per event loop, never a pool borrow per request; a dropped connection is
+ * re-established in the background with backoff while requests fail fast, and every call is bounded
+ * by a timeout after which the failure policy decides.
  */
 public final class RedisStore implements CounterStore {
 
@@ -95,14 +94,27 @@ public final class RedisStore implements CounterStore {
     LuaScript.Check check = new LuaScript.Check(scope, client, limits, cost);
     Link own = links.get(Thread.currentThread());
     if (own != null && own.connection != null) {
-      return own.enqueue(check);
+      return own.calls.enqueue(check);
     }
     RedisConnection connection = connection();
     if (connection == null) {
       return Future.failedFuture(notConnected());
     }
     return call(connection, List.of(check), timeoutMillis)
-        .compose(results -> settle(check, results.get(0)));
+        .compose(results -> CallGathering.settle(check, results.get(0)));
+  }
+
+  /**
+   * Cluster: one pipelined batch per master ({@link NodeWrites}); else one script call per batch.
+   */
+  private List<Future<List<AcquireResult>>> send(
+      RedisConnection connection, List<Batches.Batch> batches, long timeoutMillis) {
+    if (cluster) {
+      return NodeWrites.send(connection, batches, timeoutMillis, this::unavailable);
+    }
+    List<Future<List<AcquireResult>>> results = new ArrayList<>(batches.size());
+    batches.forEach(b -> results.add(call(connection, b.checks(), timeoutMillis)));
+    return results;
   }
 
   /**
@@ -128,13 +140,6 @@ public final class RedisStore implements CounterStore {
                 ar.succeeded()
                     ? Future.succeededFuture(LuaScript.toResults(ar.result(), checks))
                     : Future.failedFuture(unavailable(ar.cause())));
-  }
-
-  /** A null result is a tampered counter: a store error for this request alone. */
-  private static Future<AcquireResult> settle(LuaScript.Check check, AcquireResult result) {
-    return result != null
-        ? Future.succeededFuture(result)
-        : Future.failedFuture(LuaScript.tampered(check));
   }
 
   @Override
@@ -206,89 +211,20 @@ public final class RedisStore implements CounterStore {
     private volatile RedisConnection connection;
     private boolean connecting;
     private long backoffMillis = MIN_BACKOFF_MS;
-    // Requests of this event loop waiting for the next script call; touched only on its thread.
-    private List<LuaScript.Check> pending = new ArrayList<>();
-    private List<Promise<AcquireResult>> waiting = new ArrayList<>();
-    private boolean flushScheduled;
-    // Script calls of this loop Redis has not answered yet. While one is out, new checks gather for
-    // the next: larger batches, less per-call work for Redis and here.
-    private int inFlight;
-    // When the oldest pending check was queued: its call gets what is left of the timeout.
-    private long oldestPendingNanos;
+    private final CallGathering calls;
 
     Link(Context context) {
       this.context = context;
-    }
-
-    /**
-     * Queues a check for the script call that runs once the event loop has handled the requests it
-     * read in this turn: under load many requests share one call, when idle each goes alone.
-     */
-    Future<AcquireResult> enqueue(LuaScript.Check check) {
-      Promise<AcquireResult> promise = Promise.promise();
-      if (pending.isEmpty()) {
-        oldestPendingNanos = System.nanoTime();
-      }
-      pending.add(check);
-      waiting.add(promise);
-      if (!flushScheduled && inFlight == 0) {
-        flushScheduled = true;
-        context.runOnContext(v -> flush());
-      }
-      return promise.future();
-    }
-
-    private void flush() {
-      flushScheduled = false;
-      if (pending.isEmpty()) {
-        return;
-      }
-      List<LuaScript.Check> checks = pending;
-      List<Promise<AcquireResult>> promises = waiting;
-      pending = new ArrayList<>();
-      waiting = new ArrayList<>();
-      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldestPendingNanos);
-      long budgetMillis = Math.max(1, timeoutMillis - waitedMillis);
-      RedisConnection c = connection;
-      List<Batches.Batch> batches = Batches.split(checks, promises, cluster, MAX_BATCH);
-      List<Future<List<AcquireResult>>> calls = new ArrayList<>(batches.size());
-      if (c == null) {
-        batches.forEach(b -> calls.add(Future.failedFuture(notConnected())));
-      } else if (cluster) {
-        calls.addAll(NodeWrites.send(c, batches, budgetMillis, RedisStore.this::unavailable));
-      } else {
-        batches.forEach(b -> calls.add(call(c, b.checks(), budgetMillis)));
-      }
-      for (int n = 0; n < batches.size(); n++) {
-        Batches.Batch batch = batches.get(n);
-        Future<List<AcquireResult>> results = calls.get(n);
-        inFlight++;
-        results.onComplete(ar -> answered());
-        results.onComplete(
-            ar -> {
-              if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
-                // The library may not call the end handler (e.g. when the server died mid-reply): a
-                // closed connection is never used again, whatever told us.
-                dropped(c);
-              }
-              for (int i = 0; i < batch.promises().size(); i++) {
-                if (ar.succeeded()) {
-                  settle(batch.checks().get(i), ar.result().get(i))
-                      .onComplete(batch.promises().get(i));
-                } else {
-                  batch.promises().get(i).fail(ar.cause());
-                }
-              }
-            });
-      }
-    }
-
-    /** A call was answered (or timed out): the checks that gathered meanwhile go now. */
-    private void answered() {
-      inFlight--;
-      if (inFlight == 0 && !flushScheduled) {
-        flush();
-      }
+      this.calls =
+          new CallGathering(
+              context,
+              cluster,
+              MAX_BATCH,
+              timeoutMillis,
+              () -> connection,
+              RedisStore.this::send,
+              RedisStore.this::notConnected,
+              this::dropped);
     }
 
     Future<Void> connectNow() {

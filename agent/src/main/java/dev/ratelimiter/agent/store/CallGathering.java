@@ -1,0 +1,138 @@
+package dev.ratelimiter.agent.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.redis.client.RedisConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One event loop's checks on their way to Redis. A check goes at once when no script call of the
+ * loop is out; while one is, checks gather for the next, so under load Redis pays its per-call work
+ * once for many decisions (and when idle nothing waits). The next call's timeout is what is left of
+ * its oldest check's: gathering never stretches how long a request waits for the store. Touched
+ * only on its event loop.
+ */
+final class CallGathering {
+
+  /** Sends batches over a connection: one future per batch, in order. */
+  interface Sender {
+    List<Future<List<AcquireResult>>> send(
+        RedisConnection connection, List<Batches.Batch> batches, long timeoutMillis);
+  }
+
+  private final Context context;
+  private final boolean bySlot;
+  private final int maxBatch;
+  private final long timeoutMillis;
+  private final Supplier<RedisConnection> connection;
+  private final Sender sender;
+  private final Supplier<StoreUnavailableException> notConnected;
+  private final Consumer<RedisConnection> closed;
+
+  private List<LuaScript.Check> pending = new ArrayList<>();
+  private List<Promise<AcquireResult>> waiting = new ArrayList<>();
+  private long oldestPendingNanos;
+  private boolean flushScheduled;
+  private int inFlight;
+
+  /**
+   * @param bySlot Cluster: cut batches per hash slot
+   * @param connection the loop's current connection, null while there is none
+   * @param closed told of a connection a call found closed
+   */
+  CallGathering(
+      Context context,
+      boolean bySlot,
+      int maxBatch,
+      long timeoutMillis,
+      Supplier<RedisConnection> connection,
+      Sender sender,
+      Supplier<StoreUnavailableException> notConnected,
+      Consumer<RedisConnection> closed) {
+    this.context = context;
+    this.bySlot = bySlot;
+    this.maxBatch = maxBatch;
+    this.timeoutMillis = timeoutMillis;
+    this.connection = connection;
+    this.sender = sender;
+    this.notConnected = notConnected;
+    this.closed = closed;
+  }
+
+  Future<AcquireResult> enqueue(LuaScript.Check check) {
+    Promise<AcquireResult> promise = Promise.promise();
+    if (pending.isEmpty()) {
+      oldestPendingNanos = System.nanoTime();
+    }
+    pending.add(check);
+    waiting.add(promise);
+    if (!flushScheduled && inFlight == 0) {
+      // after the requests the loop read in this turn, so they share the call
+      flushScheduled = true;
+      context.runOnContext(v -> flush());
+    }
+    return promise.future();
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Batches.Batch> batches = Batches.split(pending, waiting, bySlot, maxBatch);
+    pending = new ArrayList<>();
+    waiting = new ArrayList<>();
+    long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldestPendingNanos);
+    long budgetMillis = Math.max(1, timeoutMillis - waitedMillis);
+    RedisConnection c = connection.get();
+    List<Future<List<AcquireResult>>> calls = new ArrayList<>(batches.size());
+    if (c == null) {
+      batches.forEach(b -> calls.add(Future.failedFuture(notConnected.get())));
+    } else {
+      calls.addAll(sender.send(c, batches, budgetMillis));
+    }
+    inFlight += batches.size();
+    for (int n = 0; n < batches.size(); n++) {
+      Batches.Batch batch = batches.get(n);
+      calls
+          .get(n)
+          .onComplete(
+              ar -> {
+                if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
+                  // The library may not call the end handler (e.g. when the server died mid-reply):
+                  // a closed connection is never used again, whatever told us.
+                  closed.accept(c);
+                }
+                for (int i = 0; i < batch.promises().size(); i++) {
+                  if (ar.succeeded()) {
+                    settle(batch.checks().get(i), ar.result().get(i))
+                        .onComplete(batch.promises().get(i));
+                  } else {
+                    batch.promises().get(i).fail(ar.cause());
+                  }
+                }
+                answered();
+              });
+    }
+  }
+
+  /** A call was answered (or timed out): once none is out, the checks that gathered go. */
+  private void answered() {
+    inFlight--;
+    if (inFlight == 0 && !flushScheduled) {
+      flush();
+    }
+  }
+
+  /** A null result is a tampered counter: a store error for this request alone. */
+  static Future<AcquireResult> settle(LuaScript.Check check, AcquireResult result) {
+    return result != null
+        ? Future.succeededFuture(result)
+        : Future.failedFuture(LuaScript.tampered(check));
+  }
+}
