@@ -5,6 +5,7 @@
 # Needs: wrk, nginx and redis-server (Debian: apt-get install -y wrk nginx-light redis-server) and a
 # built agent (mvn -B -pl agent -am package). Prints a Markdown table per scenario: req/s, p99, non-2xx,
 # requests that reached the backend, and CPU µs per request of the limiter, the backend and Redis.
+# A last row, "bare", is vertx-http-proxy alone without any limiting: the ceiling for the agent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -96,15 +97,26 @@ for scenario in many-clients abuser; do
   R[agent,$scenario]=$(one_run "agent-$scenario" "http://127.0.0.1:$AGENT/api" "$scenario.lua" $AGENT_PID)
 done
 
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
+
+# The ceiling: vertx-http-proxy alone (no limiting, no header rewriting, no metrics) on as many
+# event loops as the agent, in front of the same backend; many-clients only (nothing to refuse).
+LOOPS=$(nproc)  # as many as the agent runs public-port verticles: one per core
+java $JVM_OPTS -cp "$JAR" bench/BareProxy.java $AGENT $BACKEND $LOOPS > "$OUT/bare.log" 2>&1 &
+BARE_PID=$!; pids+=("$BARE_PID")
+wait_http "http://127.0.0.1:$AGENT/api"
+R[bare,many-clients]=$(one_run "bare-many-clients" "http://127.0.0.1:$AGENT/api" "many-clients.lua" $BARE_PID)
+
 echo "| scenario | limiter | req/s | p99 ms | non-2xx | reached backend | req/s vs nginx | p99 vs nginx | limiter CPU µs/req | backend CPU µs/req | redis CPU µs/req |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for scenario in many-clients abuser; do
   read -r nrps np99 _ <<< "${R[nginx,$scenario]}"
-  for limiter in nginx agent; do
+  for limiter in nginx agent bare; do
+    [ -n "${R[$limiter,$scenario]:-}" ] || continue
     read -r rps p99 non2xx reached lcpu bcpu rcpu <<< "${R[$limiter,$scenario]}"
     awk -v s="$scenario" -v n="$limiter" -v a="$rps" -v b="$p99" -v d="$non2xx" -v e="$reached" -v na="$nrps" -v nb="$np99" -v l="$lcpu" -v bc="$bcpu" -v r="$rcpu" \
       'BEGIN { printf "| %s | %s | %.0f | %.2f | %s | %s | %.2fx | %.2fx | %s | %s | %s |\n", s, n, a, b, d, e, a/na, b/nb, l, bc, r }'
   done
 done
 echo
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up; agent JVM $JVM_OPTS, Redis store; nginx 2 workers; $(nproc) cores; raw output in $OUT/"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up; agent JVM $JVM_OPTS, Redis store; bare = vertx-http-proxy alone (bench/BareProxy.java, $LOOPS event loops, same JVM options); nginx 2 workers; $(nproc) cores; raw output in $OUT/"
