@@ -78,7 +78,14 @@ final class NodeWrites {
                         });
               }
             });
-    return outcomes.stream().map(Promise::future).toList();
+    // bounded as a whole too: finding the nodes may wait for the slot map
+    return outcomes.stream()
+        .map(
+            o ->
+                o.future()
+                    .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                    .recover(err -> Future.failedFuture(unavailable.apply(err))))
+        .toList();
   }
 
   private static Future<List<io.vertx.redis.client.Response>> sendGroup(
