@@ -2,20 +2,13 @@ package dev.ratelimiter.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
-import dev.ratelimiter.testsupport.redis.RedisSentinelProcesses;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -26,48 +19,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @DisplayName("Three agents finding the master through three Redis sentinels")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RedisSentinelTest extends ConcurrencyContract {
+class RedisSentinelTest extends SentinelConcurrencyContract {
 
   private static final String PASSWORD = "sentinel-pass";
-  private RedisSentinelProcesses sentinel;
-  private final List<RunningAgent> agents = new ArrayList<>();
 
-  @BeforeAll
-  void start() {
-    sentinel = RedisSentinelProcesses.start(PASSWORD);
-    for (int i = 0; i < 3; i++) {
-      agents.add(
-          startOnSeveralLoops(
-              AgentSettings.local(sentinel.sentinelUrls(), PASSWORD, null)
-                  .withRedisMode(RedisMode.Sentinel, RedisSentinelProcesses.MASTER_NAME)
-                  .withRedisTimeoutMillis(5000)));
-    }
-  }
-
-  @AfterAll
-  void stop() {
-    agents.forEach(RunningAgent::close);
-    if (sentinel != null) {
-      sentinel.close();
-    }
-  }
-
-  @BeforeEach
-  void freshCounters() throws Exception {
-    if (sentinel.master().running()) {
-      sentinel.master().flushAll();
-    }
-  }
-
-  @Override
-  protected List<RunningAgent> agents() {
-    return agents;
-  }
-
-  @Override
-  protected String counter(String client) throws Exception {
-    return sentinel.master().command("GET " + counterKey(client));
+  RedisSentinelTest() {
+    super(PASSWORD);
   }
 
   @Test
