@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.store;
 
 import dev.ratelimiter.policy.Limit;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The server-side check: its text, its SHA-1 (for EVALSHA), and the key layout it is called with.
@@ -52,10 +54,20 @@ public final class LuaScript {
   }
 
   /**
+   * Runs the script by its SHA-1 and, when the server has not seen it (see {@link #isNoScript}),
+   * once more with its text: which way to send is the caller's ({@code send} gets {@code true} for
+   * the text).
+   */
+  static <T> Future<T> withFallback(Function<Boolean, Future<T>> send) {
+    return send.apply(false)
+        .recover(err -> isNoScript(err) ? send.apply(true) : Future.failedFuture(err));
+  }
+
+  /**
    * The server has not seen the script (e.g. after a restart): {@code NOSCRIPT …} for one call, or
    * {@code ERR [i] NOSCRIPT …} among the errors of a pipelined batch.
    */
-  static boolean isNoScript(Throwable err) {
+  private static boolean isNoScript(Throwable err) {
     String message = err.getMessage();
     return message != null
         && (message.startsWith("NOSCRIPT") || message.matches("(?s)ERR \\[\\d+] NOSCRIPT.*"));

@@ -97,16 +97,14 @@ final class NodeWrites {
     if (connection.pendingQueueFull()) {
       return Future.failedFuture(new StoreUnavailableException("Redis pipeline is full"));
     }
-    return connection
-        .batch(group)
-        .recover(
-            err ->
-                LuaScript.isNoScript(err)
+    return LuaScript.withFallback(
+            byText ->
+                byText
                     ? connection.batch(
                         ids.stream()
                             .map(i -> LuaScript.LIMITS.eval(batches.get(i).checks()))
                             .toList())
-                    : Future.failedFuture(err))
+                    : connection.batch(group))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 

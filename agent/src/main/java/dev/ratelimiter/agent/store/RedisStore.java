@@ -127,13 +127,10 @@ public final class RedisStore implements CounterStore {
       return Future.failedFuture(
           new StoreUnavailableException("Redis pipeline to " + endpoint + " is full"));
     }
-    return connection
-        .send(LuaScript.LIMITS.evalsha(checks))
-        .recover(
-            err ->
-                LuaScript.isNoScript(err)
-                    ? connection.send(LuaScript.LIMITS.eval(checks))
-                    : Future.failedFuture(err))
+    return LuaScript.withFallback(
+            byText ->
+                connection.send(
+                    byText ? LuaScript.LIMITS.eval(checks) : LuaScript.LIMITS.evalsha(checks)))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .transform(
             ar ->
