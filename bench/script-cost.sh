@@ -65,11 +65,12 @@ gen() {
           for (i = 0; i < per; i++) print bulk(key())
           continue
         }
-        # limits.lua: one distinct limit (algorithm, 10 requests, 60000 ms, burst 10), the number
-        # of checks, all sharing (1) one limit, cost 1, index 1 -- as the agent sends a batch
-        print "*" (3 + per + 10) "\r\n" bulk("EVALSHA") bulk(lsha) bulk(per)
+        # limits.lua: no deadline (0), one distinct limit (algorithm, 10 requests, 60000 ms,
+        # burst 10), the number of checks, all sharing (1) one limit, cost 1, index 1 -- as the
+        # agent sends a batch
+        print "*" (3 + per + 11) "\r\n" bulk("EVALSHA") bulk(lsha) bulk(per)
         for (i = 0; i < per; i++) print bulk(key())
-        print bulk("1") bulk(alg) bulk("10") bulk("60000") bulk("10") bulk(per) bulk("1")
+        print bulk("0") bulk("1") bulk(alg) bulk("10") bulk("60000") bulk("10") bulk(per) bulk("1")
         print bulk("1") bulk("1") bulk("1")
       }
     }'

@@ -99,7 +99,7 @@ public final class Agent {
         TimeUnit.SECONDS);
 
     Supplier<Future<Void>> warmUp =
-        store instanceof RedisStore redis ? redis::warmUp : Future::succeededFuture;
+        store instanceof RedisStore redis ? redis::connectThisLoop : Future::succeededFuture;
     List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
     // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
     int instances =

@@ -35,6 +35,7 @@ public final class LimiterMetrics {
 
   private final Map<Source, Map<Decision.Outcome, Counter>> decisions = new EnumMap<>(Source.class);
   private final Map<Source, Counter> failedClosed = new EnumMap<>(Source.class);
+  private final StoreFailures storeFailures;
   private final Timer storeOk;
   private final Timer storeFailed;
 
@@ -48,6 +49,7 @@ public final class LimiterMetrics {
       decisions.put(source, bySource);
       failedClosed.put(source, decisions(registry, source, "failed_closed"));
     }
+    storeFailures = new StoreFailures(registry);
     storeOk =
         Timer.builder("ratelimiter.store.latency")
             .tag("result", "ok")
@@ -133,6 +135,11 @@ public final class LimiterMetrics {
 
   void failedClosed(Source source) {
     failedClosed.get(source).increment();
+  }
+
+  /** The store failed a request's call, and {@code policy} decided it. */
+  void storeFailed(Throwable cause, dev.ratelimiter.policy.FailurePolicy policy) {
+    storeFailures.failed(cause, policy);
   }
 
   void storeCall(long nanos, boolean ok) {

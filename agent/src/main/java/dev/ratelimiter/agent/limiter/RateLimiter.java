@@ -151,6 +151,7 @@ public final class RateLimiter {
                 }
                 return Future.succeededFuture(finish(source, decision));
               }
+              metrics.storeFailed(ar.cause(), policy.failurePolicy());
               return switch (policy.failurePolicy()) {
                 case Open ->
                     Future.succeededFuture(

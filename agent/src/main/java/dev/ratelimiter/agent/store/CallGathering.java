@@ -6,29 +6,26 @@ import io.vertx.core.Promise;
 import io.vertx.redis.client.RedisConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * One event loop's checks on their way to Redis. A check goes at once when no script call of the
  * loop is out; while one is, checks gather for the next, so under load Redis pays its per-call work
- * once for many decisions (and when idle nothing waits). The next call's timeout is what is left of
- * its oldest check's: gathering never stretches how long a request waits for the store. Touched
- * only on its event loop.
+ * once for many decisions (and when idle nothing waits). A call's timeout runs from when it is sent
+ * ({@link StoreDeadline}): the wait for its turn is this agent's, not Redis's, and is at most the
+ * previous call's. Touched only on its event loop.
  */
 final class CallGathering {
 
   /** Sends batches over a connection: one future per batch, in order. */
   interface Sender {
-    List<Future<List<AcquireResult>>> send(
-        RedisConnection connection, List<Batches.Batch> batches, long timeoutMillis);
+    List<Future<List<AcquireResult>>> send(RedisConnection connection, List<Batches.Batch> batches);
   }
 
   private final Context context;
   private final boolean bySlot;
   private final int maxBatch;
-  private final long timeoutMillis;
   private final Supplier<RedisConnection> connection;
   private final Sender sender;
   private final Supplier<StoreUnavailableException> notConnected;
@@ -36,7 +33,6 @@ final class CallGathering {
 
   private List<LuaScript.Check> pending = new ArrayList<>();
   private List<Promise<AcquireResult>> waiting = new ArrayList<>();
-  private long oldestPendingNanos;
   private boolean flushScheduled;
   private int inFlight;
 
@@ -49,7 +45,6 @@ final class CallGathering {
       Context context,
       boolean bySlot,
       int maxBatch,
-      long timeoutMillis,
       Supplier<RedisConnection> connection,
       Sender sender,
       Supplier<StoreUnavailableException> notConnected,
@@ -57,7 +52,6 @@ final class CallGathering {
     this.context = context;
     this.bySlot = bySlot;
     this.maxBatch = maxBatch;
-    this.timeoutMillis = timeoutMillis;
     this.connection = connection;
     this.sender = sender;
     this.notConnected = notConnected;
@@ -66,9 +60,6 @@ final class CallGathering {
 
   Future<AcquireResult> enqueue(LuaScript.Check check) {
     Promise<AcquireResult> promise = Promise.promise();
-    if (pending.isEmpty()) {
-      oldestPendingNanos = System.nanoTime();
-    }
     pending.add(check);
     waiting.add(promise);
     if (!flushScheduled && inFlight == 0) {
@@ -87,14 +78,12 @@ final class CallGathering {
     List<Batches.Batch> batches = Batches.split(pending, waiting, bySlot, maxBatch);
     pending = new ArrayList<>();
     waiting = new ArrayList<>();
-    long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldestPendingNanos);
-    long budgetMillis = Math.max(1, timeoutMillis - waitedMillis);
     RedisConnection c = connection.get();
     List<Future<List<AcquireResult>>> calls = new ArrayList<>(batches.size());
     if (c == null) {
       batches.forEach(b -> calls.add(Future.failedFuture(notConnected.get())));
     } else {
-      calls.addAll(sender.send(c, batches, budgetMillis));
+      calls.addAll(sender.send(c, batches));
     }
     inFlight += batches.size();
     for (int n = 0; n < batches.size(); n++) {
@@ -124,8 +113,11 @@ final class CallGathering {
   /** A call was answered (or timed out): once none is out, the checks that gathered go. */
   private void answered() {
     inFlight--;
-    if (inFlight == 0 && !flushScheduled) {
-      flush();
+    if (inFlight == 0 && !flushScheduled && !pending.isEmpty()) {
+      // Not from here: this runs while the loop reads Redis's reply, and Vert.x holds back what a
+      // connection writes during its own read until the read is over.
+      flushScheduled = true;
+      context.runOnContext(v -> flush());
     }
   }
 

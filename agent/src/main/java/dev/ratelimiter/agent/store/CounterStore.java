@@ -25,6 +25,14 @@ public interface CounterStore {
     return acquire(scope, client, limits, 1);
   }
 
+  /**
+   * Gets the store ready to decide at full speed (connections, the script on every node), for at
+   * most {@code millis}; never fails. Completes with what was done, for the readiness report.
+   */
+  default Future<String> prepare(long millis) {
+    return Future.succeededFuture(describe());
+  }
+
   /** Succeeds when the store answers. */
   Future<Void> ping();
 

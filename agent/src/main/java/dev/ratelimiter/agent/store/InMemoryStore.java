@@ -86,6 +86,7 @@ public final class InMemoryStore implements CounterStore {
   private ClientLimits admitNewClient(String key, int capacity) {
     if (tracked.get() >= maxClients && !sweepWhenFull()) {
       throw new StoreUnavailableException(
+          StoreUnavailableException.Reason.FULL,
           "the in-memory store is full: it tracks "
               + maxClients
               + " clients (MEMORY_MAX_CLIENTS) and none of their windows has ended");
@@ -99,6 +100,7 @@ public final class InMemoryStore implements CounterStore {
       // lost a race for the last place
       remove(key, fresh);
       throw new StoreUnavailableException(
+          StoreUnavailableException.Reason.FULL,
           "the in-memory store is full: it tracks " + maxClients + " clients (MEMORY_MAX_CLIENTS)");
     }
     return fresh;

@@ -40,17 +40,36 @@ public final class LuaScript {
     this.sha1 = sha1(source);
   }
 
+  /** The script's text, for {@code SCRIPT LOAD}. */
+  String source() {
+    return source;
+  }
+
   /** See {@link CounterKeys#key}. */
   public static String key(String scope, String client, Limit limit) {
     return CounterKeys.key(scope, client, limit);
   }
 
-  Request evalsha(List<Check> checks) {
-    return withArguments(Request.cmd(Command.EVALSHA).arg(sha1), checks);
+  /**
+   * @param deadline in Redis's time ({@link RedisClock#deadline}): run later, the call decides
+   *     nothing; 0 for none
+   */
+  Request evalsha(List<Check> checks, long deadline) {
+    return withArguments(Request.cmd(Command.EVALSHA).arg(sha1), checks, deadline);
   }
 
-  Request eval(List<Check> checks) {
-    return withArguments(Request.cmd(Command.EVAL).arg(source), checks);
+  Request eval(List<Check> checks, long deadline) {
+    return withArguments(Request.cmd(Command.EVAL).arg(source), checks, deadline);
+  }
+
+  /** The script ran after its deadline and decided nothing. */
+  static boolean expired(Response reply) {
+    return reply != null && reply.size() == 2 && reply.get(0).toInteger() == -2;
+  }
+
+  /** Redis's time when it ran the call, in milliseconds; -1 when the reply does not say. */
+  static long clockOf(Response reply) {
+    return reply == null || reply.size() < 2 ? -1 : reply.get(1).toLong();
   }
 
   /**
@@ -83,7 +102,9 @@ public final class LuaScript {
       expected += 2 + 3 * check.limits().size();
     }
     if (reply == null || reply.size() != expected) {
-      throw new StoreUnavailableException("unexpected reply from the rate-limit script: " + reply);
+      throw new StoreUnavailableException(
+          StoreUnavailableException.Reason.ERROR,
+          "unexpected reply from the rate-limit script: " + reply);
     }
     List<AcquireResult> results = new ArrayList<>(checks.size());
     int at = 0;
@@ -112,6 +133,7 @@ public final class LuaScript {
    */
   static StoreUnavailableException tampered(Check check) {
     return new StoreUnavailableException(
+        StoreUnavailableException.Reason.TAMPERED,
         "a Redis counter of client "
             + check.client()
             + " ("
@@ -122,7 +144,7 @@ public final class LuaScript {
             + "}:*) holds a value that is not a count");
   }
 
-  private static Request withArguments(Request request, List<Check> checks) {
+  private static Request withArguments(Request request, List<Check> checks, long deadline) {
     int keys = 0;
     for (Check check : checks) {
       keys += check.limits().size();
@@ -133,6 +155,7 @@ public final class LuaScript {
         request.arg(key(check.scope(), check.client(), limit));
       }
     }
+    request.arg(deadline);
     // Each distinct limit's parameters once per call (a batch's checks mostly share a policy), and
     // per check only its indexes into them: less for Redis to parse per decision.
     Map<Limit, Integer> ids = new HashMap<>();

@@ -6,12 +6,11 @@ import io.vertx.redis.client.RedisCluster;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.RequestGrouping;
+import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Redis Cluster: the script calls of one flush — one per hash slot, since a script may only touch
@@ -22,29 +21,24 @@ import java.util.function.Function;
  *
  * <p>A batch fails as a whole when one of its calls fails. All of a batch's calls go to one node,
  * so a {@code NOSCRIPT} (the node has not seen the script yet) refuses all of them before any runs,
- * and the batch is sent again with {@code EVAL}.
+ * and the batch is sent again with {@code EVAL}. Every call is bounded and read by {@link
+ * ScriptCalls}, from before the grouping: finding the nodes may wait for the slot map.
  */
 final class NodeWrites {
 
   private NodeWrites() {}
 
-  /**
-   * Sends {@code batches} and returns one future per batch, in order, each bounded by {@code
-   * timeoutMillis}.
-   *
-   * @param unavailable turns a failure into what the failure policy sees
-   */
+  /** Sends {@code batches} and returns one future per batch, in order. */
   static List<Future<List<AcquireResult>>> send(
-      RedisConnection connection,
-      List<Batches.Batch> batches,
-      long timeoutMillis,
-      Function<Throwable, StoreUnavailableException> unavailable) {
-    List<Promise<List<AcquireResult>>> outcomes = new ArrayList<>(batches.size());
+      RedisConnection connection, List<Batches.Batch> batches, ScriptCalls calls) {
+    long sentAt = RedisClock.now();
+    long deadline = calls.deadline(sentAt);
+    List<Promise<Response>> replies = new ArrayList<>(batches.size());
     Map<Request, Integer> index = new IdentityHashMap<>();
     List<Request> requests = new ArrayList<>(batches.size());
     for (int i = 0; i < batches.size(); i++) {
-      outcomes.add(Promise.promise());
-      Request request = LuaScript.LIMITS.evalsha(batches.get(i).checks());
+      replies.add(Promise.promise());
+      Request request = LuaScript.LIMITS.evalsha(batches.get(i).checks(), deadline);
       index.put(request, i);
       requests.add(request);
     }
@@ -53,59 +47,52 @@ final class NodeWrites {
         .onComplete(
             grouped -> {
               if (grouped.failed()) {
-                outcomes.forEach(o -> o.tryFail(unavailable.apply(grouped.cause())));
+                replies.forEach(r -> r.tryFail(grouped.cause()));
                 return;
               }
               for (List<Request> group : groups(grouped.result())) {
                 List<Integer> ids = group.stream().map(index::get).toList();
-                sendGroup(connection, group, ids, batches, timeoutMillis)
+                sendGroup(connection, group, ids, batches, deadline)
                     .onComplete(
                         sent -> {
                           for (int k = 0; k < ids.size(); k++) {
-                            Promise<List<AcquireResult>> outcome = outcomes.get(ids.get(k));
-                            if (sent.failed()) {
-                              outcome.tryFail(unavailable.apply(sent.cause()));
-                              continue;
-                            }
-                            try {
-                              outcome.tryComplete(
-                                  LuaScript.toResults(
-                                      sent.result().get(k), batches.get(ids.get(k)).checks()));
-                            } catch (StoreUnavailableException e) {
-                              outcome.tryFail(e);
+                            Promise<Response> reply = replies.get(ids.get(k));
+                            if (sent.succeeded()) {
+                              reply.tryComplete(sent.result().get(k));
+                            } else {
+                              reply.tryFail(sent.cause());
                             }
                           }
                         });
               }
             });
-    // bounded as a whole too: finding the nodes may wait for the slot map
-    return outcomes.stream()
-        .map(
-            o ->
-                o.future()
-                    .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                    .recover(err -> Future.failedFuture(unavailable.apply(err))))
-        .toList();
+    List<Future<List<AcquireResult>>> results = new ArrayList<>(batches.size());
+    for (int i = 0; i < batches.size(); i++) {
+      results.add(
+          calls.settle(replies.get(i).future(), connection, batches.get(i).checks(), sentAt));
+    }
+    return results;
   }
 
-  private static Future<List<io.vertx.redis.client.Response>> sendGroup(
+  private static Future<List<Response>> sendGroup(
       RedisConnection connection,
       List<Request> group,
       List<Integer> ids,
       List<Batches.Batch> batches,
-      long timeoutMillis) {
+      long deadline) {
     if (connection.pendingQueueFull()) {
-      return Future.failedFuture(new StoreUnavailableException("Redis pipeline is full"));
+      return Future.failedFuture(
+          new StoreUnavailableException(
+              StoreUnavailableException.Reason.ERROR, "the pipeline to Redis is full"));
     }
     return LuaScript.withFallback(
-            byText ->
-                byText
-                    ? connection.batch(
-                        ids.stream()
-                            .map(i -> LuaScript.LIMITS.eval(batches.get(i).checks()))
-                            .toList())
-                    : connection.batch(group))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        byText ->
+            byText
+                ? connection.batch(
+                    ids.stream()
+                        .map(i -> LuaScript.LIMITS.eval(batches.get(i).checks(), deadline))
+                        .toList())
+                : connection.batch(group));
   }
 
   /** Every node's calls; a call the library could not place (none expected) goes on its own. */

@@ -3,10 +3,13 @@ package dev.ratelimiter.agent.store;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisCluster;
 import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,9 +39,10 @@ public final class RedisStore implements CounterStore {
   static final int MAX_BATCH = 128;
 
   private final Vertx vertx;
-  private final Redis client;
+  private final RedisOptions options;
   private final String endpoint;
   private final long timeoutMillis;
+  private final ScriptCalls script;
 
   /**
    * Cluster mode: batches are cut per hash slot, and a node's loss does not drop the whole
@@ -60,12 +64,15 @@ public final class RedisStore implements CounterStore {
   private volatile String lastConnectError;
 
   /**
-   * One {@link Redis} client for the agent, and per event loop one {@code connect()}ed connection
-   * of the kind the library gives for the mode: in Standalone a plain pipelined connection; in
-   * Sentinel one to the master the sentinels name at connect time; in Cluster a cluster-aware
-   * connection holding one pipelined connection per master, routing each script call by the slot of
-   * its keys (so a batch is cut per slot, see {@link Batches}) and loading the script per node
-   * through the NOSCRIPT fallback. The library's pool is not used per request.
+   * Per event loop one {@link Redis} client and one {@code connect()}ed connection of the kind the
+   * library gives for the mode: in Standalone a plain pipelined connection; in Sentinel one to the
+   * master the sentinels name at connect time; in Cluster a cluster-aware connection holding one
+   * pipelined connection per master, routing each script call by the slot of its keys (so a batch
+   * is cut per slot, see {@link Batches}) and loading the script per node through the NOSCRIPT
+   * fallback. The library's pool is not used per request, and each loop's client has a pool of its
+   * own: a client's pool hands out connections made on whichever event loop asked first, and a
+   * connection serves its calls on that loop, so a shared pool puts loops' Redis traffic on the
+   * wrong thread, behind other loops' work.
    *
    * @param tlsCaFile for {@code rediss://}: PEM certificates to trust instead of the JVM's default
    *     trust store; may be null. The server's host name is always verified.
@@ -76,14 +83,15 @@ public final class RedisStore implements CounterStore {
     this.endpoint = target.describe();
     this.timeoutMillis = timeoutMillis;
     this.cluster = target.mode() == RedisMode.Cluster;
-    this.client = Redis.createClient(vertx, RedisClientOptions.of(target, password, tlsCaFile));
+    this.script = new ScriptCalls(vertx, endpoint, timeoutMillis);
+    this.options = RedisClientOptions.of(target, password, tlsCaFile);
   }
 
   /**
    * Opens the calling event loop's connection. Completes when connected or after the timeout, never
    * failing: an agent must start (and fail open or closed) even while Redis is away.
    */
-  public Future<Void> warmUp() {
+  public Future<Void> connectThisLoop() {
     Context context = vertx.getOrCreateContext();
     Link link = links.computeIfAbsent(Thread.currentThread(), t -> new Link(context));
     return link.connectNow().timeout(2, TimeUnit.SECONDS).otherwiseEmpty().mapEmpty();
@@ -100,7 +108,8 @@ public final class RedisStore implements CounterStore {
     if (connection == null) {
       return Future.failedFuture(notConnected());
     }
-    return call(connection, List.of(check), timeoutMillis)
+    return script
+        .call(connection, List.of(check))
         .compose(results -> CallGathering.settle(check, results.get(0)));
   }
 
@@ -108,35 +117,49 @@ public final class RedisStore implements CounterStore {
    * Cluster: one pipelined batch per master ({@link NodeWrites}); else one script call per batch.
    */
   private List<Future<List<AcquireResult>>> send(
-      RedisConnection connection, List<Batches.Batch> batches, long timeoutMillis) {
+      RedisConnection connection, List<Batches.Batch> batches) {
     if (cluster) {
-      return NodeWrites.send(connection, batches, timeoutMillis, this::unavailable);
+      return NodeWrites.send(connection, batches, script);
     }
     List<Future<List<AcquireResult>>> results = new ArrayList<>(batches.size());
-    batches.forEach(b -> results.add(call(connection, b.checks(), timeoutMillis)));
+    batches.forEach(b -> results.add(script.call(connection, b.checks())));
     return results;
   }
 
   /**
-   * One script call deciding every check in order; bounded by what is left of the timeout of its
-   * oldest check.
+   * Requests the failure policy decided whose call was counted after all (see {@link
+   * ScriptCalls#lateCounted}).
    */
-  private Future<List<AcquireResult>> call(
-      RedisConnection connection, List<LuaScript.Check> checks, long timeoutMillis) {
-    if (connection.pendingQueueFull()) {
-      return Future.failedFuture(
-          new StoreUnavailableException("Redis pipeline to " + endpoint + " is full"));
-    }
-    return LuaScript.withFallback(
-            byText ->
-                connection.send(
-                    byText ? LuaScript.LIMITS.eval(checks) : LuaScript.LIMITS.evalsha(checks)))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .transform(
-            ar ->
-                ar.succeeded()
-                    ? Future.succeededFuture(LuaScript.toResults(ar.result(), checks))
-                    : Future.failedFuture(unavailable(ar.cause())));
+  public long lateCounted() {
+    return script.lateCounted();
+  }
+
+  /**
+   * Waits, for at most {@code millis}, until every event loop's connection is open and the script
+   * is loaded on every node it reaches (Cluster: every master), so that no first request pays for
+   * either.
+   */
+  @Override
+  public Future<String> prepare(long millis) {
+    List<Future<Void>> all = links.values().stream().map(l -> l.prepared.future()).toList();
+    return Future.join(all)
+        .timeout(millis, TimeUnit.MILLISECONDS)
+        .transform(ar -> Future.succeededFuture(preparation()));
+  }
+
+  private String preparation() {
+    long connected = links.values().stream().filter(l -> l.connection != null).count();
+    int nodes = links.values().stream().mapToInt(l -> l.scriptNodes).max().orElse(0);
+    String why = lastConnectError;
+    return connected
+        + " of "
+        + links.size()
+        + " event loops connected to "
+        + describe()
+        + "; script loaded on "
+        + nodes
+        + (nodes == 1 ? " node" : " nodes")
+        + (why == null ? "" : "; last connection error: " + why);
   }
 
   @Override
@@ -152,14 +175,13 @@ public final class RedisStore implements CounterStore {
             ar ->
                 ar.succeeded()
                     ? Future.<Void>succeededFuture()
-                    : Future.failedFuture(unavailable(ar.cause())));
+                    : Future.failedFuture(script.unavailable(ar.cause())));
   }
 
   @Override
   public Future<Void> close() {
     closed = true;
-    links.values().forEach(Link::close);
-    return client.close();
+    return Future.join(links.values().stream().map(Link::close).toList()).mapEmpty();
   }
 
   @Override
@@ -170,6 +192,7 @@ public final class RedisStore implements CounterStore {
   private StoreUnavailableException notConnected() {
     String why = lastConnectError;
     return new StoreUnavailableException(
+        StoreUnavailableException.Reason.DISCONNECTED,
         "not connected to Redis at " + endpoint + (why == null ? "" : ": " + why));
   }
 
@@ -188,36 +211,34 @@ public final class RedisStore implements CounterStore {
     return null;
   }
 
-  private StoreUnavailableException unavailable(Throwable cause) {
-    if (cause instanceof StoreUnavailableException e) {
-      return e;
-    }
-    String what =
-        cause instanceof java.util.concurrent.TimeoutException
-                || String.valueOf(cause.getMessage()).contains("imed out")
-            ? "Redis at " + endpoint + " did not answer within " + timeoutMillis + " ms"
-            : "Redis at " + endpoint + " failed: " + cause.getMessage();
-    return new StoreUnavailableException(what, cause);
-  }
-
   /**
    * One event loop's connection and its reconnect loop; all state changes run on that event loop.
    */
   private final class Link {
     private final Context context;
+    private final Redis client;
     private volatile RedisConnection connection;
     private boolean connecting;
     private long backoffMillis = MIN_BACKOFF_MS;
     private final CallGathering calls;
 
+    /**
+     * Completed once the first connection is open and has the script loaded, or a connection
+     * attempt failed (then the agent goes on, deciding by the failure policy until Redis is back).
+     */
+    private final Promise<Void> prepared = Promise.promise();
+
+    /** The nodes the last connection loaded the script on. */
+    private volatile int scriptNodes;
+
     Link(Context context) {
       this.context = context;
+      this.client = Redis.createClient(vertx, options);
       this.calls =
           new CallGathering(
               context,
               cluster,
               MAX_BATCH,
-              timeoutMillis,
               () -> connection,
               RedisStore.this::send,
               RedisStore.this::notConnected,
@@ -236,6 +257,7 @@ public final class RedisStore implements CounterStore {
               err -> {
                 connecting = false;
                 lastConnectError = RedisErrors.describe(err);
+                prepared.tryComplete();
                 LOG.warn(
                     "Cannot connect to Redis at {}: {}; retrying in {} ms",
                     endpoint,
@@ -277,6 +299,23 @@ public final class RedisStore implements CounterStore {
       if (reconnected) {
         LOG.info("Reconnected to Redis at {}", endpoint);
       }
+      // Redis's time, before the first call needs it for its deadline, and the script on every
+      // node, so that no call waits for a NOSCRIPT and a second round
+      c.send(Request.cmd(Command.TIME)).onSuccess(script::observeTime);
+      loadScript(c)
+          .onComplete(
+              ar -> {
+                scriptNodes = ar.succeeded() ? ar.result() : 0;
+                prepared.tryComplete();
+              });
+    }
+
+    /** Loads the script where {@code c} sends; how many nodes have it. */
+    private Future<Integer> loadScript(RedisConnection c) {
+      Request load = Request.cmd(Command.SCRIPT).arg("LOAD").arg(LuaScript.LIMITS.source());
+      return cluster
+          ? RedisCluster.create(c).onAllMasterNodes(load).map(List::size)
+          : c.send(load).map(1);
     }
 
     private void dropped(RedisConnection c) {
@@ -317,12 +356,13 @@ public final class RedisStore implements CounterStore {
               });
     }
 
-    void close() {
+    Future<Void> close() {
       RedisConnection c = connection;
       connection = null;
       if (c != null) {
         c.close();
       }
+      return client.close();
     }
   }
 }

@@ -4,20 +4,23 @@
 -- consumes nothing, and a cost above what a limit can ever admit is always refused. Requests are
 -- decided in order, so two requests of one client in the same batch are counted exactly as if they
 -- had come one by one.
--- ARGV[1]            number of distinct limits L in the batch, then L quads:
+-- ARGV[1]            the deadline in ms of Redis's clock (TIME); a call run after it decides nothing
+--                    and returns {-2, now}; 0 or less: none. The clock is read either way, so every
+--                    reply tells the agent Redis's time.
+-- ARGV[2]            number of distinct limits L in the batch, then L quads:
 --                    algorithm (0 FixedWindow, 1 SlidingWindow, 2 TokenBucket), requests, window in ms, burst
 -- then               number of requests R, and 1 when all R share one cost and one list of limits
 --                    (the usual batch: one policy, cost 1), else 0
 -- then               for that shared case once, else per request: N (its number of limits), C (its
 --                    cost, at least 1), then N indexes (1..L) into the quads
 -- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window s>
--- Returns per request: allowed (1 | 0 | -1), now (ms from TIME, -1 when no limit needed a clock), then
+-- Returns per request: allowed (1 | 0 | -1), now (ms from TIME), then
 -- per limit: remaining, reset in ms (until the window ends / the bucket or log is empty again),
 -- retry in ms (until this limit would allow C; 0 when it does now).
 -- -1: a counter of this request holds something it cannot have written (tampered); nothing is
 -- consumed and the agent treats it as a store error for this request alone.
--- Time: FixedWindow needs none (a key with a TTL); the others read TIME once per call, never the
--- agent's clock. All arithmetic is on whole numbers below 2^53, so Lua's doubles are exact.
+-- Time: FixedWindow needs none (a key with a TTL), but the deadline does; TIME is read once per
+-- call, and Redis's clock is the only one the algorithms use, never the agent's. All arithmetic is on whole numbers below 2^53, so Lua's doubles are exact.
 -- FixedWindow consumes first (INCRBY) and gives back on a refusal (DECRBY, or DEL of a key it
 -- created): the script is atomic, so no one ever sees the units it gave back, and it saves the
 -- GET before every increment. It is decided inline in the main loop: most checks are FixedWindow,
@@ -152,11 +155,16 @@ function bucket.consume(key, cost, quota, window, burst, state)
   return floordiv(tokens, window), reset
 end
 
+local deadline = tonumber(ARGV[1])
+if clock() > deadline and deadline > 0 then
+  return { -2, now }
+end
+
 local algorithms = { [1] = sliding, [2] = bucket }
 -- the batch's distinct limits, parsed once; fixed[j]: limit j is a FixedWindow
 local algs, fixed, quotas, windows, bursts = {}, {}, {}, {}, {}
-local a = 2
-for j = 1, tonumber(ARGV[1]) do
+local a = 3
+for j = 1, tonumber(ARGV[2]) do
   local algorithm = tonumber(ARGV[a])
   fixed[j] = algorithm == 0
   algs[j] = algorithms[algorithm]

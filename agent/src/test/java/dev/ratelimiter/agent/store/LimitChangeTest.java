@@ -35,7 +35,7 @@ class LimitChangeTest {
     vertx = Vertx.vertx();
     redisStore = new RedisStore(vertx, RedisTarget.standalone(redis.url()), null, 10_000, null);
     Promise<Void> warm = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> redisStore.warmUp().onComplete(warm));
+    vertx.getOrCreateContext().runOnContext(v -> redisStore.connectThisLoop().onComplete(warm));
     warm.future().await();
   }
 

@@ -83,7 +83,7 @@ class RedisAlgorithmsPropertyTest {
     context.runOnContext(
         v ->
             store
-                .warmUp()
+                .connectThisLoop()
                 .onComplete(
                     w -> {
                       for (int c = 0; c < CLIENTS; c++) {
