@@ -10,6 +10,9 @@ import dev.ratelimiter.agent.http.guard.ConnectionGuard;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
 import dev.ratelimiter.agent.limiter.LimiterMetrics;
 import dev.ratelimiter.agent.limiter.RateLimiter;
+import dev.ratelimiter.agent.startup.Startup;
+import dev.ratelimiter.agent.startup.WarmUp;
+import dev.ratelimiter.agent.startup.WarmUpPolicy;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisStore;
@@ -39,18 +42,21 @@ public final class Agent {
   private final List<PublicVerticle> publicVerticles;
   private final ManagementVerticle management;
   private final ScheduledExecutorService sweeper;
+  private final Startup startup;
 
   private Agent(
       Vertx vertx,
       CounterStore store,
       List<PublicVerticle> publicVerticles,
       ManagementVerticle management,
-      ScheduledExecutorService sweeper) {
+      ScheduledExecutorService sweeper,
+      Startup startup) {
     this.vertx = vertx;
     this.store = store;
     this.publicVerticles = publicVerticles;
     this.management = management;
     this.sweeper = sweeper;
+    this.startup = startup;
   }
 
   public static Future<Agent> start(AgentSettings settings, Policy policy) {
@@ -98,12 +104,27 @@ public final class Agent {
         1,
         TimeUnit.SECONDS);
 
-    Supplier<Future<Void>> warmUp =
+    Supplier<Future<Void>> connectStore =
         store instanceof RedisStore redis ? redis::connectThisLoop : Future::succeededFuture;
+    Startup startup = new Startup(registry);
+    // The warm-up's own limiter: the same store and code under the warm-up policy, counted in a
+    // registry nobody scrapes.
+    Policy warmUpPolicy = WarmUpPolicy.of(policy);
+    PrometheusMeterRegistry warmUpRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PublicVerticle.WarmUpSide warmUpSide =
+        settings.warmUpSeconds() == 0
+            ? null
+            : new PublicVerticle.WarmUpSide(
+                new RateLimiter(
+                    new ActivePolicy(warmUpPolicy),
+                    store,
+                    localStore,
+                    MONOTONIC_MILLIS,
+                    new LimiterMetrics(warmUpRegistry)),
+                warmUpRegistry);
     List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
-    // Several instances share one port; an ephemeral port (0) would give each its own, so use one.
-    int instances =
-        settings.httpPort() == 0 || settings.grpcPort() == 0 ? 1 : settings.eventLoops();
+    // One public verticle per event loop, all sharing the ports (an ephemeral one too).
+    int instances = settings.eventLoops();
     ConnectionGuard publicGuard =
         new ConnectionGuard(
             "public",
@@ -127,7 +148,7 @@ public final class Agent {
             registry);
     ManagementVerticle management =
         new ManagementVerticle(
-            new HealthHandler(activePolicy, store),
+            new HealthHandler(activePolicy, store, startup),
             new AdminPolicyHandler(activePolicy, settings.adminToken(), store),
             registry,
             settings.bindAddress(),
@@ -145,25 +166,65 @@ public final class Agent {
               PublicVerticle v =
                   new PublicVerticle(
                       limiter,
-                      warmUp,
+                      connectStore,
                       settings.bindAddress(),
                       settings.httpPort(),
                       backend,
                       publicGuard,
                       settings.grpcPort(),
-                      grpcGuard);
+                      grpcGuard,
+                      warmUpSide);
               publicVerticles.add(v);
               return v;
             },
             new DeploymentOptions().setInstances(instances))
         .compose(id -> vertx.deployVerticle(management))
-        .map(id -> new Agent(vertx, store, publicVerticles, management, sweeper))
+        .compose(
+            id ->
+                startup.run(
+                    store,
+                    () -> warmUp(vertx, settings, warmUpPolicy, warmUpSide, publicVerticles)))
+        .map(id -> new Agent(vertx, store, publicVerticles, management, sweeper, startup))
         // Close without chaining on it: a closed Vert.x can no longer run our callbacks.
         .onFailure(
             err -> {
               sweeper.shutdownNow();
               vertx.close();
             });
+  }
+
+  /** Warms up through the first public verticle's warm-up ports, then closes them all. */
+  private static Future<WarmUp.Report> warmUp(
+      Vertx vertx,
+      AgentSettings settings,
+      Policy warmUpPolicy,
+      PublicVerticle.WarmUpSide side,
+      List<PublicVerticle> verticles) {
+    if (side == null) {
+      return Future.succeededFuture(new WarmUp.Report(0, 0, "off (WARM_UP_SECONDS=0)"));
+    }
+    PublicVerticle first = verticles.get(0);
+    WarmUp.Targets targets =
+        new WarmUp.Targets(
+            first.warmUpHttpPort(), first.warmUpGrpcPort(), settings.backend() != null);
+    return WarmUp.run(
+            vertx,
+            warmUpPolicy,
+            targets,
+            settings.warmUpSeconds() * 1000L,
+            () ->
+                (long)
+                    side.registry().find("ratelimiter.store.failures").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum())
+        .compose(
+            report ->
+                Future.join(verticles.stream().map(PublicVerticle::endWarmUp).toList())
+                    .transform(ar -> Future.succeededFuture(report)));
+  }
+
+  public Startup startup() {
+    return startup;
   }
 
   public int httpPort() {

@@ -33,6 +33,7 @@ import java.util.Map;
  *     trust store)
  * @param redisMode Standalone, Sentinel ({@code redisUrl} lists sentinels) or Cluster (seed nodes)
  * @param redisMasterName Sentinel only: the master's name (null otherwise)
+ * @param warmUpSeconds how long the warm-up before ready may take at most; 0 = none
  */
 public record AgentSettings(
     String bindAddress,
@@ -53,13 +54,15 @@ public record AgentSettings(
     int memoryMaxClients,
     Path redisTlsCaFile,
     RedisMode redisMode,
-    String redisMasterName) {
+    String redisMasterName,
+    int warmUpSeconds) {
 
   static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
   public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_GRPC_PORT = 8081;
+  public static final int DEFAULT_WARM_UP_SECONDS = 10;
 
   public static AgentSettings fromEnv(Map<String, String> env) {
     String redisUrl = blankToNull(env.get("REDIS_URL"));
@@ -102,10 +105,14 @@ public record AgentSettings(
         (int) number(env, "MEMORY_MAX_CLIENTS", InMemoryStore.DEFAULT_MAX_CLIENTS, 1, 100_000_000),
         caFile,
         redis == null ? RedisMode.Standalone : redis.mode(),
-        redis == null ? null : redis.masterName());
+        redis == null ? null : redis.masterName(),
+        (int) number(env, "WARM_UP_SECONDS", DEFAULT_WARM_UP_SECONDS, 0, 60));
   }
 
-  /** Settings for tests and embedding: loopback, ephemeral ports, one event loop. */
+  /**
+   * Settings for tests and embedding: loopback, ephemeral ports, one event loop, no warm-up (an
+   * agent started inside a running JVM has its code compiled already; {@link #withWarmUpSeconds}).
+   */
   public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
     return new AgentSettings(
         "127.0.0.1",
@@ -126,23 +133,17 @@ public record AgentSettings(
         InMemoryStore.DEFAULT_MAX_CLIENTS,
         null,
         RedisMode.Standalone,
-        null);
+        null,
+        0);
   }
 
   public AgentSettings withRedisTimeoutMillis(long millis) {
     return copy(c -> c.redisTimeoutMillis = millis);
   }
 
-  /**
-   * The same settings with {@code loops} public-port verticles (each on its own event loop) on
-   * {@code httpPort}: several instances share one port, so it must not be 0.
-   */
-  public AgentSettings withEventLoops(int loops, int httpPort) {
-    return copy(
-        c -> {
-          c.eventLoops = loops;
-          c.httpPort = httpPort;
-        });
+  /** The same settings with {@code loops} public-port verticles, each on its own event loop. */
+  public AgentSettings withEventLoops(int loops) {
+    return copy(c -> c.eventLoops = loops);
   }
 
   /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
@@ -163,6 +164,10 @@ public record AgentSettings(
           c.httpHeaderTimeoutSeconds = headerTimeoutSeconds;
           c.httpMaxConnections = maxConnections;
         });
+  }
+
+  public AgentSettings withWarmUpSeconds(int seconds) {
+    return copy(c -> c.warmUpSeconds = seconds);
   }
 
   public AgentSettings withMemoryMaxClients(int maxClients) {
@@ -224,6 +229,7 @@ public record AgentSettings(
     private Path redisTlsCaFile;
     private RedisMode redisMode;
     private String redisMasterName;
+    private int warmUpSeconds;
 
     Copy(AgentSettings s) {
       bindAddress = s.bindAddress;
@@ -245,6 +251,7 @@ public record AgentSettings(
       redisTlsCaFile = s.redisTlsCaFile;
       redisMode = s.redisMode;
       redisMasterName = s.redisMasterName;
+      warmUpSeconds = s.warmUpSeconds;
     }
 
     AgentSettings build() {
@@ -267,7 +274,8 @@ public record AgentSettings(
           memoryMaxClients,
           redisTlsCaFile,
           redisMode,
-          redisMasterName);
+          redisMasterName,
+          warmUpSeconds);
     }
   }
 

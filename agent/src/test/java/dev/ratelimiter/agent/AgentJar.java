@@ -31,8 +31,18 @@ public final class AgentJar {
    */
   public static Process start(Path dir, Map<String, String> env, String... jvmOptions)
       throws IOException {
+    return start(dir, env, List.of(), jvmOptions);
+  }
+
+  /**
+   * @param wrapper a command the JVM runs under, e.g. {@code taskset -c 0}; empty for none
+   */
+  public static Process start(
+      Path dir, Map<String, String> env, List<String> wrapper, String... jvmOptions)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java));
+    List<String> command = new ArrayList<>(wrapper);
+    command.add(java);
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-jar", System.getProperty("agent.jar", "target/agent.jar")));
     ProcessBuilder builder =

@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.limiter.ActivePolicy;
+import dev.ratelimiter.agent.startup.Startup;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.policy.FailurePolicy;
 import dev.ratelimiter.policy.Policy;
@@ -8,17 +9,21 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code /health/live}: the process serves. {@code /health/ready}: a policy is loaded and the store
- * answers, or the store is away but failurePolicy Open lets the agent serve anyway.
+ * {@code /health/live}: the process serves. {@code /health/ready}: the start-up is over (the store
+ * prepared, the request path warmed up: {@link Startup}), a policy is loaded and the store answers,
+ * or the store is away but the failure policy (Open, Local) lets the agent serve anyway. The body
+ * says what start-up waited for and how long it took.
  */
 public final class HealthHandler {
 
   private final ActivePolicy activePolicy;
   private final CounterStore store;
+  private final Startup startup;
 
-  public HealthHandler(ActivePolicy activePolicy, CounterStore store) {
+  public HealthHandler(ActivePolicy activePolicy, CounterStore store, Startup startup) {
     this.activePolicy = activePolicy;
     this.store = store;
+    this.startup = startup;
   }
 
   public void live(RoutingContext ctx) {
@@ -31,7 +36,27 @@ public final class HealthHandler {
         new JsonObject()
             .put("policy", policy.id())
             .put("generation", policy.generation())
-            .put("store", store.describe());
+            .put("store", store.describe())
+            .put(
+                "startup",
+                new JsonObject()
+                    .put("store", startup.store())
+                    .put("warmUp", startup.warmUp())
+                    .put(
+                        "readyAfterSeconds",
+                        startup.ready()
+                            ? Math.round(startup.readySeconds() * 1000) / 1000.0
+                            : null));
+    if (!startup.ready()) {
+      json(
+          ctx,
+          503,
+          body.put("status", "STARTING")
+              .put(
+                  "detail",
+                  "starting: store " + startup.store() + "; warm-up " + startup.warmUp()));
+      return;
+    }
     store
         .ping()
         .onComplete(

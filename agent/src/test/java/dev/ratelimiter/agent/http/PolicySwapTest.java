@@ -6,7 +6,6 @@ import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
-import dev.ratelimiter.testsupport.net.Ports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +74,7 @@ class PolicySwapTest {
       "Every answer's limits and client key come from one generation while policies are pushed in a loop")
   void everyAnswerFromOneGeneration() throws Exception {
     agent =
-        RunningAgent.start(
-            AgentSettings.local(null, null, TOKEN).withEventLoops(4, Ports.free()), generation(3));
+        RunningAgent.start(AgentSettings.local(null, null, TOKEN).withEventLoops(4), generation(3));
     TestHttp http = new TestHttp();
     AtomicBoolean pushing = new AtomicBoolean(true);
     AtomicInteger pushes = new AtomicInteger();

@@ -7,7 +7,6 @@ import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
-import dev.ratelimiter.testsupport.net.Ports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,12 +61,9 @@ abstract class ConcurrencyContract {
    */
   protected abstract String counter(String client) throws Exception;
 
-  /**
-   * An agent on {@link #EVENT_LOOPS} event loops: several public verticles share one port, which
-   * must then be a real one (port 0 would give each instance its own).
-   */
+  /** An agent on {@link #EVENT_LOOPS} event loops, all serving its one (ephemeral) port. */
   RunningAgent startOnSeveralLoops(AgentSettings settings) {
-    return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS, Ports.free()), policy());
+    return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS), policy());
   }
 
   /** Fires all requests at once (released together by a latch) and returns the status of each. */

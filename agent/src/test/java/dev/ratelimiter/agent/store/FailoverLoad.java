@@ -7,7 +7,6 @@ import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
-import dev.ratelimiter.testsupport.net.Ports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +97,7 @@ final class FailoverLoad {
               AgentSettings.local(redisUrl, password, null)
                   .withRedisMode(mode, null)
                   .withRedisTimeoutMillis(REDIS_TIMEOUT_MILLIS)
-                  .withEventLoops(1, Ports.free()),
+                  .withEventLoops(1),
               POLICY));
     }
     return agents;

@@ -28,6 +28,7 @@ public final class ConnectionGuard {
 
   private final String port;
   private final int idleTimeoutSeconds;
+  private final int headerTimeoutSeconds;
   private final long headerTimeoutMillis;
   private final int maxConnections;
   private final AtomicInteger open = new AtomicInteger();
@@ -47,6 +48,7 @@ public final class ConnectionGuard {
       MeterRegistry registry) {
     this.port = port;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
+    this.headerTimeoutSeconds = headerTimeoutSeconds;
     this.headerTimeoutMillis = TimeUnit.SECONDS.toMillis(headerTimeoutSeconds);
     this.maxConnections = maxConnections;
     Gauge.builder("ratelimiter.http.connections", open, AtomicInteger::get)
@@ -63,6 +65,12 @@ public final class ConnectionGuard {
             .description("Connections closed because a request's head did not arrive in time")
             .tag("port", port)
             .register(registry);
+  }
+
+  /** A guard with the same bounds for another port, counted in {@code registry}. */
+  public ConnectionGuard alike(String port, MeterRegistry registry) {
+    return new ConnectionGuard(
+        port, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, registry);
   }
 
   /** Sets the idle timeout and switches off cleartext HTTP/2 (see the class comment). */
