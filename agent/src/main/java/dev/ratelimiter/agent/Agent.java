@@ -17,6 +17,7 @@ import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.InMemoryStore;
 import dev.ratelimiter.agent.store.RedisStore;
 import dev.ratelimiter.policy.Policy;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,6 +73,12 @@ public final class Agent {
                 settings.redisTlsCaFile());
     ActivePolicy activePolicy = new ActivePolicy(policy);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    if (store instanceof RedisStore redis) {
+      FunctionCounter.builder("ratelimiter.store.late.counted", redis, RedisStore::lateCounted)
+          .description(
+              "Requests the failure policy decided whose call Redis had run in time after all, its reply too slow on the way back: they were counted")
+          .register(registry);
+    }
     Gauge.builder("ratelimiter.policy.generation", activePolicy, p -> p.get().generation())
         .description("Generation of the policy in force")
         .register(registry);
@@ -111,17 +118,6 @@ public final class Agent {
     // registry nobody scrapes.
     Policy warmUpPolicy = WarmUpPolicy.of(policy);
     PrometheusMeterRegistry warmUpRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    PublicVerticle.WarmUpSide warmUpSide =
-        settings.warmUpSeconds() == 0
-            ? null
-            : new PublicVerticle.WarmUpSide(
-                new RateLimiter(
-                    new ActivePolicy(warmUpPolicy),
-                    store,
-                    localStore,
-                    MONOTONIC_MILLIS,
-                    new LimiterMetrics(warmUpRegistry)),
-                warmUpRegistry);
     List<PublicVerticle> publicVerticles = new CopyOnWriteArrayList<>();
     // One public verticle per event loop, all sharing the ports (an ephemeral one too).
     int instances = settings.eventLoops();
@@ -146,6 +142,19 @@ public final class Agent {
             settings.httpHeaderTimeoutSeconds(),
             ManagementVerticle.MAX_CONNECTIONS,
             registry);
+    PublicVerticle.WarmUpSide warmUpSide =
+        settings.warmUpSeconds() == 0
+            ? null
+            : new PublicVerticle.WarmUpSide(
+                new RateLimiter(
+                    new ActivePolicy(warmUpPolicy),
+                    store,
+                    localStore,
+                    MONOTONIC_MILLIS,
+                    new LimiterMetrics(warmUpRegistry)),
+                warmUpRegistry,
+                publicGuard.alike("warm-up", warmUpRegistry),
+                grpcGuard.alike("warm-up-grpc", warmUpRegistry));
     ManagementVerticle management =
         new ManagementVerticle(
             new HealthHandler(activePolicy, store, startup),

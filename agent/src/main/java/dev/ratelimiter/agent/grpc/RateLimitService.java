@@ -49,6 +49,9 @@ import java.util.Locale;
  */
 public final class RateLimitService {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RateLimitService.class);
+
   static final ServiceName SERVICE =
       ServiceName.create("envoy.service.ratelimit.v3.RateLimitService");
   public static final ServiceMethod<RateLimitRequest, RateLimitResponse> SHOULD_RATE_LIMIT =
@@ -76,20 +79,28 @@ public final class RateLimitService {
 
   private void answer(
       GrpcServerRequest<RateLimitRequest, RateLimitResponse> call, RateLimitRequest request) {
-    decide(request)
-        .onComplete(
-            ar -> {
-              if (ar.succeeded()) {
-                call.response().send(ar.result());
-              } else if (ar.cause() instanceof Refused refused) {
-                call.response().status(refused.status).statusMessage(refused.getMessage()).end();
-              } else {
-                call.response()
-                    .status(GrpcStatus.UNAVAILABLE)
-                    .statusMessage(String.valueOf(ar.cause().getMessage()))
-                    .end();
-              }
-            });
+    decide(request).onComplete(ar -> reply(call, ar));
+  }
+
+  private static void reply(
+      GrpcServerRequest<RateLimitRequest, RateLimitResponse> call,
+      io.vertx.core.AsyncResult<RateLimitResponse> ar) {
+    try {
+      if (ar.succeeded()) {
+        call.response().send(ar.result());
+      } else if (ar.cause() instanceof Refused refused) {
+        call.response().status(refused.status).statusMessage(refused.getMessage()).end();
+      } else {
+        call.response()
+            .status(GrpcStatus.UNAVAILABLE)
+            .statusMessage(String.valueOf(ar.cause().getMessage()))
+            .end();
+      }
+    } catch (RuntimeException e) {
+      // Vert.x 5.0.7 throws (a NullPointerException) writing to a stream the caller has reset:
+      // the caller is gone, and there is no one left to answer
+      LOG.debug("Could not answer a ShouldRateLimit call whose caller went away: {}", e.toString());
+    }
   }
 
   /**

@@ -45,10 +45,11 @@ public final class PublicVerticle extends VerticleBase {
   private static final String LOOPBACK = "127.0.0.1";
 
   /**
-   * The warm-up's side: its limiter (the store's own, under the warm-up policy) and where its
-   * metrics go (a registry nobody scrapes).
+   * The warm-up's side: its limiter (the store's own, under the warm-up policy), where its metrics
+   * go (a registry nobody scrapes) and the guards of its ports (shared by all instances).
    */
-  public record WarmUpSide(RateLimiter limiter, MeterRegistry registry) {}
+  public record WarmUpSide(
+      RateLimiter limiter, MeterRegistry registry, ConnectionGuard http, ConnectionGuard grpc) {}
 
   private final RateLimiter limiter;
   private final Supplier<Future<Void>> connectStore;

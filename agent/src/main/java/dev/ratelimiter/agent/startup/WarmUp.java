@@ -80,6 +80,8 @@ public final class WarmUp {
   private int quietSlices;
   private long previousSliceRequests = -1;
   private long next;
+  private int inFlight;
+  private Report report;
 
   private WarmUp(
       Vertx vertx, Policy policy, Targets targets, long maxMillis, LongSupplier storeFailures) {
@@ -155,10 +157,22 @@ public final class WarmUp {
     }
   }
 
+  /** No more requests; the clients close once the last one is answered (or in a second). */
   private void finish(long elapsed, String why) {
-    if (done.tryComplete(new Report(elapsed, requests, why))) {
+    if (report == null) {
+      report = new Report(elapsed, requests, why);
+      vertx.setTimer(1000, t -> close());
+      if (inFlight == 0) {
+        close();
+      }
+    }
+  }
+
+  private void close() {
+    if (!done.future().isComplete()) {
       http.close();
       grpc.close();
+      done.complete(report);
     }
   }
 
@@ -169,9 +183,10 @@ public final class WarmUp {
   }
 
   private void sendHttp() {
-    if (done.future().isComplete()) {
+    if (report != null) {
       return;
     }
+    inFlight++;
     long n = next++;
     Route route = routes.get((int) (n % routes.size()));
     boolean check = n % 3 == 2;
@@ -209,9 +224,10 @@ public final class WarmUp {
   }
 
   private void sendGrpc() {
-    if (done.future().isComplete()) {
+    if (report != null) {
       return;
     }
+    inFlight++;
     long n = next++;
     Route route = routes.get((int) (n % routes.size()));
     RateLimitDescriptor.Builder descriptor =
@@ -248,6 +264,10 @@ public final class WarmUp {
   }
 
   private void counted(Throwable failure) {
+    inFlight--;
+    if (report != null && inFlight == 0) {
+      close();
+    }
     if (failure == null) {
       requests++;
       sliceRequests++;

@@ -18,6 +18,9 @@ import java.util.function.Supplier;
  */
 final class CallGathering {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CallGathering.class);
+
   /** Sends batches over a connection: one future per batch, in order. */
   interface Sender {
     List<Future<List<AcquireResult>>> send(RedisConnection connection, List<Batches.Batch> batches);
@@ -92,21 +95,36 @@ final class CallGathering {
           .get(n)
           .onComplete(
               ar -> {
-                if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
-                  // The library may not call the end handler (e.g. when the server died mid-reply):
-                  // a closed connection is never used again, whatever told us.
-                  closed.accept(c);
-                }
-                for (int i = 0; i < batch.promises().size(); i++) {
-                  if (ar.succeeded()) {
-                    settle(batch.checks().get(i), ar.result().get(i))
-                        .onComplete(batch.promises().get(i));
-                  } else {
-                    batch.promises().get(i).fail(ar.cause());
+                try {
+                  if (ar.failed() && c != null && RedisErrors.isClosed(ar.cause())) {
+                    // The library may not call the end handler (e.g. when the server died
+                    // mid-reply): a closed connection is never used again, whatever told us.
+                    closed.accept(c);
                   }
+                  for (int i = 0; i < batch.promises().size(); i++) {
+                    answer(batch, i, ar);
+                  }
+                } finally {
+                  answered();
                 }
-                answered();
               });
+    }
+  }
+
+  /**
+   * Hands check {@code i} its answer. What its request does with it runs right here, so a failure
+   * in there must not keep the batch's other checks, or the loop's next call, from their turn.
+   */
+  private static void answer(
+      Batches.Batch batch, int i, io.vertx.core.AsyncResult<List<AcquireResult>> ar) {
+    try {
+      if (ar.succeeded()) {
+        settle(batch.checks().get(i), ar.result().get(i)).onComplete(batch.promises().get(i));
+      } else {
+        batch.promises().get(i).fail(ar.cause());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("A request failed on its store answer; the others go on", e);
     }
   }
 

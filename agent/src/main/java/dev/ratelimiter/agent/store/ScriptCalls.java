@@ -133,10 +133,10 @@ final class ScriptCalls {
     }
   }
 
-  private StoreUnavailableException noAnswer() {
+  private StoreUnavailableException noAnswer(String detail) {
     return new StoreUnavailableException(
         StoreUnavailableException.Reason.TIMEOUT,
-        "Redis at " + endpoint + " did not answer within " + timeoutMillis + " ms");
+        "Redis at " + endpoint + " did not answer within " + timeoutMillis + " ms" + detail);
   }
 
   /** Any failure of a call as what the failure policy sees, with its reason. */
@@ -145,7 +145,7 @@ final class ScriptCalls {
       return e;
     }
     if (cause instanceof TimeoutException) {
-      return noAnswer();
+      return noAnswer("");
     }
     return new StoreUnavailableException(
         RedisErrors.isClosed(cause) || cause instanceof java.io.IOException

@@ -4,18 +4,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * When a Redis call has taken too long, judged on Redis's time and not on this agent's. The clock
  * starts when the call is sent, so the time a check waits for its turn (while the loop's previous
- * call is out) does not count, and it runs only while this agent keeps up: the event loop looks at
+ * call is out) does not count, and it runs only while the machine keeps up: the event loop looks at
  * the time twice per timeout, and when it was held up (a look more than a quarter of the timeout
- * late: a burst of work, code not yet compiled, a CPU shared with busier processes, on which Redis
- * is starved as well) Redis gets the timeout afresh, up to {@link #MAX_TIMEOUTS} timeouts in all.
- * When the timeout has passed on time, the loop first reads what has arrived, so a reply that lay
- * unread is used; only a call still unanswered after that has failed. Together with the deadline
- * the script itself checks ({@link RedisClock}), a call Redis runs after its time consumes nothing.
+ * late: a burst of work, code not yet compiled) or the machine's CPUs were contended for more than
+ * half the second half of the timeout ({@link CpuPressure}: then Redis waits for a CPU as well),
+ * Redis gets the timeout afresh, up to {@link #MAX_TIMEOUTS} timeouts in all. When the timeout has
+ * passed on time, the loop first reads what has arrived, so a reply that lay unread is used; only a
+ * call still unanswered after that has failed. Together with the deadline the script itself checks
+ * ({@link RedisClock}), a call Redis runs after its time consumes nothing.
  *
  * <p>Call on the event loop the reply is delivered on.
  */
@@ -32,16 +33,22 @@ final class StoreDeadline {
   private final Vertx vertx;
   private final long timeoutMillis;
   private final long giveUpAt;
-  private final Runnable fail;
+  private final Consumer<String> fail;
+  private final long begunAt;
+  private String lastLook = "";
   private long windowStart;
   private long due;
   private boolean held;
+  private long stalledAtHalf = -1;
+  private long halfAt;
   private long timer;
   private boolean done;
 
-  private StoreDeadline(Vertx vertx, long timeoutMillis, long giveUpAt, Runnable fail) {
+  private StoreDeadline(
+      Vertx vertx, long timeoutMillis, long begunAt, long giveUpAt, Consumer<String> fail) {
     this.vertx = vertx;
     this.timeoutMillis = timeoutMillis;
+    this.begunAt = begunAt;
     this.giveUpAt = giveUpAt;
     this.fail = fail;
   }
@@ -59,7 +66,7 @@ final class StoreDeadline {
       Future<T> call,
       long timeoutMillis,
       long begunAt,
-      Supplier<? extends Throwable> timedOut,
+      Function<String, ? extends Throwable> timedOut,
       Consumer<T> late) {
     if (call.isComplete()) {
       return call;
@@ -69,8 +76,9 @@ final class StoreDeadline {
         new StoreDeadline(
             vertx,
             timeoutMillis,
+            begunAt,
             begunAt + MAX_TIMEOUTS * timeoutMillis,
-            () -> outcome.tryFail(timedOut.get()));
+            why -> outcome.tryFail(timedOut.apply(why)));
     deadline.window(RedisClock.now());
     call.onComplete(
         ar -> {
@@ -88,6 +96,7 @@ final class StoreDeadline {
   private void window(long now) {
     windowStart = now;
     held = false;
+    stalledAtHalf = -1;
     at(now + Math.max(1, timeoutMillis / 2), now);
   }
 
@@ -103,13 +112,29 @@ final class StoreDeadline {
     long now = RedisClock.now();
     held |= now - due > timeoutMillis / 4;
     long end = windowStart + timeoutMillis;
+    long stalled = CpuPressure.stalledMicros();
     if (due < end) {
+      stalledAtHalf = stalled;
+      halfAt = now;
       at(end, now);
-    } else if (held && now < giveUpAt) {
+      return;
+    }
+    long contended =
+        stalledAtHalf < 0 ? -1 : (stalled - stalledAtHalf) / 10 / Math.max(1, now - halfAt);
+    if (contended > 50) {
+      held = true; // the CPUs were contended for more than half the time since the half-way look
+    }
+    lastLook =
+        " (waited "
+            + (now - begunAt)
+            + " ms"
+            + (contended < 0 ? "" : "; CPUs contended " + contended + "% of the last half")
+            + ")";
+    if (held && now < giveUpAt) {
       window(now);
     } else {
       done = true;
-      timer = vertx.setTimer(ONE_MORE_READ_MILLIS, t -> fail.run());
+      timer = vertx.setTimer(ONE_MORE_READ_MILLIS, t -> fail.accept(lastLook));
     }
   }
 

@@ -36,7 +36,6 @@ class ProxyConcurrencyTest {
       agents.add(
           RunningAgent.start(
               AgentSettings.local(redis.url(), redis.password(), null)
-                  .withRedisTimeoutMillis(5000)
                   .withBackend(backend.url(), 30_000),
               """
                     policy: shop/public-api

@@ -40,7 +40,7 @@ class RateLimitServiceTest {
       // A generous Redis timeout: what is measured is the counting, not a loaded machine's latency.
       agents.add(
           RunningAgent.start(
-              AgentSettings.local(redis.url(), redis.password(), null).withRedisTimeoutMillis(5000),
+              AgentSettings.local(redis.url(), redis.password(), null),
               """
                     policy: shop/public-api
                     limits: [{name: per-minute, requests: 10, window: 1m}]

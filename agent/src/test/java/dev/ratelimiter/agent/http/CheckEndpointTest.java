@@ -234,8 +234,7 @@ class CheckEndpointTest {
     agent.close();
     agent =
         RunningAgent.start(
-            AgentSettings.local("redis://127.0.0.1:" + Ports.free(), null, null)
-                .withRedisTimeoutMillis(200),
+            AgentSettings.local("redis://127.0.0.1:" + Ports.free(), null, null),
             POLICY + "failurePolicy: Closed\n");
     Reply reply = gateway.get(agent.http(), "/check");
     assertThat(reply.status()).isEqualTo(503);

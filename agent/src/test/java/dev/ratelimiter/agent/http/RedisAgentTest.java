@@ -32,7 +32,6 @@ class RedisAgentTest extends AgentBehaviourContract {
   protected RunningAgent startAgent(String policyYaml) {
     // Not the default 100 ms: on a busy machine a slow answer would fail open and the exact
     // counts asserted here would see a scheduler, not the limiter.
-    return RunningAgent.start(
-        AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000), policyYaml);
+    return RunningAgent.start(AgentSettings.local(redis.url(), null, null), policyYaml);
   }
 }

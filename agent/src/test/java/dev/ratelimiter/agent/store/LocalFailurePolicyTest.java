@@ -35,7 +35,7 @@ class LocalFailurePolicyTest {
     for (int i = 0; i < AGENTS; i++) {
       agents.add(
           RunningAgent.start(
-              AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(1000),
+              AgentSettings.local(redis.url(), null, null),
               "policy: shop/api\nagents: "
                   + AGENTS
                   + "\nfailurePolicy: Local\nlimits: [{name: few, requests: "

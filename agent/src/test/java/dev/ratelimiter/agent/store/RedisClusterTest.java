@@ -42,8 +42,7 @@ class RedisClusterTest extends ConcurrencyContract {
       agents.add(
           startOnSeveralLoops(
               AgentSettings.local(cluster.seedUrls(), PASSWORD, null)
-                  .withRedisMode(RedisMode.Cluster, null)
-                  .withRedisTimeoutMillis(5000)));
+                  .withRedisMode(RedisMode.Cluster, null)));
     }
   }
 

@@ -25,10 +25,7 @@ class RedisConcurrencyTest extends ConcurrencyContract {
       // A generous timeout: on a loaded 2-core test machine a 100 ms timeout would let
       // failurePolicy Open admit requests, which is right in production but not what is measured
       // here.
-      agents.add(
-          startOnSeveralLoops(
-              AgentSettings.local(redis.url(), redis.password(), null)
-                  .withRedisTimeoutMillis(5000)));
+      agents.add(startOnSeveralLoops(AgentSettings.local(redis.url(), redis.password(), null)));
     }
   }
 

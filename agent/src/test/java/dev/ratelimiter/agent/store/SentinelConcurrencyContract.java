@@ -33,8 +33,7 @@ abstract class SentinelConcurrencyContract extends ConcurrencyContract {
       agents.add(
           startOnSeveralLoops(
               AgentSettings.local(sentinel.sentinelUrls(), password, null)
-                  .withRedisMode(RedisMode.Sentinel, RedisSentinelProcesses.MASTER_NAME)
-                  .withRedisTimeoutMillis(5000)));
+                  .withRedisMode(RedisMode.Sentinel, RedisSentinelProcesses.MASTER_NAME)));
     }
   }
 

@@ -63,7 +63,7 @@ class TamperedCounterTest {
     // machine.
     agent =
         RunningAgent.start(
-            AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000),
+            AgentSettings.local(redis.url(), null, null),
             "limits: [{name: few, requests: 3, window: "
                 + window
                 + "}]\nfailurePolicy: "
@@ -133,7 +133,7 @@ class TamperedCounterTest {
     String[] parts = how.split("\\|");
     agent =
         RunningAgent.start(
-            AgentSettings.local(redis.url(), null, null).withRedisTimeoutMillis(2000),
+            AgentSettings.local(redis.url(), null, null),
             "limits: [{name: few, requests: 3, window: 1m, algorithm: "
                 + parts[0]
                 + "}]\nfailurePolicy: Closed");

@@ -123,7 +123,6 @@ class TlsRedisTest {
     agent =
         RunningAgent.start(
             AgentSettings.local("rediss://" + host + ":" + redis.port(), null, null)
-                .withRedisTimeoutMillis(1000)
                 .withRedisTlsCaFile(certs.resolve(ca)),
             "limits: [{name: few, requests: 2, window: 1m}]\nfailurePolicy: " + failurePolicy);
   }
