@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How fast a new agent serves at full speed: from process start to /health/ready, then req/s in
 # 5 s windows after ready as a share of the same agent's steady state (after a minute of load).
-#   bench/startup.sh [runs]
+#   bench/startup.sh [runs]            ONLY=<regex> runs only the variants whose name matches
 # Variants, each in its own fresh JVM: no warm-up (WARM_UP_SECONDS=0), the default warm-up, and,
 # when the Temurin 25 JDK is there, the default warm-up on JDK 25 with and without an AOT cache
 # trained by one earlier run (-XX:AOTCacheOutput / -XX:AOTCache).
@@ -57,7 +57,7 @@ run() {
 }
 
 variants=("no warm-up|java|0" "warm-up|java|10")
-if [ -x "$JDK25/bin/java" ]; then
+if [ -x "$JDK25/bin/java" ] && [[ "JDK 25" =~ ${ONLY:-.} ]]; then
   # one training run writes the AOT cache when the JVM exits (SIGTERM ends the agent cleanly)
   rm -f "$OUT/agent.aot"
   run train-aot "$JDK25/bin/java" 10 -XX:AOTCacheOutput="$OUT/agent.aot" > /dev/null
@@ -68,6 +68,7 @@ echo "| variant | run | ready after s | $(for w in $(seq $WINDOWS); do printf '%
 echo "| --- | ---: | ---: | $(for _ in $(seq $WINDOWS); do printf -- '---: | '; done)---: |"
 for v in "${variants[@]}"; do
   IFS='|' read -r name java warm flags <<< "$v"
+  [[ "$name" =~ ${ONLY:-.} ]] || continue
   for r in $(seq "$RUNS"); do
     read -r -a f <<< "$(run "${name// /-}-$r" "$java" "$warm" ${flags:+$flags})"
     steady=${f[-1]}

@@ -40,7 +40,7 @@ public final class WarmUp {
   static final long SLICE_MILLIS = 250;
   static final int HTTP_IN_FLIGHT = 16;
   static final int GRPC_IN_FLIGHT = 8;
-  static final int CLIENTS = 1024;
+  static final int CLIENTS = 65_536;
   static final String SHOULD_RATE_LIMIT =
       "/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit";
 
