@@ -78,6 +78,9 @@ public final class PolicyDocument {
       if (!limit.match().methods().isEmpty()) {
         match.put("methods", limit.match().methods());
       }
+      if (limit.match().caseInsensitive()) {
+        match.put("caseInsensitive", true);
+      }
       out.put("match", match);
     }
     return out;

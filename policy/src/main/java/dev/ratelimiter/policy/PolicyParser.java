@@ -8,6 +8,8 @@ import static dev.ratelimiter.policy.JsonFields.required;
 import static dev.ratelimiter.policy.JsonFields.text;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -48,15 +50,25 @@ public final class PolicyParser {
       Set.of(
           "source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
 
-  /** YAML is a superset of JSON, so one reader serves both. */
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /**
+   * YAML is a superset of JSON, so one reader serves both. A key given twice is an error, not "the
+   * last one wins": an admin who wrote {@code limits} twice meant one of them.
+   */
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   private PolicyParser() {}
 
   public static Policy parse(String document) throws InvalidPolicyException {
     JsonNode root;
-    try {
-      root = YAML.readTree(document == null ? "" : document);
+    try (JsonParser parser = YAML.createParser(document == null ? "" : document)) {
+      root = YAML.readTree(parser);
+      if (root != null && parser.nextToken() != null) {
+        throw new InvalidPolicyException(
+            "",
+            "more than one YAML document (a line '---' starts another): a policy is one document");
+      }
     } catch (JacksonException e) {
       String where =
           e.getLocation() == null
@@ -66,8 +78,19 @@ public final class PolicyParser {
                   + ", column "
                   + e.getLocation().getColumnNr()
                   + ")";
-      throw new InvalidPolicyException(
-          "", "not a YAML or JSON document" + where + ": " + firstLine(e.getOriginalMessage()));
+      String message = firstLine(e.getOriginalMessage());
+      if (message != null && message.startsWith("Duplicate field ")) {
+        throw new InvalidPolicyException(
+            "",
+            "the field "
+                + message.substring("Duplicate field ".length())
+                + " is given twice"
+                + where
+                + "; give each field once");
+      }
+      throw new InvalidPolicyException("", "not a YAML or JSON document" + where + ": " + message);
+    } catch (java.io.IOException e) {
+      throw new InvalidPolicyException("", "not readable: " + e.getMessage());
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       return Policy.defaultPolicy();

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class RequestFields {
 
-  private static final Set<String> MATCH_FIELDS = Set.of("pathPrefixes", "methods");
+  private static final Set<String> MATCH_FIELDS =
+      Set.of("pathPrefixes", "methods", "caseInsensitive");
   private static final Pattern PATH_PREFIX = Pattern.compile(RouteMatch.PATH_PREFIX_PATTERN);
   private static final Pattern HEADER_NAME = Pattern.compile(ClientKeyPolicy.HEADER_NAME_PATTERN);
 
@@ -43,14 +44,25 @@ final class RequestFields {
       for (int i = 0; i < list.size(); i++) {
         String where = at + ".pathPrefixes[" + i + "]";
         String prefix = text(list.get(i), where);
+        if (prefix.length() <= RouteMatch.MAX_PREFIX_LENGTH
+            && !PATH_PREFIX.matcher(prefix).matches()
+            && canonicalOther(prefix) != null) {
+          throw new InvalidPolicyException(
+              where,
+              "'"
+                  + prefix
+                  + "' would never match: request paths are matched in canonical form, write it as '"
+                  + canonicalOther(prefix)
+                  + "'");
+        }
         if (prefix.length() > RouteMatch.MAX_PREFIX_LENGTH
             || !PATH_PREFIX.matcher(prefix).matches()) {
           throw new InvalidPolicyException(
               where,
               "'"
                   + prefix
-                  + "' is not a path prefix: it starts with '/', has no blanks, '?' or '#',"
-                  + " and at most "
+                  + "' is not a path prefix: it starts with '/', has no blanks, '?', '#' or '\\', no"
+                  + " empty, '.' or '..' segment, no encoded '/', and at most "
                   + RouteMatch.MAX_PREFIX_LENGTH
                   + " characters");
         }
@@ -71,7 +83,28 @@ final class RequestFields {
         methods.add(method);
       }
     }
-    return new RouteMatch(prefixes, methods);
+    boolean caseInsensitive = false;
+    if (node.has("caseInsensitive")) {
+      JsonNode flag = node.get("caseInsensitive");
+      if (!flag.isBoolean()) {
+        throw new InvalidPolicyException(
+            at + ".caseInsensitive", "must be true or false, not " + kind(flag));
+      }
+      caseInsensitive = flag.booleanValue();
+    }
+    return new RouteMatch(prefixes, methods, caseInsensitive);
+  }
+
+  /** The canonical form of {@code prefix} when it is another, usable one; else null. */
+  private static String canonicalOther(String prefix) {
+    try {
+      String canonical = CanonicalPath.of(prefix);
+      return !canonical.equals(prefix) && PATH_PREFIX.matcher(canonical).matches()
+          ? canonical
+          : null;
+    } catch (CanonicalPath.Invalid e) {
+      return null;
+    }
   }
 
   /** A list of CIDRs that may not hold a /0 (it would take in every address). */

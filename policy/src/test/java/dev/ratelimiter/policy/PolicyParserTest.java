@@ -151,4 +151,43 @@ class PolicyParserTest {
         .isInstanceOf(InvalidPolicyException.class)
         .hasMessageContaining(expected);
   }
+
+  @Test
+  @DisplayName("A field given twice is refused, not 'the last one wins'")
+  void duplicateField() {
+    assertThatThrownBy(
+            () ->
+                PolicyParser.parse(
+                    "limits: [{name: a, requests: 1, window: 1m}]\n"
+                        + "limits: [{name: b, requests: 9, window: 1m}]\n"))
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("'limits' is given twice");
+    assertThatThrownBy(
+            () ->
+                PolicyParser.parse("{\"failurePolicy\": \"Open\", \"failurePolicy\": \"Closed\"}"))
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("'failurePolicy' is given twice");
+  }
+
+  @Test
+  @DisplayName("More than one YAML document is refused, not the first one applied")
+  void severalDocuments() {
+    assertThatThrownBy(
+            () ->
+                PolicyParser.parse(
+                    "limits: [{name: a, requests: 1, window: 1m}]\n---\nfailurePolicy: Closed\n"))
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("more than one YAML document");
+  }
+
+  @Test
+  @DisplayName("A path prefix not in canonical form is refused with the form to write")
+  void nonCanonicalPrefix() {
+    assertThatThrownBy(
+            () ->
+                PolicyParser.parse(
+                    "limits: [{name: a, requests: 1, window: 1m, match: {pathPrefixes: [/api//login]}}]"))
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageContaining("write it as '/api/login'");
+  }
 }

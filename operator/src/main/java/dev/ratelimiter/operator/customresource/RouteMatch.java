@@ -14,7 +14,7 @@ import java.util.Objects;
  * path prefixes and/or methods; a request must match both lists that are given.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"pathPrefixes", "methods"})
+@JsonPropertyOrder({"pathPrefixes", "methods", "caseInsensitive"})
 @ValidationRule(
     value = "has(self.pathPrefixes) || has(self.methods)",
     message = "match must name pathPrefixes or methods (a limit for every request has no match)")
@@ -28,7 +28,9 @@ public class RouteMatch {
       "^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)$";
 
   @JsonPropertyDescription(
-      "Path prefixes (starting with '/'); the request's path must start with one of them.")
+      "Path prefixes in canonical form (starting with '/', no empty, '.' or '..' segment, escapes"
+          + " only where needed, upper-case); the request's canonical path must start with one of"
+          + " them.")
   @Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PATH_PREFIXES)
   private List<
           @Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PREFIX_LENGTH)
@@ -38,6 +40,11 @@ public class RouteMatch {
   @JsonPropertyDescription("Upper-case HTTP methods; the request's method must be one of them.")
   @Size(min = 1, max = 9)
   private List<@Pattern(METHOD_PATTERN) String> methods;
+
+  @JsonPropertyDescription(
+      "Match pathPrefixes regardless of ASCII case, for a backend that routes /API/Login like"
+          + " /api/login. Default false.")
+  private Boolean caseInsensitive;
 
   public RouteMatch() {}
 
@@ -62,15 +69,24 @@ public class RouteMatch {
     this.methods = methods;
   }
 
+  public Boolean getCaseInsensitive() {
+    return caseInsensitive;
+  }
+
+  public void setCaseInsensitive(Boolean caseInsensitive) {
+    this.caseInsensitive = caseInsensitive;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteMatch m
         && Objects.equals(pathPrefixes, m.pathPrefixes)
-        && Objects.equals(methods, m.methods);
+        && Objects.equals(methods, m.methods)
+        && Objects.equals(caseInsensitive, m.caseInsensitive);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(pathPrefixes, methods);
+    return Objects.hash(pathPrefixes, methods, caseInsensitive);
   }
 }

@@ -140,22 +140,41 @@ class GatewayExamplesTest {
 
   @Test
   @DisplayName(
-      "Traefik: the ForwardAuth Middleware calls the policy's /check and the Ingress uses that Middleware")
+      "Traefik: the ForwardAuth Middleware calls the policy's /check, after one that removes a client's X-Original-* route headers, and the Ingress uses both in that order")
   void traefik() throws IOException {
-    JsonNode middleware = kind("traefik.yaml", "Middleware");
-    assertThat(middleware.path("spec").path("forwardAuth").path("address").asText())
+    List<JsonNode> middlewares =
+        docs("traefik.yaml").stream()
+            .filter(d -> "Middleware".equals(d.path("kind").asText()))
+            .toList();
+    JsonNode strip =
+        middlewares.stream().filter(m -> m.path("spec").has("headers")).findFirst().orElseThrow();
+    JsonNode auth =
+        middlewares.stream()
+            .filter(m -> m.path("spec").has("forwardAuth"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(auth.path("spec").path("forwardAuth").path("address").asText())
         .isEqualTo(checkUrl(policy("traefik.yaml")));
+    JsonNode removed = strip.path("spec").path("headers").path("customRequestHeaders");
+    for (String header : List.of("X-Original-URI", "X-Original-URL", "X-Original-Method")) {
+      assertThat(removed.path(header).isTextual() && removed.path(header).asText().isEmpty())
+          .as(header + " removed")
+          .isTrue();
+    }
     assertThat(
             kind("traefik.yaml", "Ingress")
                 .path("metadata")
                 .path("annotations")
                 .path("traefik.ingress.kubernetes.io/router.middlewares")
                 .asText())
-        .isEqualTo(
-            middleware.path("metadata").path("namespace").asText()
-                + "-"
-                + middleware.path("metadata").path("name").asText()
-                + "@kubernetescrd");
+        .isEqualTo(reference(strip) + "," + reference(auth));
+  }
+
+  private static String reference(JsonNode middleware) {
+    return middleware.path("metadata").path("namespace").asText()
+        + "-"
+        + middleware.path("metadata").path("name").asText()
+        + "@kubernetescrd";
   }
 
   @Test
