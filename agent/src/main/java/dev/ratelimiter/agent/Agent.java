@@ -87,6 +87,7 @@ public final class Agent {
     RateLimiter limiter =
         new RateLimiter(
             activePolicy, store, localStore, MONOTONIC_MILLIS, new LimiterMetrics(registry));
+    limiter.fullStoreRefuses(settings.memoryFullRefuses());
     Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
         .description("Clients answered locally until their window ends")
         .register(registry);

@@ -34,6 +34,8 @@ import java.util.Map;
  * @param redisMode Standalone, Sentinel ({@code redisUrl} lists sentinels) or Cluster (seed nodes)
  * @param redisMasterName Sentinel only: the master's name (null otherwise)
  * @param warmUpSeconds how long the warm-up before ready may take at most; 0 = none
+ * @param memoryFullRefuses {@code MEMORY_FULL=Refuse}: a new client the full in-memory store has no
+ *     room for is refused (503) instead of decided by the failure policy
  */
 public record AgentSettings(
     String bindAddress,
@@ -55,7 +57,8 @@ public record AgentSettings(
     Path redisTlsCaFile,
     RedisMode redisMode,
     String redisMasterName,
-    int warmUpSeconds) {
+    int warmUpSeconds,
+    boolean memoryFullRefuses) {
 
   static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
@@ -106,7 +109,8 @@ public record AgentSettings(
         caFile,
         redis == null ? RedisMode.Standalone : redis.mode(),
         redis == null ? null : redis.masterName(),
-        (int) number(env, "WARM_UP_SECONDS", DEFAULT_WARM_UP_SECONDS, 0, 60));
+        (int) number(env, "WARM_UP_SECONDS", DEFAULT_WARM_UP_SECONDS, 0, 60),
+        memoryFull(env));
   }
 
   /**
@@ -134,7 +138,8 @@ public record AgentSettings(
         null,
         RedisMode.Standalone,
         null,
-        0);
+        0,
+        false);
   }
 
   public AgentSettings withRedisTimeoutMillis(long millis) {
@@ -168,6 +173,10 @@ public record AgentSettings(
 
   public AgentSettings withWarmUpSeconds(int seconds) {
     return copy(c -> c.warmUpSeconds = seconds);
+  }
+
+  public AgentSettings withMemoryFullRefuses(boolean refuses) {
+    return copy(c -> c.memoryFullRefuses = refuses);
   }
 
   public AgentSettings withMemoryMaxClients(int maxClients) {
@@ -230,6 +239,7 @@ public record AgentSettings(
     private RedisMode redisMode;
     private String redisMasterName;
     private int warmUpSeconds;
+    private boolean memoryFullRefuses;
 
     Copy(AgentSettings s) {
       bindAddress = s.bindAddress;
@@ -252,6 +262,7 @@ public record AgentSettings(
       redisMode = s.redisMode;
       redisMasterName = s.redisMasterName;
       warmUpSeconds = s.warmUpSeconds;
+      memoryFullRefuses = s.memoryFullRefuses;
     }
 
     AgentSettings build() {
@@ -275,7 +286,8 @@ public record AgentSettings(
           redisTlsCaFile,
           redisMode,
           redisMasterName,
-          warmUpSeconds);
+          warmUpSeconds,
+          memoryFullRefuses);
     }
   }
 
@@ -319,6 +331,19 @@ public record AgentSettings(
           "REDIS_TLS_CA_FILE " + value + " does not exist or cannot be read");
     }
     return path;
+  }
+
+  /** {@code MEMORY_FULL}: {@code FailurePolicy} (the default) or {@code Refuse}. */
+  private static boolean memoryFull(Map<String, String> env) {
+    String value = blankToNull(env.get("MEMORY_FULL"));
+    if (value == null || value.equals("FailurePolicy")) {
+      return false;
+    }
+    if (value.equals("Refuse")) {
+      return true;
+    }
+    throw new IllegalArgumentException(
+        "MEMORY_FULL='" + value + "' is not one of FailurePolicy, Refuse");
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {

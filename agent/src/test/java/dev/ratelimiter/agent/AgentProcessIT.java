@@ -132,6 +132,44 @@ class AgentProcessIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A client that hangs up before the backend answers is no error of the agent's: nothing logged at ERROR")
+  void clientHangsUp() throws Exception {
+    try (TestBackend backend = TestBackend.start()) {
+      int httpPort = Ports.free();
+      int managementPort = Ports.free();
+      run(
+          Map.of(
+              "HTTP_PORT",
+              Integer.toString(httpPort),
+              "MANAGEMENT_PORT",
+              Integer.toString(managementPort),
+              "BACKEND_URL",
+              backend.url(),
+              "WARM_UP_SECONDS",
+              "0"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> http.get(managementPort, "/health/ready").status() == 200);
+      for (int i = 1; i <= 3; i++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort)) {
+          socket
+              .getOutputStream()
+              .write(
+                  "GET /api/hang HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          int held = i;
+          await().atMost(Duration.ofSeconds(10)).until(() -> backend.hanging.get() == held);
+        } // hangs up
+        int closed = i;
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.hangingClosed.get() == closed);
+      }
+      assertThat(http.get(httpPort, "/api/x").status()).isEqualTo(200);
+      assertThat(stderr()).doesNotContain(" ERROR ").doesNotContain("Stream reset");
+    }
+  }
+
   private static boolean refused(int port) {
     try (java.net.Socket socket = new java.net.Socket()) {
       socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);

@@ -15,26 +15,38 @@ import io.vertx.httpproxy.ProxyResponse;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One allowed request on its way to the backend and back: rewrites the target URI and the
- * forwarding headers, turns a failed exchange into a problem+json 502 (refused, reset) or 504
- * (timeout) naming the backend, and adds the rate-limit headers of {@code decision} to whatever the
- * client gets.
+ * One allowed request on its way to the backend and back: rewrites the target URI (the base path
+ * and the request's canonical path, the one that was counted, with its query) and the forwarding
+ * headers, turns a failed exchange into a problem+json 502 (refused, reset) or 504 (timeout) that
+ * does not name the backend (the log does), and adds the rate-limit headers of {@code decision} to
+ * whatever the client gets.
  */
 final class ForwardingInterceptor implements ProxyInterceptor {
 
   private static final MediaType PROBLEM = MediaType.parse(Problems.CONTENT_TYPE);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ForwardingInterceptor.class);
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+  private static final java.util.concurrent.atomic.AtomicLong LAST_LOG =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
   private final Decision decision;
   private final BackendTarget target;
+  private final String path;
   private final long timeoutMillis;
   private final BackendMetrics metrics;
   private long startNanos;
   private boolean synthesized;
 
   ForwardingInterceptor(
-      Decision decision, BackendTarget target, long timeoutMillis, BackendMetrics metrics) {
+      Decision decision,
+      BackendTarget target,
+      String path,
+      long timeoutMillis,
+      BackendMetrics metrics) {
     this.decision = decision;
     this.target = target;
+    this.path = path;
     this.timeoutMillis = timeoutMillis;
     this.metrics = metrics;
   }
@@ -42,7 +54,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
     HttpServerRequest incoming = context.request().proxiedRequest();
-    context.request().setURI(target.uri(incoming.path(), incoming.query()));
+    context.request().setURI(target.uri(path, incoming.query()));
     ForwardedRequestHeaders.towardsBackend(
         context.request().headers(), incoming, context.isWebSocket());
     startNanos = System.nanoTime();
@@ -51,19 +63,18 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         .recover(
             failure -> {
               boolean timedOut = isTimeout(failure);
-              metrics.failed(timedOut, startNanos);
               synthesized = true;
+              if (!incoming.response().closed()) {
+                // else the client hung up, and the backend request was reset for it: no failure
+                // of the backend's
+                metrics.failed(timedOut, startNanos);
+                logFailure(timedOut, failure);
+              }
+              // the public is told what happened, not where the backend is or Java's words
               String detail =
                   timedOut
-                      ? "The backend "
-                          + target.describe()
-                          + " did not respond within "
-                          + timeoutMillis
-                          + " ms."
-                      : "The backend "
-                          + target.describe()
-                          + " could not be reached: "
-                          + failure.getMessage();
+                      ? "The backend did not respond within " + timeoutMillis + " ms."
+                      : "The backend could not be reached.";
               int status = timedOut ? 504 : 502;
               Buffer body =
                   Problems.body(status, timedOut ? "Gateway Timeout" : "Bad Gateway", detail)
@@ -89,6 +100,21 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     metrics.responded(response.getStatusCode(), startNanos);
     ForwardedRequestHeaders.towardsClient(response.headers(), response.getStatusCode());
     return context.sendResponse();
+  }
+
+  /** At most one line per {@link #LOG_INTERVAL_NANOS}: a dead backend must not flood the log. */
+  private void logFailure(boolean timedOut, Throwable failure) {
+    long now = System.nanoTime();
+    long last = LAST_LOG.get();
+    if (now - last >= LOG_INTERVAL_NANOS && LAST_LOG.compareAndSet(last, now)) {
+      LOG.warn(
+          "The backend {} {} (answered 50x; at most one such line per 10 s, the counts are in"
+              + " ratelimiter_backend_responses_total)",
+          target.describe(),
+          timedOut
+              ? "did not respond within " + timeoutMillis + " ms"
+              : "could not be reached: " + failure);
+    }
   }
 
   private static boolean isTimeout(Throwable failure) {

@@ -3,11 +3,13 @@ package dev.ratelimiter.agent.backend;
 import dev.ratelimiter.agent.http.Problems;
 import dev.ratelimiter.agent.http.Refusals;
 import dev.ratelimiter.agent.http.RequestClientKey;
+import dev.ratelimiter.agent.http.UnreadBody;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.policy.CanonicalPath;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
@@ -23,6 +25,8 @@ import io.vertx.httpproxy.ProxyOptions;
  * the rate-limit headers added.
  */
 public final class ProxyHandler implements Handler<HttpServerRequest> {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProxyHandler.class);
 
   private static final ProxyOptions PROXY_OPTIONS = new ProxyOptions().setSupportWebSocket(true);
 
@@ -51,15 +55,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     request.pause(); // the body waits, unread, for the decision
-    if (!ProxyPaths.isClean(request.path())) {
-      refuse(
-          request,
-          () ->
-              Problems.send(
-                  request.response(),
-                  400,
-                  "Bad Request",
-                  "The path may not contain '.' or '..' segments."));
+    String path;
+    try {
+      path = CanonicalPath.of(request.path());
+    } catch (CanonicalPath.Invalid e) {
+      badRequest(request, "The path cannot be used: " + e.getMessage() + ".");
+      return;
+    }
+    if (!path.equals("/api") && !path.startsWith("/api/")) {
+      badRequest(request, "The path leaves /api.");
       return;
     }
     Policy policy = limiter.policy();
@@ -70,8 +74,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           () -> Refusals.missingClientHeader(request.response(), clientKey.missingHeader()));
       return;
     }
+    if (clientKey.ambiguous()) {
+      refuse(
+          request,
+          () -> Refusals.ambiguousClientHeader(request.response(), clientKey.ambiguousHeader()));
+      return;
+    }
     limiter
-        .check(policy, clientKey, Route.of(request.method().name(), request.path()), 1, Source.API)
+        .check(policy, clientKey, new Route(request.method().name(), path), 1, Source.API)
         .onComplete(
             ar -> {
               if (request.response().closed()) {
@@ -82,12 +92,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               } else if (!ar.result().allowed()) {
                 refuse(request, () -> Refusals.tooManyRequests(request.response(), ar.result()));
               } else {
-                forward(request, ar.result());
+                forward(request, ar.result(), path);
               }
             });
   }
 
-  private void forward(HttpServerRequest request, Decision decision) {
+  /** Forwards the request with its canonical path: the backend routes what was counted. */
+  private void forward(HttpServerRequest request, Decision decision, String path) {
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
       request.response().writeContinue();
     }
@@ -101,28 +112,27 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                             .setHost(target.host())
                             .setPort(target.port())
                             .setConnectTimeout(timeoutMillis)
-                            .setIdleTimeout(timeoutMillis)))
-        .addInterceptor(new ForwardingInterceptor(decision, target, timeoutMillis, metrics), true)
+                            .setIdleTimeout(timeoutMillis))
+                    // A client that hangs up resets the backend request: what the client does is
+                    // no error of the agent's (Vert.x would log one per request)
+                    .onSuccess(
+                        outgoing ->
+                            outgoing.exceptionHandler(
+                                e -> LOG.debug("Backend request ended early: {}", e.toString()))))
+        .addInterceptor(
+            new ForwardingInterceptor(decision, target, path, timeoutMillis, metrics), true)
         .handle(request);
   }
 
-  /**
-   * Answers at once. A body the client is still sending is read and dropped, never held (as nginx
-   * discards it), and the client is told to close the connection; a client that sent {@code Expect:
-   * 100-continue} is refused before it sends the body at all.
-   */
-  private static void refuse(HttpServerRequest request, Runnable answer) {
-    if (hasBody(request) && !request.isEnded()) {
-      request.response().putHeader("Connection", "close");
-    }
-    answer.run();
-    request.resume(); // lets the request end (and any body be dropped), so the connection can serve
-    // the next one
+  private static void badRequest(HttpServerRequest request, String detail) {
+    refuse(request, () -> Problems.send(request.response(), 400, "Bad Request", detail));
   }
 
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader("Content-Length");
-    return (length != null && !length.equals("0"))
-        || request.headers().contains("Transfer-Encoding");
+  /**
+   * Answers at once, never reading a body the client is still sending (see {@link UnreadBody}); a
+   * client that sent {@code Expect: 100-continue} is refused before it sends the body at all.
+   */
+  private static void refuse(HttpServerRequest request, Runnable answer) {
+    UnreadBody.answer(request, answer);
   }
 }

@@ -58,6 +58,12 @@ public final class ClientKeyResolver {
     return client;
   }
 
+  /** Whether the TCP peer {@code peer} is one of the policy's trusted proxies. */
+  public static boolean fromTrustedProxy(ClientKeyPolicy policy, String peer) {
+    IpAddress address = IpAddress.parse(peer);
+    return address != null && isTrusted(policy, address);
+  }
+
   /**
    * The key of a client whose address a trusted caller has already worked out (Envoy's {@code
    * remote_address} descriptor entry): canonical text, IPv6 grouped by the policy's prefix.

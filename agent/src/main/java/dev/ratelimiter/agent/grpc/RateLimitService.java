@@ -71,10 +71,30 @@ public final class RateLimitService {
     this.limiter = limiter;
   }
 
-  /** Registers {@code ShouldRateLimit} on {@code server}. */
-  public GrpcServer bind(GrpcServer server) {
-    return server.callHandler(
-        SHOULD_RATE_LIMIT, call -> call.handler(request -> answer(call, request)));
+  /**
+   * Registers {@code ShouldRateLimit} on {@code server}; the handler for the gRPC port's requests
+   * ({@link GuardedGrpcRequest}).
+   */
+  public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> bind(GrpcServer server) {
+    server.callHandler(
+        SHOULD_RATE_LIMIT,
+        call ->
+            call.handler(request -> answer(call, request))
+                // a message that does not decode (a compressed one without grpc-encoding, a
+                // broken one) gets an answer, not silence
+                .invalidMessageHandler(
+                    invalid ->
+                        reply(
+                            call,
+                            io.vertx.core.Future.failedFuture(
+                                new Refused(
+                                    GrpcStatus.INVALID_ARGUMENT,
+                                    "the message cannot be read: " + invalid.getMessage()))))
+                .exceptionHandler(e -> LOG.debug("ShouldRateLimit call failed: {}", e.toString())));
+    return request ->
+        server.handle(
+            new GuardedGrpcRequest(
+                (io.vertx.core.internal.http.HttpServerRequestInternal) request));
   }
 
   private void answer(
@@ -119,12 +139,25 @@ public final class RateLimitService {
                   + policy.id()
                   + "' (the policy's <namespace>/<name>)"));
     }
+    if (request.getDescriptorsCount() > MAX_DESCRIPTORS) {
+      return Future.failedFuture(
+          new Refused(
+              GrpcStatus.INVALID_ARGUMENT,
+              request.getDescriptorsCount()
+                  + " descriptors in one call; at most "
+                  + MAX_DESCRIPTORS
+                  + " are decided"));
+    }
     // Every descriptor is read before any is counted: a bad one refuses the request with nothing
     // consumed.
     List<ClientIdentity> clients = new ArrayList<>(request.getDescriptorsCount());
+    List<Route> routes = new ArrayList<>(request.getDescriptorsCount());
     try {
       for (int i = 0; i < request.getDescriptorsCount(); i++) {
-        clients.add(client(policy, request.getDescriptors(i), i));
+        RateLimitDescriptor descriptor = request.getDescriptors(i);
+        checkEntries(policy, descriptor, i);
+        clients.add(client(policy, descriptor, i));
+        routes.add(route(descriptor, i));
       }
     } catch (Refused refused) {
       return Future.failedFuture(refused);
@@ -132,9 +165,9 @@ public final class RateLimitService {
     List<Future<Decision>> decisions = new ArrayList<>(clients.size());
     for (int i = 0; i < clients.size(); i++) {
       RateLimitDescriptor descriptor = request.getDescriptors(i);
-      Route route = Route.of(entry(descriptor, METHOD), entry(descriptor, PATH));
       decisions.add(
-          limiter.check(policy, clients.get(i), route, cost(request, descriptor), Source.GRPC));
+          limiter.check(
+              policy, clients.get(i), routes.get(i), cost(request, descriptor), Source.GRPC));
     }
     return Future.all(decisions)
         .map(
@@ -170,9 +203,18 @@ public final class RateLimitService {
     IpAddress address = addressValue == null ? null : IpAddress.parse(addressValue.trim());
     boolean exempt = address != null && policy.exempts(address);
     if (policy.clientKey().byHeader()) {
-      String key = HeaderClientKey.of(optional(entry(descriptor, clientEntryKey(policy))));
+      String value = entry(descriptor, clientEntryKey(policy));
+      if (value != null && value.indexOf(',') >= 0) {
+        return refuse(
+            "descriptor "
+                + i
+                + ": entry '"
+                + clientEntryKey(policy)
+                + "' has a comma in its value");
+      }
+      String key = HeaderClientKey.of(optional(value));
       if (key != null || exempt) {
-        return new ClientIdentity(key, exempt, null);
+        return new ClientIdentity(key, exempt);
       }
       if (policy.clientKey().missing() == MissingHeader.Reject) {
         return refuse(
@@ -204,7 +246,53 @@ public final class RateLimitService {
               + "'");
     }
     return new ClientIdentity(
-        ClientKeyResolver.canonical(address, policy.clientKey().ipv6PrefixLength()), exempt, null);
+        ClientKeyResolver.canonical(address, policy.clientKey().ipv6PrefixLength()), exempt);
+  }
+
+  /**
+   * Descriptors per call and entries per descriptor: Envoy sends a handful; thousands would keep an
+   * event loop busy for everyone else.
+   */
+  static final int MAX_DESCRIPTORS = 64;
+
+  static final int MAX_ENTRIES = 32;
+
+  /**
+   * A descriptor within bounds, naming the client and the route at most once each: a second entry
+   * of the same key could be read either way.
+   */
+  private static void checkEntries(Policy policy, RateLimitDescriptor descriptor, int i) {
+    if (descriptor.getEntriesCount() > MAX_ENTRIES) {
+      refuse(
+          "descriptor "
+              + i
+              + " has "
+              + descriptor.getEntriesCount()
+              + " entries; at most "
+              + MAX_ENTRIES);
+    }
+    for (String key : List.of(REMOTE_ADDRESS, clientEntryKey(policy), METHOD, PATH)) {
+      int seen = 0;
+      for (RateLimitDescriptor.Entry entry : descriptor.getEntriesList()) {
+        if (entry.getKey().equals(key)) {
+          seen++;
+        }
+      }
+      if (seen > 1) {
+        refuse("descriptor " + i + " has the entry '" + key + "' " + seen + " times");
+      }
+    }
+  }
+
+  /** The route of descriptor {@code i}, its path canonical as on the HTTP ports. */
+  private static Route route(RateLimitDescriptor descriptor, int i) {
+    try {
+      return Route.of(entry(descriptor, METHOD), entry(descriptor, PATH));
+    } catch (dev.ratelimiter.policy.CanonicalPath.Invalid e) {
+      throw new Refused(
+          GrpcStatus.INVALID_ARGUMENT,
+          "descriptor " + i + ": entry '" + PATH + "' cannot be used: " + e.getMessage());
+    }
   }
 
   private static ClientIdentity refuse(String why) {

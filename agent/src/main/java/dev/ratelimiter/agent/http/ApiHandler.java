@@ -30,6 +30,10 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
       Refusals.missingClientHeader(request.response(), client.missingHeader());
       return;
     }
+    if (client.ambiguous()) {
+      Refusals.ambiguousClientHeader(request.response(), client.ambiguousHeader());
+      return;
+    }
     limiter
         .check(policy, client, Route.of(request.method().name(), request.path()), 1, Source.API)
         .onComplete(

@@ -1,5 +1,6 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
@@ -10,16 +11,17 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
 
 /**
  * {@code /check} and {@code /check/**}, any method: the decision for a gateway's external
  * authorization (ingress-nginx and nginx {@code auth_request}, Traefik ForwardAuth, Envoy {@code
  * ext_authz} over HTTP). The client is resolved as for {@code /api} (the gateway must be in {@code
- * trustedProxies}); the request the decision is about comes from the gateway's headers (see {@link
- * #route}). Allowed: {@code 200}, empty body, the rate-limit headers. Refused: {@code 429} (or the
- * {@code 401}/{@code 403} that {@code X-RateLimit-Deny-Status} asks for) with {@code Retry-After},
- * the headers and a problem+json body. Store down with failurePolicy Closed: {@code 503}. The body
- * of a check request is never read.
+ * trustedProxies}); the request the decision is about comes from the gateway's headers, believed
+ * only from a trusted proxy (see {@link #route}). Allowed: {@code 200}, empty body, the rate-limit
+ * headers. Refused: {@code 429} (or the {@code 401}/{@code 403} that {@code
+ * X-RateLimit-Deny-Status} asks for) with {@code Retry-After}, the headers and a problem+json body.
+ * Store down with failurePolicy Closed: {@code 503}. The body of a check request is never read.
  */
 public final class CheckHandler implements Handler<HttpServerRequest> {
 
@@ -47,13 +49,27 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
           request, () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
       return;
     }
+    if (client.ambiguous()) {
+      answer(
+          request,
+          () -> Refusals.ambiguousClientHeader(request.response(), client.ambiguousHeader()));
+      return;
+    }
+    Route route;
+    try {
+      route =
+          route(
+              request.headers(),
+              request.method().name(),
+              request.path(),
+              ClientKeyResolver.fromTrustedProxy(
+                  policy.clientKey(), request.remoteAddress().hostAddress()));
+    } catch (IllegalArgumentException e) {
+      answer(request, () -> Problems.send(request.response(), 400, "Bad Request", e.getMessage()));
+      return;
+    }
     limiter
-        .check(
-            policy,
-            client,
-            route(request.headers(), request.method().name(), request.path()),
-            1,
-            Source.CHECK)
+        .check(policy, client, route, 1, Source.CHECK)
         .onComplete(
             ar -> {
               HttpServerResponse response = request.response();
@@ -83,20 +99,40 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
   }
 
   /**
-   * The request the gateway asks about: Traefik's {@code X-Forwarded-Method}/{@code -Uri}, else
-   * nginx's {@code X-Original-Method}/{@code -URI} (ingress-nginx: {@code X-Original-URL}), else
-   * this request's method and its path after {@code /check} (Envoy ext_authz with a path prefix).
-   * The query is dropped. Only per-route limits will read it: whoever calls {@code /check} directly
-   * names its own route and is still counted under its own key.
+   * The request the gateway asks about. Route headers are believed only from a trusted proxy
+   * ({@code clientKey.trustedProxies}: whoever else calls {@code /check} names its own route, and
+   * is counted under its own key), and of one family only: nginx's {@code X-Original-URI} and
+   * {@code X-Original-Method} (ingress-nginx: {@code X-Original-URL}), or Traefik's {@code
+   * X-Forwarded-Uri} and {@code X-Forwarded-Method}. A gateway sets its own family and passes the
+   * client's headers on, so the other family, or one of its headers twice, was written by the
+   * client: refused (400) rather than guessed. Otherwise the request's method and its path after
+   * {@code /check} (Envoy ext_authz with a path prefix). The query is dropped and the path made
+   * canonical ({@link dev.ratelimiter.policy.CanonicalPath}).
+   *
+   * @param trusted the peer is a trusted proxy
+   * @throws IllegalArgumentException with the reason, for a 400
    */
-  static Route route(MultiMap headers, String checkMethod, String checkPath) {
-    String uri = headers.get("X-Forwarded-Uri");
-    String method = headers.get("X-Forwarded-Method");
-    if (uri == null && method == null) {
-      uri = headers.get("X-Original-URI");
-      method = headers.get("X-Original-Method");
-      if (uri == null) {
-        uri = pathOfUrl(headers.get("X-Original-URL")); // ingress-nginx sends the full URL
+  static Route route(MultiMap headers, String checkMethod, String checkPath, boolean trusted) {
+    String uri = null;
+    String method = null;
+    if (trusted) {
+      boolean nginx = present(headers, NGINX);
+      boolean traefik = present(headers, TRAEFIK);
+      if (nginx && traefik) {
+        throw new IllegalArgumentException(
+            "Both X-Original-* and X-Forwarded-Uri/-Method route headers came: a gateway sets one"
+                + " family, so the other is the client's. Clear it in the gateway (see the"
+                + " agent's README).");
+      }
+      if (nginx) {
+        uri = single(headers, "X-Original-URI");
+        if (uri == null) {
+          uri = pathOfUrl(single(headers, "X-Original-URL")); // ingress-nginx sends the full URL
+        }
+        method = single(headers, "X-Original-Method");
+      } else if (traefik) {
+        uri = single(headers, "X-Forwarded-Uri");
+        method = single(headers, "X-Forwarded-Method");
       }
     }
     if (uri == null) {
@@ -105,7 +141,34 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
     if (method == null) {
       method = checkMethod;
     }
-    return Route.of(method, uri);
+    try {
+      return Route.of(method, uri);
+    } catch (dev.ratelimiter.policy.CanonicalPath.Invalid e) {
+      throw new IllegalArgumentException(
+          "The route's path cannot be used: " + e.getMessage() + ".");
+    }
+  }
+
+  private static final List<String> NGINX =
+      List.of("X-Original-URI", "X-Original-URL", "X-Original-Method");
+  private static final List<String> TRAEFIK = List.of("X-Forwarded-Uri", "X-Forwarded-Method");
+
+  private static boolean present(MultiMap headers, List<String> names) {
+    for (String name : names) {
+      if (headers.contains(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The one value of a route header; null when absent. */
+  private static String single(MultiMap headers, String name) {
+    List<String> values = headers.getAll(name);
+    if (values.size() > 1) {
+      throw new IllegalArgumentException("The route header " + name + " came more than once.");
+    }
+    return values.isEmpty() ? null : values.get(0);
   }
 
   /**
@@ -138,24 +201,7 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
     return 429;
   }
 
-  /**
-   * Answers without reading a body: when one is announced and has not ended, the answer says {@code
-   * Connection: close} and the connection is closed once the answer is written (gateways send none:
-   * nginx with {@code proxy_pass_request_body off}, Traefik and Envoy by default).
-   */
   private static void answer(HttpServerRequest request, Runnable send) {
-    String length = request.getHeader("Content-Length");
-    boolean body =
-        (length != null && !length.equals("0")) || request.headers().contains("Transfer-Encoding");
-    if (body && !request.isEnded()) {
-      request
-          .response()
-          .putHeader("Connection", "close")
-          .bodyEndHandler(v -> request.connection().close());
-      send.run();
-    } else {
-      send.run();
-      request.resume();
-    }
+    UnreadBody.answer(request, send);
   }
 }

@@ -66,14 +66,29 @@ public final class Refusals {
                 + "\"}");
   }
 
-  /** 503: the store did not answer and the policy's failurePolicy is Closed. */
+  /** 400: the client header came twice or with a comma ({@code HeaderClientKey#ambiguous}). */
+  public static void ambiguousClientHeader(HttpServerResponse response, String header) {
+    response.putHeader("Connection", "close");
+    Problems.send(
+        response,
+        400,
+        "Bad Request",
+        "This API counts clients by the header "
+            + header
+            + "; send it once, with one value (no comma).");
+  }
+
+  /**
+   * 503: the store did not answer and the policy's failurePolicy is Closed. The client is told only
+   * that; what failed (endpoints, errors) is in the agent's log and metrics, not for the public.
+   */
   public static void storeUnavailable(HttpServerResponse response, Throwable cause) {
     response.putHeader("Retry-After", "1");
     Problems.send(
         response,
         503,
         "Service Unavailable",
-        "The rate-limit store is unavailable and the policy's failurePolicy is Closed: "
-            + cause.getMessage());
+        "The rate-limit store is unavailable and the policy's failurePolicy is Closed: try again"
+            + " shortly.");
   }
 }

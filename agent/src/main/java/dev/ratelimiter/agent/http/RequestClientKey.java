@@ -14,7 +14,8 @@ import java.util.List;
  * The client a public-port request is counted against, under one policy (read once per request):
  * only the policy's one forwarding header is believed, and only from trusted proxies. With {@code
  * clientKey.source: Header} the key is a hash of that header's value; a request without it is
- * counted by its address ({@code missing: RemoteAddress}) or refused ({@code missing: Reject}).
+ * counted by its address ({@code missing: RemoteAddress}) or refused ({@code missing: Reject}); one
+ * with the header twice, or with a comma in it, is refused ({@link HeaderClientKey#ambiguous}).
  * Exemptions are decided on the resolved client address, whatever the key.
  */
 public final class RequestClientKey {
@@ -35,19 +36,23 @@ public final class RequestClientKey {
     IpAddress address = ClientKeyResolver.resolveAddress(keys, peer, forwarded);
     boolean exempt = address != null && !policy.exempt().isEmpty() && policy.exempts(address);
     if (keys.byHeader()) {
-      String key = HeaderClientKey.of(headerValues(request, keys.header()));
+      List<String> values = headerValues(request, keys.header());
+      if (HeaderClientKey.ambiguous(values)) {
+        return ClientIdentity.ambiguous(keys.header());
+      }
+      String key = HeaderClientKey.of(values);
       if (key != null) {
-        return new ClientIdentity(key, exempt, null);
+        return new ClientIdentity(key, exempt);
       }
       if (keys.missing() == MissingHeader.Reject && !exempt) {
-        return new ClientIdentity(null, false, keys.header());
+        return ClientIdentity.missing(keys.header());
       }
     }
     String byAddress =
         address == null
             ? (peer == null ? "unknown" : peer)
             : ClientKeyResolver.canonical(address, keys.ipv6PrefixLength());
-    return new ClientIdentity(byAddress, exempt, null);
+    return new ClientIdentity(byAddress, exempt);
   }
 
   private static List<String> headerValues(HttpServerRequest request, String name) {

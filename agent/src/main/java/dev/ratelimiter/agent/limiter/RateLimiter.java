@@ -3,6 +3,7 @@ package dev.ratelimiter.agent.limiter;
 import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.StoreUnavailableException;
+import dev.ratelimiter.policy.FailurePolicy;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Mode;
 import dev.ratelimiter.policy.Policy;
@@ -30,6 +31,7 @@ public final class RateLimiter {
   private final LimiterMetrics metrics;
   private final ShadowLog shadowLog;
   private volatile LimitSelection selection;
+  private volatile boolean fullStoreRefuses;
 
   public RateLimiter(
       ActivePolicy activePolicy,
@@ -72,6 +74,14 @@ public final class RateLimiter {
 
   public Policy policy() {
     return activePolicy.get();
+  }
+
+  /**
+   * {@code MEMORY_FULL=Refuse}: a new client the in-memory store has no room for is refused (503),
+   * whatever the failure policy; otherwise the failure policy decides, as for any store failure.
+   */
+  public void fullStoreRefuses(boolean refuses) {
+    this.fullStoreRefuses = refuses;
   }
 
   public RejectionCache rejections() {
@@ -151,8 +161,14 @@ public final class RateLimiter {
                 }
                 return Future.succeededFuture(finish(source, decision));
               }
-              metrics.storeFailed(ar.cause(), policy.failurePolicy());
-              return switch (policy.failurePolicy()) {
+              FailurePolicy deciding =
+                  fullStoreRefuses
+                          && StoreUnavailableException.reasonOf(ar.cause())
+                              == StoreUnavailableException.Reason.FULL
+                      ? FailurePolicy.Closed
+                      : policy.failurePolicy();
+              metrics.storeFailed(ar.cause(), deciding);
+              return switch (deciding) {
                 case Open ->
                     Future.succeededFuture(
                         finish(

@@ -1,5 +1,7 @@
 package dev.ratelimiter.agent.limiter;
 
+import dev.ratelimiter.policy.CanonicalPath;
+
 /**
  * The request a decision is about, as far as per-route limits need it: its method and path (no
  * query). For {@code /api} it is the request itself; for {@code /check} the request the gateway
@@ -14,7 +16,9 @@ public record Route(String method, String path) {
   public static final Route UNKNOWN = new Route(null, null);
 
   /**
-   * @param uri a request target such as {@code /shop/cart?x=1}; the query is dropped
+   * @param uri a request target such as {@code /shop/cart?x=1}; the query is dropped and the path
+   *     made canonical ({@link CanonicalPath}), so that every way in matches the same path
+   * @throws CanonicalPath.Invalid when the path has no canonical form
    */
   public static Route of(String method, String uri) {
     String path = uri;
@@ -23,9 +27,7 @@ public record Route(String method, String path) {
       if (query >= 0) {
         path = path.substring(0, query);
       }
-      if (path.isEmpty()) {
-        path = "/";
-      }
+      path = CanonicalPath.of(path.isEmpty() ? "/" : path);
     }
     return new Route(
         method == null || method.isEmpty() ? null : method.toUpperCase(java.util.Locale.ROOT),

@@ -114,6 +114,7 @@ abstract class RequestFeaturesContract {
                 limits:
                   - {name: login, requests: 1, window: 1m, match: {pathPrefixes: [/login], methods: [POST]}}
                   - {name: all, requests: 3, window: 1m}
+                clientKey: {trustedProxies: [127.0.0.1/32]}   # the gateway, whose route headers count
                 """);
     Reply login =
         http.get(

@@ -54,6 +54,8 @@ class NginxAuthRequestTest {
                   proxy_set_header X-Forwarded-For $remote_addr;
                   proxy_set_header X-Original-Method $request_method;
                   proxy_set_header X-Original-URI $request_uri;
+                  proxy_set_header X-Forwarded-Method "";
+                  proxy_set_header X-Forwarded-Uri "";
                   proxy_set_header X-RateLimit-Deny-Status 403;
                 }
 
@@ -78,7 +80,9 @@ class NginxAuthRequestTest {
             AgentSettings.local(null, null, null),
             """
                 policy: shop/public-api
-                limits: [{name: per-minute, requests: 10, window: 1m}]
+                limits:
+                  - {name: per-minute, requests: 10, window: 1m}
+                  - {name: login, requests: 2, window: 1h, match: {pathPrefixes: [/shop/login]}}
                 clientKey: {trustedProxies: [127.0.0.2/32]}
                 """);
     backend = TestBackend.start();
@@ -129,5 +133,26 @@ class NginxAuthRequestTest {
     // The agent counted the client nginx saw, not nginx: another client still gets through.
     assertThat(new TestHttp("127.0.0.4").get(nginx.port, "/shop/items/1").status()).isEqualTo(200);
     assertThat(backend.requests.get()).isEqualTo(11);
+  }
+
+  @Test
+  @DisplayName(
+      "A client's own route headers and path spellings change nothing through nginx: a per-route limit holds")
+  void routeHeadersAndSpellings() {
+    TestHttp client = new TestHttp("127.0.0.5");
+    assertThat(client.get(nginx.port, "/shop/login").status()).isEqualTo(200);
+    assertThat(client.get(nginx.port, "/shop/login").status()).isEqualTo(200);
+    int before = backend.requests.get();
+    assertThat(
+            client
+                .get(
+                    nginx.port, "/shop/login", "X-Forwarded-Uri", "/x", "X-Forwarded-Method", "GET")
+                .status())
+        .isEqualTo(429);
+    for (String path :
+        List.of("/shop//login", "/shop/%6cogin", "/shop/x/../login", "/shop/./login")) {
+      assertThat(client.get(nginx.port, path).status()).as(path).isEqualTo(429);
+    }
+    assertThat(backend.requests.get()).as("requests that reached the backend").isEqualTo(before);
   }
 }

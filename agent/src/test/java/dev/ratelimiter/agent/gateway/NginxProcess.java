@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * file, logs and temp directories in a temp dir, {@code daemon off}, on a loopback port. Missing
  * nginx is a test failure with the command that installs it, never a silent skip.
  */
-final class NginxProcess implements AutoCloseable {
+public final class NginxProcess implements AutoCloseable {
 
   static final Path BINARY = Path.of("/usr/sbin/nginx");
 
   private final Path dir;
   private final Process process;
-  final int port;
+  public final int port;
 
   private NginxProcess(Path dir, Process process, int port) {
     this.dir = dir;
@@ -34,7 +34,7 @@ final class NginxProcess implements AutoCloseable {
    * @param serverBlock the {@code server { ... }} block(s); {@code PORT} in it is replaced by
    *     nginx's own port
    */
-  static NginxProcess start(String serverBlock) throws IOException {
+  public static NginxProcess start(String serverBlock) throws IOException {
     if (!Files.isExecutable(BINARY)) {
       throw new AssertionError(
           "nginx is not installed at "
@@ -107,7 +107,18 @@ final class NginxProcess implements AutoCloseable {
     }
   }
 
-  String log() {
+  /** The request lines nginx logged, one per request it served, oldest first. */
+  public java.util.List<String> requestLines() {
+    try {
+      return Files.readAllLines(dir.resolve("access.log")).stream()
+          .map(l -> l.substring(l.indexOf('"') + 1, l.indexOf('"', l.indexOf('"') + 1)))
+          .toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  public String log() {
     try {
       return Files.readString(dir.resolve("error.log"))
           + Files.readString(dir.resolve("stdout.log"));

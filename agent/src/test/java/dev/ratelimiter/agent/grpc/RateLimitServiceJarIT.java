@@ -72,4 +72,81 @@ class RateLimitServiceJarIT {
       agent.destroyForcibly();
     }
   }
+
+  @Test
+  @DisplayName(
+      "a call with a field the agent does not know is answered, and so is a compressed message without grpc-encoding")
+  void oddMessagesAreAnswered() throws Exception {
+    int http = Ports.free();
+    int management = Ports.free();
+    int grpc = Ports.free();
+    Process agent =
+        AgentJar.start(
+            dir,
+            Map.of(
+                "HTTP_PORT",
+                Integer.toString(http),
+                "MANAGEMENT_PORT",
+                Integer.toString(management),
+                "GRPC_PORT",
+                Integer.toString(grpc),
+                "WARM_UP_SECONDS",
+                "0"));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      TestHttp probe = new TestHttp();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> probe.get(management, "/health/ready").status() == 200);
+      byte[] known = request("default", 0, descriptor("remote_address", "192.0.2.7")).toByteArray();
+      byte[] unknownField = java.util.Arrays.copyOf(known, known.length + 3);
+      // field 99, varint 1: a field of a newer Envoy
+      unknownField[known.length] = (byte) 0x98;
+      unknownField[known.length + 1] = 0x06;
+      unknownField[known.length + 2] = 0x01;
+      assertThat(rawCall(vertx, grpc, (byte) 0, unknownField)).isEqualTo("0");
+      assertThat(rawCall(vertx, grpc, (byte) 1, known)).as("grpc-status").isNotEqualTo("0");
+      assertThat(java.nio.file.Files.readString(dir.resolve("stderr.txt")))
+          .doesNotContain("NoClassDefFoundError")
+          .doesNotContain(" ERROR ");
+    } finally {
+      vertx.close();
+      agent.destroyForcibly();
+    }
+  }
+
+  /** A ShouldRateLimit call of raw bytes over HTTP/2; the grpc-status it ends with. */
+  private static String rawCall(io.vertx.core.Vertx vertx, int port, byte flag, byte[] message)
+      throws Exception {
+    io.vertx.core.http.HttpClient client =
+        vertx.createHttpClient(
+            new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    io.vertx.core.buffer.Buffer frame =
+        io.vertx.core.buffer.Buffer.buffer().appendByte(flag).appendInt(message.length);
+    frame.appendBytes(message);
+    return client
+        .request(
+            new io.vertx.core.http.RequestOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setMethod(io.vertx.core.http.HttpMethod.POST)
+                .setURI("/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit")
+                .putHeader("content-type", "application/grpc")
+                .putHeader("te", "trailers"))
+        .compose(r -> r.send(frame))
+        .compose(
+            resp ->
+                resp.body()
+                    .map(
+                        b ->
+                            resp.getHeader("grpc-status") != null
+                                ? resp.getHeader("grpc-status")
+                                : resp.getTrailer("grpc-status")))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
 }

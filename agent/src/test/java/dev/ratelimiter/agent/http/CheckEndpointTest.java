@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
@@ -175,29 +176,36 @@ class CheckEndpointTest {
 
   @Test
   @DisplayName(
-      "The route comes from Traefik's headers, else nginx's, else the path after /check; the query is dropped")
+      "From a trusted proxy the route comes from Traefik's headers or nginx's, one family only; else the path after /check; the query is dropped")
   void routeExtraction() {
     MultiMap traefik =
         MultiMap.caseInsensitiveMultiMap()
             .add("X-Forwarded-Method", "post")
-            .add("X-Forwarded-Uri", "/a/b?q=1")
-            .add("X-Original-Method", "GET")
-            .add("X-Original-URI", "/ignored");
-    assertThat(CheckHandler.route(traefik, "GET", "/check")).isEqualTo(new Route("POST", "/a/b"));
+            .add("X-Forwarded-Uri", "/a/b?q=1");
+    assertThat(CheckHandler.route(traefik, "GET", "/check", true))
+        .isEqualTo(new Route("POST", "/a/b"));
     MultiMap nginx =
         MultiMap.caseInsensitiveMultiMap()
             .add("X-Original-Method", "DELETE")
             .add("X-Original-URI", "/c?x");
-    assertThat(CheckHandler.route(nginx, "GET", "/check")).isEqualTo(new Route("DELETE", "/c"));
+    assertThat(CheckHandler.route(nginx, "GET", "/check", true))
+        .isEqualTo(new Route("DELETE", "/c"));
     MultiMap ingressNginx =
         MultiMap.caseInsensitiveMultiMap()
             .add("X-Original-Method", "PUT")
             .add("X-Original-URL", "https://shop.example/f/g?y");
-    assertThat(CheckHandler.route(ingressNginx, "GET", "/check"))
+    assertThat(CheckHandler.route(ingressNginx, "GET", "/check", true))
         .isEqualTo(new Route("PUT", "/f/g"));
-    assertThat(CheckHandler.route(MultiMap.caseInsensitiveMultiMap(), "PATCH", "/check/d/e"))
+    MultiMap both = MultiMap.caseInsensitiveMultiMap().addAll(traefik).addAll(nginx);
+    assertThatThrownBy(() -> CheckHandler.route(both, "GET", "/check", true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Both X-Original-* and X-Forwarded-Uri/-Method");
+    assertThat(CheckHandler.route(both, "GET", "/check/d", false))
+        .as("from anyone else, route headers are not believed")
+        .isEqualTo(new Route("GET", "/d"));
+    assertThat(CheckHandler.route(MultiMap.caseInsensitiveMultiMap(), "PATCH", "/check/d/e", true))
         .isEqualTo(new Route("PATCH", "/d/e"));
-    assertThat(CheckHandler.route(MultiMap.caseInsensitiveMultiMap(), "GET", "/check"))
+    assertThat(CheckHandler.route(MultiMap.caseInsensitiveMultiMap(), "GET", "/check", true))
         .isEqualTo(new Route("GET", "/"));
   }
 

@@ -145,6 +145,30 @@ class ManagementApiTest {
                 .json()
                 .getLong("generation"))
         .isZero();
+    assertThat(tooLarge.header("Content-Type")).isEqualTo("application/problem+json");
+    // the same sent chunked, in one chunk larger than the cap
+    try (java.net.Socket socket =
+        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), agent.management())) {
+      socket.setSoTimeout(10_000);
+      byte[] body = big.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      socket
+          .getOutputStream()
+          .write(
+              ("PUT /admin/policy HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                      + BEARER
+                      + "\r\nContent-Type: application/yaml\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + Integer.toHexString(body.length)
+                      + "\r\n"
+                      + big
+                      + "\r\n0\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json");
+    } catch (java.io.IOException reset) {
+      throw new AssertionError(reset);
+    }
     String justUnder = "generation: 1\n#" + "x".repeat(60 * 1024) + "\n";
     assertThat(
             http.put(agent.management(), "/admin/policy", justUnder, "Authorization", BEARER)

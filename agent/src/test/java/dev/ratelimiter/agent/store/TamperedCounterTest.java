@@ -98,9 +98,11 @@ class TamperedCounterTest {
     for (int i = 0; i < 5; i++) {
       Reply reply = http.get(agent.http(), "/api");
       assertThat(reply.status()).as("request %d", i).isEqualTo(503);
-      assertThat(reply.json().getString("detail")).contains("not a count");
+      assertThat(reply.json().getString("detail")).contains("failurePolicy is Closed");
     }
     assertThat(redis.command("GET " + key)).as("left for the admin to look at").isEqualTo(value);
+    assertThat(new TestHttp().get(agent.management(), "/metrics").body())
+        .contains("ratelimiter_store_failures_total{reason=\"tampered\"} 5.0");
     assertThat(new TestHttp("127.0.0.2").get(agent.http(), "/api").status()).isEqualTo(200);
   }
 
@@ -146,7 +148,7 @@ class TamperedCounterTest {
     redis.command(parts[1] + " " + stateKey + " " + parts[2]);
     Reply reply = http.get(agent.http(), "/api");
     assertThat(reply.status()).isEqualTo(503);
-    assertThat(reply.json().getString("detail")).contains("not a count");
+    assertThat(reply.json().getString("detail")).contains("failurePolicy is Closed");
     assertThat(new TestHttp("127.0.0.2").get(agent.http(), "/api").status()).isEqualTo(200);
   }
 }
