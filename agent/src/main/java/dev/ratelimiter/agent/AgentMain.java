@@ -2,7 +2,9 @@ package dev.ratelimiter.agent;
 
 import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.PolicyManifest;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,11 +20,17 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0) {
+      System.exit(AgentCommands.run(List.of(args), System.out, System.err));
+      return;
+    }
     AgentSettings settings;
     Policy policy;
+    PolicyManifest.Read read;
     try {
       settings = AgentSettings.fromEnv(System.getenv());
-      policy = settings.loadPolicy();
+      read = settings.loadPolicy();
+      policy = read.policy();
     } catch (InvalidPolicyException e) {
       exit(
           "invalid policy in "
@@ -48,9 +56,13 @@ public final class AgentMain {
       return;
     }
     Logger log = LoggerFactory.getLogger(AgentMain.class);
+    if (!read.leftAside().isEmpty()) {
+      log.info("POLICY_FILE {} is {}", settings.policyFile(), AgentCommands.leftAsideNote(read));
+    }
     log.info(
-        "ratelimiter agent serving /api and /check on {}:{}, Envoy's rate limit service (gRPC) on {}:{} and management on {}:{};"
+        "ratelimiter agent {} serving /api and /check on {}:{}, Envoy's rate limit service (gRPC) on {}:{} and management on {}:{};"
             + " policy {} generation {} ({} limit(s)); store {}; {}",
+        AgentCommands.version(),
         settings.bindAddress(),
         agent.httpPort(),
         settings.bindAddress(),

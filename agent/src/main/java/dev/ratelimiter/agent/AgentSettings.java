@@ -7,15 +7,17 @@ import dev.ratelimiter.agent.store.RedisTarget;
 import dev.ratelimiter.agent.store.RedisUrls;
 import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.PolicyManifest;
 import dev.ratelimiter.policy.PolicyParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The agent's settings, read from the environment (see the README's configuration table).
+ * The agent's settings, read from the environment (see docs/configuration.md).
  *
  * @param grpcPort Envoy's rate limit service (gRPC, {@code ShouldRateLimit}); 0 = an ephemeral port
  *     (tests)
@@ -303,9 +305,10 @@ public record AgentSettings(
    * The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is
    * set.
    */
-  public Policy loadPolicy() throws InvalidPolicyException, IOException {
+  /** The policy of {@code POLICY_FILE} (a policy document or a RateLimitPolicy manifest). */
+  public PolicyManifest.Read loadPolicy() throws InvalidPolicyException, IOException {
     if (policyFile == null) {
-      return Policy.defaultPolicy();
+      return new PolicyManifest.Read(Policy.defaultPolicy(), List.of());
     }
     String text;
     try {
@@ -313,7 +316,7 @@ public record AgentSettings(
     } catch (NoSuchFileException e) {
       throw new IOException("POLICY_FILE " + policyFile + " does not exist");
     }
-    return PolicyParser.parse(text);
+    return PolicyParser.read(text);
   }
 
   private static Path redisTlsCaFile(Map<String, String> env, String redisUrl) {

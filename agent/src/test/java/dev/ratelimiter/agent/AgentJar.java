@@ -40,11 +40,28 @@ public final class AgentJar {
   public static Process start(
       Path dir, Map<String, String> env, List<String> wrapper, String... jvmOptions)
       throws IOException {
+    return start(dir, env, wrapper, List.of(jvmOptions), List.of());
+  }
+
+  /** The jar run with command-line arguments ({@code --help}, {@code validate FILE}). */
+  public static Process command(Path dir, Map<String, String> env, String... args)
+      throws IOException {
+    return start(dir, env, List.of(), List.of(), List.of(args));
+  }
+
+  private static Process start(
+      Path dir,
+      Map<String, String> env,
+      List<String> wrapper,
+      List<String> jvmOptions,
+      List<String> args)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(wrapper);
     command.add(java);
-    command.addAll(List.of(jvmOptions));
+    command.addAll(jvmOptions);
     command.addAll(List.of("-jar", System.getProperty("agent.jar", "target/agent.jar")));
+    command.addAll(args);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectError(dir.resolve("stderr.txt").toFile())

@@ -23,6 +23,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestHttp implements AutoCloseable {
 
+  /** Waits (at most 30 s) until an agent's management port answers {@code /health/ready} 200. */
+  public void awaitReady(int managementPort) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> get(managementPort, "/health/ready").status() == 200);
+  }
+
   public record Reply(int status, Map<String, List<String>> headers, String body) {
     public String header(String name) {
       List<String> values = headers.get(name);

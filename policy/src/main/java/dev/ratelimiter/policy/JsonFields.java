@@ -17,10 +17,53 @@ final class JsonFields {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!known.contains(name)) {
+        String nearest = nearest(name, known);
         throw new InvalidPolicyException(
-            prefix + name, "unknown field; expected one of " + new TreeSet<>(known));
+            prefix + name,
+            "unknown field; "
+                + (nearest == null ? "" : "did you mean '" + nearest + "'? ")
+                + "expected one of "
+                + new TreeSet<>(known));
       }
     }
+  }
+
+  /**
+   * The known name closest to a mistyped one (case ignored, at most a third of its letters edited),
+   * or null: {@code limit} finds {@code limits}, {@code clientkey} finds {@code clientKey}.
+   */
+  static String nearest(String name, Set<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : new TreeSet<>(known)) {
+      int distance = distance(name.toLowerCase(), candidate.toLowerCase());
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return bestDistance <= Math.max(1, name.length() / 3) ? best : null;
+  }
+
+  /** Levenshtein distance; names are short (the caller's name is cut to 64 characters). */
+  private static int distance(String a, String b) {
+    a = a.length() > 64 ? a.substring(0, 64) : a;
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   static JsonNode required(JsonNode node, String field, String at) throws InvalidPolicyException {

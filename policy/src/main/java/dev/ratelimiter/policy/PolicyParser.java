@@ -61,6 +61,14 @@ public final class PolicyParser {
   private PolicyParser() {}
 
   public static Policy parse(String document) throws InvalidPolicyException {
+    return read(document).policy();
+  }
+
+  /**
+   * Reads a policy document, or a whole {@code RateLimitPolicy} manifest ({@link PolicyManifest}),
+   * and says what of a manifest was left aside.
+   */
+  public static PolicyManifest.Read read(String document) throws InvalidPolicyException {
     JsonNode root;
     try (JsonParser parser = YAML.createParser(document == null ? "" : document)) {
       root = YAML.readTree(parser);
@@ -93,15 +101,25 @@ public final class PolicyParser {
       throw new InvalidPolicyException("", "not readable: " + e.getMessage());
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
-      return Policy.defaultPolicy();
+      return new PolicyManifest.Read(Policy.defaultPolicy(), List.of());
     }
-    return parse(root);
+    if (PolicyManifest.isManifest(root)) {
+      return PolicyManifest.read(root);
+    }
+    return new PolicyManifest.Read(parse(root), List.of());
   }
 
   public static Policy parse(JsonNode root) throws InvalidPolicyException {
     if (!root.isObject()) {
       throw new InvalidPolicyException(
           "", "the document must be a mapping of fields, not " + kind(root));
+    }
+    for (var names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      String operatorOnly = PolicyManifest.operatorField(name);
+      if (operatorOnly != null) {
+        throw new InvalidPolicyException(name, operatorOnly);
+      }
     }
     checkKnown(root, "", TOP_FIELDS);
     String id = root.has("policy") ? text(root.get("policy"), "policy") : Policy.DEFAULT_ID;

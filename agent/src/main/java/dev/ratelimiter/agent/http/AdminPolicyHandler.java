@@ -63,7 +63,10 @@ public final class AdminPolicyHandler {
           ctx.response(),
           415,
           "Unsupported Media Type",
-          "A policy is a YAML or JSON document, not a form or an upload.");
+          "A policy is a YAML or JSON document, not a form or an upload: send it as"
+              + " application/yaml, application/json or text/plain (curl -X PUT -H 'Content-Type:"
+              + " application/yaml' --data-binary @policy.yaml; without -H, curl --data-binary"
+              + " sends it as a form).");
       return;
     }
     Policy next;

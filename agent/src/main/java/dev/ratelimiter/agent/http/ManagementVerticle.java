@@ -52,7 +52,7 @@ public final class ManagementVerticle extends VerticleBase {
         guard
             .install(vertx.createHttpServer(guard.applyTo(new HttpServerOptions())))
             .requestHandler(router());
-    return server.listen(port, host);
+    return ListenFailure.named(server.listen(port, host), host, port, "MANAGEMENT_PORT");
   }
 
   Router router() {

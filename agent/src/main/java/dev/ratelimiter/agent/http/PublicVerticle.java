@@ -101,8 +101,20 @@ public final class PublicVerticle extends VerticleBase {
     grpcServer = grpcServer(grpcGuard, limiter);
     return connectStore
         .get()
-        .compose(v -> server.listen(shared(port, SHARED_EPHEMERAL_HTTP), host))
-        .compose(s -> grpcServer.listen(shared(grpcPort, SHARED_EPHEMERAL_GRPC), host))
+        .compose(
+            v ->
+                ListenFailure.named(
+                    server.listen(shared(port, SHARED_EPHEMERAL_HTTP), host),
+                    host,
+                    port,
+                    "HTTP_PORT"))
+        .compose(
+            s ->
+                ListenFailure.named(
+                    grpcServer.listen(shared(grpcPort, SHARED_EPHEMERAL_GRPC), host),
+                    host,
+                    grpcPort,
+                    "GRPC_PORT"))
         .compose(s -> warmUp == null ? Future.succeededFuture() : startWarmUpServers());
   }
 

@@ -203,6 +203,40 @@ class ManagementApiTest {
   }
 
   @Test
+  @DisplayName(
+      "curl --data-binary's form type gets a 415 that says which types work; a manifest is applied")
+  void formTypeAndManifest() {
+    start(TOKEN, null);
+    Reply form =
+        http.put(
+            agent.management(),
+            "/admin/policy",
+            "limits: [{name: a, requests: 2, window: 1m}]",
+            "Authorization",
+            BEARER,
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+    assertThat(form.status()).isEqualTo(415);
+    assertThat(form.json().getString("detail"))
+        .contains("application/yaml", "application/json", "Content-Type: application/yaml");
+
+    Reply manifest =
+        http.put(
+            agent.management(),
+            "/admin/policy",
+            "apiVersion: ratelimiter.dev/v1alpha1\nkind: RateLimitPolicy\n"
+                + "metadata: {name: api, namespace: shop, generation: 7}\n"
+                + "spec: {limits: [{name: a, requests: 2, window: 1m}], backend: {service: shop}}\n",
+            "Authorization",
+            BEARER,
+            "Content-Type",
+            "application/yaml");
+    assertThat(manifest.status()).isEqualTo(200);
+    assertThat(http.get(agent.http(), "/api").header("RateLimit-Policy"))
+        .isEqualTo("\"a\";q=2;w=60");
+  }
+
+  @Test
   @DisplayName("A valid pushed policy is enforced at once, without a restart")
   void pushApplies() {
     start(TOKEN, null);
