@@ -122,7 +122,7 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
         throw new IllegalArgumentException(
             "Both X-Original-* and X-Forwarded-Uri/-Method route headers came: a gateway sets one"
                 + " family, so the other is the client's. Clear it in the gateway (see the"
-                + " agent's README).");
+                + " gateway recipes in docs/gateways.md).");
       }
       if (nginx) {
         uri = single(headers, "X-Original-URI");

@@ -112,7 +112,7 @@ final class ScriptCalls {
 
   /**
    * Requests the failure policy decided whose call Redis ran in time after all, with the reply on
-   * its way back too slowly: they were counted (the bound README states).
+   * its way back too slowly: they were counted (the bound docs/redis.md states).
    */
   long lateCounted() {
     return lateCounted.sum();

@@ -7,6 +7,9 @@ import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -16,58 +19,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real nginx with {@code auth_request} to the agent's {@code /check}, in front of a real backend:
- * the configuration the README documents. nginx only accepts 2xx, 401 and 403 from an auth request,
- * so it asks for 403 ({@code X-RateLimit-Deny-Status}) and turns that back into a 429 with the
- * agent's {@code Retry-After} for the client.
+ * the configuration docs/gateways.md documents. nginx only accepts 2xx, 401 and 403 from an auth
+ * request, so it asks for 403 ({@code X-RateLimit-Deny-Status}) and turns that back into a 429 with
+ * the agent's {@code Retry-After} for the client.
  */
 @DisplayName("nginx auth_request in front of a backend, deciding with the agent's /check")
 class NginxAuthRequestTest {
 
-  /**
-   * As in the README's nginx recipe; the subrequest leaves from 127.0.0.2, the address the policy
-   * trusts.
-   */
-  static final String SERVER =
-      """
-              server {
-                listen 127.0.0.1:PORT;
+  /** The recipe users copy; docs/gateways.md shows it. */
+  static final Path RECIPE =
+      Path.of("..", "deploy", "examples", "gateways", "nginx-auth-request.conf");
 
-                location / {
-                  auth_request /_ratelimit;
-                  auth_request_set $retry_after $upstream_http_retry_after;
-                  auth_request_set $ratelimit $upstream_http_ratelimit;
-                  auth_request_set $ratelimit_policy $upstream_http_ratelimit_policy;
-                  auth_request_set $ratelimit_remaining $upstream_http_x_ratelimit_remaining;
-                  add_header RateLimit $ratelimit always;
-                  add_header RateLimit-Policy $ratelimit_policy always;
-                  add_header X-RateLimit-Remaining $ratelimit_remaining always;
-                  error_page 403 = @ratelimited;
-                  proxy_pass http://127.0.0.1:BACKEND;
-                }
-
-                location = /_ratelimit {
-                  internal;
-                  proxy_pass http://127.0.0.1:AGENT/check;
-                  proxy_bind 127.0.0.2;
-                  proxy_pass_request_body off;
-                  proxy_set_header Content-Length "";
-                  proxy_set_header X-Forwarded-For $remote_addr;
-                  proxy_set_header X-Original-Method $request_method;
-                  proxy_set_header X-Original-URI $request_uri;
-                  proxy_set_header X-Forwarded-Method "";
-                  proxy_set_header X-Forwarded-Uri "";
-                  proxy_set_header X-RateLimit-Deny-Status 403;
-                }
-
-                location @ratelimited {
-                  add_header Retry-After $retry_after always;
-                  add_header RateLimit $ratelimit always;
-                  add_header RateLimit-Policy $ratelimit_policy always;
-                  default_type application/problem+json;
-                  return 429 '{"type":"about:blank","title":"Too Many Requests","status":429}';
-                }
-              }
-            """;
+  /** The recipe as it is, but on this test's ports: nginx's, the backend's and the agent's. */
+  static String server(int backend, int agent) throws IOException {
+    String recipe = Files.readString(RECIPE);
+    for (String address : List.of("127.0.0.1:8000", "127.0.0.1:9000", "127.0.0.1:8080")) {
+      assertThat(recipe).as("the recipe's addresses").contains(address);
+    }
+    return recipe
+        .replace("127.0.0.1:8000", "127.0.0.1:PORT")
+        .replace("127.0.0.1:9000", "127.0.0.1:" + backend)
+        .replace("127.0.0.1:8080", "127.0.0.1:" + agent);
+  }
 
   private RunningAgent agent;
   private TestBackend backend;
@@ -83,14 +56,10 @@ class NginxAuthRequestTest {
                 limits:
                   - {name: per-minute, requests: 10, window: 1m}
                   - {name: login, requests: 2, window: 1h, match: {pathPrefixes: [/shop/login]}}
-                clientKey: {trustedProxies: [127.0.0.2/32]}
+                clientKey: {trustedProxies: [127.0.0.1/32]}
                 """);
     backend = TestBackend.start();
-    nginx =
-        NginxProcess.start(
-            SERVER
-                .replace("BACKEND", Integer.toString(backend.port()))
-                .replace("AGENT", Integer.toString(agent.http())));
+    nginx = NginxProcess.start(server(backend.port(), agent.http()));
   }
 
   @AfterEach
@@ -104,6 +73,14 @@ class NginxAuthRequestTest {
     if (agent != null) {
       agent.close();
     }
+  }
+
+  @Test
+  @DisplayName("docs/gateways.md shows the recipe this test runs, line for line")
+  void docsShowTheRecipe() throws IOException {
+    String recipe = Files.readString(RECIPE);
+    String server = recipe.substring(recipe.indexOf("server {"));
+    assertThat(Files.readString(Path.of("..", "docs", "gateways.md"))).contains(server.strip());
   }
 
   @Test

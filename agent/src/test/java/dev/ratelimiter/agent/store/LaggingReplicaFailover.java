@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
  * count down to none of it. Then the master is killed, each client sends one request during the
  * outage, the replica is promoted, and once every agent admits again each client sends twice its
  * quota: the promoted master admits what it does not know was used. A client's 200s beyond its
- * quota, over all phases, are its over-admission; the README bounds it by what the replica missed
- * of its count, at most one quota.
+ * quota, over all phases, are its over-admission; docs/redis.md bounds it by what the replica
+ * missed of its count, at most one quota.
  */
 final class LaggingReplicaFailover {
 
@@ -74,7 +74,7 @@ final class LaggingReplicaFailover {
       int allowedDuringOutage,
       int allowedAfter) {
 
-    /** The increments the promoted replica lacks: {@code c - c'} in the README. */
+    /** The increments the promoted replica lacks: {@code c - c'} in docs/redis.md. */
     int missed() {
       return onMaster - onReplica;
     }

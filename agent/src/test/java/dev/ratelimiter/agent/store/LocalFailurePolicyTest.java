@@ -80,7 +80,7 @@ class LocalFailurePolicyTest {
     }
     assertThat(allowed).as("each agent allows exactly its share").isEqualTo(AGENTS * SHARE);
     assertThat(before + allowed)
-        .as("the README's bound")
+        .as("the bound docs/policy.md states")
         .isLessThanOrEqualTo(before + AGENTS * (REQUESTS + AGENTS - 1) / AGENTS);
     assertThat(http.get(agents.get(0).management(), "/health/ready").status())
         .as("still serving")

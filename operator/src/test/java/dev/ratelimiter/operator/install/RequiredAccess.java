@@ -125,7 +125,8 @@ final class RequiredAccess {
     }
     need(Access.of(Event.class, "create"), "WarningEvents.warn: Warning Events on a policy");
     for (String verb : READ) {
-      // Policy propagation (README, "Live policy updates"): the operator pushes each generation to
+      // Policy propagation (docs/operations.md, "Live policy updates"): the operator pushes each
+      // generation to
       // every ready
       // agent pod (PUT http://<podIP>:9090/admin/policy), so it watches the agent pods.
       need(Access.of(Pod.class, verb), "policy push: finds the ready agent pods");

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Each algorithm's promise, written the way the README states it rather than the way the store
+ * Each algorithm's promise, written the way docs/policy.md states it rather than the way the store
  * computes it, over the requests one limit admitted so far (time in ms, cost):
  *
  * <ul>
