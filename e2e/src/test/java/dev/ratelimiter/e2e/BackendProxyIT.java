@@ -6,8 +6,8 @@ import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.Limit;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.testsupport.net.Ports;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,10 +43,7 @@ class BackendProxyIT {
     cluster.createNamespace(NS);
     kubelet = cluster.kubelet(NS);
     Path logs = Files.createDirectories(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = Ports.free();
     backend = BackendProcess.start("127.0.0.1", port, logs.resolve("backend-" + port + ".log"));
     kubelet.serviceAt(SERVICE, 8080, backend.address);
     cluster.startOperator();

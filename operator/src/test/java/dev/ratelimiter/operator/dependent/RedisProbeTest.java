@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.testsupport.net.Ports;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,10 +66,7 @@ class RedisProbeTest {
         onPath("redis-server") && onPath("redis-cli") && onPath("sh"),
         "ASSUMPTION: redis-server or redis-cli is not on PATH, so the probe was NOT run against a real Redis here");
     Container c = redisContainer();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.free();
     // the rendered server arguments, with the variable the kubelet would expand and a free port
     List<String> server = new ArrayList<>();
     server.add("redis-server");

@@ -8,8 +8,7 @@ import dev.ratelimiter.operator.MockCluster;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.metrics.OperatorMetrics;
 import dev.ratelimiter.operator.status.StatusConditions;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.ratelimiter.testsupport.net.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,10 +35,8 @@ class MonitoringDashboardIT {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   @TempDir Path dir;
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return Ports.free();
   }
 
   static String get(String url) throws Exception {
