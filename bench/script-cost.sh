@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 CHECKS=${1:-1600000}
 PER_CALL=${2:-8}
 PORT=${BENCH_REDIS_PORT:-16499}
-SCRIPT=${BENCH_SCRIPT:-agent/src/main/resources/dev/ratelimiter/agent/store/limits.lua}  # BENCH_SCRIPT: another version
+SCRIPT=${BENCH_SCRIPT:-agent/src/main/resources/dev/ratelimiter/agent/store/redis/limits.lua}  # BENCH_SCRIPT: another version
 OUT=bench/out/script-cost
 mkdir -p "$OUT"
 command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)"; exit 1; }

@@ -1,10 +1,10 @@
 package dev.ratelimiter.agent;
 
 import dev.ratelimiter.agent.backend.BackendTarget;
-import dev.ratelimiter.agent.store.InMemoryStore;
-import dev.ratelimiter.agent.store.RedisMode;
-import dev.ratelimiter.agent.store.RedisTarget;
-import dev.ratelimiter.agent.store.RedisUrls;
+import dev.ratelimiter.agent.store.memory.InMemoryStore;
+import dev.ratelimiter.agent.store.redis.RedisMode;
+import dev.ratelimiter.agent.store.redis.RedisTarget;
+import dev.ratelimiter.agent.store.redis.RedisUrls;
 import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyManifest;

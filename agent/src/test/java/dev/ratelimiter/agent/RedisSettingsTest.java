@@ -3,8 +3,8 @@ package dev.ratelimiter.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ratelimiter.agent.store.RedisMode;
-import dev.ratelimiter.agent.store.RedisTarget;
+import dev.ratelimiter.agent.store.redis.RedisMode;
+import dev.ratelimiter.agent.store.redis.RedisTarget;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

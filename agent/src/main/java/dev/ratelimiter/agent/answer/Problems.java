@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http;
+package dev.ratelimiter.agent.answer;
 
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;

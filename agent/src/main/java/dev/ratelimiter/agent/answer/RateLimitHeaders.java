@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http;
+package dev.ratelimiter.agent.answer;
 
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.policy.Limit;

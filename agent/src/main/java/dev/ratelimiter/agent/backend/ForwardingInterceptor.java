@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.backend;
 
-import dev.ratelimiter.agent.http.Problems;
-import dev.ratelimiter.agent.http.RateLimitHeaders;
+import dev.ratelimiter.agent.answer.Problems;
+import dev.ratelimiter.agent.answer.RateLimitHeaders;
 import dev.ratelimiter.agent.limiter.Decision;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;

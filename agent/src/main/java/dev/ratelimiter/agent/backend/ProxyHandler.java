@@ -1,14 +1,14 @@
 package dev.ratelimiter.agent.backend;
 
-import dev.ratelimiter.agent.http.Problems;
-import dev.ratelimiter.agent.http.Refusals;
-import dev.ratelimiter.agent.http.RequestClientKey;
-import dev.ratelimiter.agent.http.UnreadBody;
+import dev.ratelimiter.agent.answer.Problems;
+import dev.ratelimiter.agent.answer.Refusals;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.agent.request.RequestClientKey;
+import dev.ratelimiter.agent.request.UnreadBody;
 import dev.ratelimiter.policy.CanonicalPath;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;

@@ -1,6 +1,6 @@
 package dev.ratelimiter.agent.grpc;
 
-import dev.ratelimiter.agent.http.RateLimitHeaders;
+import dev.ratelimiter.agent.answer.RateLimitHeaders;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.policy.Limit;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;

@@ -1,5 +1,6 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.answer.Problems;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.policy.InvalidPolicyException;

@@ -1,5 +1,6 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.answer.Problems;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,13 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.answer.RateLimitHeaders;
+import dev.ratelimiter.agent.answer.Refusals;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.agent.request.RequestClientKey;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,11 +1,16 @@
 package dev.ratelimiter.agent.http;
 
+import dev.ratelimiter.agent.answer.Problems;
+import dev.ratelimiter.agent.answer.RateLimitHeaders;
+import dev.ratelimiter.agent.answer.Refusals;
 import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.agent.request.RequestClientKey;
+import dev.ratelimiter.agent.request.UnreadBody;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;

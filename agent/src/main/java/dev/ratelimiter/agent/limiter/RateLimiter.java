@@ -56,8 +56,8 @@ public final class RateLimiter {
     this.localStore =
         localStore != null
             ? localStore
-            : new dev.ratelimiter.agent.store.InMemoryStore(
-                clockMillis, dev.ratelimiter.agent.store.InMemoryStore.DEFAULT_MAX_CLIENTS);
+            : new dev.ratelimiter.agent.store.memory.InMemoryStore(
+                clockMillis, dev.ratelimiter.agent.store.memory.InMemoryStore.DEFAULT_MAX_CLIENTS);
     this.clockMillis = clockMillis;
     this.metrics = metrics;
     this.rejections = new RejectionCache(clockMillis);

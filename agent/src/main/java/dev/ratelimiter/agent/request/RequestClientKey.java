@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http;
+package dev.ratelimiter.agent.request;
 
 import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
 import dev.ratelimiter.agent.clientkey.HeaderClientKey;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http;
+package dev.ratelimiter.agent.request;
 
 import io.vertx.core.http.HttpServerRequest;
 

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http;
+package dev.ratelimiter.agent.server;
 
 import io.vertx.core.Future;
 

@@ -1,6 +1,9 @@
-package dev.ratelimiter.agent.http;
+package dev.ratelimiter.agent.server;
 
-import dev.ratelimiter.agent.http.guard.ConnectionGuard;
+import dev.ratelimiter.agent.answer.Problems;
+import dev.ratelimiter.agent.http.AdminPolicyHandler;
+import dev.ratelimiter.agent.http.HealthHandler;
+import dev.ratelimiter.agent.server.guard.ConnectionGuard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,11 +1,14 @@
-package dev.ratelimiter.agent.http;
+package dev.ratelimiter.agent.server;
 
 import dev.ratelimiter.agent.backend.Backend;
 import dev.ratelimiter.agent.backend.BackendMetrics;
 import dev.ratelimiter.agent.backend.BackendTarget;
 import dev.ratelimiter.agent.grpc.RateLimitService;
-import dev.ratelimiter.agent.http.guard.ConnectionGuard;
+import dev.ratelimiter.agent.http.ApiHandler;
+import dev.ratelimiter.agent.http.CheckHandler;
+import dev.ratelimiter.agent.http.PublicRoutes;
 import dev.ratelimiter.agent.limiter.RateLimiter;
+import dev.ratelimiter.agent.server.guard.ConnectionGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -44,7 +44,7 @@ public final class CounterKeys {
   }
 
   /** The algorithm's number in the script's arguments. */
-  static int number(Algorithm algorithm) {
+  public static int number(Algorithm algorithm) {
     return switch (algorithm) {
       case FixedWindow -> 0;
       case SlidingWindow -> 1;

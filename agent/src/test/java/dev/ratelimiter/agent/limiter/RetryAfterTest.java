@@ -2,7 +2,7 @@ package dev.ratelimiter.agent.limiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.store.InMemoryStore;
+import dev.ratelimiter.agent.store.memory.InMemoryStore;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyParser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

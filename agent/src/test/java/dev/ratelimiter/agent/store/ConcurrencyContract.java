@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.store.redis.LuaScript;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import java.util.ArrayList;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * store's locking (in memory) and the per-loop connections and batches (Redis) race for real.
  * Subclasses provide the agents and, where the store can show it, the counter.
  */
-abstract class ConcurrencyContract {
+public abstract class ConcurrencyContract {
 
-  static final int EVENT_LOOPS = 4;
+  public static final int EVENT_LOOPS = 4;
 
   /**
    * The policy's one limit; every algorithm's version admits exactly 10 per client during the test.
@@ -41,12 +42,12 @@ abstract class ConcurrencyContract {
   /**
    * The store key of {@code client}'s counter for the default {@link #limit()} (FixedWindow, 1m).
    */
-  static String counterKey(String client) {
+  public static String counterKey(String client) {
     return LuaScript.key(
         "shop/public-api", client, new Limit("per-minute", 10, 60, Algorithm.FixedWindow));
   }
 
-  String policy() {
+  protected String policy() {
     return "policy: shop/public-api\nlimits: ["
         + limit()
         + "]\nclientKey: {trustedProxies: [127.0.0.2/32]}\n";
@@ -62,12 +63,12 @@ abstract class ConcurrencyContract {
   protected abstract String counter(String client) throws Exception;
 
   /** An agent on {@link #EVENT_LOOPS} event loops, all serving its one (ephemeral) port. */
-  RunningAgent startOnSeveralLoops(AgentSettings settings) {
+  protected RunningAgent startOnSeveralLoops(AgentSettings settings) {
     return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS), policy());
   }
 
   /** Fires all requests at once (released together by a latch) and returns the status of each. */
-  static List<Integer> burst(int count, int threads, IntFunction<Integer> request)
+  public static List<Integer> burst(int count, int threads, IntFunction<Integer> request)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {

@@ -2,6 +2,9 @@ package dev.ratelimiter.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratelimiter.agent.store.memory.InMemoryStore;
+import dev.ratelimiter.agent.store.redis.RedisStore;
+import dev.ratelimiter.agent.store.redis.RedisTarget;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;

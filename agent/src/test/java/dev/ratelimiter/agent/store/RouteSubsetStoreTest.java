@@ -2,6 +2,7 @@ package dev.ratelimiter.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratelimiter.agent.store.memory.InMemoryStore;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import java.util.List;

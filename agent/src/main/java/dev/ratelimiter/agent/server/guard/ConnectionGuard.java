@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http.guard;
+package dev.ratelimiter.agent.server.guard;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http.guard;
+package dev.ratelimiter.agent.server.guard;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;

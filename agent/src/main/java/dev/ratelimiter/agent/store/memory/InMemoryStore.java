@@ -1,6 +1,8 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.memory;
 
-import dev.ratelimiter.agent.store.memory.ClientLimits;
+import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.CounterStore;
+import dev.ratelimiter.agent.store.StoreUnavailableException;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Future;
 import java.util.List;
@@ -61,11 +63,11 @@ public final class InMemoryStore implements CounterStore {
     }
   }
 
-  AcquireResult acquireNow(String scope, String client, List<Limit> limits) {
+  public AcquireResult acquireNow(String scope, String client, List<Limit> limits) {
     return acquireNow(scope, client, limits, 1);
   }
 
-  AcquireResult acquireNow(String scope, String client, List<Limit> limits, long cost) {
+  public AcquireResult acquireNow(String scope, String client, List<Limit> limits, long cost) {
     if (cost < 1) {
       throw new IllegalArgumentException("cost must be at least 1: " + cost);
     }

@@ -1,5 +1,7 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
+import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.CounterKeys;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
+import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.CounterKeys;
+import dev.ratelimiter.agent.store.StoreUnavailableException;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;

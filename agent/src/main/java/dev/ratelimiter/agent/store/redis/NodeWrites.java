@@ -1,5 +1,7 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
+import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.RedisCluster;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 /**
  * What this agent knows of Redis's clock, so that a script call can carry its own deadline in

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 /** Reading the errors vertx-redis-client reports. */
 final class RedisErrors {

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 import java.net.URI;
 

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http.guard;
+package dev.ratelimiter.agent.server.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

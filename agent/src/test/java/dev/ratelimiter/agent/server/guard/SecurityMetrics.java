@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.http.guard;
+package dev.ratelimiter.agent.server.guard;
 
 /** Reads one sample from Prometheus text. */
 public final class SecurityMetrics {

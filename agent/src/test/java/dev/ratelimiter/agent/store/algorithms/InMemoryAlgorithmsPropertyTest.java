@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.store.algorithms;
 
 import dev.ratelimiter.agent.store.AcquireResult;
-import dev.ratelimiter.agent.store.InMemoryStore;
+import dev.ratelimiter.agent.store.memory.InMemoryStore;
 import dev.ratelimiter.policy.Limit;
 import java.util.List;
 import java.util.Random;

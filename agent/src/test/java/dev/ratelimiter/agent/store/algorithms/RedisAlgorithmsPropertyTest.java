@@ -3,8 +3,8 @@ package dev.ratelimiter.agent.store.algorithms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.agent.store.AcquireResult;
-import dev.ratelimiter.agent.store.RedisStore;
-import dev.ratelimiter.agent.store.RedisTarget;
+import dev.ratelimiter.agent.store.redis.RedisStore;
+import dev.ratelimiter.agent.store.redis.RedisTarget;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;

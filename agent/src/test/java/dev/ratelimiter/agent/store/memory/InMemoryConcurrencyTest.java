@@ -1,7 +1,8 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.memory;
 
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.store.ConcurrencyContract;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,10 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.StoreUnavailableException;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.memory;
 
 import org.junit.jupiter.api.DisplayName;
 

@@ -1,7 +1,9 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.CounterKeys;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Promise;

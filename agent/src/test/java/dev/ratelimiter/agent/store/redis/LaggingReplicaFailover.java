@@ -1,6 +1,6 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
-import static dev.ratelimiter.agent.store.FailoverLoad.QUOTA;
+import static dev.ratelimiter.agent.store.redis.FailoverLoad.QUOTA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.agent.RunningAgent;

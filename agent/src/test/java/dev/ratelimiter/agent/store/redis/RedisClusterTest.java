@@ -1,9 +1,10 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.store.ConcurrencyContract;
 import dev.ratelimiter.testsupport.redis.RedisClusterProcesses;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.store.ConcurrencyContract;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store;
+package dev.ratelimiter.agent.store.redis;
 
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.testsupport.redis.RedisSentinelProcesses;
