@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.customresource.Backend;
+import dev.ratelimiter.operator.customresource.PolicyNameRules;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import java.util.List;
 
@@ -20,23 +21,10 @@ public final class Names {
 
   public static final int REDIS_PORT = 6379;
   public static final String AGENT_SUFFIX = "-agent";
-  public static final String AGENT_POLICY_SUFFIX = "-agent-policy";
+  public static final String AGENT_POLICY_SUFFIX = PolicyNameRules.AGENT_POLICY_SUFFIX;
   public static final String AGENT_ADMIN_SUFFIX = "-agent-admin";
   public static final String REDIS_SUFFIX = "-redis";
   public static final String REDIS_AUTH_SUFFIX = "-redis-auth";
-
-  /** Service names are DNS-1035 labels and label values at most 63 characters. */
-  public static final int MAX_NAME_LENGTH = 63;
-
-  /**
-   * The longest policy name whose objects all fit: {@value #MAX_NAME_LENGTH} minus the longest
-   * suffix ({@value #AGENT_POLICY_SUFFIX}, 13). A constant, since the CRD's CEL rule is built from
-   * it; a test derives it from {@link #objectNames} again.
-   */
-  public static final int MAX_POLICY_NAME_LENGTH = 50;
-
-  /** A DNS-1035 label: the policy's name is its Service's name. */
-  public static final String DNS_1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
   private Names() {}
 

@@ -5,6 +5,7 @@ import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.ExternalRedisMode;
+import dev.ratelimiter.operator.customresource.PolicyNameRules;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
@@ -28,7 +29,7 @@ public final class PolicyValidator {
 
   private static final Pattern URL = Pattern.compile(ExternalRedis.URL_PATTERN);
   private static final Pattern SERVICE = Pattern.compile(Backend.SERVICE_PATTERN);
-  private static final Pattern DNS_1035 = Pattern.compile(Names.DNS_1035_LABEL);
+  private static final Pattern DNS_1035 = Pattern.compile(PolicyNameRules.DNS_1035_LABEL);
 
   private PolicyValidator() {}
 
@@ -64,7 +65,7 @@ public final class PolicyValidator {
     if (name == null) {
       return;
     }
-    if (name.length() > Names.MAX_POLICY_NAME_LENGTH) {
+    if (name.length() > PolicyNameRules.MAX_POLICY_NAME_LENGTH) {
       String longest =
           Names.objectNames(name).stream()
               .max(java.util.Comparator.comparingInt(String::length))
@@ -79,9 +80,9 @@ public final class PolicyValidator {
               + "', would be "
               + longest.length()
               + " > "
-              + Names.MAX_NAME_LENGTH
+              + PolicyNameRules.MAX_NAME_LENGTH
               + " (a policy name has at most "
-              + Names.MAX_POLICY_NAME_LENGTH
+              + PolicyNameRules.MAX_POLICY_NAME_LENGTH
               + " characters)");
     }
     if (!DNS_1035.matcher(name).matches()) {

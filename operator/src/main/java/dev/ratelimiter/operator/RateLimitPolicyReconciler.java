@@ -55,35 +55,49 @@ import java.util.concurrent.TimeUnit;
     dependents = {
       // no precondition: it deletes itself with an external Redis, since the agent Deployment
       // depends on it
-      @Dependent(name = "redis-auth-secret", type = RedisAuthSecretDependentResource.class),
       @Dependent(
-          name = "redis-deployment",
+          name = RateLimitPolicyReconciler.REDIS_AUTH_SECRET,
+          type = RedisAuthSecretDependentResource.class),
+      @Dependent(
+          name = RateLimitPolicyReconciler.REDIS_DEPLOYMENT,
           type = RedisDeploymentDependentResource.class,
           reconcilePrecondition = Conditions.InternalRedis.class,
-          dependsOn = "redis-auth-secret"),
+          dependsOn = RateLimitPolicyReconciler.REDIS_AUTH_SECRET),
       @Dependent(
-          name = "redis-service",
+          name = RateLimitPolicyReconciler.REDIS_SERVICE,
           type = RedisServiceDependentResource.class,
           reconcilePrecondition = Conditions.InternalRedis.class),
       @Dependent(
-          name = "redis-network-policy",
+          name = RateLimitPolicyReconciler.REDIS_NETWORK_POLICY,
           type = RedisNetworkPolicyDependentResource.class,
           reconcilePrecondition = Conditions.InternalRedis.class),
-      @Dependent(name = "agent-admin-secret", type = AgentAdminSecretDependentResource.class),
-      @Dependent(name = "agent-policy", type = AgentPolicyConfigMapDependentResource.class),
       @Dependent(
-          name = "agent-deployment",
+          name = RateLimitPolicyReconciler.AGENT_ADMIN_SECRET,
+          type = AgentAdminSecretDependentResource.class),
+      @Dependent(
+          name = RateLimitPolicyReconciler.AGENT_POLICY,
+          type = AgentPolicyConfigMapDependentResource.class),
+      @Dependent(
+          name = RateLimitPolicyReconciler.AGENT_DEPLOYMENT,
           type = AgentDeploymentDependentResource.class,
-          dependsOn = {"agent-admin-secret", "redis-auth-secret", "agent-policy"}),
-      @Dependent(name = "agent-service", type = AgentServiceDependentResource.class),
-      @Dependent(name = "agent-network-policy", type = AgentNetworkPolicyDependentResource.class),
+          dependsOn = {
+            RateLimitPolicyReconciler.AGENT_ADMIN_SECRET,
+            RateLimitPolicyReconciler.REDIS_AUTH_SECRET,
+            RateLimitPolicyReconciler.AGENT_POLICY
+          }),
       @Dependent(
-          name = "agent-hpa",
+          name = RateLimitPolicyReconciler.AGENT_SERVICE,
+          type = AgentServiceDependentResource.class),
+      @Dependent(
+          name = RateLimitPolicyReconciler.AGENT_NETWORK_POLICY,
+          type = AgentNetworkPolicyDependentResource.class),
+      @Dependent(
+          name = RateLimitPolicyReconciler.AGENT_HPA,
           type = AgentHorizontalPodAutoscalerDependentResource.class,
           reconcilePrecondition = Conditions.AutoscalingEnabled.class,
-          dependsOn = "agent-deployment"),
+          dependsOn = RateLimitPolicyReconciler.AGENT_DEPLOYMENT),
       @Dependent(
-          name = "agent-pdb",
+          name = RateLimitPolicyReconciler.AGENT_PDB,
           type = AgentPodDisruptionBudgetDependentResource.class,
           reconcilePrecondition = Conditions.MultipleReplicas.class),
     })
@@ -91,6 +105,20 @@ public class RateLimitPolicyReconciler
     implements Reconciler<RateLimitPolicy>, ContextInitializer<RateLimitPolicy> {
 
   public static final String NAME = "ratelimitpolicy";
+
+  /** The workflow's dependents, by the names {@code dependsOn} uses. */
+  public static final String REDIS_AUTH_SECRET = "redis-auth-secret";
+
+  public static final String REDIS_DEPLOYMENT = "redis-deployment";
+  public static final String REDIS_SERVICE = "redis-service";
+  public static final String REDIS_NETWORK_POLICY = "redis-network-policy";
+  public static final String AGENT_ADMIN_SECRET = "agent-admin-secret";
+  public static final String AGENT_POLICY = "agent-policy";
+  public static final String AGENT_DEPLOYMENT = "agent-deployment";
+  public static final String AGENT_SERVICE = "agent-service";
+  public static final String AGENT_NETWORK_POLICY = "agent-network-policy";
+  public static final String AGENT_HPA = "agent-hpa";
+  public static final String AGENT_PDB = "agent-pdb";
   private final OperatorSettings settings;
   private final PolicyEnforcer enforcer;
   private final StatusWriter status = new StatusWriter();

@@ -1,6 +1,5 @@
 package dev.ratelimiter.operator.customresource;
 
-import dev.ratelimiter.operator.Names;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -47,17 +46,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
             + " (<name>, the agents' own; <name>-redis)",
     fieldPath = ".spec.backend.service")
 @ValidationRule(
-    value = "self.metadata.name.size() <= " + Names.MAX_POLICY_NAME_LENGTH,
+    value = "self.metadata.name.size() <= " + PolicyNameRules.MAX_POLICY_NAME_LENGTH,
     message =
         "metadata.name must be at most "
-            + Names.MAX_POLICY_NAME_LENGTH
+            + PolicyNameRules.MAX_POLICY_NAME_LENGTH
             + " characters: the longest object name the"
             + " operator makes, <name>"
-            + Names.AGENT_POLICY_SUFFIX
+            + PolicyNameRules.AGENT_POLICY_SUFFIX
             + ", must fit in "
-            + Names.MAX_NAME_LENGTH)
+            + PolicyNameRules.MAX_NAME_LENGTH)
 @ValidationRule(
-    value = "self.metadata.name.matches('" + Names.DNS_1035_LABEL + "')",
+    value = "self.metadata.name.matches('" + PolicyNameRules.DNS_1035_LABEL + "')",
     message =
         "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and"
             + " ending with a letter or digit): it names the policy's Service")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ratelimiter.operator.MockCluster;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.PolicyValidator;
+import dev.ratelimiter.operator.customresource.PolicyNameRules;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import java.io.IOException;
 import java.util.List;
@@ -40,8 +41,9 @@ class PolicyNameRulesTest {
       "may be as long as the longest suffix leaves room for within 63 characters, and no longer")
   void longestNameIsDerivedFromTheLongestSuffix() {
     int longestSuffix = Names.objectNames("").stream().mapToInt(String::length).max().orElseThrow();
-    assertThat(Names.MAX_POLICY_NAME_LENGTH).isEqualTo(Names.MAX_NAME_LENGTH - longestSuffix);
-    String longest = "a".repeat(Names.MAX_POLICY_NAME_LENGTH);
+    assertThat(PolicyNameRules.MAX_POLICY_NAME_LENGTH)
+        .isEqualTo(PolicyNameRules.MAX_NAME_LENGTH - longestSuffix);
+    String longest = "a".repeat(PolicyNameRules.MAX_POLICY_NAME_LENGTH);
     assertThat(Names.objectNames(longest))
         .allSatisfy(n -> assertThat(n.length()).isLessThanOrEqualTo(63));
     assertThat(Names.objectNames(longest + "b"))
@@ -60,7 +62,7 @@ class PolicyNameRulesTest {
   @DisplayName(
       "of the longest length is accepted, one character more refused by the CRD and by the operator, which names the limit")
   void tooLongIsRefused() throws IOException {
-    String fits = "p" + "x".repeat(Names.MAX_POLICY_NAME_LENGTH - 1);
+    String fits = "p" + "x".repeat(PolicyNameRules.MAX_POLICY_NAME_LENGTH - 1);
     assertThat(crd.allErrors(policy(fits))).isEmpty();
     assertThat(validator(fits)).isEmpty();
 

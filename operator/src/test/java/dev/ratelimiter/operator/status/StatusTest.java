@@ -3,6 +3,7 @@ package dev.ratelimiter.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.ratelimiter.operator.RateLimitPolicyReconciler;
 import dev.ratelimiter.operator.customresource.AgentsStatus;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -106,7 +107,9 @@ class StatusTest {
     var aggregated =
         new AggregatedOperatorException(
             "workflow failed",
-            Map.of("agent-deployment", new KubernetesClientException("quota exceeded", 403, null)));
+            Map.of(
+                RateLimitPolicyReconciler.AGENT_DEPLOYMENT,
+                new KubernetesClientException("quota exceeded", 403, null)));
     assertThat(FailureReasons.reasonFor(aggregated)).isEqualTo("Forbidden");
     assertThat(FailureReasons.messageFor(aggregated))
         .isEqualTo("dependent agent-deployment: quota exceeded");
