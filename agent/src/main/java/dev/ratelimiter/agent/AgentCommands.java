@@ -4,6 +4,7 @@ import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyManifest;
 import dev.ratelimiter.policy.PolicyParser;
+import dev.ratelimiter.settings.Setting;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,9 +44,21 @@ final class AgentCommands {
           java -jar agent.jar --version        print the version
           java -jar agent.jar --help           print this help
 
-        Settings and their defaults: docs/configuration.md. Policy fields: docs/policy.md.
+        Settings (environment variables), with their defaults; docs/configuration.md says more:
+        %s
+        Policy fields: docs/policy.md.
         """
-        .formatted(version());
+        .formatted(version(), settings());
+  }
+
+  /** One line per setting: name, default, meaning. */
+  private static String settings() {
+    StringBuilder out = new StringBuilder();
+    for (Setting<?> setting : AgentEnvironment.ALL) {
+      out.append(
+          "  %-28s %-15s %s%n".formatted(setting.name(), setting.defaultText(), setting.meaning()));
+    }
+    return out.toString().stripTrailing();
   }
 
   /** Runs a command; returns the exit status. */

@@ -66,25 +66,24 @@ public record AgentSettings(
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
   public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-  public static final int DEFAULT_GRPC_PORT = 8081;
-  public static final int DEFAULT_WARM_UP_SECONDS = 10;
 
+  /** Reads every setting through its declaration in {@link AgentEnvironment}. */
   public static AgentSettings fromEnv(Map<String, String> env) {
-    String redisUrl = blankToNull(env.get("REDIS_URL"));
-    RedisMode mode = RedisMode.parse("REDIS_MODE", env.get("REDIS_MODE"));
-    String masterName = blankToNull(env.get("REDIS_MASTER_NAME"));
+    String redisUrl = AgentEnvironment.REDIS_URL.read(env);
+    RedisMode mode = AgentEnvironment.REDIS_MODE.read(env);
+    String masterName = AgentEnvironment.REDIS_MASTER_NAME.read(env);
     if (redisUrl == null && (mode != RedisMode.Standalone || masterName != null)) {
       throw new IllegalArgumentException(
           (masterName != null ? "REDIS_MASTER_NAME" : "REDIS_MODE=" + mode)
               + " is set but REDIS_URL is not; give the sentinels or cluster nodes in REDIS_URL");
     }
     RedisTarget redis = redisUrl == null ? null : RedisTarget.parse(redisUrl, mode, masterName);
-    String policyFile = blankToNull(env.get("POLICY_FILE"));
-    String backendUrl = blankToNull(env.get("BACKEND_URL"));
-    Path caFile = redisTlsCaFile(env, redisUrl);
-    int httpPort = port(env, "HTTP_PORT", 8080);
-    int managementPort = port(env, "MANAGEMENT_PORT", 9090);
-    int grpcPort = port(env, "GRPC_PORT", DEFAULT_GRPC_PORT);
+    String policyFile = AgentEnvironment.POLICY_FILE.read(env);
+    String backendUrl = AgentEnvironment.BACKEND_URL.read(env);
+    Path caFile = redisTlsCaFile(AgentEnvironment.REDIS_TLS_CA_FILE.read(env), redisUrl);
+    int httpPort = AgentEnvironment.HTTP_PORT.read(env);
+    int managementPort = AgentEnvironment.MANAGEMENT_PORT.read(env);
+    int grpcPort = AgentEnvironment.GRPC_PORT.read(env);
     if (grpcPort != 0 && (grpcPort == httpPort || grpcPort == managementPort)) {
       throw new IllegalArgumentException(
           "GRPC_PORT="
@@ -92,27 +91,27 @@ public record AgentSettings(
               + " is already HTTP_PORT or MANAGEMENT_PORT; give it a port of its own");
     }
     return new AgentSettings(
-        env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
+        AgentEnvironment.BIND_ADDRESS.read(env),
         httpPort,
         managementPort,
         grpcPort,
         policyFile == null ? null : Path.of(policyFile),
         redisUrl,
-        blankToNull(env.get("REDIS_PASSWORD")),
-        number(env, "REDIS_TIMEOUT_MS", 100, 1, 60_000),
-        blankToNull(env.get("ADMIN_TOKEN")),
+        AgentEnvironment.REDIS_PASSWORD.read(env),
+        AgentEnvironment.REDIS_TIMEOUT_MS.read(env),
+        AgentEnvironment.ADMIN_TOKEN.read(env),
         Math.max(1, Runtime.getRuntime().availableProcessors()),
         backendUrl == null ? null : BackendTarget.parse(backendUrl),
-        number(env, "BACKEND_TIMEOUT_MS", DEFAULT_BACKEND_TIMEOUT_MILLIS, 1, 3_600_000),
-        (int) number(env, "HTTP_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86_400),
-        (int) number(env, "HTTP_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3_600),
-        (int) number(env, "HTTP_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
-        (int) number(env, "MEMORY_MAX_CLIENTS", InMemoryStore.DEFAULT_MAX_CLIENTS, 1, 100_000_000),
+        AgentEnvironment.BACKEND_TIMEOUT_MS.read(env),
+        AgentEnvironment.HTTP_IDLE_TIMEOUT_SECONDS.read(env),
+        AgentEnvironment.HTTP_HEADER_TIMEOUT_SECONDS.read(env),
+        AgentEnvironment.HTTP_MAX_CONNECTIONS.read(env),
+        AgentEnvironment.MEMORY_MAX_CLIENTS.read(env),
         caFile,
         redis == null ? RedisMode.Standalone : redis.mode(),
         redis == null ? null : redis.masterName(),
-        (int) number(env, "WARM_UP_SECONDS", DEFAULT_WARM_UP_SECONDS, 0, 60),
-        memoryFull(env));
+        AgentEnvironment.WARM_UP_SECONDS.read(env),
+        AgentEnvironment.MEMORY_FULL.read(env).equals("Refuse"));
   }
 
   /**
@@ -319,8 +318,7 @@ public record AgentSettings(
     return PolicyParser.read(text);
   }
 
-  private static Path redisTlsCaFile(Map<String, String> env, String redisUrl) {
-    String value = blankToNull(env.get("REDIS_TLS_CA_FILE"));
+  private static Path redisTlsCaFile(String value, String redisUrl) {
     if (value == null) {
       return null;
     }
@@ -334,44 +332,5 @@ public record AgentSettings(
           "REDIS_TLS_CA_FILE " + value + " does not exist or cannot be read");
     }
     return path;
-  }
-
-  /** {@code MEMORY_FULL}: {@code FailurePolicy} (the default) or {@code Refuse}. */
-  private static boolean memoryFull(Map<String, String> env) {
-    String value = blankToNull(env.get("MEMORY_FULL"));
-    if (value == null || value.equals("FailurePolicy")) {
-      return false;
-    }
-    if (value.equals("Refuse")) {
-      return true;
-    }
-    throw new IllegalArgumentException(
-        "MEMORY_FULL='" + value + "' is not one of FailurePolicy, Refuse");
-  }
-
-  private static int port(Map<String, String> env, String name, int fallback) {
-    return (int) number(env, name, fallback, 0, 65535);
-  }
-
-  private static long number(
-      Map<String, String> env, String name, long fallback, long min, long max) {
-    String value = blankToNull(env.get(name));
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(value.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        name + "='" + value + "' is not a whole number in " + min + " .. " + max);
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

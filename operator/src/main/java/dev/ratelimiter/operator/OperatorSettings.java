@@ -1,14 +1,10 @@
 package dev.ratelimiter.operator;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The operator's settings, every one read from the environment and checked here, in one place
@@ -28,19 +24,6 @@ public final class OperatorSettings {
   public static final String DEFAULT_OPERATOR_NAMESPACE = "ratelimiter-system";
 
   public static final int DEFAULT_HEALTH_PORT = 8081;
-
-  /** A namespace name: an RFC 1123 label. */
-  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-
-  /** An image reference: no whitespace, no scheme. */
-  private static final Pattern IMAGE =
-      Pattern.compile("[a-z0-9][^\\s]*(?<!:)", Pattern.CASE_INSENSITIVE);
-
-  /**
-   * A host name ({@code redis.shared}) or a suffix of one starting with a dot ({@code .redis.svc}).
-   */
-  private static final Pattern HOST_OR_SUFFIX =
-      Pattern.compile("\\.?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final String agentImage;
   private final String redisImage;
@@ -103,14 +86,14 @@ public final class OperatorSettings {
    */
   public static OperatorSettings fromEnv(Map<String, String> env) {
     return new OperatorSettings(
-        image(env, "AGENT_IMAGE", "ghcr.io/ratelimiter-dev/agent:" + projectVersion()),
-        image(env, "REDIS_IMAGE", DEFAULT_REDIS_IMAGE),
-        Set.copyOf(namespaces(env, "WATCH_NAMESPACES")),
-        namespace(env, "OPERATOR_NAMESPACE"),
-        hosts(env, "REDIS_ALLOWED_HOSTS"),
-        wholeNumber(env, "HEALTH_PORT", DEFAULT_HEALTH_PORT, 1, 65535),
-        bool(env, "LEADER_ELECTION", true),
-        namespace(env, "LEASE_NAMESPACE"));
+        OperatorEnvironment.AGENT_IMAGE.read(env),
+        OperatorEnvironment.REDIS_IMAGE.read(env),
+        Set.copyOf(OperatorEnvironment.WATCH_NAMESPACES.read(env)),
+        OperatorEnvironment.OPERATOR_NAMESPACE.read(env),
+        OperatorEnvironment.REDIS_ALLOWED_HOSTS.read(env),
+        OperatorEnvironment.HEALTH_PORT.read(env),
+        OperatorEnvironment.LEADER_ELECTION.read(env),
+        OperatorEnvironment.LEASE_NAMESPACE.read(env));
   }
 
   /**
@@ -154,7 +137,7 @@ public final class OperatorSettings {
         redisImage,
         watchNamespaces,
         operatorNamespace,
-        hosts(Map.of("REDIS_ALLOWED_HOSTS", commaSeparated), "REDIS_ALLOWED_HOSTS"),
+        OperatorEnvironment.REDIS_ALLOWED_HOSTS.read(Map.of("REDIS_ALLOWED_HOSTS", commaSeparated)),
         healthPort,
         leaderElection,
         leaseNamespace);
@@ -219,101 +202,5 @@ public final class OperatorSettings {
   /** LEASE_NAMESPACE: where the Lease lives (the operator's namespace when unset). */
   public String leaseNamespace() {
     return leaseNamespace == null ? operatorNamespace() : leaseNamespace;
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? null : v.trim();
-  }
-
-  private static String image(Map<String, String> env, String name, String fallback) {
-    String v = value(env, name);
-    if (v == null) {
-      return fallback;
-    }
-    if (!IMAGE.matcher(v).matches()) {
-      throw new IllegalArgumentException(
-          name + "='" + v + "' is not an image reference like registry.example.com/name:tag");
-    }
-    return v;
-  }
-
-  private static String namespace(Map<String, String> env, String name) {
-    String v = value(env, name);
-    if (v != null && !NAMESPACE.matcher(v).matches()) {
-      throw new IllegalArgumentException(
-          name
-              + "='"
-              + v
-              + "' is not a namespace name (lowercase letters, digits and '-', at most 63)");
-    }
-    return v;
-  }
-
-  private static Set<String> namespaces(Map<String, String> env, String name) {
-    Set<String> out = new LinkedHashSet<>();
-    for (String ns : items(env, name)) {
-      if (!NAMESPACE.matcher(ns).matches()) {
-        throw new IllegalArgumentException(
-            name
-                + ": '"
-                + ns
-                + "' is not a namespace name (lowercase letters, digits and '-', at most 63); write them comma-separated");
-      }
-      out.add(ns);
-    }
-    return out;
-  }
-
-  private static List<String> hosts(Map<String, String> env, String name) {
-    List<String> out = new ArrayList<>();
-    for (String host : items(env, name)) {
-      String h = host.toLowerCase(Locale.ROOT);
-      if (!HOST_OR_SUFFIX.matcher(h).matches()) {
-        throw new IllegalArgumentException(
-            name
-                + ": '"
-                + host
-                + "' is not a host name (redis.shared) or a suffix starting with a dot (.redis.svc)");
-      }
-      out.add(h);
-    }
-    return out;
-  }
-
-  private static List<String> items(Map<String, String> env, String name) {
-    String v = value(env, name);
-    return v == null
-        ? List.of()
-        : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static int wholeNumber(
-      Map<String, String> env, String name, int fallback, int min, int max) {
-    String v = value(env, name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        name + "='" + v + "' is not a whole number in " + min + " .. " + max);
-  }
-
-  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-    String v = value(env, name);
-    if (v == null) {
-      return fallback;
-    }
-    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(v);
-    }
-    throw new IllegalArgumentException(name + "='" + v + "' is not true or false");
   }
 }

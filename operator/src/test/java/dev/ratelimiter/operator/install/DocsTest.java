@@ -2,6 +2,8 @@ package dev.ratelimiter.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratelimiter.operator.OperatorEnvironment;
+import dev.ratelimiter.settings.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,8 @@ class DocsTest {
   private static final Path ROOT = Install.ROOT;
   private static final Path DOCS = ROOT.resolve("docs");
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
-  private static final Pattern SETTING_ROW = Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]+)` \\|");
+  private static final Pattern SETTING_ROW =
+      Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]+)` \\| ([^|]+) \\|");
 
   private static List<Path> pages() throws IOException {
     List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
@@ -116,21 +119,25 @@ class DocsTest {
   }
 
   @Test
-  @DisplayName("docs/configuration.md lists exactly the settings the agent and the operator read")
-  void settingsTables() throws IOException {
+  @DisplayName(
+      "docs/configuration.md's operator table is OperatorEnvironment's: names, order and defaults (the agent's: AgentEnvironmentDocsTest)")
+  void operatorSettingsTable() throws IOException {
     String doc = Files.readString(DOCS.resolve("configuration.md"));
     int operatorAt = doc.indexOf("## The operator");
     assertThat(operatorAt).isPositive();
-    assertThat(rows(doc.substring(0, operatorAt)))
-        .as("agent settings table")
-        .isEqualTo(
-            names(ROOT.resolve("agent/src/main/java/dev/ratelimiter/agent/AgentSettings.java")));
-    assertThat(rows(doc.substring(operatorAt)))
-        .as("operator settings table")
-        .isEqualTo(
-            names(
-                ROOT.resolve(
-                    "operator/src/main/java/dev/ratelimiter/operator/OperatorSettings.java")));
+    Matcher m = SETTING_ROW.matcher(doc.substring(operatorAt));
+    List<String> rows = new ArrayList<>();
+    List<String> defaults = new ArrayList<>();
+    while (m.find()) {
+      rows.add(m.group(1));
+      defaults.add(m.group(2));
+    }
+    assertThat(rows).isEqualTo(OperatorEnvironment.ALL.stream().map(Setting::name).toList());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(defaults.get(i))
+          .as(rows.get(i) + "'s default")
+          .contains(OperatorEnvironment.ALL.get(i).defaultText());
+    }
   }
 
   @Test
@@ -148,28 +155,6 @@ class DocsTest {
       installed.add(ci.group(1));
     }
     assertThat(documented).isEqualTo(installed);
-  }
-
-  /** The setting names of a table: its rows' first cells. */
-  private static Set<String> rows(String table) {
-    Set<String> names = new TreeSet<>();
-    Matcher m = SETTING_ROW.matcher(table);
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    return names;
-  }
-
-  /** The environment variable names a settings class reads: its upper-case string literals. */
-  private static Set<String> names(Path source) throws IOException {
-    Set<String> names = new TreeSet<>();
-    Matcher m =
-        Pattern.compile("\"([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])\"")
-            .matcher(Files.readString(source));
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    return names;
   }
 
   /** GitHub's anchors for the headings of a Markdown page. */
