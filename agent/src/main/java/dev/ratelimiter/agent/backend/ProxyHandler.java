@@ -1,16 +1,11 @@
 package dev.ratelimiter.agent.backend;
 
-import dev.ratelimiter.agent.answer.Problems;
-import dev.ratelimiter.agent.answer.Refusals;
-import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
-import dev.ratelimiter.agent.request.RequestClientKey;
-import dev.ratelimiter.agent.request.UnreadBody;
+import dev.ratelimiter.agent.request.RequestDecision;
 import dev.ratelimiter.policy.CanonicalPath;
-import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
@@ -59,42 +54,20 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     try {
       path = CanonicalPath.of(request.path());
     } catch (CanonicalPath.Invalid e) {
-      badRequest(request, "The path cannot be used: " + e.getMessage() + ".");
+      RequestDecision.badRequest(request, "The path cannot be used: " + e.getMessage() + ".");
       return;
     }
     if (!path.equals("/api") && !path.startsWith("/api/")) {
-      badRequest(request, "The path leaves /api.");
+      RequestDecision.badRequest(request, "The path leaves /api.");
       return;
     }
-    Policy policy = limiter.policy();
-    ClientIdentity clientKey = RequestClientKey.identify(policy, request);
-    if (clientKey.rejected()) {
-      refuse(
-          request,
-          () -> Refusals.missingClientHeader(request.response(), clientKey.missingHeader()));
-      return;
-    }
-    if (clientKey.ambiguous()) {
-      refuse(
-          request,
-          () -> Refusals.ambiguousClientHeader(request.response(), clientKey.ambiguousHeader()));
-      return;
-    }
-    limiter
-        .check(policy, clientKey, new Route(request.method().name(), path), 1, Source.API)
-        .onComplete(
-            ar -> {
-              if (request.response().closed()) {
-                return; // the client went away while we decided
-              }
-              if (ar.failed()) {
-                refuse(request, () -> Refusals.storeUnavailable(request.response(), ar.cause()));
-              } else if (!ar.result().allowed()) {
-                refuse(request, () -> Refusals.tooManyRequests(request.response(), ar.result()));
-              } else {
-                forward(request, ar.result(), path);
-              }
-            });
+    RequestDecision.decide(
+        limiter,
+        request,
+        Source.API,
+        policy -> new Route(request.method().name(), path),
+        429,
+        (client, decision) -> forward(request, decision, path));
   }
 
   /** Forwards the request with its canonical path: the backend routes what was counted. */
@@ -122,17 +95,5 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         .addInterceptor(
             new ForwardingInterceptor(decision, target, path, timeoutMillis, metrics), true)
         .handle(request);
-  }
-
-  private static void badRequest(HttpServerRequest request, String detail) {
-    refuse(request, () -> Problems.send(request.response(), 400, "Bad Request", detail));
-  }
-
-  /**
-   * Answers at once, never reading a body the client is still sending (see {@link UnreadBody}); a
-   * client that sent {@code Expect: 100-continue} is refused before it sends the body at all.
-   */
-  private static void refuse(HttpServerRequest request, Runnable answer) {
-    UnreadBody.answer(request, answer);
   }
 }

@@ -1,21 +1,14 @@
 package dev.ratelimiter.agent.http;
 
-import dev.ratelimiter.agent.answer.Problems;
 import dev.ratelimiter.agent.answer.RateLimitHeaders;
-import dev.ratelimiter.agent.answer.Refusals;
 import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
-import dev.ratelimiter.agent.limiter.ClientIdentity;
-import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
-import dev.ratelimiter.agent.request.RequestClientKey;
-import dev.ratelimiter.agent.request.UnreadBody;
-import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.agent.request.RequestDecision;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 
 /**
@@ -47,60 +40,25 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     request.pause(); // a body, if any, is never read
-    Policy policy = limiter.policy();
-    ClientIdentity client = RequestClientKey.identify(policy, request);
-    if (client.rejected()) {
-      answer(
-          request, () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
-      return;
-    }
-    if (client.ambiguous()) {
-      answer(
-          request,
-          () -> Refusals.ambiguousClientHeader(request.response(), client.ambiguousHeader()));
-      return;
-    }
-    Route route;
-    try {
-      route =
-          route(
-              request.headers(),
-              request.method().name(),
-              request.path(),
-              ClientKeyResolver.fromTrustedProxy(
-                  policy.clientKey(), request.remoteAddress().hostAddress()));
-    } catch (IllegalArgumentException e) {
-      answer(request, () -> Problems.send(request.response(), 400, "Bad Request", e.getMessage()));
-      return;
-    }
-    limiter
-        .check(policy, client, route, 1, Source.CHECK)
-        .onComplete(
-            ar -> {
-              HttpServerResponse response = request.response();
-              if (response.closed()) {
-                return;
-              }
-              if (ar.failed()) {
-                answer(request, () -> Refusals.storeUnavailable(response, ar.cause()));
-                return;
-              }
-              Decision decision = ar.result();
-              if (decision.allowed()) {
-                answer(
-                    request,
-                    () -> {
-                      RateLimitHeaders.apply(response.headers(), decision);
-                      response.end();
-                    });
-              } else {
-                answer(
-                    request,
-                    () ->
-                        Refusals.tooManyRequests(
-                            response, decision, denyStatus(request.headers())));
-              }
-            });
+    RequestDecision.decide(
+        limiter,
+        request,
+        Source.CHECK,
+        policy ->
+            route(
+                request.headers(),
+                request.method().name(),
+                request.path(),
+                ClientKeyResolver.fromTrustedProxy(
+                    policy.clientKey(), request.remoteAddress().hostAddress())),
+        denyStatus(request.headers()),
+        (client, decision) ->
+            RequestDecision.answer(
+                request,
+                () -> {
+                  RateLimitHeaders.apply(request.response().headers(), decision);
+                  request.response().end();
+                }));
   }
 
   /**
@@ -204,9 +162,5 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
       }
     }
     return 429;
-  }
-
-  private static void answer(HttpServerRequest request, Runnable send) {
-    UnreadBody.answer(request, send);
   }
 }

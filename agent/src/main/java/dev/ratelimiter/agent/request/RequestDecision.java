@@ -1,0 +1,97 @@
+package dev.ratelimiter.agent.request;
+
+import dev.ratelimiter.agent.answer.Problems;
+import dev.ratelimiter.agent.answer.Refusals;
+import dev.ratelimiter.agent.limiter.ClientIdentity;
+import dev.ratelimiter.agent.limiter.Decision;
+import dev.ratelimiter.agent.limiter.RateLimiter;
+import dev.ratelimiter.agent.limiter.Route;
+import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.policy.Policy;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The step the public port's ways in share ({@code /api}, the proxy, {@code /check}): the policy in
+ * force, read once; the client under it; the route; the decision. Every refusal is answered here
+ * (401, 400, 429, 503), without reading a body the client is still sending ({@link UnreadBody});
+ * the terminal handler is called only with an allowed decision, and only while the client is there.
+ */
+public final class RequestDecision {
+
+  /** The route a request is about, under the policy in force. */
+  @FunctionalInterface
+  public interface RouteOf {
+    /**
+     * @throws IllegalArgumentException when the route cannot be told (answered 400 with its
+     *     message)
+     */
+    Route of(Policy policy);
+  }
+
+  /** What the terminal handler does with an allowed request. */
+  @FunctionalInterface
+  public interface Allowed {
+    void allowed(ClientIdentity client, Decision decision);
+  }
+
+  private RequestDecision() {}
+
+  /**
+   * @param refusedStatus the status of a refusal over the limit: 429, or what a gateway asked for
+   */
+  public static void decide(
+      RateLimiter limiter,
+      HttpServerRequest request,
+      Source source,
+      RouteOf routeOf,
+      int refusedStatus,
+      Allowed allowed) {
+    Policy policy = limiter.policy();
+    ClientIdentity client = RequestClientKey.identify(policy, request);
+    if (client.rejected()) {
+      answer(
+          request, () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
+      return;
+    }
+    if (client.ambiguous()) {
+      answer(
+          request,
+          () -> Refusals.ambiguousClientHeader(request.response(), client.ambiguousHeader()));
+      return;
+    }
+    Route route;
+    try {
+      route = routeOf.of(policy);
+    } catch (IllegalArgumentException e) {
+      badRequest(request, e.getMessage());
+      return;
+    }
+    limiter
+        .check(policy, client, route, 1, source)
+        .onComplete(
+            ar -> {
+              if (request.response().closed()) {
+                return; // the client went away while we decided
+              }
+              if (ar.failed()) {
+                answer(request, () -> Refusals.storeUnavailable(request.response(), ar.cause()));
+              } else if (!ar.result().allowed()) {
+                answer(
+                    request,
+                    () -> Refusals.tooManyRequests(request.response(), ar.result(), refusedStatus));
+              } else {
+                allowed.allowed(client, ar.result());
+              }
+            });
+  }
+
+  /** A 400 problem, answered without reading a pending body. */
+  public static void badRequest(HttpServerRequest request, String detail) {
+    answer(request, () -> Problems.send(request.response(), 400, "Bad Request", detail));
+  }
+
+  /** Writes a whole answer with {@code send}, without reading a pending body. */
+  public static void answer(HttpServerRequest request, Runnable send) {
+    UnreadBody.answer(request, send);
+  }
+}
