@@ -1,7 +1,6 @@
 package dev.ratelimiter.agent;
 
 import dev.ratelimiter.agent.backend.BackendTarget;
-import dev.ratelimiter.agent.store.memory.InMemoryStore;
 import dev.ratelimiter.agent.store.redis.RedisMode;
 import dev.ratelimiter.agent.store.redis.RedisTarget;
 import dev.ratelimiter.agent.store.redis.RedisUrls;
@@ -62,11 +61,6 @@ public record AgentSettings(
     int warmUpSeconds,
     boolean memoryFullRefuses) {
 
-  static final long DEFAULT_BACKEND_TIMEOUT_MILLIS = 30_000;
-  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
-  public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 30;
-  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-
   /** Reads every setting through its declaration in {@link AgentEnvironment}. */
   public static AgentSettings fromEnv(Map<String, String> env) {
     String redisUrl = AgentEnvironment.REDIS_URL.read(env);
@@ -112,184 +106,6 @@ public record AgentSettings(
         redis == null ? null : redis.masterName(),
         AgentEnvironment.WARM_UP_SECONDS.read(env),
         AgentEnvironment.MEMORY_FULL.read(env).equals("Refuse"));
-  }
-
-  /**
-   * Settings for tests and embedding: loopback, ephemeral ports, one event loop, no warm-up (an
-   * agent started inside a running JVM has its code compiled already; {@link #withWarmUpSeconds}).
-   */
-  public static AgentSettings local(String redisUrl, String redisPassword, String adminToken) {
-    return new AgentSettings(
-        "127.0.0.1",
-        0,
-        0,
-        0,
-        null,
-        redisUrl,
-        redisPassword,
-        100,
-        adminToken,
-        1,
-        null,
-        DEFAULT_BACKEND_TIMEOUT_MILLIS,
-        DEFAULT_IDLE_TIMEOUT_SECONDS,
-        DEFAULT_HEADER_TIMEOUT_SECONDS,
-        DEFAULT_MAX_CONNECTIONS,
-        InMemoryStore.DEFAULT_MAX_CLIENTS,
-        null,
-        RedisMode.Standalone,
-        null,
-        0,
-        false);
-  }
-
-  public AgentSettings withRedisTimeoutMillis(long millis) {
-    return copy(c -> c.redisTimeoutMillis = millis);
-  }
-
-  /** The same settings with {@code loops} public-port verticles, each on its own event loop. */
-  public AgentSettings withEventLoops(int loops) {
-    return copy(c -> c.eventLoops = loops);
-  }
-
-  /** The same settings, proxying allowed {@code /api/**} requests to {@code backendUrl}. */
-  public AgentSettings withBackend(String backendUrl, long timeoutMillis) {
-    BackendTarget target = BackendTarget.parse(backendUrl);
-    return copy(
-        c -> {
-          c.backend = target;
-          c.backendTimeoutMillis = timeoutMillis;
-        });
-  }
-
-  public AgentSettings withConnectionLimits(
-      int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections) {
-    return copy(
-        c -> {
-          c.httpIdleTimeoutSeconds = idleTimeoutSeconds;
-          c.httpHeaderTimeoutSeconds = headerTimeoutSeconds;
-          c.httpMaxConnections = maxConnections;
-        });
-  }
-
-  public AgentSettings withWarmUpSeconds(int seconds) {
-    return copy(c -> c.warmUpSeconds = seconds);
-  }
-
-  public AgentSettings withMemoryFullRefuses(boolean refuses) {
-    return copy(c -> c.memoryFullRefuses = refuses);
-  }
-
-  public AgentSettings withMemoryMaxClients(int maxClients) {
-    return copy(c -> c.memoryMaxClients = maxClients);
-  }
-
-  public AgentSettings withRedisTlsCaFile(Path caFile) {
-    return copy(c -> c.redisTlsCaFile = caFile);
-  }
-
-  /**
-   * The same settings in Redis mode {@code mode}, e.g. Cluster with seed nodes in {@code redisUrl}.
-   */
-  public AgentSettings withRedisMode(RedisMode mode, String masterName) {
-    RedisTarget.parse(redisUrl, mode, masterName);
-    return copy(
-        c -> {
-          c.redisMode = mode;
-          c.redisMasterName = masterName;
-        });
-  }
-
-  public AgentSettings withPorts(int httpPort, int managementPort, int grpcPort) {
-    return copy(
-        c -> {
-          c.httpPort = httpPort;
-          c.managementPort = managementPort;
-          c.grpcPort = grpcPort;
-        });
-  }
-
-  /**
-   * These settings with {@code change} applied to a copy (the {@code with…} methods, for tests).
-   */
-  private AgentSettings copy(java.util.function.Consumer<Copy> change) {
-    Copy c = new Copy(this);
-    change.accept(c);
-    return c.build();
-  }
-
-  /** A mutable copy of every setting, so each {@code with…} method names only what it changes. */
-  private static final class Copy {
-    private final String bindAddress;
-    private int httpPort;
-    private int managementPort;
-    private int grpcPort;
-    private final Path policyFile;
-    private final String redisUrl;
-    private final String redisPassword;
-    private long redisTimeoutMillis;
-    private final String adminToken;
-    private int eventLoops;
-    private BackendTarget backend;
-    private long backendTimeoutMillis;
-    private int httpIdleTimeoutSeconds;
-    private int httpHeaderTimeoutSeconds;
-    private int httpMaxConnections;
-    private int memoryMaxClients;
-    private Path redisTlsCaFile;
-    private RedisMode redisMode;
-    private String redisMasterName;
-    private int warmUpSeconds;
-    private boolean memoryFullRefuses;
-
-    Copy(AgentSettings s) {
-      bindAddress = s.bindAddress;
-      httpPort = s.httpPort;
-      managementPort = s.managementPort;
-      grpcPort = s.grpcPort;
-      policyFile = s.policyFile;
-      redisUrl = s.redisUrl;
-      redisPassword = s.redisPassword;
-      redisTimeoutMillis = s.redisTimeoutMillis;
-      adminToken = s.adminToken;
-      eventLoops = s.eventLoops;
-      backend = s.backend;
-      backendTimeoutMillis = s.backendTimeoutMillis;
-      httpIdleTimeoutSeconds = s.httpIdleTimeoutSeconds;
-      httpHeaderTimeoutSeconds = s.httpHeaderTimeoutSeconds;
-      httpMaxConnections = s.httpMaxConnections;
-      memoryMaxClients = s.memoryMaxClients;
-      redisTlsCaFile = s.redisTlsCaFile;
-      redisMode = s.redisMode;
-      redisMasterName = s.redisMasterName;
-      warmUpSeconds = s.warmUpSeconds;
-      memoryFullRefuses = s.memoryFullRefuses;
-    }
-
-    AgentSettings build() {
-      return new AgentSettings(
-          bindAddress,
-          httpPort,
-          managementPort,
-          grpcPort,
-          policyFile,
-          redisUrl,
-          redisPassword,
-          redisTimeoutMillis,
-          adminToken,
-          eventLoops,
-          backend,
-          backendTimeoutMillis,
-          httpIdleTimeoutSeconds,
-          httpHeaderTimeoutSeconds,
-          httpMaxConnections,
-          memoryMaxClients,
-          redisTlsCaFile,
-          redisMode,
-          redisMasterName,
-          warmUpSeconds,
-          memoryFullRefuses);
-    }
   }
 
   /** Where Redis is ({@code REDIS_URL} with the mode); null for the in-memory store. */

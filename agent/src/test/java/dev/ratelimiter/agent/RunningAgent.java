@@ -13,6 +13,10 @@ public final class RunningAgent implements AutoCloseable {
     this.agent = agent;
   }
 
+  public static RunningAgent start(TestSettings settings, String policyYaml) {
+    return start(settings.build(), policyYaml);
+  }
+
   public static RunningAgent start(AgentSettings settings, String policyYaml) {
     Policy policy;
     try {

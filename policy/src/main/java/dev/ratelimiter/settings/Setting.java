@@ -136,6 +136,11 @@ public final class Setting<T> {
     return name;
   }
 
+  /** The value when unset. */
+  public T defaultValue() {
+    return fallback;
+  }
+
   /** The default as docs/configuration.md writes it ({@code none} for no value). */
   public String defaultText() {
     return defaultText;

@@ -2,10 +2,10 @@ package dev.ratelimiter.agent.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ class ProxyConcurrencyTest {
       // admit requests.
       agents.add(
           RunningAgent.start(
-              AgentSettings.local(redis.url(), redis.password(), null)
+              TestSettings.local(redis.url(), redis.password(), null)
                   .withBackend(backend.url(), 30_000),
               """
                     policy: shop/public-api

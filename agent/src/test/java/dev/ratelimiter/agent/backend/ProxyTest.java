@@ -3,11 +3,11 @@ package dev.ratelimiter.agent.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.net.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -42,7 +42,7 @@ class ProxyTest {
   private RunningAgent start(String backendUrl, long timeoutMillis, String policy) {
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null).withBackend(backendUrl, timeoutMillis), policy);
+            TestSettings.local(null, null, null).withBackend(backendUrl, timeoutMillis), policy);
     return agent;
   }
 

@@ -2,10 +2,10 @@ package dev.ratelimiter.agent.bypass;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.gateway.NginxProcess;
 import dev.ratelimiter.agent.grpc.RlsClient;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -56,7 +56,7 @@ class BypassTest {
     backend = NginxProcess.start(BACKEND);
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null)
+            TestSettings.local(null, null, null)
                 .withBackend("http://127.0.0.1:" + backend.port, 5000),
             POLICY);
   }

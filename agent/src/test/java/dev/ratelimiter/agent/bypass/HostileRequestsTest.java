@@ -2,9 +2,9 @@ package dev.ratelimiter.agent.bypass;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.gateway.NginxProcess;
 import dev.ratelimiter.agent.grpc.RlsClient;
 import io.vertx.grpc.common.GrpcStatus;
@@ -38,7 +38,7 @@ class HostileRequestsTest {
   private RunningAgent agent;
   private final TestHttp client = new TestHttp();
 
-  private void start(AgentSettings settings, String policy) throws Exception {
+  private void start(TestSettings settings, String policy) throws Exception {
     backend = NginxProcess.start(BypassTest.BACKEND);
     agent =
         RunningAgent.start(settings.withBackend("http://127.0.0.1:" + backend.port, 5000), policy);
@@ -58,7 +58,7 @@ class HostileRequestsTest {
   @DisplayName(
       "the key header twice, or with a comma, is refused (400): a second value never buys a fresh quota")
   void secondKeyValue() throws Exception {
-    start(AgentSettings.local(null, null, null), KEYED);
+    start(TestSettings.local(null, null, null), KEYED);
     for (int i = 0; i < 2; i++) {
       assertThat(client.get(agent.http(), "/api/x", "X-Api-Key", "K1-secret").status())
           .isEqualTo(200);
@@ -98,8 +98,7 @@ class HostileRequestsTest {
   @DisplayName(
       "a refused request's body is never read: the connection closes after the 429, and what was pipelined behind it is not served")
   void refusedBodyClosesTheConnection() throws Exception {
-    start(
-        AgentSettings.local(null, null, null), "limits: [{name: one, requests: 1, window: 1h}]\n");
+    start(TestSettings.local(null, null, null), "limits: [{name: one, requests: 1, window: 1h}]\n");
     assertThat(client.get(agent.http(), "/api/x").status()).isEqualTo(200);
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), agent.http())) {
       socket.setSoTimeout(5_000);
@@ -151,7 +150,7 @@ class HostileRequestsTest {
       "MEMORY_FULL=Refuse: a full in-memory store refuses new clients (503) instead of letting them through uncounted, and counts the ones it holds")
   void fullStoreRefuses() throws Exception {
     start(
-        AgentSettings.local(null, null, null).withMemoryMaxClients(2).withMemoryFullRefuses(true),
+        TestSettings.local(null, null, null).withMemoryMaxClients(2).withMemoryFullRefuses(true),
         KEYED);
     assertThat(client.get(agent.http(), "/api/x", "X-Api-Key", "a").status()).isEqualTo(200);
     assertThat(client.get(agent.http(), "/api/x", "X-Api-Key", "b").status()).isEqualTo(200);
@@ -170,7 +169,7 @@ class HostileRequestsTest {
   @DisplayName("gRPC: more descriptors or entries than any Envoy sends are refused, not decided")
   void grpcBounds() throws Exception {
     start(
-        AgentSettings.local(null, null, null),
+        TestSettings.local(null, null, null),
         KEYED.replace("source: Header, header: X-Api-Key", "trustedProxies: []"));
     try (RlsClient rls = new RlsClient()) {
       RlsClient.Answer many =

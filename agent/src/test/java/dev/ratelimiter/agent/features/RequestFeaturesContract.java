@@ -2,11 +2,11 @@ package dev.ratelimiter.agent.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -26,15 +26,15 @@ abstract class RequestFeaturesContract {
   /** The store's URL: null for in-memory. Each agent starts with fresh counters. */
   protected abstract String redisUrl();
 
-  protected AgentSettings settings() {
-    return AgentSettings.local(redisUrl(), null, TOKEN);
+  protected TestSettings settings() {
+    return TestSettings.local(redisUrl(), null, TOKEN);
   }
 
   protected RunningAgent agent(String policyYaml) {
     return agent(settings(), policyYaml);
   }
 
-  protected RunningAgent agent(AgentSettings settings, String policyYaml) {
+  protected RunningAgent agent(TestSettings settings, String policyYaml) {
     RunningAgent agent = RunningAgent.start(settings, policyYaml);
     open.add(agent);
     return agent;

@@ -2,11 +2,11 @@ package dev.ratelimiter.agent.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ class NginxAuthRequestTest {
   void start() throws Exception {
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null),
+            TestSettings.local(null, null, null),
             """
                 policy: shop/public-api
                 limits:

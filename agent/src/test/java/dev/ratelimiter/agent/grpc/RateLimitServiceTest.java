@@ -4,9 +4,9 @@ import static dev.ratelimiter.agent.grpc.RlsClient.descriptor;
 import static dev.ratelimiter.agent.grpc.RlsClient.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -40,7 +40,7 @@ class RateLimitServiceTest {
       // A generous Redis timeout: what is measured is the counting, not a loaded machine's latency.
       agents.add(
           RunningAgent.start(
-              AgentSettings.local(redis.url(), redis.password(), null),
+              TestSettings.local(redis.url(), redis.password(), null),
               """
                     policy: shop/public-api
                     limits: [{name: per-minute, requests: 10, window: 1m}]

@@ -2,9 +2,9 @@ package dev.ratelimiter.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.net.Ports;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -20,7 +20,7 @@ class AdminPushStoreReportTest {
   @Test
   @DisplayName("storeReachable true with a store that answers")
   void reachable() {
-    try (RunningAgent agent = RunningAgent.start(AgentSettings.local(null, null, TOKEN), null)) {
+    try (RunningAgent agent = RunningAgent.start(TestSettings.local(null, null, TOKEN), null)) {
       JsonObject answer =
           new TestHttp()
               .put(agent.management(), "/admin/policy", POLICY, "Authorization", "Bearer " + TOKEN)
@@ -37,7 +37,7 @@ class AdminPushStoreReportTest {
   void unreachable() {
     int nobody = Ports.free();
     try (RunningAgent agent =
-        RunningAgent.start(AgentSettings.local("redis://127.0.0.1:" + nobody, null, TOKEN), null)) {
+        RunningAgent.start(TestSettings.local("redis://127.0.0.1:" + nobody, null, TOKEN), null)) {
       JsonObject answer =
           new TestHttp()
               .put(agent.management(), "/admin/policy", POLICY, "Authorization", "Bearer " + TOKEN)

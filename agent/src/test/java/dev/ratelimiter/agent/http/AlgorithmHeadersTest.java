@@ -2,10 +2,10 @@ package dev.ratelimiter.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class AlgorithmHeadersTest {
   void tokenBucket() {
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null),
+            TestSettings.local(null, null, null),
             "limits: [{name: bucket, requests: 1, window: 1h, algorithm: TokenBucket, burst: 3}]");
     for (int left = 2; left >= 0; left--) {
       Reply ok = http.get(agent.http(), "/api");
@@ -62,7 +62,7 @@ class AlgorithmHeadersTest {
   void slidingWindow() {
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null),
+            TestSettings.local(null, null, null),
             "limits: [{name: sliding, requests: 2, window: 1h, algorithm: SlidingWindow}, {name: fixed, requests: 100, window: 1m}]");
     Reply first = http.get(agent.http(), "/api");
     assertThat(first.header("RateLimit")).isEqualTo("\"sliding\";r=1;t=3600, \"fixed\";r=99;t=60");

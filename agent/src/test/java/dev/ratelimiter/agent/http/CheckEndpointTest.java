@@ -3,10 +3,10 @@ package dev.ratelimiter.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.testsupport.net.Ports;
 import io.vertx.core.MultiMap;
@@ -36,7 +36,7 @@ class CheckEndpointTest {
 
   @BeforeEach
   void start() {
-    agent = RunningAgent.start(AgentSettings.local(null, null, null), POLICY);
+    agent = RunningAgent.start(TestSettings.local(null, null, null), POLICY);
   }
 
   @AfterEach
@@ -242,7 +242,7 @@ class CheckEndpointTest {
     agent.close();
     agent =
         RunningAgent.start(
-            AgentSettings.local("redis://127.0.0.1:" + Ports.free(), null, null),
+            TestSettings.local("redis://127.0.0.1:" + Ports.free(), null, null),
             POLICY + "failurePolicy: Closed\n");
     Reply reply = gateway.get(agent.http(), "/check");
     assertThat(reply.status()).isEqualTo(503);

@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.http;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestSettings;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("An agent with the in-memory store")
@@ -9,6 +9,6 @@ class InMemoryAgentTest extends AgentBehaviourContract {
 
   @Override
   protected RunningAgent startAgent(String policyYaml) {
-    return RunningAgent.start(AgentSettings.local(null, null, null), policyYaml);
+    return RunningAgent.start(TestSettings.local(null, null, null), policyYaml);
   }
 }

@@ -3,11 +3,11 @@ package dev.ratelimiter.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RawConnections;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +24,7 @@ class ManagementApiTest {
   private final TestHttp http = new TestHttp();
 
   private void start(String adminToken, String policy) {
-    agent = RunningAgent.start(AgentSettings.local(null, null, adminToken), policy);
+    agent = RunningAgent.start(TestSettings.local(null, null, adminToken), policy);
   }
 
   @AfterEach

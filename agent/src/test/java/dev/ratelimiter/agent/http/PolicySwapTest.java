@@ -2,10 +2,10 @@ package dev.ratelimiter.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,7 @@ class PolicySwapTest {
       "Every answer's limits and client key come from one generation while policies are pushed in a loop")
   void everyAnswerFromOneGeneration() throws Exception {
     agent =
-        RunningAgent.start(AgentSettings.local(null, null, TOKEN).withEventLoops(4), generation(3));
+        RunningAgent.start(TestSettings.local(null, null, TOKEN).withEventLoops(4), generation(3));
     TestHttp http = new TestHttp();
     AtomicBoolean pushing = new AtomicBoolean(true);
     AtomicInteger pushes = new AtomicInteger();

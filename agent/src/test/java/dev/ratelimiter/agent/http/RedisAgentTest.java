@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.http;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +32,6 @@ class RedisAgentTest extends AgentBehaviourContract {
   protected RunningAgent startAgent(String policyYaml) {
     // Not the default 100 ms: on a busy machine a slow answer would fail open and the exact
     // counts asserted here would see a scheduler, not the limiter.
-    return RunningAgent.start(AgentSettings.local(redis.url(), null, null), policyYaml);
+    return RunningAgent.start(TestSettings.local(redis.url(), null, null), policyYaml);
   }
 }

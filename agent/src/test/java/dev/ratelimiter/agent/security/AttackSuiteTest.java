@@ -3,12 +3,12 @@ package dev.ratelimiter.agent.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RawConnections;
 import dev.ratelimiter.agent.RawConnections.Held;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.server.guard.SecurityMetrics;
 import dev.ratelimiter.agent.store.memory.InMemoryStore;
 import java.time.Duration;
@@ -63,7 +63,7 @@ class AttackSuiteTest {
   @DisplayName(
       "Spoofed Forwarded behind a proxy that appends X-Forwarded-For: 200 random values buy nothing")
   void spoofedForwarded() {
-    agent = RunningAgent.start(AgentSettings.local(null, null, null), BEHIND_PROXY);
+    agent = RunningAgent.start(TestSettings.local(null, null, null), BEHIND_PROXY);
     int allowed = 0;
     for (int i = 0; i < 200; i++) {
       Reply r =
@@ -84,7 +84,7 @@ class AttackSuiteTest {
   @DisplayName(
       "Malformed X-Forwarded-For: 200 garbage values all count under the proxy that sent them")
   void malformedXff() {
-    agent = RunningAgent.start(AgentSettings.local(null, null, null), BEHIND_PROXY);
+    agent = RunningAgent.start(TestSettings.local(null, null, null), BEHIND_PROXY);
     int allowed = 0;
     for (int i = 0; i < 200; i++) {
       String garbage =
@@ -107,7 +107,7 @@ class AttackSuiteTest {
   void slowloris() throws Exception {
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null).withConnectionLimits(60, 2, 100), null);
+            TestSettings.local(null, null, null).withConnectionLimits(60, 2, 100), null);
     try (RawConnections raw = new RawConnections()) {
       List<Held> slow = raw.open(agent.http(), 200, "GET /api HTTP/1.1\r\nHost: agent\r\nX-Slow: ");
       raw.trickle(slow, Duration.ofSeconds(1), (byte) 'a');
@@ -139,7 +139,7 @@ class AttackSuiteTest {
   @DisplayName(
       "400 stalled uploads to the admin port without a token: all answered or closed at once, the port keeps serving")
   void stalledAdminUploads() throws Exception {
-    agent = RunningAgent.start(AgentSettings.local(null, null, TOKEN), null);
+    agent = RunningAgent.start(TestSettings.local(null, null, TOKEN), null);
     try (RawConnections raw = new RawConnections()) {
       List<Held> uploads =
           raw.open(
@@ -176,7 +176,7 @@ class AttackSuiteTest {
   void clientKeyFlood() {
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null).withMemoryMaxClients(500), BEHIND_PROXY);
+            TestSettings.local(null, null, null).withMemoryMaxClients(500), BEHIND_PROXY);
     Map<Integer, Integer> statuses = new HashMap<>();
     for (int i = 0; i < 1500; i++) {
       String client = "198.51." + (i / 250) + "." + (i % 250);

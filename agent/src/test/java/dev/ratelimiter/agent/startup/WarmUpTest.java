@@ -2,10 +2,10 @@ package dev.ratelimiter.agent.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestBackend;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.net.Ports;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +50,7 @@ class WarmUpTest {
       long begin = System.nanoTime();
       try (RunningAgent agent =
           RunningAgent.start(
-              AgentSettings.local(redis.url(), null, null)
+              TestSettings.local(redis.url(), null, null)
                   .withEventLoops(2)
                   .withPorts(0, management, 0)
                   .withBackend(backend.url(), 5000)

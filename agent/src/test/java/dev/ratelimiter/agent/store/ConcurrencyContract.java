@@ -2,9 +2,9 @@ package dev.ratelimiter.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.store.redis.LuaScript;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
@@ -63,7 +63,7 @@ public abstract class ConcurrencyContract {
   protected abstract String counter(String client) throws Exception;
 
   /** An agent on {@link #EVENT_LOOPS} event loops, all serving its one (ephemeral) port. */
-  protected RunningAgent startOnSeveralLoops(AgentSettings settings) {
+  protected RunningAgent startOnSeveralLoops(TestSettings settings) {
     return RunningAgent.start(settings.withEventLoops(EVENT_LOOPS), policy());
   }
 

@@ -3,10 +3,10 @@ package dev.ratelimiter.agent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ class LocalFailurePolicyTest {
     for (int i = 0; i < AGENTS; i++) {
       agents.add(
           RunningAgent.start(
-              AgentSettings.local(redis.url(), null, null),
+              TestSettings.local(redis.url(), null, null),
               "policy: shop/api\nagents: "
                   + AGENTS
                   + "\nfailurePolicy: Local\nlimits: [{name: few, requests: "

@@ -3,11 +3,11 @@ package dev.ratelimiter.agent.server.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RawConnections;
 import dev.ratelimiter.agent.RawConnections.Held;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +31,7 @@ class ConnectionGuardTest {
   private void start(int idleSeconds, int headerSeconds, int maxConnections) {
     agent =
         RunningAgent.start(
-            AgentSettings.local(null, null, null)
+            TestSettings.local(null, null, null)
                 .withConnectionLimits(idleSeconds, headerSeconds, maxConnections),
             "limits: [{name: many, requests: 1000, window: 1m}]");
   }

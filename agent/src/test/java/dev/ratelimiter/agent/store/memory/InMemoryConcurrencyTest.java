@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.store.memory;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.store.ConcurrencyContract;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +15,7 @@ class InMemoryConcurrencyTest extends ConcurrencyContract {
 
   @BeforeEach
   void start() {
-    agent = startOnSeveralLoops(AgentSettings.local(null, null, null));
+    agent = startOnSeveralLoops(TestSettings.local(null, null, null));
   }
 
   @AfterEach

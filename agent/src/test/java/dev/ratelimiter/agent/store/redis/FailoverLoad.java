@@ -2,9 +2,9 @@ package dev.ratelimiter.agent.store.redis;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import java.time.Duration;
@@ -94,7 +94,7 @@ final class FailoverLoad {
     for (int i = 0; i < 3; i++) {
       agents.add(
           RunningAgent.start(
-              AgentSettings.local(redisUrl, password, null)
+              TestSettings.local(redisUrl, password, null)
                   .withRedisMode(mode, null)
                   .withRedisTimeoutMillis(REDIS_TIMEOUT_MILLIS)
                   .withEventLoops(1),

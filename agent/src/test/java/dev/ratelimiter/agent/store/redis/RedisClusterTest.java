@@ -2,8 +2,8 @@ package dev.ratelimiter.agent.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.store.ConcurrencyContract;
 import dev.ratelimiter.testsupport.redis.RedisClusterProcesses;
 import java.time.Duration;
@@ -42,7 +42,7 @@ class RedisClusterTest extends ConcurrencyContract {
       // open.
       agents.add(
           startOnSeveralLoops(
-              AgentSettings.local(cluster.seedUrls(), PASSWORD, null)
+              TestSettings.local(cluster.seedUrls(), PASSWORD, null)
                   .withRedisMode(RedisMode.Cluster, null)));
     }
   }

@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.store.redis;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.store.ConcurrencyContract;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ class RedisConcurrencyTest extends ConcurrencyContract {
       // A generous timeout: on a loaded 2-core test machine a 100 ms timeout would let
       // failurePolicy Open admit requests, which is right in production but not what is measured
       // here.
-      agents.add(startOnSeveralLoops(AgentSettings.local(redis.url(), redis.password(), null)));
+      agents.add(startOnSeveralLoops(TestSettings.local(redis.url(), redis.password(), null)));
     }
   }
 

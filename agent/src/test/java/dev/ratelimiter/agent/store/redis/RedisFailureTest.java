@@ -3,10 +3,10 @@ package dev.ratelimiter.agent.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.net.FreezableProxy;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class RedisFailureTest {
   private void startAgent(String redisUrl, String policy) {
     agent =
         RunningAgent.start(
-            AgentSettings.local(redisUrl, null, null).withRedisTimeoutMillis(TIMEOUT_MILLIS),
+            TestSettings.local(redisUrl, null, null).withRedisTimeoutMillis(TIMEOUT_MILLIS),
             policy);
   }
 

@@ -1,7 +1,7 @@
 package dev.ratelimiter.agent.store.redis;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.store.ConcurrencyContract;
 import dev.ratelimiter.testsupport.redis.RedisSentinelProcesses;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ abstract class SentinelConcurrencyContract extends ConcurrencyContract {
     for (int i = 0; i < 3; i++) {
       agents.add(
           startOnSeveralLoops(
-              AgentSettings.local(sentinel.sentinelUrls(), password, null)
+              TestSettings.local(sentinel.sentinelUrls(), password, null)
                   .withRedisMode(RedisMode.Sentinel, RedisSentinelProcesses.MASTER_NAME)));
     }
   }

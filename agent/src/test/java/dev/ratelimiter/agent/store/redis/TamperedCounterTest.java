@@ -3,10 +3,10 @@ package dev.ratelimiter.agent.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +63,7 @@ class TamperedCounterTest {
     // machine.
     agent =
         RunningAgent.start(
-            AgentSettings.local(redis.url(), null, null),
+            TestSettings.local(redis.url(), null, null),
             "limits: [{name: few, requests: 3, window: "
                 + window
                 + "}]\nfailurePolicy: "
@@ -135,7 +135,7 @@ class TamperedCounterTest {
     String[] parts = how.split("\\|");
     agent =
         RunningAgent.start(
-            AgentSettings.local(redis.url(), null, null),
+            TestSettings.local(redis.url(), null, null),
             "limits: [{name: few, requests: 3, window: 1m, algorithm: "
                 + parts[0]
                 + "}]\nfailurePolicy: Closed");

@@ -8,6 +8,7 @@ import dev.ratelimiter.agent.AgentSettings;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestHttp.Reply;
+import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -122,7 +123,7 @@ class TlsRedisTest {
   private void start(String host, String ca, String failurePolicy) {
     agent =
         RunningAgent.start(
-            AgentSettings.local("rediss://" + host + ":" + redis.port(), null, null)
+            TestSettings.local("rediss://" + host + ":" + redis.port(), null, null)
                 .withRedisTlsCaFile(certs.resolve(ca)),
             "limits: [{name: few, requests: 2, window: 1m}]\nfailurePolicy: " + failurePolicy);
   }
