@@ -2,6 +2,7 @@ package dev.ratelimiter.agent;
 
 import dev.ratelimiter.agent.store.memory.InMemoryStore;
 import dev.ratelimiter.agent.store.redis.RedisMode;
+import dev.ratelimiter.contract.AgentContract;
 import dev.ratelimiter.settings.Setting;
 import java.util.List;
 
@@ -14,34 +15,48 @@ import java.util.List;
 public final class AgentEnvironment {
 
   public static final Setting<String> BIND_ADDRESS =
-      Setting.text("BIND_ADDRESS", "0.0.0.0", "address every port listens on");
+      Setting.text(AgentContract.Env.BIND_ADDRESS, "0.0.0.0", "address every port listens on");
   public static final Setting<Integer> HTTP_PORT =
-      Setting.port("HTTP_PORT", 8080, "public port: /api (or the proxy) and /check");
+      Setting.port(
+          AgentContract.Env.HTTP_PORT,
+          AgentContract.HTTP_PORT,
+          "public port: /api (or the proxy) and /check");
   public static final Setting<Integer> GRPC_PORT =
-      Setting.port("GRPC_PORT", 8081, "Envoy's rate limit service (gRPC); 0 = ephemeral");
+      Setting.port(
+          AgentContract.Env.GRPC_PORT,
+          AgentContract.GRPC_PORT,
+          "Envoy's rate limit service (gRPC); 0 = ephemeral");
   public static final Setting<Integer> MANAGEMENT_PORT =
-      Setting.port("MANAGEMENT_PORT", 9090, "health, metrics, admin API; never public");
+      Setting.port(
+          AgentContract.Env.MANAGEMENT_PORT,
+          AgentContract.MANAGEMENT_PORT,
+          "health, metrics, admin API; never public");
   public static final Setting<String> POLICY_FILE =
       Setting.text(
-          "POLICY_FILE", null, "policy document or RateLimitPolicy manifest; none = 10/min per IP");
+          AgentContract.Env.POLICY_FILE,
+          null,
+          "policy document or RateLimitPolicy manifest; none = 10/min per IP");
   public static final Setting<String> REDIS_URL =
-      Setting.text("REDIS_URL", null, "redis:// or rediss:// endpoint(s); none = in-memory store");
+      Setting.text(
+          AgentContract.Env.REDIS_URL,
+          null,
+          "redis:// or rediss:// endpoint(s); none = in-memory store");
   public static final Setting<RedisMode> REDIS_MODE =
       Setting.of(
-          "REDIS_MODE",
+          AgentContract.Env.REDIS_MODE,
           RedisMode.Standalone,
           "Standalone",
           "Standalone, Sentinel or Cluster",
           RedisMode::parse);
   public static final Setting<String> REDIS_MASTER_NAME =
       Setting.of(
-          "REDIS_MASTER_NAME",
+          AgentContract.Env.REDIS_MASTER_NAME,
           null,
           "mymaster",
           "Sentinel only: the name the sentinels know the master by",
           (name, value) -> value);
   public static final Setting<String> REDIS_PASSWORD =
-      Setting.text("REDIS_PASSWORD", null, "Redis password (requirepass)");
+      Setting.text(AgentContract.Env.REDIS_PASSWORD, null, "Redis password (requirepass)");
   public static final Setting<String> REDIS_TLS_CA_FILE =
       Setting.text("REDIS_TLS_CA_FILE", null, "PEM CA certificates for rediss://");
   public static final Setting<Long> REDIS_TIMEOUT_MS =
@@ -50,12 +65,18 @@ public final class AgentEnvironment {
   public static final Setting<Integer> WARM_UP_SECONDS =
       Setting.count("WARM_UP_SECONDS", 10, 0, 60, "longest warm-up before ready; 0 = none");
   public static final Setting<String> ADMIN_TOKEN =
-      Setting.text("ADMIN_TOKEN", null, "bearer token of the admin API; none = refused");
+      Setting.text(
+          AgentContract.Env.ADMIN_TOKEN, null, "bearer token of the admin API; none = refused");
   public static final Setting<String> BACKEND_URL =
-      Setting.text("BACKEND_URL", null, "http://host:port[/base] to proxy /api/** to");
+      Setting.text(
+          AgentContract.Env.BACKEND_URL, null, "http://host:port[/base] to proxy /api/** to");
   public static final Setting<Long> BACKEND_TIMEOUT_MS =
       Setting.wholeNumber(
-          "BACKEND_TIMEOUT_MS", 30_000, 1, 3_600_000, "the backend must answer within this");
+          AgentContract.Env.BACKEND_TIMEOUT_MS,
+          30_000,
+          1,
+          3_600_000,
+          "the backend must answer within this");
   public static final Setting<Integer> HTTP_IDLE_TIMEOUT_SECONDS =
       Setting.count("HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 86_400, "idle connections are closed");
   public static final Setting<Integer> HTTP_HEADER_TIMEOUT_SECONDS =

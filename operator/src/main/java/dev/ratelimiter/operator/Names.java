@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.contract.AgentContract;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.PolicyNameRules;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
@@ -13,11 +14,11 @@ public final class Names {
   public static final String POLICY_FILE = POLICY_MOUNT_DIR + "/" + POLICY_KEY;
   public static final String ADMIN_TOKEN_KEY = "token";
   public static final String REDIS_PASSWORD_KEY = "password";
-  public static final int AGENT_HTTP_PORT = 8080;
-  public static final int AGENT_MANAGEMENT_PORT = 9090;
+  public static final int AGENT_HTTP_PORT = AgentContract.HTTP_PORT;
+  public static final int AGENT_MANAGEMENT_PORT = AgentContract.MANAGEMENT_PORT;
 
   /** The agent's gRPC port (Envoy rate limit service), admitted like the public port. */
-  public static final int AGENT_GRPC_PORT = 8081;
+  public static final int AGENT_GRPC_PORT = AgentContract.GRPC_PORT;
 
   public static final int REDIS_PORT = 6379;
   public static final String AGENT_SUFFIX = "-agent";

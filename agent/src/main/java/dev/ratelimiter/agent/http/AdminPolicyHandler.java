@@ -3,6 +3,7 @@ package dev.ratelimiter.agent.http;
 import dev.ratelimiter.agent.answer.Problems;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
 import dev.ratelimiter.agent.store.CounterStore;
+import dev.ratelimiter.contract.AgentContract.PushAnswer;
 import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyDocument;
@@ -82,7 +83,7 @@ public final class AdminPolicyHandler {
                   "Bad Request",
                   "Invalid policy, the policy in force is unchanged: " + e.getMessage())
               .put("field", e.field())
-              .put("generation", activePolicy.get().generation()));
+              .put(PushAnswer.GENERATION, activePolicy.get().generation()));
       return;
     }
     try {
@@ -100,10 +101,13 @@ public final class AdminPolicyHandler {
       Problems.send(
           ctx.response(),
           Problems.body(409, "Conflict", e.getMessage())
-              .put("generation", activePolicy.get().generation()));
+              .put(PushAnswer.GENERATION, activePolicy.get().generation()));
       return;
     }
-    JsonObject answer = new JsonObject().put("applied", true).put("generation", next.generation());
+    JsonObject answer =
+        new JsonObject()
+            .put(PushAnswer.APPLIED, true)
+            .put(PushAnswer.GENERATION, next.generation());
     if (store == null) {
       ctx.response().putHeader("Content-Type", "application/json").end(answer.encode());
       return;
@@ -113,9 +117,9 @@ public final class AdminPolicyHandler {
         .ping()
         .onComplete(
             ar -> {
-              answer.put("storeReachable", ar.succeeded());
+              answer.put(PushAnswer.STORE_REACHABLE, ar.succeeded());
               if (ar.failed()) {
-                answer.put("storeError", ar.cause().getMessage());
+                answer.put(PushAnswer.STORE_ERROR, ar.cause().getMessage());
               }
               ctx.response().putHeader("Content-Type", "application/json").end(answer.encode());
             });

@@ -4,6 +4,7 @@ import dev.ratelimiter.agent.answer.Problems;
 import dev.ratelimiter.agent.http.AdminPolicyHandler;
 import dev.ratelimiter.agent.http.HealthHandler;
 import dev.ratelimiter.agent.server.guard.ConnectionGuard;
+import dev.ratelimiter.contract.AgentContract;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -70,9 +71,9 @@ public final class ManagementVerticle extends VerticleBase {
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(registry.scrape()));
     // The token is checked first, so an unauthenticated request never gets its body read.
-    router.get("/admin/policy").handler(admin.tokenCheck()).handler(admin::get);
+    router.get(AgentContract.ADMIN_POLICY_PATH).handler(admin.tokenCheck()).handler(admin::get);
     router
-        .put("/admin/policy")
+        .put(AgentContract.ADMIN_POLICY_PATH)
         .handler(admin.tokenCheck())
         .handler(BodyHandler.create().setBodyLimit(MAX_POLICY_BYTES).setHandleFileUploads(false))
         .handler(admin::put);

@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator.dependent;
 
+import dev.ratelimiter.contract.AgentContract.Env;
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.OperatorSettings;
@@ -226,42 +227,42 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
 
   static List<EnvVar> env(RateLimitPolicy policy) {
     List<EnvVar> env = new ArrayList<>();
-    env.add(plain("BIND_ADDRESS", "0.0.0.0"));
-    env.add(plain("HTTP_PORT", String.valueOf(Names.AGENT_HTTP_PORT)));
-    env.add(plain("MANAGEMENT_PORT", String.valueOf(Names.AGENT_MANAGEMENT_PORT)));
-    env.add(plain("GRPC_PORT", String.valueOf(Names.AGENT_GRPC_PORT)));
-    env.add(plain("POLICY_FILE", Names.POLICY_FILE));
+    env.add(plain(Env.BIND_ADDRESS, "0.0.0.0"));
+    env.add(plain(Env.HTTP_PORT, String.valueOf(Names.AGENT_HTTP_PORT)));
+    env.add(plain(Env.MANAGEMENT_PORT, String.valueOf(Names.AGENT_MANAGEMENT_PORT)));
+    env.add(plain(Env.GRPC_PORT, String.valueOf(Names.AGENT_GRPC_PORT)));
+    env.add(plain(Env.POLICY_FILE, Names.POLICY_FILE));
     ExternalRedis external =
         policy.getSpec().internalRedis() ? null : policy.getSpec().getRedis().getExternal();
     if (external == null) {
-      env.add(plain("REDIS_URL", Names.internalRedisUrl(policy)));
+      env.add(plain(Env.REDIS_URL, Names.internalRedisUrl(policy)));
       env.add(
-          fromSecret("REDIS_PASSWORD", Names.redisAuthSecret(policy), Names.REDIS_PASSWORD_KEY));
+          fromSecret(Env.REDIS_PASSWORD, Names.redisAuthSecret(policy), Names.REDIS_PASSWORD_KEY));
     } else {
-      env.add(plain("REDIS_URL", external.getUrl()));
+      env.add(plain(Env.REDIS_URL, external.getUrl()));
       // Standalone is the agents' default: rendered only when it is not, so a defaulted spec
       // renders as an undefaulted one.
       if (!ExternalRedisMode.Standalone.name().equals(external.effectiveMode())) {
-        env.add(plain("REDIS_MODE", external.effectiveMode()));
+        env.add(plain(Env.REDIS_MODE, external.effectiveMode()));
       }
       if (ExternalRedisMode.Sentinel.name().equals(external.effectiveMode())
           && external.getMasterName() != null) {
-        env.add(plain("REDIS_MASTER_NAME", external.getMasterName()));
+        env.add(plain(Env.REDIS_MASTER_NAME, external.getMasterName()));
       }
       if (external.getPasswordSecretRef() != null) {
         env.add(
             fromSecret(
-                "REDIS_PASSWORD",
+                Env.REDIS_PASSWORD,
                 external.getPasswordSecretRef().getName(),
                 external.getPasswordSecretRef().getKey()));
       }
     }
-    env.add(fromSecret("ADMIN_TOKEN", Names.agentAdminSecret(policy), Names.ADMIN_TOKEN_KEY));
+    env.add(fromSecret(Env.ADMIN_TOKEN, Names.agentAdminSecret(policy), Names.ADMIN_TOKEN_KEY));
     Backend backend = policy.getSpec().getBackend();
     if (backend != null) {
-      env.add(plain("BACKEND_URL", Names.backendUrl(policy, backend)));
+      env.add(plain(Env.BACKEND_URL, Names.backendUrl(policy, backend)));
       env.add(
-          plain("BACKEND_TIMEOUT_MS", String.valueOf(backend.effectiveTimeoutSeconds() * 1000L)));
+          plain(Env.BACKEND_TIMEOUT_MS, String.valueOf(backend.effectiveTimeoutSeconds() * 1000L)));
     }
     return env;
   }

@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator.enforcement;
 
+import dev.ratelimiter.contract.AgentContract;
 import dev.ratelimiter.operator.Names;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -19,7 +20,7 @@ public record AgentPod(String name, String ip, int managementPort) {
 
   public URI adminPolicyUri() {
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    return URI.create("http://" + host + ":" + managementPort + "/admin/policy");
+    return URI.create("http://" + host + ":" + managementPort + AgentContract.ADMIN_POLICY_PATH);
   }
 
   /** The ready ones among {@code pods}, sorted by name. */

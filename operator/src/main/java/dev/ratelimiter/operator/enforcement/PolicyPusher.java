@@ -2,6 +2,7 @@ package dev.ratelimiter.operator.enforcement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratelimiter.contract.AgentContract.PushAnswer;
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,19 +71,23 @@ public final class PolicyPusher {
   static PushResult answer(AgentPod pod, long generation, int status, String body) {
     JsonNode json = parse(body);
     Long running =
-        json.hasNonNull("generation") && json.get("generation").canConvertToLong()
-            ? json.get("generation").asLong()
+        json.hasNonNull(PushAnswer.GENERATION) && json.get(PushAnswer.GENERATION).canConvertToLong()
+            ? json.get(PushAnswer.GENERATION).asLong()
             : null;
-    String detail = json.hasNonNull("detail") ? json.get("detail").asText() : null;
+    String detail =
+        json.hasNonNull(PushAnswer.DETAIL) ? json.get(PushAnswer.DETAIL).asText() : null;
     switch (status) {
       case 200:
         if (running != null && running == generation) {
           Boolean reachable =
-              json.has("storeReachable") && json.get("storeReachable").isBoolean()
-                  ? json.get("storeReachable").asBoolean()
+              json.has(PushAnswer.STORE_REACHABLE)
+                      && json.get(PushAnswer.STORE_REACHABLE).isBoolean()
+                  ? json.get(PushAnswer.STORE_REACHABLE).asBoolean()
                   : null;
           String storeError =
-              json.hasNonNull("storeError") ? json.get("storeError").asText() : null;
+              json.hasNonNull(PushAnswer.STORE_ERROR)
+                  ? json.get(PushAnswer.STORE_ERROR).asText()
+                  : null;
           return new PushResult(pod, Outcome.CONFIRMED, running, null, reachable, storeError);
         }
         return new PushResult(
