@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.testsupport.net.Ports;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -49,7 +49,7 @@ class BackendProxyIT {
     cluster.startOperator();
 
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
-    spec.setLimits(List.of(new Limit("per-minute", 10, "1m", null)));
+    spec.setLimits(List.of(new LimitSpec("per-minute", 10, "1m", null)));
     AgentSpec agent = new AgentSpec();
     agent.setReplicas(3);
     spec.setAgent(agent);
@@ -105,7 +105,7 @@ class BackendProxyIT {
         .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 50));
     assertThat(backend.requests()).isEqualTo(10);
 
-    cluster.edit(NS, NAME, s -> s.setLimits(List.of(new Limit("per-minute", 15, "1m", null))));
+    cluster.edit(NS, NAME, s -> s.setLimits(List.of(new LimitSpec("per-minute", 15, "1m", null))));
     cluster.awaitEnforced(kubelet, NS, NAME, 2, 3);
     // the 10 already used count against the new 15: the counters are kept across the edit
     assertThat(Http.burst(kubelet.readyAgents(), 60))

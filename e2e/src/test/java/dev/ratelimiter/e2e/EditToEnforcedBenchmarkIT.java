@@ -3,7 +3,7 @@ package dev.ratelimiter.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class EditToEnforcedBenchmarkIT {
       try (Kubelet kubelet = cluster.kubelet("bench")) {
         cluster.startOperator();
         RateLimitPolicySpec spec = new RateLimitPolicySpec();
-        spec.setLimits(List.of(new Limit("per-minute", 100, "1m", null)));
+        spec.setLimits(List.of(new LimitSpec("per-minute", 100, "1m", null)));
         AgentSpec agent = new AgentSpec();
         agent.setReplicas(replicas);
         spec.setAgent(agent);
@@ -52,7 +52,7 @@ class EditToEnforcedBenchmarkIT {
           cluster.edit(
               "bench",
               "api",
-              s -> s.setLimits(List.of(new Limit("per-minute", requests, "1m", null))));
+              s -> s.setLimits(List.of(new LimitSpec("per-minute", requests, "1m", null))));
           long edited = System.nanoTime();
           await()
               .atMost(Duration.ofSeconds(30))

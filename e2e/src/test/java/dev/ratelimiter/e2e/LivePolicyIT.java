@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.ClientKey;
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -48,7 +48,7 @@ class LivePolicyIT {
     kubelet = cluster.kubelet(NS);
     cluster.startOperator();
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
-    spec.setLimits(List.of(new Limit("per-minute", 10, "1m", null)));
+    spec.setLimits(List.of(new LimitSpec("per-minute", 10, "1m", null)));
     ClientKey clientKey = new ClientKey();
     clientKey.setTrustedProxies(List.of("127.0.0.1/32"));
     spec.setClientKey(clientKey);
@@ -86,7 +86,7 @@ class LivePolicyIT {
 
   void setRequests(long requests) {
     cluster.edit(
-        NS, NAME, s -> s.setLimits(List.of(new Limit("per-minute", requests, "1m", null))));
+        NS, NAME, s -> s.setLimits(List.of(new LimitSpec("per-minute", requests, "1m", null))));
   }
 
   long generation() {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -90,7 +90,9 @@ class PolicyDeletionTest {
     cluster.edit(
         ns,
         "api",
-        s -> s.setLimits(List.of(new Limit("a", 1, "1d", null)))); // an InvalidSpec Warning Event
+        s ->
+            s.setLimits(
+                List.of(new LimitSpec("a", 1, "1d", null)))); // an InvalidSpec Warning Event
     await()
         .atMost(TIMEOUT)
         .until(() -> !cluster.client().v1().events().inNamespace(ns).list().getItems().isEmpty());

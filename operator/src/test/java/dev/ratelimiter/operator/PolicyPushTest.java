@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -76,7 +76,8 @@ class PolicyPushTest {
   }
 
   void edit(String ns, String name, long requests) {
-    cluster.edit(ns, name, s -> s.setLimits(List.of(new Limit("default", requests, "1m", null))));
+    cluster.edit(
+        ns, name, s -> s.setLimits(List.of(new LimitSpec("default", requests, "1m", null))));
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.ratelimiter.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -132,14 +132,14 @@ class PushNeverBlocksTest {
 
     // a new generation of the stuck policy: its reconcile opens a connection to the silent pod ...
     int before = silent.accepted.get();
-    cluster.edit(ns, "stuck", s -> s.setLimits(List.of(new Limit("default", 20, "1m", null))));
+    cluster.edit(ns, "stuck", s -> s.setLimits(List.of(new LimitSpec("default", 20, "1m", null))));
     await()
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(5))
         .until(() -> silent.accepted.get() > before);
     // ... and while that push waits for its 2 s timeout, the other policy's edit goes through
     long start = System.nanoTime();
-    cluster.edit(ns, "fine", s -> s.setLimits(List.of(new Limit("default", 30, "1m", null))));
+    cluster.edit(ns, "fine", s -> s.setLimits(List.of(new LimitSpec("default", 30, "1m", null))));
     await()
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(10))

@@ -10,13 +10,14 @@ import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.RedisSpec;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
 import dev.ratelimiter.operator.customresource.ServiceType;
 import dev.ratelimiter.operator.status.StatusConditions;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyParser;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -336,8 +337,8 @@ class RateLimitPolicyOperatorTest {
         s -> {
           s.setLimits(
               List.of(
-                  new Limit("per-second", 5, "1s", "FixedWindow"),
-                  new Limit("per-hour", 1000, "1h30m", null)));
+                  new LimitSpec("per-second", 5, "1s", "FixedWindow"),
+                  new LimitSpec("per-hour", 1000, "1h30m", null)));
           AgentSpec agent = new AgentSpec();
           agent.setReplicas(3);
           agent.setService(new AgentServiceSpec(ServiceType.LoadBalancer, 8080));
@@ -357,9 +358,8 @@ class RateLimitPolicyOperatorTest {
               assertThat(doc.generation()).isEqualTo(2);
               assertThat(doc.limits())
                   .containsExactly(
-                      new dev.ratelimiter.policy.Limit(
-                          "per-second", 5, 1, dev.ratelimiter.policy.Algorithm.FixedWindow),
-                      new dev.ratelimiter.policy.Limit(
+                      new Limit("per-second", 5, 1, dev.ratelimiter.policy.Algorithm.FixedWindow),
+                      new Limit(
                           "per-hour", 1000, 5400, dev.ratelimiter.policy.Algorithm.FixedWindow));
               assertThat(cluster.get(Deployment.class, ns, "api-agent").getSpec().getReplicas())
                   .isEqualTo(3);
@@ -444,7 +444,7 @@ class RateLimitPolicyOperatorTest {
 
     for (int requests = 11; requests <= 13; requests++) {
       long r = requests;
-      edit(ns, "api", s -> s.setLimits(List.of(new Limit("default", r, "1m", null))));
+      edit(ns, "api", s -> s.setLimits(List.of(new LimitSpec("default", r, "1m", null))));
       awaitReconciled(ns, "api");
     }
     cluster.markReady(ns, "api-agent");
@@ -591,7 +591,7 @@ class RateLimitPolicyOperatorTest {
               d.getSpec().setReplicas(6);
               return d;
             });
-    edit(ns, "api", s -> s.setLimits(List.of(new Limit("default", 20, "1m", null))));
+    edit(ns, "api", s -> s.setLimits(List.of(new LimitSpec("default", 20, "1m", null))));
     awaitReconciled(ns, "api");
     await()
         .atMost(TIMEOUT)
@@ -754,7 +754,8 @@ class RateLimitPolicyOperatorTest {
         ns,
         "api",
         s -> {
-          s.setLimits(List.of(new Limit("a", 10, "0s", null), new Limit("a", 0, "1m", null)));
+          s.setLimits(
+              List.of(new LimitSpec("a", 10, "0s", null), new LimitSpec("a", 0, "1m", null)));
           AgentSpec a = new AgentSpec();
           a.setReplicas(5);
           s.setAgent(a);
@@ -785,7 +786,7 @@ class RateLimitPolicyOperatorTest {
 
     String other = cluster.newNamespace("invalid-new");
     RateLimitPolicySpec bad = new RateLimitPolicySpec();
-    bad.setLimits(List.of(new Limit("Bad_Name", 10, "25h", null)));
+    bad.setLimits(List.of(new LimitSpec("Bad_Name", 10, "25h", null)));
     apply(other, "fresh", bad);
     awaitReconciled(other, "fresh");
     assertThat(cluster.get(other, "fresh").getStatus().getConditions().get(0).getMessage())

@@ -8,7 +8,7 @@ import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.RedisSpec;
@@ -41,8 +41,8 @@ class UnitsTest {
                   s -> {
                     s.setLimits(
                         List.of(
-                            new Limit("per-second", 5, "1s", null),
-                            new Limit("daily", 1_000_000_000, "24h", null)));
+                            new LimitSpec("per-second", 5, "1s", null),
+                            new LimitSpec("daily", 1_000_000_000, "24h", null)));
                     ClientKey ck = new ClientKey();
                     ck.setTrustedProxies(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.1/32"));
                     ck.setIpv6PrefixLength(128);
@@ -64,9 +64,9 @@ class UnitsTest {
                   s -> {
                     s.setLimits(
                         List.of(
-                            new Limit("x", 1, "1m", null),
-                            new Limit("x", 2_000_000_000L, "1m", null),
-                            new Limit("No", 1, "1m", null)));
+                            new LimitSpec("x", 1, "1m", null),
+                            new LimitSpec("x", 2_000_000_000L, "1m", null),
+                            new LimitSpec("No", 1, "1m", null)));
                     ClientKey ck = new ClientKey();
                     ck.setTrustedProxies(List.of("10.0.0.0/33", "example.com/8", "1.2.3.4"));
                     ck.setIpv6PrefixLength(0);
@@ -99,7 +99,8 @@ class UnitsTest {
     p.getMetadata().setNamespace("shop");
     p.getMetadata().setGeneration(7L);
     RateLimitPolicySpec s = new RateLimitPolicySpec();
-    s.setLimits(List.of(new Limit("burst", 5, "1s", null), new Limit("hourly", 100, "1h", null)));
+    s.setLimits(
+        List.of(new LimitSpec("burst", 5, "1s", null), new LimitSpec("hourly", 100, "1h", null)));
     ClientKey ck = new ClientKey();
     ck.setTrustedProxies(List.of("10.0.0.0/8"));
     s.setClientKey(ck);
@@ -131,9 +132,9 @@ class UnitsTest {
     p.getMetadata().setNamespace("shop");
     p.getMetadata().setGeneration(2L);
     RateLimitPolicySpec s = new RateLimitPolicySpec();
-    Limit login = new Limit("login", 5, "1m", null);
+    LimitSpec login = new LimitSpec("login", 5, "1m", null);
     login.setMatch(
-        new dev.ratelimiter.operator.customresource.RouteMatch(
+        new dev.ratelimiter.operator.customresource.RouteMatchSpec(
             List.of("/api/login"), List.of("POST")));
     s.setLimits(List.of(login));
     ClientKey ck = new ClientKey();
@@ -169,13 +170,13 @@ class UnitsTest {
     p.getMetadata().setNamespace("shop");
     p.getMetadata().setGeneration(2L);
     RateLimitPolicySpec s = new RateLimitPolicySpec();
-    Limit bucket = new Limit("bucket", 5, "1s", "TokenBucket");
+    LimitSpec bucket = new LimitSpec("bucket", 5, "1s", "TokenBucket");
     bucket.setBurst(20L);
     s.setLimits(
         List.of(
-            new Limit("sliding", 10, "1m", "SlidingWindow"),
+            new LimitSpec("sliding", 10, "1m", "SlidingWindow"),
             bucket,
-            new Limit("plain-bucket", 7, "1h", "TokenBucket")));
+            new LimitSpec("plain-bucket", 7, "1h", "TokenBucket")));
     p.setSpec(s);
     assertThat(SpecDocument.yaml(p))
         .contains(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.ratelimiter.policy.Cidr;
 import dev.ratelimiter.policy.FailurePolicy;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Mode;
 import dev.ratelimiter.policy.Policy;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -41,17 +42,17 @@ public class RateLimitPolicySpec {
   @Size(min = Policy.MIN_LIMITS, max = Policy.MAX_LIMITS)
   @Default(
       "[{\"name\":\""
-          + dev.ratelimiter.policy.Limit.DEFAULT_NAME
+          + Limit.DEFAULT_NAME
           + "\",\"requests\":"
-          + dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS
+          + Limit.DEFAULT_REQUESTS
           + ",\"window\":\""
-          + dev.ratelimiter.policy.Limit.DEFAULT_WINDOW
+          + Limit.DEFAULT_WINDOW
           + "\",\"algorithm\":\"FixedWindow\"}]")
   @ValidationRule(
       value = "self.all(x, self.exists_one(y, y.name == x.name))",
       message = "limit names must be unique",
       reason = "FieldValueDuplicate")
-  private List<Limit> limits;
+  private List<LimitSpec> limits;
 
   @JsonPropertyDescription("How a client is identified.")
   @Default("{}")
@@ -93,11 +94,11 @@ public class RateLimitPolicySpec {
       "The Redis the agents share. Default: the operator runs one for this policy.")
   private RedisSpec redis;
 
-  public List<Limit> getLimits() {
+  public List<LimitSpec> getLimits() {
     return limits;
   }
 
-  public void setLimits(List<Limit> limits) {
+  public void setLimits(List<LimitSpec> limits) {
     this.limits = limits;
   }
 
@@ -160,9 +161,9 @@ public class RateLimitPolicySpec {
   // ---- defaults, applied by the operator (the schema defaults cover the same ground) ----
 
   @JsonIgnore
-  public List<Limit> effectiveLimits() {
+  public List<LimitSpec> effectiveLimits() {
     if (limits == null || limits.isEmpty()) {
-      return List.of(Limit.defaultLimit());
+      return List.of(LimitSpec.defaultLimit());
     }
     return limits;
   }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratelimiter.operator.PolicyValidator;
-import dev.ratelimiter.operator.customresource.Limit;
+import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.schema.CrdValidator;
@@ -102,7 +102,7 @@ class ExamplesTest {
       "sliding-window.yaml and token-bucket.yaml use their algorithms, and the bucket's burst reaches the agents' document")
   void algorithms() throws Exception {
     assertThat(policy("sliding-window.yaml").getSpec().getLimits())
-        .extracting(Limit::getAlgorithm)
+        .extracting(LimitSpec::getAlgorithm)
         .contains("SlidingWindow");
     RateLimitPolicy bucket = policy("token-bucket.yaml");
     assertThat(bucket.getSpec().getLimits())
@@ -207,7 +207,7 @@ class ExamplesTest {
   void seedPolicy() {
     RateLimitPolicySpec spec = policy("public-api.yaml").getSpec();
     assertThat(spec.getLimits()).hasSize(1);
-    Limit l = spec.getLimits().get(0);
+    LimitSpec l = spec.getLimits().get(0);
     assertThat(l.getRequests()).isEqualTo(10L);
     assertThat(l.getWindow()).isEqualTo("1m");
     assertThat(spec.getClientKey().getSource().toString()).isEqualTo("RemoteAddress");
@@ -219,10 +219,11 @@ class ExamplesTest {
   @Test
   @DisplayName("multi-limit.yaml has several limits with distinct names and windows")
   void multiLimit() {
-    List<Limit> limits = policy("multi-limit.yaml").getSpec().getLimits();
+    List<LimitSpec> limits = policy("multi-limit.yaml").getSpec().getLimits();
     assertThat(limits.size()).isGreaterThanOrEqualTo(2);
-    assertThat(limits.stream().map(Limit::getName).distinct().count()).isEqualTo(limits.size());
-    assertThat(limits.stream().map(Limit::getWindow).distinct().count()).isEqualTo(limits.size());
+    assertThat(limits.stream().map(LimitSpec::getName).distinct().count()).isEqualTo(limits.size());
+    assertThat(limits.stream().map(LimitSpec::getWindow).distinct().count())
+        .isEqualTo(limits.size());
   }
 
   @Test
@@ -293,7 +294,7 @@ class ExamplesTest {
     assertThat(spec.getClientKey().getSource()).isEqualTo("Header");
     assertThat(spec.getClientKey().getHeader()).isEqualTo("X-Api-Key");
     assertThat(spec.getClientKey().getMissing()).isEqualTo("Reject");
-    assertThat(spec.getLimits()).extracting(Limit::getName).containsExactly("login", "per-key");
+    assertThat(spec.getLimits()).extracting(LimitSpec::getName).containsExactly("login", "per-key");
     assertThat(spec.getLimits().get(0).getMatch().getPathPrefixes()).containsExactly("/api/login");
     assertThat(spec.getLimits().get(0).getMatch().getMethods()).containsExactly("POST");
     assertThat(spec.getLimits().get(1).getMatch()).isNull();

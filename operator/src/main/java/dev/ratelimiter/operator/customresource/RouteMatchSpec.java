@@ -3,6 +3,7 @@ package dev.ratelimiter.operator.customresource;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.ratelimiter.policy.RouteMatch;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -18,7 +19,7 @@ import java.util.Objects;
 @ValidationRule(
     value = "has(self.pathPrefixes) || has(self.methods)",
     message = "match must name pathPrefixes or methods (a limit for every request has no match)")
-public class RouteMatch {
+public class RouteMatchSpec {
 
   /**
    * The shared known methods, upper-case; kept as text so an unknown one reaches the validator
@@ -31,10 +32,10 @@ public class RouteMatch {
       "Path prefixes in canonical form (starting with '/', no empty, '.' or '..' segment, escapes"
           + " only where needed, upper-case); the request's canonical path must start with one of"
           + " them.")
-  @Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PATH_PREFIXES)
+  @Size(min = 1, max = RouteMatch.MAX_PATH_PREFIXES)
   private List<
-          @Size(min = 1, max = dev.ratelimiter.policy.RouteMatch.MAX_PREFIX_LENGTH)
-          @Pattern(dev.ratelimiter.policy.RouteMatch.PATH_PREFIX_PATTERN) String>
+          @Size(min = 1, max = RouteMatch.MAX_PREFIX_LENGTH)
+          @Pattern(RouteMatch.PATH_PREFIX_PATTERN) String>
       pathPrefixes;
 
   @JsonPropertyDescription("Upper-case HTTP methods; the request's method must be one of them.")
@@ -46,9 +47,9 @@ public class RouteMatch {
           + " /api/login. Default false.")
   private Boolean caseInsensitive;
 
-  public RouteMatch() {}
+  public RouteMatchSpec() {}
 
-  public RouteMatch(List<String> pathPrefixes, List<String> methods) {
+  public RouteMatchSpec(List<String> pathPrefixes, List<String> methods) {
     this.pathPrefixes = pathPrefixes;
     this.methods = methods;
   }
@@ -79,7 +80,7 @@ public class RouteMatch {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RouteMatch m
+    return o instanceof RouteMatchSpec m
         && Objects.equals(pathPrefixes, m.pathPrefixes)
         && Objects.equals(methods, m.methods)
         && Objects.equals(caseInsensitive, m.caseInsensitive);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.WindowFormat;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
@@ -34,37 +35,37 @@ import java.util.Objects;
 @ValidationRule(
     value =
         "!has(self.algorithm) || self.algorithm != 'SlidingWindow' || self.requests <= "
-            + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS,
+            + Limit.MAX_SLIDING_WINDOW_REQUESTS,
     message =
         "SlidingWindow remembers each admitted request of the window per client: at most "
-            + dev.ratelimiter.policy.Limit.MAX_SLIDING_WINDOW_REQUESTS
+            + Limit.MAX_SLIDING_WINDOW_REQUESTS
             + " requests",
     fieldPath = ".requests")
 @ValidationRule(
     value =
         "!has(self.algorithm) || self.algorithm != 'TokenBucket' || has(self.burst) || self.requests <= "
-            + dev.ratelimiter.policy.Limit.MAX_BURST,
+            + Limit.MAX_BURST,
     message =
         "a TokenBucket's burst defaults to requests and is at most "
-            + dev.ratelimiter.policy.Limit.MAX_BURST
+            + Limit.MAX_BURST
             + "; set burst",
     fieldPath = ".requests")
 @ValidationRule(
     value = "!has(self.burst) || (has(self.algorithm) && self.algorithm == 'TokenBucket')",
     message = "only a TokenBucket has a burst",
     fieldPath = ".burst")
-public class Limit {
+public class LimitSpec {
 
   @JsonPropertyDescription("Name of the limit, unique within the policy (DNS label).")
   @Required
-  @Size(min = 1, max = dev.ratelimiter.policy.Limit.NAME_MAX_LENGTH)
-  @Pattern(dev.ratelimiter.policy.Limit.NAME_PATTERN)
+  @Size(min = 1, max = Limit.NAME_MAX_LENGTH)
+  @Pattern(Limit.NAME_PATTERN)
   private String name;
 
   @JsonPropertyDescription("Requests allowed per window and client, 1 .. 1,000,000,000.")
   @Required
-  @Min(dev.ratelimiter.policy.Limit.MIN_REQUESTS)
-  @Max(dev.ratelimiter.policy.Limit.MAX_REQUESTS)
+  @Min(Limit.MIN_REQUESTS)
+  @Max(Limit.MAX_REQUESTS)
   private Long requests;
 
   @JsonPropertyDescription(
@@ -84,18 +85,18 @@ public class Limit {
 
   @JsonPropertyDescription(
       "TokenBucket only: the most requests a client can make at once; default requests, at most 100,000,000.")
-  @Min(dev.ratelimiter.policy.Limit.MIN_BURST)
-  @Max(dev.ratelimiter.policy.Limit.MAX_BURST)
+  @Min(Limit.MIN_BURST)
+  @Max(Limit.MAX_BURST)
   private Long burst;
 
   @JsonPropertyDescription(
       "Optional: the requests this limit applies to (path prefixes and/or methods). Without it the limit"
           + " applies to every request; a request that no limit applies to is allowed and not counted.")
-  private RouteMatch match;
+  private RouteMatchSpec match;
 
-  public Limit() {}
+  public LimitSpec() {}
 
-  public Limit(String name, long requests, String window, String algorithm) {
+  public LimitSpec(String name, long requests, String window, String algorithm) {
     this.name = name;
     this.requests = requests;
     this.window = window;
@@ -103,11 +104,11 @@ public class Limit {
   }
 
   /** The shared default limit (10 requests per 1m), as the spec writes it. */
-  public static Limit defaultLimit() {
-    return new Limit(
-        dev.ratelimiter.policy.Limit.DEFAULT_NAME,
-        dev.ratelimiter.policy.Limit.DEFAULT_REQUESTS,
-        dev.ratelimiter.policy.Limit.DEFAULT_WINDOW,
+  public static LimitSpec defaultLimit() {
+    return new LimitSpec(
+        Limit.DEFAULT_NAME,
+        Limit.DEFAULT_REQUESTS,
+        Limit.DEFAULT_WINDOW,
         Algorithm.FixedWindow.name());
   }
 
@@ -151,20 +152,20 @@ public class Limit {
     this.algorithm = algorithm;
   }
 
-  public RouteMatch getMatch() {
+  public RouteMatchSpec getMatch() {
     return match;
   }
 
-  public void setMatch(RouteMatch match) {
+  public void setMatch(RouteMatchSpec match) {
     this.match = match;
   }
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof Limit)) {
+    if (!(o instanceof LimitSpec)) {
       return false;
     }
-    Limit l = (Limit) o;
+    LimitSpec l = (LimitSpec) o;
     return Objects.equals(name, l.name)
         && Objects.equals(requests, l.requests)
         && Objects.equals(window, l.window)
