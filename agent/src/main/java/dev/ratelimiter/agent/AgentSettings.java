@@ -117,10 +117,9 @@ public record AgentSettings(
   }
 
   /**
-   * The policy from {@code POLICY_FILE}, or the default (10 per minute per client IP) when none is
-   * set.
+   * The policy of {@code POLICY_FILE} (a policy document or a RateLimitPolicy manifest), or the
+   * default (10 per minute per client IP) when none is set.
    */
-  /** The policy of {@code POLICY_FILE} (a policy document or a RateLimitPolicy manifest). */
   public PolicyManifest.Read loadPolicy() throws InvalidPolicyException, IOException {
     if (policyFile == null) {
       return new PolicyManifest.Read(Policy.defaultPolicy(), List.of());
