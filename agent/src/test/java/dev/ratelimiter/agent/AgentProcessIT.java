@@ -253,6 +253,9 @@ class AgentProcessIT {
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
     assertThat(stderr()).contains("draining in-flight requests", "Stopped");
-    assertThat(stderr()).doesNotContain("Exception");
+    assertThat(stderr())
+        .as("a clean start and stop logs no warning")
+        .doesNotContain("Exception")
+        .doesNotContain(" WARN ");
   }
 }

@@ -171,10 +171,8 @@ public final class PublicVerticle extends VerticleBase {
     }
     return standIn.compose(
         warmBackend -> {
-          ConnectionGuard warmGuard = guard.alike("warm-up", warmUp.registry());
-          HttpServer http = httpServer(warmGuard, warmUp.limiter(), warmBackend);
-          HttpServer grpc =
-              grpcServer(grpcGuard.alike("warm-up-grpc", warmUp.registry()), warmUp.limiter());
+          HttpServer http = httpServer(warmUp.http(), warmUp.limiter(), warmBackend);
+          HttpServer grpc = grpcServer(warmUp.grpc(), warmUp.limiter());
           warmUpServers.add(http);
           warmUpServers.add(grpc);
           return http.listen(WARM_UP_HTTP, LOOPBACK)
