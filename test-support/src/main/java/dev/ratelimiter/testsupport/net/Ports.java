@@ -65,7 +65,10 @@ public final class Ports {
   /** The first port of the kernel's ephemeral range; 32768 where it cannot be read. */
   static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      // readAllLines, not readString: procfs files report size 0, and readString then reads one
+      // byte ("3" of "32768")
+      String range =
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 32_768;
