@@ -3,11 +3,9 @@ package dev.ratelimiter.agent;
 import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Policy;
 import dev.ratelimiter.policy.PolicyManifest;
-import dev.ratelimiter.policy.PolicyParser;
 import dev.ratelimiter.settings.Setting;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,7 +91,7 @@ final class AgentCommands {
   private static int validate(Path file, PrintStream out, PrintStream err) {
     PolicyManifest.Read read;
     try {
-      read = PolicyParser.read(Files.readString(file));
+      read = AgentSettings.readPolicyFile(file);
     } catch (NoSuchFileException e) {
       err.println("ratelimiter-agent: " + file + " does not exist");
       return INVALID;

@@ -124,13 +124,21 @@ public record AgentSettings(
     if (policyFile == null) {
       return new PolicyManifest.Read(Policy.defaultPolicy(), List.of());
     }
-    String text;
     try {
-      text = Files.readString(policyFile);
+      return readPolicyFile(policyFile);
     } catch (NoSuchFileException e) {
       throw new IOException("POLICY_FILE " + policyFile + " does not exist");
     }
-    return PolicyParser.read(text);
+  }
+
+  /**
+   * A policy document or a RateLimitPolicy manifest from {@code file}, for {@code POLICY_FILE} and
+   * {@code agent.jar validate} alike.
+   *
+   * @throws NoSuchFileException when there is no such file
+   */
+  static PolicyManifest.Read readPolicyFile(Path file) throws InvalidPolicyException, IOException {
+    return PolicyParser.read(Files.readString(file));
   }
 
   private static Path redisTlsCaFile(String value, String redisUrl) {

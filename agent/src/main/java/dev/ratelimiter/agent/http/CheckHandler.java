@@ -6,6 +6,7 @@ import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
 import dev.ratelimiter.agent.request.RequestDecision;
+import dev.ratelimiter.agent.request.UnreadBody;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -53,7 +54,7 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
                     policy.clientKey(), request.remoteAddress().hostAddress())),
         denyStatus(request.headers()),
         (client, decision) ->
-            RequestDecision.answer(
+            UnreadBody.answer(
                 request,
                 () -> {
                   RateLimitHeaders.apply(request.response().headers(), decision);

@@ -49,12 +49,12 @@ public final class RequestDecision {
     Policy policy = limiter.policy();
     ClientIdentity client = RequestClientKey.identify(policy, request);
     if (client.rejected()) {
-      answer(
+      UnreadBody.answer(
           request, () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
       return;
     }
     if (client.ambiguous()) {
-      answer(
+      UnreadBody.answer(
           request,
           () -> Refusals.ambiguousClientHeader(request.response(), client.ambiguousHeader()));
       return;
@@ -74,9 +74,10 @@ public final class RequestDecision {
                 return; // the client went away while we decided
               }
               if (ar.failed()) {
-                answer(request, () -> Refusals.storeUnavailable(request.response(), ar.cause()));
+                UnreadBody.answer(
+                    request, () -> Refusals.storeUnavailable(request.response(), ar.cause()));
               } else if (!ar.result().allowed()) {
-                answer(
+                UnreadBody.answer(
                     request,
                     () -> Refusals.tooManyRequests(request.response(), ar.result(), refusedStatus));
               } else {
@@ -87,11 +88,6 @@ public final class RequestDecision {
 
   /** A 400 problem, answered without reading a pending body. */
   public static void badRequest(HttpServerRequest request, String detail) {
-    answer(request, () -> Problems.send(request.response(), 400, "Bad Request", detail));
-  }
-
-  /** Writes a whole answer with {@code send}, without reading a pending body. */
-  public static void answer(HttpServerRequest request, Runnable send) {
-    UnreadBody.answer(request, send);
+    UnreadBody.answer(request, () -> Problems.send(request.response(), 400, "Bad Request", detail));
   }
 }
