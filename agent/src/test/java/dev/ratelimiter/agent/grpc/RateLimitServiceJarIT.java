@@ -3,16 +3,16 @@ package dev.ratelimiter.agent.grpc;
 import static dev.ratelimiter.agent.grpc.RlsClient.descriptor;
 import static dev.ratelimiter.agent.grpc.RlsClient.request;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.agent.AgentJar;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.testsupport.net.Ports;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.vertx.grpc.common.GrpcStatus;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,30 +31,12 @@ class RateLimitServiceJarIT {
   @Test
   @DisplayName("ShouldRateLimit on the shaded jar counts a client and refuses it past its quota")
   void shouldRateLimit() throws Exception {
-    int http = Ports.free();
-    int management = Ports.free();
-    int grpc = Ports.free();
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(
         policy, "policy: shop/api\nlimits: [{name: per-minute, requests: 2, window: 1m}]\n");
-    Process agent =
-        AgentJar.start(
-            dir,
-            Map.of(
-                "HTTP_PORT",
-                Integer.toString(http),
-                "MANAGEMENT_PORT",
-                Integer.toString(management),
-                "GRPC_PORT",
-                Integer.toString(grpc),
-                "POLICY_FILE",
-                policy.toString()));
+    int grpc = Ports.free();
+    Process agent = startReady(grpc, Map.of("POLICY_FILE", policy.toString()));
     try (RlsClient client = new RlsClient()) {
-      TestHttp probe = new TestHttp();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .until(() -> probe.get(management, "/health/ready").status() == 200);
       var call =
           request("shop/api", 0, descriptor("remote_address", "192.0.2.7", "path", "/api/orders"));
       for (int i = 0; i < 2; i++) {
@@ -77,28 +59,10 @@ class RateLimitServiceJarIT {
   @DisplayName(
       "a call with a field the agent does not know is answered, and so is a compressed message without grpc-encoding")
   void oddMessagesAreAnswered() throws Exception {
-    int http = Ports.free();
-    int management = Ports.free();
     int grpc = Ports.free();
-    Process agent =
-        AgentJar.start(
-            dir,
-            Map.of(
-                "HTTP_PORT",
-                Integer.toString(http),
-                "MANAGEMENT_PORT",
-                Integer.toString(management),
-                "GRPC_PORT",
-                Integer.toString(grpc),
-                "WARM_UP_SECONDS",
-                "0"));
+    Process agent = startReady(grpc, Map.of("WARM_UP_SECONDS", "0"));
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      TestHttp probe = new TestHttp();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .until(() -> probe.get(management, "/health/ready").status() == 200);
       byte[] known = request("default", 0, descriptor("remote_address", "192.0.2.7")).toByteArray();
       byte[] unknownField = java.util.Arrays.copyOf(known, known.length + 3);
       // field 99, varint 1: a field of a newer Envoy
@@ -114,6 +78,23 @@ class RateLimitServiceJarIT {
       vertx.close();
       agent.destroyForcibly();
     }
+  }
+
+  /** agent.jar with {@code env} on ports of its own (gRPC on {@code grpc}), once it is ready. */
+  private Process startReady(int grpc, Map<String, String> env) throws IOException {
+    int management = Ports.free();
+    Map<String, String> all = new HashMap<>(env);
+    all.put("HTTP_PORT", Integer.toString(Ports.free()));
+    all.put("MANAGEMENT_PORT", Integer.toString(management));
+    all.put("GRPC_PORT", Integer.toString(grpc));
+    Process agent = AgentJar.start(dir, all);
+    try {
+      new TestHttp().awaitReady(management);
+    } catch (RuntimeException | Error e) {
+      agent.destroyForcibly();
+      throw e;
+    }
+    return agent;
   }
 
   /** A ShouldRateLimit call of raw bytes over HTTP/2; the grpc-status it ends with. */
