@@ -14,13 +14,16 @@ import java.util.List;
  * A Java-side reading of a kustomization's {@code resources} (files, and directories that hold a
  * kustomization of their own), so the manifests are checked even where kubectl is missing. It
  * applies no transformers: the files must already say what kustomize would render, which {@link
- * InstallManifestsTest} compares when kubectl is there.
+ * InstallManifestsTest} compares when kubectl is there. Like kustomize, it leaves out objects
+ * marked {@value #LOCAL_CONFIG} (inputs of replacements, never applied).
  */
 final class Kustomization {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final List<String> FILE_NAMES =
       List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
+  static final String LOCAL_CONFIG = "config.kubernetes.io/local-config";
 
   private Kustomization() {}
 
@@ -57,8 +60,13 @@ final class Kustomization {
   static List<HasMetadata> objects(Path dir) {
     List<HasMetadata> out = new ArrayList<>();
     for (Path f : files(dir)) {
-      out.addAll(Install.parse(Install.read(f)));
+      Install.parse(Install.read(f)).stream().filter(o -> !isLocalConfig(o)).forEach(out::add);
     }
     return out;
+  }
+
+  static boolean isLocalConfig(HasMetadata o) {
+    var annotations = o.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(LOCAL_CONFIG));
   }
 }

@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +32,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The namespaced install in deploy/namespaced/ (least privilege)")
 class NamespacedInstallTest {
@@ -116,6 +120,51 @@ class NamespacedInstallTest {
       assertThat(Install.SERIALIZATION.convertValue(r, JsonNode.class))
           .as("rendered %s", key(r))
           .isEqualTo(Install.SERIALIZATION.convertValue(source, JsonNode.class));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "names the watched namespace once: changing it in watched-namespace.yaml moves the Role, the RoleBinding and WATCH_NAMESPACES, and no 'shop' is left")
+  void watchedNamespaceIsWrittenOnce(@TempDir Path copy) throws IOException {
+    var kubectl = Install.kubectl();
+    assumeTrue(
+        kubectl.isPresent(),
+        "ASSUMPTION: kubectl is not on PATH, so the namespace replacement was NOT rendered here");
+    copyTree(Install.DEPLOY, copy.resolve("deploy"));
+    copyTree(Install.CRD.getParent(), copy.resolve("crds"));
+    Path source = copy.resolve("deploy/namespaced/watched-namespace.yaml");
+    String original = Files.readString(source);
+    assertThat(original).containsOnlyOnce("namespace: shop");
+    Files.writeString(source, original.replace("namespace: shop", "namespace: payments"));
+
+    String out = Install.kustomize(kubectl.get(), copy.resolve("deploy/namespaced"));
+    List<HasMetadata> rendered = Install.parse(out);
+    assertThat(out).doesNotContain("shop");
+    assertThat(watchNamespaces(one(rendered, Deployment.class))).isEqualTo("payments");
+    for (Class<? extends HasMetadata> type : List.of(Role.class, RoleBinding.class)) {
+      assertThat(
+              rendered.stream()
+                  .filter(type::isInstance)
+                  .filter(o -> o.getMetadata().getName().equals(Install.SERVICE_ACCOUNT))
+                  .map(o -> o.getMetadata().getNamespace())
+                  .toList())
+          .as(type.getSimpleName())
+          .containsExactly("payments");
+    }
+    assertThat(rendered).noneMatch(o -> o.getMetadata().getName().equals("watched-namespace"));
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
     }
   }
 
