@@ -13,7 +13,9 @@ import java.util.List;
  * @param source where the client identity comes from
  * @param header with {@link ClientKeySource#Header}: the header's name (e.g. {@code X-Api-Key});
  *     else null
- * @param missing with {@link ClientKeySource#Header}: what a request without it gets
+ * @param missing with {@link ClientKeySource#Header} or {@link ClientKeySource#Jwt}: what a request
+ *     without the header or token gets
+ * @param jwt with {@link ClientKeySource#Jwt}: which tokens are believed; else null
  */
 public record ClientKeyPolicy(
     List<Cidr> trustedProxies,
@@ -21,7 +23,8 @@ public record ClientKeyPolicy(
     ForwardedHeader forwardedHeader,
     ClientKeySource source,
     String header,
-    MissingHeader missing) {
+    MissingHeader missing,
+    JwtPolicy jwt) {
 
   /** An HTTP header name (an RFC 9110 token). */
   public static final String HEADER_NAME_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
@@ -46,8 +49,29 @@ public record ClientKeyPolicy(
         MissingHeader.RemoteAddress);
   }
 
+  /** By a header or token value, without a JWT. */
+  public ClientKeyPolicy(
+      List<Cidr> trustedProxies,
+      int ipv6PrefixLength,
+      ForwardedHeader forwardedHeader,
+      ClientKeySource source,
+      String header,
+      MissingHeader missing) {
+    this(trustedProxies, ipv6PrefixLength, forwardedHeader, source, header, missing, null);
+  }
+
   public boolean byHeader() {
     return source == ClientKeySource.Header;
+  }
+
+  public boolean byJwt() {
+    return source == ClientKeySource.Jwt;
+  }
+
+  /** The same, with the JWKS the operator read in place of its reference. */
+  public ClientKeyPolicy withJwt(JwtPolicy resolved) {
+    return new ClientKeyPolicy(
+        trustedProxies, ipv6PrefixLength, forwardedHeader, source, header, missing, resolved);
   }
 
   public static final int DEFAULT_IPV6_PREFIX = 64;

@@ -8,5 +8,11 @@ public enum ClientKeySource {
    * A request header such as {@code X-Api-Key}; the counter key holds a hash of its value, never
    * the value.
    */
-  Header
+  Header,
+  /**
+   * A claim (default {@code sub}) of a bearer token whose signature, issuer, audience and time the
+   * agent verifies against the policy's JWKS ({@link JwtPolicy}); the key holds a hash of the
+   * claim.
+   */
+  Jwt
 }

@@ -40,6 +40,11 @@ public record Limit(
     return match == null || match.matches(method, path);
   }
 
+  /** Whether a request with this route, client plan and headers counts against this limit. */
+  public boolean applies(String method, String path, String plan, RequestHeaders headers) {
+    return match == null || match.matches(method, path, plan, headers);
+  }
+
   /**
    * One agent's share of this limit under failurePolicy Local: {@code ceil(requests / agents)} per
    * window and, for a TokenBucket, {@code ceil(burst / agents)} at once (the other algorithms keep

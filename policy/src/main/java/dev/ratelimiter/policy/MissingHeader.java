@@ -1,6 +1,9 @@
 package dev.ratelimiter.policy;
 
-/** With {@code clientKey.source: Header}: what happens to a request without the header. */
+/**
+ * With {@code clientKey.source: Header} or {@code Jwt}: what happens to a request without the
+ * header (or token). An invalid token is always refused, whatever this says.
+ */
 public enum MissingHeader {
   /** Count it by its client address, as with {@code source: RemoteAddress}. */
   RemoteAddress,

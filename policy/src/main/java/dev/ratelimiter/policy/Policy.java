@@ -14,6 +14,8 @@ import java.util.List;
  * @param mode Enforce, or Shadow (count, never refuse)
  * @param agents how many agents share the limits (the operator's count of ready agent pods): with
  *     failurePolicy Local each enforces {@code ceil(requests / agents)} while the store is away
+ * @param plan where a client's plan comes from; null: the policy has no plans
+ * @param exemptPlans clients on these plans are never counted nor refused
  */
 public record Policy(
     String id,
@@ -23,7 +25,9 @@ public record Policy(
     FailurePolicy failurePolicy,
     List<Cidr> exempt,
     Mode mode,
-    int agents) {
+    int agents,
+    PlanPolicy plan,
+    List<String> exemptPlans) {
 
   public static final String DEFAULT_ID = "default";
   public static final int MIN_LIMITS = 1;
@@ -34,6 +38,20 @@ public record Policy(
   public Policy {
     limits = List.copyOf(limits);
     exempt = List.copyOf(exempt);
+    exemptPlans = List.copyOf(exemptPlans);
+  }
+
+  /** Without plans. */
+  public Policy(
+      String id,
+      long generation,
+      List<Limit> limits,
+      ClientKeyPolicy clientKey,
+      FailurePolicy failurePolicy,
+      List<Cidr> exempt,
+      Mode mode,
+      int agents) {
+    this(id, generation, limits, clientKey, failurePolicy, exempt, mode, agents, null, List.of());
   }
 
   /** Enforced, nobody exempt, one agent. */
@@ -54,6 +72,11 @@ public record Policy(
       }
     }
     return false;
+  }
+
+  /** Whether a client on this plan (null: the policy has no plans) is never counted nor refused. */
+  public boolean exemptsPlan(String clientPlan) {
+    return clientPlan != null && exemptPlans.contains(clientPlan);
   }
 
   /** The seed's behaviour: 10 requests per minute per client IP, fail open. */

@@ -34,6 +34,11 @@ public final class PolicyDocument {
     clientKey.put("source", policy.clientKey().source().name());
     if (policy.clientKey().byHeader()) {
       clientKey.put("header", policy.clientKey().header());
+    }
+    if (policy.clientKey().byJwt()) {
+      clientKey.put("jwt", jwt(policy.clientKey().jwt()));
+    }
+    if (policy.clientKey().source() != ClientKeySource.RemoteAddress) {
       clientKey.put("missing", policy.clientKey().missing().name());
     }
     clientKey.put("forwardedHeader", policy.clientKey().forwardedHeader().name());
@@ -50,6 +55,19 @@ public final class PolicyDocument {
     document.put("exempt", policy.exempt().stream().map(Cidr::toString).toList());
     document.put("mode", policy.mode().name());
     document.put("agents", policy.agents());
+    if (policy.plan() != null) {
+      Map<String, Object> plan = new LinkedHashMap<>();
+      plan.put(
+          "from",
+          policy.plan().header() != null
+              ? Map.of("header", policy.plan().header())
+              : Map.of("claim", policy.plan().claim()));
+      plan.put("default", policy.plan().defaultPlan());
+      document.put("plan", plan);
+    }
+    if (!policy.exemptPlans().isEmpty()) {
+      document.put("exemptPlans", policy.exemptPlans());
+    }
     return document;
   }
 
@@ -59,6 +77,26 @@ public final class PolicyDocument {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Map<String, Object> jwt(JwtPolicy jwt) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("header", jwt.header());
+    out.put("claim", jwt.claim());
+    out.put("issuer", jwt.issuer());
+    if (!jwt.audiences().isEmpty()) {
+      out.put("audiences", jwt.audiences());
+    }
+    if (jwt.resolved()) {
+      out.put("jwks", Jwks.tree(jwt.jwks()));
+    } else {
+      Map<String, Object> ref = new LinkedHashMap<>();
+      ref.put("name", jwt.jwksConfigMapRef().name());
+      ref.put("key", jwt.jwksConfigMapRef().key());
+      out.put("jwksConfigMapRef", ref);
+    }
+    out.put("clockSkewSeconds", jwt.clockSkewSeconds());
+    return out;
   }
 
   private static Map<String, Object> limit(Limit limit) {
@@ -80,6 +118,24 @@ public final class PolicyDocument {
       }
       if (limit.match().caseInsensitive()) {
         match.put("caseInsensitive", true);
+      }
+      if (!limit.match().plans().isEmpty()) {
+        match.put("plans", limit.match().plans());
+      }
+      if (!limit.match().headers().isEmpty()) {
+        match.put(
+            "headers",
+            limit.match().headers().stream()
+                .map(
+                    h -> {
+                      Map<String, Object> header = new LinkedHashMap<>();
+                      header.put("name", h.name());
+                      if (!h.values().isEmpty()) {
+                        header.put("values", h.values());
+                      }
+                      return header;
+                    })
+                .toList());
       }
       out.put("match", match);
     }

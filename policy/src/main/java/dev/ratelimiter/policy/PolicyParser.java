@@ -43,12 +43,11 @@ public final class PolicyParser {
           "failurePolicy",
           "exempt",
           "mode",
-          "agents");
+          "agents",
+          "plan",
+          "exemptPlans");
   private static final Set<String> LIMIT_FIELDS =
       Set.of("name", "requests", "window", "algorithm", "burst", "match");
-  private static final Set<String> CLIENT_KEY_FIELDS =
-      Set.of(
-          "source", "header", "missing", "forwardedHeader", "trustedProxies", "ipv6PrefixLength");
 
   /**
    * YAML is a superset of JSON, so one reader serves both. A key given twice is an error, not "the
@@ -109,7 +108,20 @@ public final class PolicyParser {
     return new PolicyManifest.Read(parse(root), List.of());
   }
 
+  /** The agent's document: {@code clientKey.jwt.jwks} holds the JWKS itself. */
   public static Policy parse(JsonNode root) throws InvalidPolicyException {
+    return parse(root, false);
+  }
+
+  /**
+   * A RateLimitPolicy spec's policy fields, as the operator judges them: {@code
+   * clientKey.jwt.jwksConfigMapRef} names the ConfigMap the JWKS is read from.
+   */
+  public static Policy parseSpec(JsonNode root) throws InvalidPolicyException {
+    return parse(root, true);
+  }
+
+  private static Policy parse(JsonNode root, boolean spec) throws InvalidPolicyException {
     if (!root.isObject()) {
       throw new InvalidPolicyException(
           "", "the document must be a mapping of fields, not " + kind(root));
@@ -134,7 +146,9 @@ public final class PolicyParser {
     List<Limit> limits =
         root.has("limits") ? limits(root.get("limits")) : Policy.defaultPolicy().limits();
     ClientKeyPolicy clientKey =
-        root.has("clientKey") ? clientKey(root.get("clientKey")) : ClientKeyPolicy.remoteAddress();
+        root.has("clientKey")
+            ? ClientFields.clientKey(root.get("clientKey"), spec)
+            : ClientKeyPolicy.remoteAddress();
     FailurePolicy failurePolicy =
         root.has("failurePolicy")
             ? enumValue(root.get("failurePolicy"), "failurePolicy", FailurePolicy.class)
@@ -150,7 +164,24 @@ public final class PolicyParser {
     Mode mode = root.has("mode") ? enumValue(root.get("mode"), "mode", Mode.class) : Mode.Enforce;
     int agents =
         root.has("agents") ? (int) integer(root.get("agents"), "agents", 1, Policy.MAX_AGENTS) : 1;
-    return new Policy(id, generation, limits, clientKey, failurePolicy, exempt, mode, agents);
+    PlanPolicy plan = root.has("plan") ? ClientFields.plan(root.get("plan"), clientKey) : null;
+    List<String> exemptPlans =
+        root.has("exemptPlans")
+            ? ClientFields.plans(root.get("exemptPlans"), "exemptPlans")
+            : List.of();
+    if (plan == null && !exemptPlans.isEmpty()) {
+      throw new InvalidPolicyException(
+          "exemptPlans", "needs plan (where a client's plan comes from)");
+    }
+    for (int i = 0; i < limits.size(); i++) {
+      RouteMatch match = limits.get(i).match();
+      if (plan == null && match != null && !match.plans().isEmpty()) {
+        throw new InvalidPolicyException(
+            "limits[" + i + "].match.plans", "needs plan (where a client's plan comes from)");
+      }
+    }
+    return new Policy(
+        id, generation, limits, clientKey, failurePolicy, exempt, mode, agents, plan, exemptPlans);
   }
 
   private static List<Limit> limits(JsonNode node) throws InvalidPolicyException {
@@ -257,56 +288,6 @@ public final class PolicyParser {
               + ": the bucket is counted exactly in steps of 1/(window in ms) of a token, which must fit Redis' Lua numbers");
     }
     return burst;
-  }
-
-  private static ClientKeyPolicy clientKey(JsonNode node) throws InvalidPolicyException {
-    if (!node.isObject()) {
-      throw new InvalidPolicyException("clientKey", "must be a mapping, not " + kind(node));
-    }
-    checkKnown(node, "clientKey.", CLIENT_KEY_FIELDS);
-    ClientKeySource source =
-        node.has("source")
-            ? enumValue(node.get("source"), "clientKey.source", ClientKeySource.class)
-            : ClientKeySource.RemoteAddress;
-    String header = null;
-    MissingHeader missing = MissingHeader.RemoteAddress;
-    if (source == ClientKeySource.Header) {
-      header = RequestFields.headerName(required(node, "header", "clientKey"), "clientKey.header");
-      if (node.has("missing")) {
-        missing = enumValue(node.get("missing"), "clientKey.missing", MissingHeader.class);
-      }
-    } else if (node.has("header")) {
-      throw new InvalidPolicyException(
-          "clientKey.header", "only with source: Header (the client is counted by address)");
-    } else if (node.has("missing")) {
-      throw new InvalidPolicyException(
-          "clientKey.missing",
-          "only with source: Header (it says what a request without the header gets)");
-    }
-    List<Cidr> proxies =
-        node.has("trustedProxies")
-            ? RequestFields.cidrs(
-                node.get("trustedProxies"),
-                "clientKey.trustedProxies",
-                ClientKeyPolicy.MAX_TRUSTED_PROXIES,
-                "would trust every address, so any client could pick its own key"
-                    + " by sending a forwarding header; list the proxies' own addresses (never the whole network)")
-            : List.of();
-    int prefix =
-        node.has("ipv6PrefixLength")
-            ? (int)
-                integer(
-                    node.get("ipv6PrefixLength"),
-                    "clientKey.ipv6PrefixLength",
-                    ClientKeyPolicy.MIN_IPV6_PREFIX,
-                    ClientKeyPolicy.MAX_IPV6_PREFIX)
-            : ClientKeyPolicy.DEFAULT_IPV6_PREFIX;
-    ForwardedHeader forwardedHeader =
-        node.has("forwardedHeader")
-            ? enumValue(
-                node.get("forwardedHeader"), "clientKey.forwardedHeader", ForwardedHeader.class)
-            : ForwardedHeader.XForwardedFor;
-    return new ClientKeyPolicy(proxies, prefix, forwardedHeader, source, header, missing);
   }
 
   private static String firstLine(String message) {

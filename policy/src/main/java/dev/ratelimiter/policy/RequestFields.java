@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 final class RequestFields {
 
   private static final Set<String> MATCH_FIELDS =
-      Set.of("pathPrefixes", "methods", "caseInsensitive");
+      Set.of("pathPrefixes", "methods", "caseInsensitive", "plans", "headers");
+  private static final Set<String> HEADER_MATCH_FIELDS = Set.of("name", "values");
+  private static final Pattern HEADER_VALUE = Pattern.compile(HeaderMatch.VALUE_PATTERN);
   private static final Pattern PATH_PREFIX = Pattern.compile(RouteMatch.PATH_PREFIX_PATTERN);
   private static final Pattern HEADER_NAME = Pattern.compile(ClientKeyPolicy.HEADER_NAME_PATTERN);
 
@@ -30,12 +32,16 @@ final class RequestFields {
   static RouteMatch match(JsonNode node, String at) throws InvalidPolicyException {
     if (!node.isObject()) {
       throw new InvalidPolicyException(
-          at, "must be a mapping with pathPrefixes and/or methods, not " + kind(node));
+          at, "must be a mapping with pathPrefixes, methods, plans or headers, not " + kind(node));
     }
     checkKnown(node, at + ".", MATCH_FIELDS);
-    if (!node.has("pathPrefixes") && !node.has("methods")) {
+    if (!node.has("pathPrefixes")
+        && !node.has("methods")
+        && !node.has("plans")
+        && !node.has("headers")) {
       throw new InvalidPolicyException(
-          at, "must name pathPrefixes or methods (a limit for every request has no match)");
+          at,
+          "must name pathPrefixes, methods, plans or headers (a limit for every request has no match)");
     }
     List<String> prefixes = new ArrayList<>();
     if (node.has("pathPrefixes")) {
@@ -92,7 +98,48 @@ final class RequestFields {
       }
       caseInsensitive = flag.booleanValue();
     }
-    return new RouteMatch(prefixes, methods, caseInsensitive);
+    List<String> plans =
+        node.has("plans") ? ClientFields.plans(node.get("plans"), at + ".plans") : List.of();
+    List<HeaderMatch> headers =
+        node.has("headers") ? headerMatches(node.get("headers"), at + ".headers") : List.of();
+    return new RouteMatch(prefixes, methods, caseInsensitive, plans, headers);
+  }
+
+  private static List<HeaderMatch> headerMatches(JsonNode node, String at)
+      throws InvalidPolicyException {
+    JsonNode list = list(node, at, HeaderMatch.MAX_HEADERS);
+    List<HeaderMatch> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String where = at + "[" + i + "]";
+      JsonNode item = list.get(i);
+      if (!item.isObject()) {
+        throw new InvalidPolicyException(
+            where, "must be a mapping {name, values}, not " + kind(item));
+      }
+      checkKnown(item, where + ".", HEADER_MATCH_FIELDS);
+      String name = headerName(JsonFields.required(item, "name", where), where + ".name");
+      List<String> values = new ArrayList<>();
+      if (item.has("values")) {
+        JsonNode given = list(item.get("values"), where + ".values", HeaderMatch.MAX_VALUES);
+        for (int v = 0; v < given.size(); v++) {
+          String value = text(given.get(v), where + ".values[" + v + "]");
+          if (value.length() > HeaderMatch.MAX_VALUE_LENGTH
+              || !HEADER_VALUE.matcher(value).matches()) {
+            throw new InvalidPolicyException(
+                where + ".values[" + v + "]",
+                "'"
+                    + value
+                    + "' is not a header value to match: printable ASCII without ',' or blanks at"
+                    + " either end, at most "
+                    + HeaderMatch.MAX_VALUE_LENGTH
+                    + " characters");
+          }
+          values.add(value);
+        }
+      }
+      out.add(new HeaderMatch(name, values));
+    }
+    return out;
   }
 
   /** The canonical form of {@code prefix} when it is another, usable one; else null. */

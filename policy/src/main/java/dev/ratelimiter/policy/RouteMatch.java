@@ -12,12 +12,21 @@ import java.util.Set;
  * descriptor without the entry) does not match a limit that names that part. Paths are compared in
  * their {@link CanonicalPath canonical form}, case-sensitively unless {@code caseInsensitive}; a
  * {@code HEAD} request matches where {@code GET} is listed (servers answer it as a {@code GET}).
+ * With {@code plans}, the client's plan must be one of them; with {@code headers}, the request must
+ * carry every one of them ({@link HeaderMatch}).
  *
  * @param pathPrefixes each starts with {@code /} and is in canonical form; empty = any path
  * @param methods upper-case HTTP methods from {@link #KNOWN_METHODS}; empty = any method
  * @param caseInsensitive prefixes match regardless of ASCII case (for a backend that routes so)
+ * @param plans plan names; empty = any plan
+ * @param headers headers the request must carry; empty = none needed
  */
-public record RouteMatch(List<String> pathPrefixes, List<String> methods, boolean caseInsensitive) {
+public record RouteMatch(
+    List<String> pathPrefixes,
+    List<String> methods,
+    boolean caseInsensitive,
+    List<String> plans,
+    List<HeaderMatch> headers) {
 
   public static final int MAX_PATH_PREFIXES = 16;
   public static final int MAX_PREFIX_LENGTH = 256;
@@ -48,6 +57,8 @@ public record RouteMatch(List<String> pathPrefixes, List<String> methods, boolea
   public RouteMatch {
     pathPrefixes = List.copyOf(pathPrefixes);
     methods = List.copyOf(methods);
+    plans = List.copyOf(plans);
+    headers = List.copyOf(headers);
   }
 
   /** Case-sensitive. */
@@ -55,11 +66,36 @@ public record RouteMatch(List<String> pathPrefixes, List<String> methods, boolea
     this(pathPrefixes, methods, false);
   }
 
+  /** By route only. */
+  public RouteMatch(List<String> pathPrefixes, List<String> methods, boolean caseInsensitive) {
+    this(pathPrefixes, methods, caseInsensitive, List.of(), List.of());
+  }
+
   public static boolean knownMethod(String method) {
     return METHODS.contains(method);
   }
 
   /**
+   * @param method upper-case method, or null when unknown
+   * @param path path without query, or null when unknown
+   * @param plan the client's plan, or null when the policy has none
+   * @param requestHeaders the request's headers
+   */
+  public boolean matches(String method, String path, String plan, RequestHeaders requestHeaders) {
+    if (!plans.isEmpty() && (plan == null || !plans.contains(plan))) {
+      return false;
+    }
+    for (HeaderMatch header : headers) {
+      if (!header.matches(requestHeaders.values(header.name()))) {
+        return false;
+      }
+    }
+    return matches(method, path);
+  }
+
+  /**
+   * By method and path alone (plans and headers not asked).
+   *
    * @param method upper-case method, or null when unknown
    * @param path path without query, or null when unknown
    */
