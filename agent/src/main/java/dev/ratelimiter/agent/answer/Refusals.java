@@ -66,6 +66,23 @@ public final class Refusals {
                 + "\"}");
   }
 
+  /**
+   * 401: the bearer token names no client. The body names the check that failed ({@code signature},
+   * {@code expired}, ...) and never echoes the token; {@code WWW-Authenticate} says the same the
+   * way RFC 6750 does.
+   */
+  public static void invalidToken(HttpServerResponse response, String reason, String detail) {
+    response.putHeader(
+        "WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + reason + "\"");
+    Problems.send(
+        response,
+        Problems.body(
+                401,
+                "Unauthorized",
+                "The bearer token was refused (" + reason + "): " + detail + ".")
+            .put("check", reason));
+  }
+
   /** 400: the client header came twice or with a comma ({@code HeaderClientKey#ambiguous}). */
   public static void ambiguousClientHeader(HttpServerResponse response, String header) {
     response.putHeader("Connection", "close");

@@ -36,7 +36,7 @@ final class LimitSelection {
     int mask = 0;
     List<Limit> limits = policy.limits();
     for (int i = 0; i < limits.size(); i++) {
-      if (limits.get(i).applies(route.method(), route.path())) {
+      if (limits.get(i).applies(route.method(), route.path(), route.plan(), route.headers())) {
         mask |= 1 << i;
       }
     }

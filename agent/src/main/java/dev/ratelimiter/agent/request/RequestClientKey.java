@@ -2,10 +2,12 @@ package dev.ratelimiter.agent.request;
 
 import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
 import dev.ratelimiter.agent.clientkey.HeaderClientKey;
+import dev.ratelimiter.agent.clientkey.JwtClientKey;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.policy.ClientKeyPolicy;
 import dev.ratelimiter.policy.IpAddress;
 import dev.ratelimiter.policy.MissingHeader;
+import dev.ratelimiter.policy.PlanPolicy;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -13,10 +15,13 @@ import java.util.List;
 /**
  * The client a public-port request is counted against, under one policy (read once per request):
  * only the policy's one forwarding header is believed, and only from trusted proxies. With {@code
- * clientKey.source: Header} the key is a hash of that header's value; a request without it is
- * counted by its address ({@code missing: RemoteAddress}) or refused ({@code missing: Reject}); one
- * with the header twice, or with a comma in it, is refused ({@link HeaderClientKey#ambiguous}).
- * Exemptions are decided on the resolved client address, whatever the key.
+ * clientKey.source: Header} the key is a hash of that header's value; with {@code Jwt} a hash of
+ * the verified token's claim ({@link JwtClientKey}), and a token that fails a check is refused
+ * (401), never counted. A request without the header or token is counted by its address ({@code
+ * missing: RemoteAddress}) or refused ({@code missing: Reject}); one with the header twice, or with
+ * a comma in it, is refused ({@link HeaderClientKey#ambiguous}). The plan comes from the verified
+ * token's claim, or from a header believed only from a trusted proxy; anything else is the default
+ * plan. Exemptions are decided on the resolved client address and on the plan, whatever the key.
  */
 public final class RequestClientKey {
 
@@ -35,24 +40,59 @@ public final class RequestClientKey {
     List<String> forwarded = headerValues(request, keys.forwardedHeader().headerName());
     IpAddress address = ClientKeyResolver.resolveAddress(keys, peer, forwarded);
     boolean exempt = address != null && !policy.exempt().isEmpty() && policy.exempts(address);
-    if (keys.byHeader()) {
-      List<String> values = headerValues(request, keys.header());
+    String plan = headerPlan(policy, request, peer);
+    String key = null;
+    String idHeader = keys.byHeader() ? keys.header() : keys.byJwt() ? keys.jwt().header() : null;
+    if (idHeader != null) {
+      List<String> values = headerValues(request, idHeader);
       if (HeaderClientKey.ambiguous(values)) {
-        return ClientIdentity.ambiguous(keys.header());
+        return ClientIdentity.ambiguous(idHeader);
       }
-      String key = HeaderClientKey.of(values);
-      if (key != null) {
-        return new ClientIdentity(key, exempt);
+      if (keys.byHeader()) {
+        key = HeaderClientKey.of(values);
+      } else {
+        JwtClientKey.Outcome token =
+            JwtClientKey.of(policy).resolve(values, System.currentTimeMillis());
+        if (token != null && token.invalid() != null) {
+          return ClientIdentity.invalidToken(
+              idHeader, token.invalid().reason(), token.invalid().getMessage());
+        }
+        if (token != null) {
+          key = token.key();
+          if (policy.plan() != null && policy.plan().claim() != null) {
+            plan = policy.plan().planOf(token.plan());
+          }
+        }
       }
-      if (keys.missing() == MissingHeader.Reject && !exempt) {
-        return ClientIdentity.missing(keys.header());
+      if (key == null && keys.missing() == MissingHeader.Reject && !exempt) {
+        return ClientIdentity.missing(idHeader);
       }
     }
-    String byAddress =
-        address == null
-            ? (peer == null ? "unknown" : peer)
-            : ClientKeyResolver.canonical(address, keys.ipv6PrefixLength());
-    return new ClientIdentity(byAddress, exempt);
+    exempt = exempt || policy.exemptsPlan(plan);
+    if (key == null) {
+      key =
+          address == null
+              ? (peer == null ? "unknown" : peer)
+              : ClientKeyResolver.canonical(address, keys.ipv6PrefixLength());
+    }
+    return new ClientIdentity(key, exempt, plan);
+  }
+
+  /**
+   * The plan named by {@code plan.from.header}, believed only from a trusted proxy and only when
+   * given once; the default plan otherwise (and for a claim plan, until the token is read); null
+   * without plans.
+   */
+  private static String headerPlan(Policy policy, HttpServerRequest request, String peer) {
+    PlanPolicy plans = policy.plan();
+    if (plans == null) {
+      return null;
+    }
+    if (plans.header() == null || !ClientKeyResolver.fromTrustedProxy(policy.clientKey(), peer)) {
+      return plans.defaultPlan();
+    }
+    List<String> values = headerValues(request, plans.header());
+    return plans.planOf(values.size() == 1 ? values.get(0).strip() : null);
   }
 
   private static List<String> headerValues(HttpServerRequest request, String name) {

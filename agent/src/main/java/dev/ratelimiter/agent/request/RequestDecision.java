@@ -53,6 +53,14 @@ public final class RequestDecision {
           request, () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
       return;
     }
+    if (client.invalid()) {
+      UnreadBody.answer(
+          request,
+          () ->
+              Refusals.invalidToken(
+                  request.response(), client.invalidToken(), client.invalidTokenDetail()));
+      return;
+    }
     if (client.ambiguous()) {
       UnreadBody.answer(
           request,
@@ -61,7 +69,7 @@ public final class RequestDecision {
     }
     Route route;
     try {
-      route = routeOf.of(policy);
+      route = routeOf.of(policy).withClient(client.plan(), request.headers()::getAll);
     } catch (IllegalArgumentException e) {
       badRequest(request, e.getMessage());
       return;
