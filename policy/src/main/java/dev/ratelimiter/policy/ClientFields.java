@@ -208,7 +208,7 @@ final class ClientFields {
         node.has("default")
             ? planName(node.get("default"), "plan.default")
             : PlanPolicy.DEFAULT_PLAN;
-    return new PlanPolicy(header, claim, defaultPlan);
+    return new PlanPolicy(header, claim, defaultPlan, Set.of());
   }
 
   /** A list of plan names ({@code exemptPlans}, {@code match.plans}). */

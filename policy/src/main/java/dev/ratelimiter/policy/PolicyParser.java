@@ -180,6 +180,9 @@ public final class PolicyParser {
             "limits[" + i + "].match.plans", "needs plan (where a client's plan comes from)");
       }
     }
+    if (plan != null) {
+      plan = plan.knowing(limits, exemptPlans);
+    }
     return new Policy(
         id, generation, limits, clientKey, failurePolicy, exempt, mode, agents, plan, exemptPlans);
   }

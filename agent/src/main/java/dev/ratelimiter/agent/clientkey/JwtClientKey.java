@@ -29,18 +29,23 @@ public final class JwtClientKey {
   private record Verdict(JwtVerifier.Verified verified, InvalidToken invalid) {}
 
   private final JwtVerifier verifier;
-  private final Map<String, Verdict> cache =
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Verdict> eldest) {
-          return size() > MAX_CACHED_TOKENS;
-        }
-      };
+  private final Map<String, Verdict> cache;
 
   private static volatile JwtClientKey current;
 
   JwtClientKey(JwtVerifier verifier) {
+    this(verifier, MAX_CACHED_TOKENS);
+  }
+
+  JwtClientKey(JwtVerifier verifier, int maxCached) {
     this.verifier = verifier;
+    this.cache =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Verdict> eldest) {
+            return size() > maxCached;
+          }
+        };
   }
 
   /**
