@@ -139,7 +139,10 @@ public class RateLimitPolicyReconciler
   public List<EventSource<?, RateLimitPolicy>> prepareEventSources(
       EventSourceContext<RateLimitPolicy> context) {
     return List.of(
-        AgentPodEventSource.create(context), RedisAccess.secrets(context), enforcer.eventSource());
+        AgentPodEventSource.create(context),
+        RedisAccess.secrets(context),
+        JwksAccess.configMaps(context),
+        enforcer.eventSource());
   }
 
   @Override
@@ -165,6 +168,17 @@ public class RateLimitPolicyReconciler
           ObservedStatus.refused(policy, context, refusal.get()),
           refusal.get().reason(),
           refusal.get().message());
+      return UpdateControl.noUpdate();
+    }
+    RedisAccess.Refusal jwks = JwksAccess.read(policy, context).refusal();
+    if (jwks != null) {
+      // the agents keep the keys they have: nothing is rendered without a valid JWKS
+      refuse(
+          policy,
+          context,
+          ObservedStatus.unusableInput(policy, context, jwks),
+          jwks.reason(),
+          jwks.message());
       return UpdateControl.noUpdate();
     }
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();

@@ -39,6 +39,12 @@ public final class SpecDocument {
       if (spec.getClientKey() != null) {
         doc.set("clientKey", JSON.valueToTree(spec.getClientKey()));
       }
+      if (spec.getPlan() != null) {
+        doc.set("plan", JSON.valueToTree(spec.getPlan()));
+      }
+      if (spec.getExemptPlans() != null) {
+        doc.set("exemptPlans", JSON.valueToTree(spec.getExemptPlans()));
+      }
       if (spec.getExempt() != null) {
         doc.set("exempt", JSON.valueToTree(spec.getExempt()));
       }
@@ -56,28 +62,52 @@ public final class SpecDocument {
    * The spec judged by the shared rules; the exception names the document field (no {@code spec.}).
    */
   static Policy policy(RateLimitPolicySpec spec) throws InvalidPolicyException {
-    return PolicyParser.parse(tree(spec, null, null));
+    return PolicyParser.parseSpec(tree(spec, null, null));
   }
 
   /**
    * The policy document for the agents of a valid policy, as if one agent ran alone (the
    * ConfigMap's).
    */
+  public static String yaml(RateLimitPolicy p, String jwks) {
+    return yaml(p, 1, jwks);
+  }
+
+  /** The document of a policy without a JWKS reference, as if one agent ran alone. */
   public static String yaml(RateLimitPolicy p) {
-    return yaml(p, 1);
+    return yaml(p, 1, null);
+  }
+
+  /** The document of a policy without a JWKS reference, for {@code agents}. */
+  public static String yaml(RateLimitPolicy p, int agents) {
+    return yaml(p, agents, null);
   }
 
   /**
    * The policy document for the agents of a valid policy, with {@code agents}: how many ready agent
    * pods share its limits (failurePolicy Local divides each limit by it while the store is away).
-   * It is not part of the spec, so it changes the pushed document without a new generation.
+   * It is not part of the spec, so it changes the pushed document without a new generation; nor is
+   * {@code jwks}, the canonical JWKS the operator read from {@code clientKey.jwt.jwksConfigMapRef}
+   * (null without one), which takes the reference's place, so that a key rotation reaches the
+   * agents as a push of the same generation.
    */
-  public static String yaml(RateLimitPolicy p, int agents) {
+  public static String yaml(RateLimitPolicy p, int agents, String jwks) {
     Long generation = p.getMetadata().getGeneration();
     try {
       ObjectNode doc = tree(p.getSpec(), Names.policyId(p), generation == null ? 0L : generation);
+      if (doc.path("clientKey").path("jwt").isObject()) {
+        ObjectNode jwt = (ObjectNode) doc.get("clientKey").get("jwt");
+        if (jwks == null) {
+          // the reconciler renders only policies whose JWKS JwksAccess read and judged
+          throw new IllegalStateException("a JWT policy rendered without its JWKS");
+        }
+        jwt.remove("jwksConfigMapRef");
+        jwt.set("jwks", JSON.readTree(jwks));
+      }
       doc.put("agents", Math.max(1, Math.min(Policy.MAX_AGENTS, agents)));
       return PolicyDocument.toYaml(PolicyParser.parse(doc));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a canonical JWKS is JSON", e);
     } catch (InvalidPolicyException e) {
       // the reconciler renders only specs PolicyValidator accepted
       throw new IllegalStateException("invalid policy rendered: " + e.getMessage(), e);

@@ -28,6 +28,7 @@ import java.util.Objects;
   "source",
   "header",
   "missing",
+  "jwt",
   "forwardedHeader",
   "trustedProxies",
   "ipv6PrefixLength"
@@ -37,14 +38,19 @@ import java.util.Objects;
     message = "header is required with source Header, and only allowed with it",
     fieldPath = ".header")
 @ValidationRule(
-    value = "!has(self.missing) || (has(self.source) && self.source == 'Header')",
-    message = "missing is only allowed with source Header",
+    value = "!has(self.missing) || (has(self.source) && self.source in ['Header', 'Jwt'])",
+    message = "missing is only allowed with source Header or Jwt",
     fieldPath = ".missing")
+@ValidationRule(
+    value = "(has(self.source) && self.source == 'Jwt') == has(self.jwt)",
+    message = "jwt is required with source Jwt, and only allowed with it",
+    fieldPath = ".jwt")
 public class ClientKey {
 
   @JsonPropertyDescription(
       "RemoteAddress: the client's IP address (behind trusted proxies: the forwarded one). Header: the value"
-          + " of the request header named by 'header' (counted under a hash of it, never the value itself).")
+          + " of the request header named by 'header' (counted under a hash of it, never the value itself)."
+          + " Jwt: a claim of a bearer token the agents verify (see jwt).")
   @Default("RemoteAddress")
   @SchemaFrom(type = ClientKeySource.class)
   private String source;
@@ -55,10 +61,13 @@ public class ClientKey {
   private String header;
 
   @JsonPropertyDescription(
-      "With source Header, a request without the header: RemoteAddress (counted by its address, the default)"
-          + " or Reject (401 naming the header).")
+      "With source Header or Jwt, a request without the header or token: RemoteAddress (counted by its"
+          + " address, the default) or Reject (401 naming the header). An invalid token is always 401.")
   @SchemaFrom(type = MissingHeader.class)
   private String missing;
+
+  @JsonPropertyDescription("With source Jwt: which bearer tokens name a client.")
+  private JwtSpec jwt;
 
   @JsonPropertyDescription(
       "The one header believed from trusted proxies: XForwardedFor or Forwarded; the other is ignored.")
@@ -107,6 +116,14 @@ public class ClientKey {
     this.missing = missing;
   }
 
+  public JwtSpec getJwt() {
+    return jwt;
+  }
+
+  public void setJwt(JwtSpec jwt) {
+    this.jwt = jwt;
+  }
+
   public String getForwardedHeader() {
     return forwardedHeader;
   }
@@ -140,6 +157,7 @@ public class ClientKey {
     return Objects.equals(source, c.source)
         && Objects.equals(header, c.header)
         && Objects.equals(missing, c.missing)
+        && Objects.equals(jwt, c.jwt)
         && Objects.equals(forwardedHeader, c.forwardedHeader)
         && Objects.equals(trustedProxies, c.trustedProxies)
         && Objects.equals(ipv6PrefixLength, c.ipv6PrefixLength);
@@ -147,6 +165,7 @@ public class ClientKey {
 
   @Override
   public int hashCode() {
-    return Objects.hash(source, header, missing, forwardedHeader, trustedProxies, ipv6PrefixLength);
+    return Objects.hash(
+        source, header, missing, jwt, forwardedHeader, trustedProxies, ipv6PrefixLength);
   }
 }

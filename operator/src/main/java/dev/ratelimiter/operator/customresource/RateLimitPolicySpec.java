@@ -8,6 +8,7 @@ import dev.ratelimiter.policy.Cidr;
 import dev.ratelimiter.policy.FailurePolicy;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Mode;
+import dev.ratelimiter.policy.PlanPolicy;
 import dev.ratelimiter.policy.Policy;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
@@ -27,6 +28,8 @@ import java.util.Objects;
 @JsonPropertyOrder({
   "limits",
   "clientKey",
+  "plan",
+  "exemptPlans",
   "exempt",
   "mode",
   "failurePolicy",
@@ -34,6 +37,21 @@ import java.util.Objects;
   "backend",
   "redis"
 })
+@ValidationRule(
+    value =
+        "!has(self.plan) || !has(self.plan.from.claim) || (has(self.clientKey) && has(self.clientKey.source) && self.clientKey.source == 'Jwt')",
+    message =
+        "plan.from.claim is only allowed with clientKey.source Jwt (a claim of the verified token)",
+    fieldPath = ".plan.from.claim")
+@ValidationRule(
+    value = "has(self.plan) || !has(self.exemptPlans)",
+    message = "exemptPlans needs plan (where a client's plan comes from)",
+    fieldPath = ".exemptPlans")
+@ValidationRule(
+    value =
+        "has(self.plan) || !has(self.limits) || self.limits.all(l, !has(l.match) || !has(l.match.plans))",
+    message = "match.plans needs plan (where a client's plan comes from)",
+    fieldPath = ".limits")
 public class RateLimitPolicySpec {
 
   @JsonPropertyDescription(
@@ -57,6 +75,14 @@ public class RateLimitPolicySpec {
   @JsonPropertyDescription("How a client is identified.")
   @Default("{}")
   private ClientKey clientKey;
+
+  @JsonPropertyDescription(
+      "Where a client's plan comes from, and the default plan; limits pick plans with match.plans.")
+  private PlanSpec plan;
+
+  @JsonPropertyDescription("Plans whose clients are never counted nor refused.")
+  @Size(min = 1, max = PlanPolicy.MAX_PLANS)
+  private List<@Size(max = Limit.NAME_MAX_LENGTH) @Pattern(Limit.NAME_PATTERN) String> exemptPlans;
 
   @JsonPropertyDescription(
       "Client addresses (CIDRs) never counted nor refused, and given no rate-limit headers. A /0 entry is refused.")
@@ -108,6 +134,22 @@ public class RateLimitPolicySpec {
 
   public void setClientKey(ClientKey clientKey) {
     this.clientKey = clientKey;
+  }
+
+  public PlanSpec getPlan() {
+    return plan;
+  }
+
+  public void setPlan(PlanSpec plan) {
+    this.plan = plan;
+  }
+
+  public List<String> getExemptPlans() {
+    return exemptPlans;
+  }
+
+  public void setExemptPlans(List<String> exemptPlans) {
+    this.exemptPlans = exemptPlans;
   }
 
   public List<String> getExempt() {
@@ -187,6 +229,8 @@ public class RateLimitPolicySpec {
     RateLimitPolicySpec that = (RateLimitPolicySpec) o;
     return Objects.equals(limits, that.limits)
         && Objects.equals(clientKey, that.clientKey)
+        && Objects.equals(plan, that.plan)
+        && Objects.equals(exemptPlans, that.exemptPlans)
         && Objects.equals(exempt, that.exempt)
         && Objects.equals(mode, that.mode)
         && Objects.equals(failurePolicy, that.failurePolicy)
@@ -197,6 +241,7 @@ public class RateLimitPolicySpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(limits, clientKey, exempt, mode, failurePolicy, agent, backend, redis);
+    return Objects.hash(
+        limits, clientKey, plan, exemptPlans, exempt, mode, failurePolicy, agent, backend, redis);
   }
 }

@@ -3,6 +3,9 @@ package dev.ratelimiter.operator.customresource;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.ratelimiter.policy.HeaderMatch;
+import dev.ratelimiter.policy.Limit;
+import dev.ratelimiter.policy.PlanPolicy;
 import dev.ratelimiter.policy.RouteMatch;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -15,10 +18,11 @@ import java.util.Objects;
  * path prefixes and/or methods; a request must match both lists that are given.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"pathPrefixes", "methods", "caseInsensitive"})
+@JsonPropertyOrder({"pathPrefixes", "methods", "caseInsensitive", "plans", "headers"})
 @ValidationRule(
-    value = "has(self.pathPrefixes) || has(self.methods)",
-    message = "match must name pathPrefixes or methods (a limit for every request has no match)")
+    value = "has(self.pathPrefixes) || has(self.methods) || has(self.plans) || has(self.headers)",
+    message =
+        "match must name pathPrefixes, methods, plans or headers (a limit for every request has no match)")
 public class RouteMatchSpec {
 
   /**
@@ -46,6 +50,14 @@ public class RouteMatchSpec {
       "Match pathPrefixes regardless of ASCII case, for a backend that routes /API/Login like"
           + " /api/login. Default false.")
   private Boolean caseInsensitive;
+
+  @JsonPropertyDescription("Plans (see spec.plan); the client's plan must be one of them.")
+  @Size(min = 1, max = PlanPolicy.MAX_PLANS)
+  private List<@Size(max = Limit.NAME_MAX_LENGTH) @Pattern(Limit.NAME_PATTERN) String> plans;
+
+  @JsonPropertyDescription("Headers the request must carry, each with one of its values if given.")
+  @Size(min = 1, max = HeaderMatch.MAX_HEADERS)
+  private List<HeaderMatchSpec> headers;
 
   public RouteMatchSpec() {}
 
@@ -78,16 +90,34 @@ public class RouteMatchSpec {
     this.caseInsensitive = caseInsensitive;
   }
 
+  public List<String> getPlans() {
+    return plans;
+  }
+
+  public void setPlans(List<String> plans) {
+    this.plans = plans;
+  }
+
+  public List<HeaderMatchSpec> getHeaders() {
+    return headers;
+  }
+
+  public void setHeaders(List<HeaderMatchSpec> headers) {
+    this.headers = headers;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteMatchSpec m
         && Objects.equals(pathPrefixes, m.pathPrefixes)
         && Objects.equals(methods, m.methods)
-        && Objects.equals(caseInsensitive, m.caseInsensitive);
+        && Objects.equals(caseInsensitive, m.caseInsensitive)
+        && Objects.equals(plans, m.plans)
+        && Objects.equals(headers, m.headers);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(pathPrefixes, methods, caseInsensitive);
+    return Objects.hash(pathPrefixes, methods, caseInsensitive, plans, headers);
   }
 }

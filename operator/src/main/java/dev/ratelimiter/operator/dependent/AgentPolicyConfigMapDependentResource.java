@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator.dependent;
 
+import dev.ratelimiter.operator.JwksAccess;
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.SpecDocument;
@@ -27,7 +28,8 @@ public class AgentPolicyConfigMapDependentResource extends PolicyDependentResour
   protected ConfigMap desired(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     return new ConfigMapBuilder()
         .withMetadata(meta(policy, name(policy), Labels.of(policy, Labels.AGENT)))
-        .addToData(Names.POLICY_KEY, SpecDocument.yaml(policy))
+        .addToData(
+            Names.POLICY_KEY, SpecDocument.yaml(policy, JwksAccess.read(policy, context).jwks()))
         .build();
   }
 }

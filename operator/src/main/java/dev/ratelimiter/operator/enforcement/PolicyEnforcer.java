@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator.enforcement;
 
+import dev.ratelimiter.operator.JwksAccess;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.SpecDocument;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
@@ -70,7 +71,8 @@ public final class PolicyEnforcer {
     }
     // agents: the ready pods that share the limits (failurePolicy Local); a new count re-pushes the
     // same generation
-    String document = SpecDocument.yaml(policy, pods.size());
+    String document =
+        SpecDocument.yaml(policy, pods.size(), JwksAccess.read(policy, context).jwks());
     for (AgentPod pod : tracker.due(id, pods, generation, document)) {
       PushTracker.Target target = PushTracker.Target.of(pod, generation, document);
       long started = System.nanoTime();

@@ -103,6 +103,31 @@ public final class ObservedStatus {
         previousLimits);
   }
 
+  /**
+   * Status when an input the spec names (the JWKS ConfigMap) cannot be used: Ready and Enforced
+   * False with its reason, Redis and the agents as observed; nothing was applied or pushed.
+   */
+  public static RateLimitPolicyStatus unusableInput(
+      RateLimitPolicy p, Context<RateLimitPolicy> context, RedisAccess.Refusal refusal) {
+    Long gen = p.getMetadata().getGeneration();
+    Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
+    return status(
+        p,
+        List.of(
+            condition(READY, false, refusal.reason(), "nothing changed: " + refusal.message(), gen),
+            redisCondition(p, context, gen),
+            agentsCondition(agents, gen),
+            condition(
+                ENFORCED,
+                false,
+                refusal.reason(),
+                "generation " + gen + " is not pushed; agents keep the policy and keys they run",
+                gen)),
+        agents,
+        0,
+        p.getStatus() == null ? null : p.getStatus().getLimits());
+  }
+
   /** Status for an external Redis the operator may not use (RedisAccess): nothing was applied. */
   public static RateLimitPolicyStatus refused(
       RateLimitPolicy p, Context<RateLimitPolicy> context, RedisAccess.Refusal refusal) {

@@ -84,6 +84,11 @@ class CrdSchemaTest {
             ".spec.clientKey.trustedProxies",
             ".spec.clientKey",
             ".spec.clientKey",
+            ".spec.clientKey",
+            ".spec",
+            ".spec",
+            ".spec",
+            ".spec.plan.from",
             ".spec.exempt",
             ".spec.limits[*].match");
   }
