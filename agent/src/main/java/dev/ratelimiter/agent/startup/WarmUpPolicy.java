@@ -14,7 +14,8 @@ import java.util.List;
  * windows of one second (its counters are gone a second or two after the warm-up) and this agent's
  * own loopback address as the one trusted proxy (the warm-up names its made-up clients in the
  * forwarded header). Limits, algorithms, routes, the client key's source, mode and failure policy
- * stay as they are, so the warm-up runs the code real requests will.
+ * stay as they are, so the warm-up runs the code real requests will (but for the signature checks
+ * of {@code source: Jwt}: it holds no issuer's key, so its requests carry no token).
  */
 public final class WarmUpPolicy {
 
@@ -34,7 +35,8 @@ public final class WarmUpPolicy {
             keys.forwardedHeader(),
             keys.source(),
             keys.header(),
-            keys.missing());
+            keys.missing(),
+            keys.jwt());
     List<Limit> limits =
         real.limits().stream()
             .map(l -> new Limit(l.name(), l.requests(), 1, l.algorithm(), l.burst(), l.match()))
@@ -47,6 +49,8 @@ public final class WarmUpPolicy {
         real.failurePolicy(),
         List.of(),
         real.mode(),
-        real.agents());
+        real.agents(),
+        real.plan(),
+        real.exemptPlans());
   }
 }
