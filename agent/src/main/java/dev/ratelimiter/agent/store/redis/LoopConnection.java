@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One event loop's Redis client, its {@code connect()}ed connection and its reconnect loop, and the
- * queue of that loop's checks ({@link CallGathering}); all state changes run on that event loop.
+ * queue of that loop's checks ({@link CheckBatcher}); all state changes run on that event loop.
  * {@link RedisStore} keeps one per event loop.
  */
 final class LoopConnection {
@@ -51,7 +51,7 @@ final class LoopConnection {
   private volatile RedisConnection connection;
   private boolean connecting;
   private long backoffMillis = MIN_BACKOFF_MS;
-  private final CallGathering calls;
+  private final CheckBatcher calls;
 
   /**
    * Completed once the first connection is open and has the script loaded, or a connection attempt
@@ -83,7 +83,7 @@ final class LoopConnection {
     this.script = script;
     this.store = store;
     this.calls =
-        new CallGathering(
+        new CheckBatcher(
             context,
             cluster,
             maxBatch,
@@ -99,7 +99,7 @@ final class LoopConnection {
   }
 
   /** This loop's queue of checks, for calls made on this loop. */
-  CallGathering calls() {
+  CheckBatcher calls() {
     return calls;
   }
 

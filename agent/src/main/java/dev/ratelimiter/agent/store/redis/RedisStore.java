@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Counters in Redis, shared by every agent replica. Each request is decided atomically inside one
  * {@code EVALSHA} of {@link LuaScript#LIMITS} over the limits that apply to it, whatever their
  * algorithms (no read-then-write from here); the requests an event loop receives while its last
- * call is out share the next ({@link CallGathering}). Commands go over one long-lived, pipelined
+ * call is out share the next ({@link CheckBatcher}). Commands go over one long-lived, pipelined
  * connection per event loop, never a pool borrow per request; a dropped connection is
  * re-established in the background with backoff while requests fail fast, and every call is bounded
  * by a timeout after which the failure policy decides.
@@ -127,7 +127,7 @@ public final class RedisStore implements CounterStore {
     }
     return script
         .call(connection, List.of(check))
-        .compose(results -> CallGathering.settle(check, results.get(0)));
+        .compose(results -> CheckBatcher.settle(check, results.get(0)));
   }
 
   /**
