@@ -44,7 +44,7 @@ public final class MockCluster extends MockApiServer {
 
   /** Starts the operator watching only {@code namespaces} (empty: all). */
   public Operator startOperator(Set<String> namespaces) {
-    return startOperator(new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, namespaces));
+    return startOperator(TestOperatorSettings.of(AGENT_IMAGE, REDIS_IMAGE, namespaces).build());
   }
 
   /** Starts the operator with these settings. */
@@ -66,7 +66,7 @@ public final class MockCluster extends MockApiServer {
 
   /** Settings for tests: the test images, all namespaces. */
   public static OperatorSettings settings() {
-    return new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, Set.of());
+    return TestOperatorSettings.of(AGENT_IMAGE, REDIS_IMAGE, Set.of()).build();
   }
 
   /**

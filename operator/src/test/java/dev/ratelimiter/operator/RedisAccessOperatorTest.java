@@ -34,8 +34,9 @@ class RedisAccessOperatorTest {
   void start() {
     cluster = new MockCluster();
     cluster.startOperator(
-        new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of())
-            .withRedisAllowedHosts("redis.shared, .redis.svc"));
+        TestOperatorSettings.of(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of())
+            .withRedisAllowedHosts("redis.shared, .redis.svc")
+            .build());
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentServiceSpec;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class DesiredStateTest {
 
   static final OperatorSettings SETTINGS =
-      new OperatorSettings("agent:1", "redis:7", Set.of(), "ops");
+      TestOperatorSettings.of("agent:1", "redis:7", Set.of()).withOperatorNamespace("ops").build();
 
   static RateLimitPolicy policy(RateLimitPolicySpec spec) {
     RateLimitPolicy p = new RateLimitPolicy();

@@ -3,6 +3,7 @@ package dev.ratelimiter.operator.dependent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
@@ -23,7 +24,8 @@ class PodTemplateFieldsTest {
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   final AgentDeploymentDependentResource dr = new AgentDeploymentDependentResource();
 
-  static final OperatorSettings SETTINGS = new OperatorSettings("agent:1", "redis:7", Set.of());
+  static final OperatorSettings SETTINGS =
+      TestOperatorSettings.of("agent:1", "redis:7", Set.of()).build();
 
   Deployment desired(Consumer<RateLimitPolicySpec> build) {
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
