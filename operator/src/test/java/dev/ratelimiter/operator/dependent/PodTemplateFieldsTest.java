@@ -3,6 +3,7 @@ package dev.ratelimiter.operator.dependent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
@@ -28,8 +29,7 @@ class PodTemplateFieldsTest {
       TestOperatorSettings.of("agent:1", "redis:7", Set.of()).build();
 
   Deployment desired(Consumer<RateLimitPolicySpec> build) {
-    RateLimitPolicySpec spec = new RateLimitPolicySpec();
-    build.accept(spec);
+    RateLimitPolicySpec spec = Policies.spec(build);
     return dr.desired(DesiredStateTest.policy(spec), SETTINGS);
   }
 
