@@ -3,6 +3,7 @@ package dev.ratelimiter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ratelimiter.operator.OperatorEnvironment;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RateLimiterOperator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
@@ -13,8 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -58,7 +59,10 @@ final class E2eCluster extends MockApiServer {
         client ->
             RateLimiterOperator.create(
                 client,
-                new OperatorSettings("example.test/agent:e2e", "example.test/redis:e2e", Set.of()),
+                OperatorSettings.fromEnv(
+                    Map.of(
+                        OperatorEnvironment.AGENT_IMAGE.name(), "example.test/agent:e2e",
+                        OperatorEnvironment.REDIS_IMAGE.name(), "example.test/redis:e2e")),
                 Optional.empty()));
   }
 

@@ -34,30 +34,6 @@ public final class OperatorSettings {
   private final boolean leaderElection;
   private final String leaseNamespace;
 
-  /**
-   * Settings for tests and embedding: the given images and namespaces, the defaults for the rest.
-   */
-  public OperatorSettings(String agentImage, String redisImage, Set<String> watchNamespaces) {
-    this(agentImage, redisImage, watchNamespaces, null);
-  }
-
-  /**
-   * As above, with the operator's namespace ({@code null}: not known yet, {@value
-   * #DEFAULT_OPERATOR_NAMESPACE}).
-   */
-  public OperatorSettings(
-      String agentImage, String redisImage, Set<String> watchNamespaces, String operatorNamespace) {
-    this(
-        agentImage,
-        redisImage,
-        watchNamespaces,
-        operatorNamespace,
-        List.of(),
-        DEFAULT_HEALTH_PORT,
-        true,
-        null);
-  }
-
   private OperatorSettings(
       String agentImage,
       String redisImage,
@@ -125,22 +101,6 @@ public final class OperatorSettings {
         healthPort,
         leaderElection,
         leaseNamespace == null ? namespace : leaseNamespace);
-  }
-
-  /**
-   * The same settings with REDIS_ALLOWED_HOSTS set (comma-separated host names, or suffixes
-   * starting with '.').
-   */
-  public OperatorSettings withRedisAllowedHosts(String commaSeparated) {
-    return new OperatorSettings(
-        agentImage,
-        redisImage,
-        watchNamespaces,
-        operatorNamespace,
-        OperatorEnvironment.REDIS_ALLOWED_HOSTS.read(Map.of("REDIS_ALLOWED_HOSTS", commaSeparated)),
-        healthPort,
-        leaderElection,
-        leaseNamespace);
   }
 
   /** The version in the jar's manifest, else the build's {@code project.version}, else "latest". */

@@ -22,10 +22,7 @@ class ClientKeyRulesTest {
   @DisplayName(
       "carries the forwarded header, XForwardedFor by default, and the trusted proxies as the agent reads them")
   void forwardedHeaderIsRendered() throws Exception {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName("api");
-    p.getMetadata().setNamespace("shop");
-    p.setSpec(new RateLimitPolicySpec());
+    RateLimitPolicy p = Policies.policy("shop", "api", new RateLimitPolicySpec());
     assertThat(PolicyParser.parse(SpecDocument.yaml(p)).clientKey().forwardedHeader())
         .isEqualTo(ForwardedHeader.XForwardedFor);
     ClientKey ck = new ClientKey();

@@ -44,7 +44,7 @@ public final class MockCluster extends MockApiServer {
 
   /** Starts the operator watching only {@code namespaces} (empty: all). */
   public Operator startOperator(Set<String> namespaces) {
-    return startOperator(new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, namespaces));
+    return startOperator(TestOperatorSettings.of(AGENT_IMAGE, REDIS_IMAGE, namespaces).build());
   }
 
   /** Starts the operator with these settings. */
@@ -66,7 +66,7 @@ public final class MockCluster extends MockApiServer {
 
   /** Settings for tests: the test images, all namespaces. */
   public static OperatorSettings settings() {
-    return new OperatorSettings(AGENT_IMAGE, REDIS_IMAGE, Set.of());
+    return TestOperatorSettings.of(AGENT_IMAGE, REDIS_IMAGE, Set.of()).build();
   }
 
   /**
@@ -74,7 +74,7 @@ public final class MockCluster extends MockApiServer {
    * decides Ready.
    */
   public void readyPolicy(String namespace, String name, Duration timeout) {
-    create(policy(namespace, name, new RateLimitPolicySpec()));
+    create(Policies.policy(namespace, name, new RateLimitPolicySpec()));
     await()
         .atMost(timeout)
         .until(
@@ -89,14 +89,6 @@ public final class MockCluster extends MockApiServer {
   /** A fresh namespace, so tests sharing one server do not see each other's objects. */
   public String newNamespace(String prefix) {
     return createNamespace(prefix + "-" + NAMESPACES.incrementAndGet());
-  }
-
-  public static RateLimitPolicy policy(String namespace, String name, RateLimitPolicySpec spec) {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName(name);
-    p.getMetadata().setNamespace(namespace);
-    p.setSpec(spec);
-    return p;
   }
 
   /** A Secret of the admin's own, optionally labelled for use as Redis credentials by policies. */

@@ -14,10 +14,7 @@ class NamesTest {
   @Test
   @DisplayName("Names gives the objects the names users and docs rely on")
   void names() {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName("public-api");
-    p.getMetadata().setNamespace("shop");
-    p.setSpec(new RateLimitPolicySpec());
+    RateLimitPolicy p = Policies.policy("shop", "public-api", new RateLimitPolicySpec());
     assertThat(
             List.of(
                 Names.agentService(p),

@@ -1,6 +1,6 @@
 package dev.ratelimiter.operator;
 
-import static dev.ratelimiter.operator.MockCluster.policy;
+import static dev.ratelimiter.operator.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 class PolicyValidatorTest {
 
   List<String> problems(Consumer<RateLimitPolicySpec> build) {
-    RateLimitPolicySpec s = new RateLimitPolicySpec();
-    build.accept(s);
+    RateLimitPolicySpec s = Policies.spec(build);
     return PolicyValidator.validate(s);
   }
 

@@ -1,6 +1,6 @@
 package dev.ratelimiter.operator;
 
-import static dev.ratelimiter.operator.MockCluster.policy;
+import static dev.ratelimiter.operator.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,8 +34,9 @@ class RedisAccessOperatorTest {
   void start() {
     cluster = new MockCluster();
     cluster.startOperator(
-        new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of())
-            .withRedisAllowedHosts("redis.shared, .redis.svc"));
+        TestOperatorSettings.of(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of())
+            .withRedisAllowedHosts("redis.shared, .redis.svc")
+            .build());
   }
 
   @AfterAll

@@ -1,6 +1,6 @@
 package dev.ratelimiter.operator;
 
-import static dev.ratelimiter.operator.MockCluster.policy;
+import static dev.ratelimiter.operator.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,8 +58,7 @@ class RemovalsTest {
 
   String create(String prefix, Consumer<RateLimitPolicySpec> build) {
     String ns = cluster.newNamespace(prefix);
-    RateLimitPolicySpec spec = new RateLimitPolicySpec();
-    build.accept(spec);
+    RateLimitPolicySpec spec = Policies.spec(build);
     cluster.create(policy(ns, "api", spec));
     await()
         .atMost(TIMEOUT)

@@ -16,10 +16,6 @@ class SpecDocumentTest {
   @Test
   @DisplayName("SpecDocument renders every field in the agreed order with defaults applied")
   void policyDocument() {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName("api");
-    p.getMetadata().setNamespace("shop");
-    p.getMetadata().setGeneration(7L);
     RateLimitPolicySpec s = new RateLimitPolicySpec();
     s.setLimits(
         List.of(new LimitSpec("burst", 5, "1s", null), new LimitSpec("hourly", 100, "1h", null)));
@@ -27,7 +23,7 @@ class SpecDocumentTest {
     ck.setTrustedProxies(List.of("10.0.0.0/8"));
     s.setClientKey(ck);
     s.setFailurePolicy("Closed");
-    p.setSpec(s);
+    RateLimitPolicy p = Policies.policy("shop", "api", 7, s);
     assertThat(SpecDocument.yaml(p, 3))
         .isEqualTo(
             "policy: shop/api\n"
@@ -49,10 +45,6 @@ class SpecDocumentTest {
   @DisplayName(
       "SpecDocument carries the request features: header client key, route match, exempt, Shadow, Local")
   void policyDocumentWithRequestFeatures() {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName("api");
-    p.getMetadata().setNamespace("shop");
-    p.getMetadata().setGeneration(2L);
     RateLimitPolicySpec s = new RateLimitPolicySpec();
     LimitSpec login = new LimitSpec("login", 5, "1m", null);
     login.setMatch(
@@ -67,7 +59,7 @@ class SpecDocumentTest {
     s.setExempt(List.of("10.1.0.0/16"));
     s.setMode("Shadow");
     s.setFailurePolicy("Local");
-    p.setSpec(s);
+    RateLimitPolicy p = Policies.policy("shop", "api", 2, s);
     assertThat(SpecDocument.yaml(p, 2))
         .isEqualTo(
             "policy: shop/api\n"
@@ -87,10 +79,6 @@ class SpecDocumentTest {
   @DisplayName(
       "SpecDocument renders each algorithm, and a TokenBucket's burst (given, or its requests by default)")
   void policyDocumentAlgorithms() {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName("api");
-    p.getMetadata().setNamespace("shop");
-    p.getMetadata().setGeneration(2L);
     RateLimitPolicySpec s = new RateLimitPolicySpec();
     LimitSpec bucket = new LimitSpec("bucket", 5, "1s", "TokenBucket");
     bucket.setBurst(20L);
@@ -99,7 +87,7 @@ class SpecDocumentTest {
             new LimitSpec("sliding", 10, "1m", "SlidingWindow"),
             bucket,
             new LimitSpec("plain-bucket", 7, "1h", "TokenBucket")));
-    p.setSpec(s);
+    RateLimitPolicy p = Policies.policy("shop", "api", 2, s);
     assertThat(SpecDocument.yaml(p))
         .contains(
             "limits:\n"

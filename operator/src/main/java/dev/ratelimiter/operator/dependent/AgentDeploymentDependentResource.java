@@ -32,7 +32,7 @@ import java.util.Optional;
  * Deployment {@code <name>-agent}: the enforcement agents. Non-root, read-only root filesystem, no
  * service-account token, probes on the management port, spread across nodes. With {@code
  * spec.agent.autoscaling} the replica count is left out, so the HPA owns it. Matching adds an exact
- * comparison of what the operator renders in full ({@link RenderedInFull}), so that a removed
+ * comparison of what the operator renders in full ({@link PodTemplateFields}), so that a removed
  * setting (an env var, resources) is noticed, not only an added or changed one.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
@@ -294,7 +294,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
     if (!generic.matched()) {
       return generic;
     }
-    return Matcher.Result.computed(RenderedInFull.matches(desired, actual), desired);
+    return Matcher.Result.computed(PodTemplateFields.matches(desired, actual), desired);
   }
 
   /**
@@ -312,7 +312,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
     if (desired.getSpec().getReplicas() == null && actual.getSpec() != null) {
       desired.getSpec().setReplicas(actual.getSpec().getReplicas());
     }
-    RenderedInFull.keepForeignTemplateAnnotations(actual, desired);
+    PodTemplateFields.keepForeignTemplateAnnotations(actual, desired);
     return super.update(actual, desired, primary, context);
   }
 }

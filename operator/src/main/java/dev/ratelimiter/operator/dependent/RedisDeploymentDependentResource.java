@@ -178,7 +178,7 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
 
   /**
    * Matches what the generic matcher sees and, exactly, what is rendered in full ({@link
-   * RenderedInFull}).
+   * PodTemplateFields}).
    */
   @Override
   public Matcher.Result<Deployment> match(
@@ -190,7 +190,7 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
     if (!generic.matched()) {
       return generic;
     }
-    return Matcher.Result.computed(RenderedInFull.matches(desired, actual), desired);
+    return Matcher.Result.computed(PodTemplateFields.matches(desired, actual), desired);
   }
 
   /**
@@ -204,7 +204,7 @@ public class RedisDeploymentDependentResource extends PolicyDependentResource<De
       RateLimitPolicy primary,
       Context<RateLimitPolicy> context) {
     desired.setStatus(actual.getStatus());
-    RenderedInFull.keepForeignTemplateAnnotations(actual, desired);
+    PodTemplateFields.keepForeignTemplateAnnotations(actual, desired);
     return super.update(actual, desired, primary, context);
   }
 }

@@ -22,7 +22,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Computes a policy's status from what the informers see (the Deployments' own status). */
+/**
+ * Computes a policy's status from what the informers see (the Deployments' own status). Named so
+ * because the status it builds is only ever what was observed (Deployments, push answers), never
+ * what the spec asks for.
+ */
 public final class ObservedStatus {
 
   private ObservedStatus() {}

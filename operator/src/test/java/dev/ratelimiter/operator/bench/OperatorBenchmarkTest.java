@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.MockCluster;
+import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -100,7 +101,7 @@ class OperatorBenchmarkTest {
         String name = "policy-" + i;
         creates.add(
             pool.submit(
-                () -> cluster.create(MockCluster.policy(ns, name, new RateLimitPolicySpec()))));
+                () -> cluster.create(Policies.policy(ns, name, new RateLimitPolicySpec()))));
       }
       for (Future<?> f : creates) {
         f.get();

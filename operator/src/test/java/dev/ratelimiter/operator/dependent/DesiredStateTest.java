@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.Policies;
+import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentServiceSpec;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;
@@ -31,15 +33,11 @@ import org.junit.jupiter.api.Test;
 class DesiredStateTest {
 
   static final OperatorSettings SETTINGS =
-      new OperatorSettings("agent:1", "redis:7", Set.of(), "ops");
+      TestOperatorSettings.of("agent:1", "redis:7", Set.of()).withOperatorNamespace("ops").build();
 
+  /** The policy every desired state here is rendered for: shop/web at generation 3. */
   static RateLimitPolicy policy(RateLimitPolicySpec spec) {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName("web");
-    p.getMetadata().setNamespace("shop");
-    p.getMetadata().setGeneration(3L);
-    p.setSpec(spec);
-    return p;
+    return Policies.policy("shop", "web", 3, spec);
   }
 
   static RateLimitPolicySpec withAgent(AgentSpec agent) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.testsupport.net.Ports;
@@ -27,7 +27,7 @@ class RedisProbeTest {
   static Container redisContainer() {
     RateLimitPolicy p = DesiredStateTest.policy(new RateLimitPolicySpec());
     return new RedisDeploymentDependentResource()
-        .desired(p, new OperatorSettings("agent:1", "redis:7", Set.of()))
+        .desired(p, TestOperatorSettings.of("agent:1", "redis:7", Set.of()).build())
         .getSpec()
         .getTemplate()
         .getSpec()

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.FakeAgent;
 import dev.ratelimiter.operator.MockCluster;
+import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.metrics.OperatorMetrics;
 import dev.ratelimiter.operator.status.StatusConditions;
@@ -106,7 +107,7 @@ class MonitoringDashboardIT {
       String ns = cluster.newNamespace("pushed");
       cluster.readyPolicy(ns, "api", TIMEOUT);
       cluster.runPod(agent.pod(ns, "api", "api-agent-0", true));
-      cluster.create(MockCluster.policy(denied, "api", new RateLimitPolicySpec()));
+      cluster.create(Policies.policy(denied, "api", new RateLimitPolicySpec()));
       await()
           .atMost(TIMEOUT)
           .until(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ratelimiter.operator.MockCluster;
+import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.dependent.AgentDeploymentDependentResource;
@@ -132,7 +133,7 @@ class MonitoringTest {
                 "app.kubernetes.io/name", "ratelimiter", "app.kubernetes.io/component", "agent"));
     assertThat(map(map(monitor.getAdditionalProperties().get("spec")).get("namespaceSelector")))
         .containsEntry("any", true);
-    RateLimitPolicy p = MockCluster.policy("shop", "api", new RateLimitPolicySpec());
+    RateLimitPolicy p = Policies.policy("shop", "api", new RateLimitPolicySpec());
     Deployment agents = new AgentDeploymentDependentResource().desired(p, MockCluster.settings());
     selects(monitor, agents.getSpec().getTemplate(), AgentDeploymentDependentResource.CONTAINER);
   }

@@ -2,8 +2,8 @@ package dev.ratelimiter.operator.install;
 
 import dev.ratelimiter.operator.MockCluster;
 import dev.ratelimiter.operator.OperatorMain;
-import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RateLimiterOperator;
+import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -65,7 +65,8 @@ final class TracedOperatorRun implements AutoCloseable {
       run.operator =
           RateLimiterOperator.create(
               run.operatorClient,
-              new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, watched),
+              TestOperatorSettings.of(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, watched)
+                  .build(),
               Optional.of(
                   LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
                           OperatorMain.LEASE_NAME)

@@ -2,6 +2,7 @@ package dev.ratelimiter.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
@@ -11,7 +12,6 @@ import dev.ratelimiter.operator.enforcement.Enforcement;
 import dev.ratelimiter.operator.enforcement.PushResult;
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,11 +27,7 @@ class ExternalRedisStatusTest {
     external.setMode("Sentinel");
     RateLimitPolicySpec spec = new RateLimitPolicySpec();
     spec.setRedis(new RedisSpec(external));
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.setMetadata(
-        new ObjectMetaBuilder().withName("api").withNamespace("shop").withGeneration(3L).build());
-    p.setSpec(spec);
-    return p;
+    return Policies.policy("shop", "api", 3, spec);
   }
 
   static Condition condition(PushResult... results) {

@@ -14,19 +14,20 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The parts of a pod template that the operator renders in full and the API server never defaults,
- * compared exactly. JOSDK's generic matcher (SSA off) takes every field the live object has beyond
- * the desired one for a server default, so it misses what the operator stopped rendering: an env
- * var of a removed {@code spec.backend}, the resources of a removed {@code spec.agent.resources}.
+ * The pod-template fields of a Deployment that the operator owns, compared exactly (as {@link
+ * ServiceFields} does for a Service): the parts it renders in full and the API server never
+ * defaults. JOSDK's generic matcher (SSA off) takes every field the live object has beyond the
+ * desired one for a server default, so it misses what the operator stopped rendering: an env var of
+ * a removed {@code spec.backend}, the resources of a removed {@code spec.agent.resources}.
  * Comparing the whole template instead would see the server's defaults (probe timeouts, {@code
  * terminationMessagePath}, volume modes...) as drift on every reconcile, so only these are
  * compared: the containers by name, each one's env and resources, the volume names, and the pod
  * template annotations of ours ({@link SecretHashes#PREFIX}; others' are left alone, and kept by
  * the update).
  */
-final class RenderedInFull {
+final class PodTemplateFields {
 
-  private RenderedInFull() {}
+  private PodTemplateFields() {}
 
   static boolean matches(Deployment desired, Deployment actual) {
     if (!ours(templateAnnotations(desired)).equals(ours(templateAnnotations(actual)))) {

@@ -12,16 +12,15 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * One event loop's checks on their way to Redis. A check goes at once when no script call of the
- * loop is out; while one is, checks gather for the next, so under load Redis pays its per-call work
- * once for many decisions (and when idle nothing waits). A call's timeout runs from when it is sent
- * ({@link StoreDeadline}): the wait for its turn is this agent's, not Redis's, and is at most the
- * previous call's. Touched only on its event loop.
+ * One event loop's checks on their way to Redis, batched into script calls. A check goes at once
+ * when no script call of the loop is out; while one is, checks gather for the next, so under load
+ * Redis pays its per-call work once for many decisions (and when idle nothing waits). A call's
+ * timeout runs from when it is sent ({@link StoreDeadline}): the wait for its turn is this agent's,
+ * not Redis's, and is at most the previous call's. Touched only on its event loop.
  */
-final class CallGathering {
+final class CheckBatcher {
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(CallGathering.class);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckBatcher.class);
 
   /** Sends batches over a connection: one future per batch, in order. */
   interface Sender {
@@ -46,7 +45,7 @@ final class CallGathering {
    * @param connection the loop's current connection, null while there is none
    * @param closed told of a connection a call found closed
    */
-  CallGathering(
+  CheckBatcher(
       Context context,
       boolean bySlot,
       int maxBatch,

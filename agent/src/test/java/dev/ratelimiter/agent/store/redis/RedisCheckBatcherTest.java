@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Redis a whole timeout once its own call is sent, and so waits at most two timeouts.
  */
 @DisplayName("Checks that arrive while a Redis call is out")
-class RedisCallGatheringTest {
+class RedisCheckBatcherTest {
 
   private static final List<Limit> LIMITS =
       List.of(new Limit("per-minute", 1000, 60, Algorithm.FixedWindow));

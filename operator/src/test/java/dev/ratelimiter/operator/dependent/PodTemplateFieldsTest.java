@@ -3,6 +3,8 @@ package dev.ratelimiter.operator.dependent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.OperatorSettings;
+import dev.ratelimiter.operator.Policies;
+import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
@@ -18,16 +20,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The agent Deployment's exact match of what the operator renders in full")
-class RenderedInFullTest {
+class PodTemplateFieldsTest {
 
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   final AgentDeploymentDependentResource dr = new AgentDeploymentDependentResource();
 
-  static final OperatorSettings SETTINGS = new OperatorSettings("agent:1", "redis:7", Set.of());
+  static final OperatorSettings SETTINGS =
+      TestOperatorSettings.of("agent:1", "redis:7", Set.of()).build();
 
   Deployment desired(Consumer<RateLimitPolicySpec> build) {
-    RateLimitPolicySpec spec = new RateLimitPolicySpec();
-    build.accept(spec);
+    RateLimitPolicySpec spec = Policies.spec(build);
     return dr.desired(DesiredStateTest.policy(spec), SETTINGS);
   }
 
@@ -59,7 +61,7 @@ class RenderedInFullTest {
       "takes the API server's defaults, an empty resources object and a re-spelt quantity for no change")
   void serverDefaultsAreNoDrift() {
     Deployment plain = desired(s -> {});
-    assertThat(RenderedInFull.matches(plain, stored(plain))).isTrue();
+    assertThat(PodTemplateFields.matches(plain, stored(plain))).isTrue();
 
     Deployment withResources =
         desired(
@@ -79,7 +81,7 @@ class RenderedInFullTest {
         .get(0)
         .getResources()
         .setRequests(java.util.Map.of("cpu", new Quantity("100m")));
-    assertThat(RenderedInFull.matches(withResources, live)).isTrue();
+    assertThat(PodTemplateFields.matches(withResources, live)).isTrue();
   }
 
   @Test
@@ -88,9 +90,9 @@ class RenderedInFullTest {
   void removedEnvIsDrift() {
     Deployment withBackend = desired(s -> s.setBackend(new Backend("shop-api", 8080, null)));
     Deployment without = desired(s -> {});
-    assertThat(RenderedInFull.matches(without, stored(withBackend))).isFalse();
-    assertThat(RenderedInFull.matches(withBackend, stored(without))).isFalse();
-    assertThat(RenderedInFull.matches(withBackend, stored(withBackend))).isTrue();
+    assertThat(PodTemplateFields.matches(without, stored(withBackend))).isFalse();
+    assertThat(PodTemplateFields.matches(withBackend, stored(without))).isFalse();
+    assertThat(PodTemplateFields.matches(withBackend, stored(withBackend))).isTrue();
 
     Deployment edited = stored(without);
     edited
@@ -101,7 +103,7 @@ class RenderedInFullTest {
         .get(0)
         .getEnv()
         .add(new EnvVarBuilder().withName("DEBUG").withValue("1").build());
-    assertThat(RenderedInFull.matches(without, edited)).as("an env var added by hand").isFalse();
+    assertThat(PodTemplateFields.matches(without, edited)).as("an env var added by hand").isFalse();
   }
 
   @Test
@@ -118,11 +120,11 @@ class RenderedInFullTest {
               s.setAgent(a);
             });
     Deployment without = desired(s -> {});
-    assertThat(RenderedInFull.matches(without, stored(withResources))).isFalse();
+    assertThat(PodTemplateFields.matches(without, stored(withResources))).isFalse();
 
     Deployment noTmp = stored(without);
     noTmp.getSpec().getTemplate().getSpec().getVolumes().remove(1);
-    assertThat(RenderedInFull.matches(without, noTmp)).isFalse();
+    assertThat(PodTemplateFields.matches(without, noTmp)).isFalse();
 
     Deployment sidecar = stored(without);
     sidecar
@@ -131,7 +133,7 @@ class RenderedInFullTest {
         .getSpec()
         .getContainers()
         .add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("debug").build());
-    assertThat(RenderedInFull.matches(without, sidecar)).isFalse();
+    assertThat(PodTemplateFields.matches(without, sidecar)).isFalse();
   }
 
   @Test
@@ -143,7 +145,7 @@ class RenderedInFullTest {
             DesiredStateTest.policy(new RateLimitPolicySpec()),
             SETTINGS,
             java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa", SecretHashes.REDIS_AUTH, "bb"));
-    assertThat(RenderedInFull.matches(hashed, stored(hashed))).isTrue();
+    assertThat(PodTemplateFields.matches(hashed, stored(hashed))).isTrue();
 
     Deployment restarted = stored(hashed);
     restarted
@@ -152,7 +154,7 @@ class RenderedInFullTest {
         .getMetadata()
         .getAnnotations()
         .put("kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z");
-    assertThat(RenderedInFull.matches(hashed, restarted)).as("another's annotation").isTrue();
+    assertThat(PodTemplateFields.matches(hashed, restarted)).as("another's annotation").isTrue();
 
     Deployment stray = stored(hashed);
     stray
@@ -161,7 +163,7 @@ class RenderedInFullTest {
         .getMetadata()
         .getAnnotations()
         .put(SecretHashes.PREFIX + "old-hash", "cc");
-    assertThat(RenderedInFull.matches(hashed, stray))
+    assertThat(PodTemplateFields.matches(hashed, stray))
         .as("one of ours the operator no longer renders")
         .isFalse();
 
@@ -170,7 +172,7 @@ class RenderedInFullTest {
             DesiredStateTest.policy(new RateLimitPolicySpec()),
             SETTINGS,
             java.util.Map.of(SecretHashes.ADMIN_TOKEN, "aa"));
-    RenderedInFull.keepForeignTemplateAnnotations(restarted, next);
+    PodTemplateFields.keepForeignTemplateAnnotations(restarted, next);
     assertThat(next.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
             java.util.Map.of(
