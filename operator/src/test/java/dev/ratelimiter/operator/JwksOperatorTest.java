@@ -1,6 +1,6 @@
 package dev.ratelimiter.operator;
 
-import static dev.ratelimiter.operator.MockCluster.policy;
+import static dev.ratelimiter.operator.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +37,8 @@ class JwksOperatorTest {
   void start() {
     cluster = new MockCluster();
     cluster.startOperator(
-        new OperatorSettings(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of()));
+        TestOperatorSettings.of(MockCluster.AGENT_IMAGE, MockCluster.REDIS_IMAGE, Set.of())
+            .build());
   }
 
   @AfterAll
