@@ -118,7 +118,20 @@ public final class JwtClientKey {
           null,
           new InvalidToken(InvalidToken.NOT_YET_VALID, "the token is not valid yet (nbf)"));
     }
-    return new Outcome(PREFIX + HeaderClientKey.hash(v.client()), v.plan(), null);
+    return new Outcome(keyOf(v.client()), v.plan(), null);
+  }
+
+  /**
+   * The key of a client whose claim a trusted gateway verified and passed on (Envoy's {@code
+   * jwt_authn} into a gRPC descriptor entry).
+   *
+   * @return the key, or null when the value is absent, empty or longer than 1024 characters
+   */
+  public static String keyOf(String claimValue) {
+    if (claimValue == null || claimValue.isEmpty() || claimValue.length() > 1024) {
+      return null;
+    }
+    return PREFIX + HeaderClientKey.hash(claimValue);
   }
 
   private Verdict verify(String token, long nowMillis) {

@@ -2,11 +2,13 @@ package dev.ratelimiter.agent.grpc;
 
 import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
 import dev.ratelimiter.agent.clientkey.HeaderClientKey;
+import dev.ratelimiter.agent.clientkey.JwtClientKey;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.policy.IpAddress;
 import dev.ratelimiter.policy.MissingHeader;
 import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.RequestHeaders;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.vertx.grpc.common.GrpcStatus;
@@ -24,6 +26,9 @@ final class EnvoyRequests {
   static final String REMOTE_ADDRESS = "remote_address";
   static final String METHOD = "method";
   static final String PATH = "path";
+
+  /** The client's plan, as the gateway read it (a plan the policy does not name is the default). */
+  static final String PLAN = "plan";
 
   private EnvoyRequests() {}
 
@@ -59,7 +64,7 @@ final class EnvoyRequests {
       RateLimitDescriptor descriptor = request.getDescriptors(i);
       checkEntries(policy, descriptor, i);
       ClientIdentity client = client(policy, descriptor, i);
-      Route route = route(descriptor, i);
+      Route route = route(descriptor, i).withClient(client.plan(), RequestHeaders.NONE);
       checks.add(new Check(client, route, cost(request, descriptor)));
     }
     return checks;
@@ -69,25 +74,31 @@ final class EnvoyRequests {
    * The descriptor entry that names the client: {@code remote_address} when the policy counts
    * clients by address; with {@code clientKey.source: Header} the header's name, lower-case, the
    * way Envoy's {@code request_headers} action is usually keyed ({@code descriptor_key:
-   * x-api-key}).
+   * x-api-key}); with {@code source: Jwt} the claim's name ({@code sub}), which Envoy's {@code
+   * jwt_authn} filter verified and passed on.
    */
   static String clientEntryKey(Policy policy) {
+    if (policy.clientKey().byJwt()) {
+      return policy.clientKey().jwt().claim();
+    }
     return policy.clientKey().byHeader()
         ? policy.clientKey().header().toLowerCase(Locale.ROOT)
         : REMOTE_ADDRESS;
   }
 
   /**
-   * Who descriptor {@code i} is counted against: the hash of its header entry (header policies),
-   * else its {@code remote_address} entry; exempt when that address is.
+   * Who descriptor {@code i} is counted against: the hash of its header or claim entry (header and
+   * JWT policies), else its {@code remote_address} entry; on the plan its {@code plan} entry names
+   * (the gateway's word, like the other entries); exempt when that address or plan is.
    *
    * @throws Refused when the descriptor cannot be decided
    */
   private static ClientIdentity client(Policy policy, RateLimitDescriptor descriptor, int i) {
     String addressValue = entry(descriptor, REMOTE_ADDRESS);
     IpAddress address = addressValue == null ? null : IpAddress.parse(addressValue.trim());
-    boolean exempt = address != null && policy.exempts(address);
-    if (policy.clientKey().byHeader()) {
+    String plan = policy.plan() == null ? null : policy.plan().planOf(entry(descriptor, PLAN));
+    boolean exempt = address != null && policy.exempts(address) || policy.exemptsPlan(plan);
+    if (policy.clientKey().byHeader() || policy.clientKey().byJwt()) {
       String value = entry(descriptor, clientEntryKey(policy));
       if (value != null && value.indexOf(',') >= 0) {
         return refuse(
@@ -97,9 +108,12 @@ final class EnvoyRequests {
                 + clientEntryKey(policy)
                 + "' has a comma in its value");
       }
-      String key = HeaderClientKey.of(optional(value));
+      String key =
+          policy.clientKey().byJwt()
+              ? JwtClientKey.keyOf(value)
+              : HeaderClientKey.of(optional(value));
       if (key != null || exempt) {
-        return new ClientIdentity(key, exempt);
+        return new ClientIdentity(key, exempt, plan);
       }
       if (policy.clientKey().missing() == MissingHeader.Reject) {
         return refuse(
@@ -107,8 +121,10 @@ final class EnvoyRequests {
                 + i
                 + " has no '"
                 + clientEntryKey(policy)
-                + "' entry: the policy counts clients by header "
-                + policy.clientKey().header()
+                + "' entry: the policy counts clients by "
+                + (policy.clientKey().byJwt()
+                    ? "token claim " + policy.clientKey().jwt().claim()
+                    : "header " + policy.clientKey().header())
                 + " and refuses requests without it (clientKey.missing: Reject)");
       }
     }
@@ -131,7 +147,7 @@ final class EnvoyRequests {
               + "'");
     }
     return new ClientIdentity(
-        ClientKeyResolver.canonical(address, policy.clientKey().ipv6PrefixLength()), exempt);
+        ClientKeyResolver.canonical(address, policy.clientKey().ipv6PrefixLength()), exempt, plan);
   }
 
   /**
@@ -156,7 +172,7 @@ final class EnvoyRequests {
               + " entries; at most "
               + MAX_ENTRIES);
     }
-    for (String key : List.of(REMOTE_ADDRESS, clientEntryKey(policy), METHOD, PATH)) {
+    for (String key : List.of(REMOTE_ADDRESS, clientEntryKey(policy), METHOD, PATH, PLAN)) {
       int seen = 0;
       for (RateLimitDescriptor.Entry entry : descriptor.getEntriesList()) {
         if (entry.getKey().equals(key)) {
