@@ -86,6 +86,15 @@ final class Http {
             .build());
   }
 
+  /** {@code GET uri} with {@code Authorization: Bearer <token>}. */
+  static HttpResponse<String> getWithToken(String uri, String token) {
+    return send(
+        HttpRequest.newBuilder(URI.create(uri))
+            .timeout(Duration.ofSeconds(5))
+            .header("Authorization", "Bearer " + token)
+            .build());
+  }
+
   /** {@code GET /admin/policy} of one agent (it needs the admin token): the document in force. */
   static JsonNode policyInForce(AgentProcess agent) {
     HttpRequest.Builder b =
