@@ -83,7 +83,7 @@ class ExamplesTest {
   @Test
   @DisplayName(
       "are the seed's policy, a multi-limit policy, two external-Redis policies (one server, Sentinel), a policy in front of a backend,"
-          + " one keyed by API key, a sliding window and a token bucket")
+          + " one keyed by API key, a sliding window, a token bucket and an API product with plans")
   void theExamples() throws IOException {
     assertThat(examples().toList())
         .containsExactlyInAnyOrder(
@@ -94,7 +94,41 @@ class ExamplesTest {
             "backend.yaml",
             "api-keys.yaml",
             "sliding-window.yaml",
-            "token-bucket.yaml");
+            "token-bucket.yaml",
+            "plans.yaml");
+  }
+
+  @Test
+  @DisplayName(
+      "plans.yaml counts per verified sub, plans from a claim, a partner exempt, a header-matched limit; its labelled ConfigMap holds a public JWKS the operator accepts")
+  void plans() throws Exception {
+    RateLimitPolicy p = policy("plans.yaml");
+    var spec = p.getSpec();
+    assertThat(spec.getClientKey().getSource()).isEqualTo("Jwt");
+    assertThat(spec.getPlan().getFrom().getClaim()).isEqualTo("plan");
+    assertThat(spec.getExemptPlans()).containsExactly("partner");
+    io.fabric8.kubernetes.api.model.ConfigMap jwks =
+        objects("plans.yaml").stream()
+            .filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(jwks.getMetadata().getName())
+        .isEqualTo(spec.getClientKey().getJwt().getJwksConfigMapRef().getName());
+    assertThat(jwks.getMetadata().getLabels())
+        .containsEntry(dev.ratelimiter.operator.JwksAccess.LABEL, "true");
+    String canonical =
+        dev.ratelimiter.policy.Jwks.canonical(
+            jwks.getData().get(spec.getClientKey().getJwt().getJwksConfigMapRef().getKey()),
+            "jwks");
+    var policy =
+        dev.ratelimiter.policy.PolicyParser.parse(
+            dev.ratelimiter.operator.SpecDocument.yaml(p, 2, canonical));
+    assertThat(policy.plan().planOf("pro")).isEqualTo("pro");
+    assertThat(policy.plan().planOf("gold"))
+        .as("a plan the policy does not name")
+        .isEqualTo("free");
+    assertThat(policy.exemptsPlan("partner")).isTrue();
   }
 
   @Test
