@@ -166,6 +166,30 @@ class JwtIdentitiesTest {
 
   @Test
   @DisplayName(
+      "/check counts the token's subject like /api does, and answers an invalid token 401 for the gateway to pass on")
+  void checkEndpoint() {
+    RunningAgent agent = agent(policy(issuer.jwks(), ""));
+    String token = "Bearer " + issuer.edDsa(TestTokens.claims("erin").build());
+    int allowed = 0;
+    for (int i = 0; i < 7; i++) {
+      String path = i % 2 == 0 ? "/check/orders" : "/api";
+      int status = http.get(agent.http(), path, "Authorization", token).status();
+      assertThat(status).as(path).isIn(200, 429);
+      allowed += status == 200 ? 1 : 0;
+    }
+    assertThat(allowed).as("one quota over /check and /api").isEqualTo(5);
+    Reply invalid =
+        http.get(
+            agent.http(),
+            "/check/orders",
+            "Authorization",
+            "Bearer " + stranger.es256(TestTokens.claims("erin").build()));
+    assertThat(invalid.status()).isEqualTo(401);
+    assertThat(invalid.json().getString("check")).isEqualTo("unknown-key");
+  }
+
+  @Test
+  @DisplayName(
       "a pushed JWKS without a key takes effect at once: its tokens are refused though they were verified and cached before")
   void rotationDropsCachedTokens() {
     RunningAgent agent = agent(policy(TestTokens.jwks(issuer.rsa, issuer.ec), ""));
