@@ -1,17 +1,11 @@
 package dev.ratelimiter.operator.dependent;
 
-import dev.ratelimiter.contract.AgentContract.Env;
 import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.RedisAccess;
 import dev.ratelimiter.operator.customresource.AgentSpec;
-import dev.ratelimiter.operator.customresource.Backend;
-import dev.ratelimiter.operator.customresource.ExternalRedis;
-import dev.ratelimiter.operator.customresource.ExternalRedisMode;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -22,9 +16,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -144,7 +136,7 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
         .withName(CONTAINER)
         .withImage(settings.agentImage())
         .withImagePullPolicy("IfNotPresent")
-        .withEnv(env(policy))
+        .withEnv(AgentContainerEnv.of(policy))
         .addNewPort()
         .withName("http")
         .withContainerPort(Names.AGENT_HTTP_PORT)
@@ -223,65 +215,6 @@ public class AgentDeploymentDependentResource extends PolicyDependentResource<De
                 && (r.getLimits() == null || r.getLimits().isEmpty())
                 && (r.getClaims() == null || r.getClaims().isEmpty()));
     return empty ? new ResourceRequirementsBuilder(DEFAULT_RESOURCES).build() : r;
-  }
-
-  static List<EnvVar> env(RateLimitPolicy policy) {
-    List<EnvVar> env = new ArrayList<>();
-    env.add(plain(Env.BIND_ADDRESS, "0.0.0.0"));
-    env.add(plain(Env.HTTP_PORT, String.valueOf(Names.AGENT_HTTP_PORT)));
-    env.add(plain(Env.MANAGEMENT_PORT, String.valueOf(Names.AGENT_MANAGEMENT_PORT)));
-    env.add(plain(Env.GRPC_PORT, String.valueOf(Names.AGENT_GRPC_PORT)));
-    env.add(plain(Env.POLICY_FILE, Names.POLICY_FILE));
-    ExternalRedis external =
-        policy.getSpec().internalRedis() ? null : policy.getSpec().getRedis().getExternal();
-    if (external == null) {
-      env.add(plain(Env.REDIS_URL, Names.internalRedisUrl(policy)));
-      env.add(
-          fromSecret(Env.REDIS_PASSWORD, Names.redisAuthSecret(policy), Names.REDIS_PASSWORD_KEY));
-    } else {
-      env.add(plain(Env.REDIS_URL, external.getUrl()));
-      // Standalone is the agents' default: rendered only when it is not, so a defaulted spec
-      // renders as an undefaulted one.
-      if (!ExternalRedisMode.Standalone.name().equals(external.effectiveMode())) {
-        env.add(plain(Env.REDIS_MODE, external.effectiveMode()));
-      }
-      if (ExternalRedisMode.Sentinel.name().equals(external.effectiveMode())
-          && external.getMasterName() != null) {
-        env.add(plain(Env.REDIS_MASTER_NAME, external.getMasterName()));
-      }
-      if (external.getPasswordSecretRef() != null) {
-        env.add(
-            fromSecret(
-                Env.REDIS_PASSWORD,
-                external.getPasswordSecretRef().getName(),
-                external.getPasswordSecretRef().getKey()));
-      }
-    }
-    env.add(fromSecret(Env.ADMIN_TOKEN, Names.agentAdminSecret(policy), Names.ADMIN_TOKEN_KEY));
-    Backend backend = policy.getSpec().getBackend();
-    if (backend != null) {
-      env.add(plain(Env.BACKEND_URL, Names.backendUrl(policy, backend)));
-      env.add(
-          plain(Env.BACKEND_TIMEOUT_MS, String.valueOf(backend.effectiveTimeoutSeconds() * 1000L)));
-    }
-    return env;
-  }
-
-  private static EnvVar plain(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
-
-  private static EnvVar fromSecret(String name, String secret, String key) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(secret)
-        .withKey(key)
-        .withOptional(false)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build();
   }
 
   @Override
