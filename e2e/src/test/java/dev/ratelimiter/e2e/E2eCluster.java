@@ -3,28 +3,27 @@ package dev.ratelimiter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.operator.OperatorEnvironment;
-import dev.ratelimiter.operator.OperatorSettings;
-import dev.ratelimiter.operator.RateLimiterOperator;
+import dev.ratelimiter.operator.MockCluster;
+import dev.ratelimiter.operator.Policies;
+import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
-import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
- * The shared mock API server (CRUD mode) with the committed CRD, the real operator in this JVM
- * (built as OperatorMain builds it), and a {@link Kubelet} that runs real agent processes and
- * redis-server.
+ * The operator module's {@link MockCluster} (mock API server in CRUD mode, the real operator in
+ * this JVM, built as OperatorMain builds it) with the committed CRD, and a {@link Kubelet} that
+ * runs real agent processes and redis-server.
  */
-final class E2eCluster extends MockApiServer {
+final class E2eCluster extends MockCluster {
 
   E2eCluster() {
     super(
@@ -54,40 +53,16 @@ final class E2eCluster extends MockApiServer {
         this, namespace, agentJar(), Files.createTempDirectory(logs, namespace + "-"), subnet);
   }
 
-  void startOperator() {
-    startOperator(
-        client ->
-            RateLimiterOperator.create(
-                client,
-                OperatorSettings.fromEnv(
-                    Map.of(
-                        OperatorEnvironment.AGENT_IMAGE.name(), "example.test/agent:e2e",
-                        OperatorEnvironment.REDIS_IMAGE.name(), "example.test/redis:e2e")),
-                Optional.empty()));
+  /** The real operator, with images of its own (the kubelet runs agent.jar whatever they say). */
+  @Override
+  public Operator startOperator() {
+    return startOperator(
+        TestOperatorSettings.of("example.test/agent:e2e", "example.test/redis:e2e", Set.of())
+            .build());
   }
 
   RateLimitPolicy create(String namespace, String name, RateLimitPolicySpec spec) {
-    RateLimitPolicy p = new RateLimitPolicy();
-    p.getMetadata().setName(name);
-    p.getMetadata().setNamespace(namespace);
-    p.setSpec(spec);
-    return client().resource(p).create();
-  }
-
-  /** An admin's edit of the spec; retried when it races the operator's status write. */
-  RateLimitPolicy edit(String namespace, String name, Consumer<RateLimitPolicySpec> change) {
-    return edit(
-        RateLimitPolicy.class,
-        namespace,
-        name,
-        p -> {
-          change.accept(p.getSpec());
-          return p;
-        });
-  }
-
-  RateLimitPolicy get(String namespace, String name) {
-    return get(RateLimitPolicy.class, namespace, name);
+    return create(Policies.policy(namespace, name, spec));
   }
 
   Optional<Condition> condition(String namespace, String name, String type) {

@@ -21,9 +21,10 @@ import java.util.function.Consumer;
 /**
  * The shared mock API server (CRUD mode) with the generated CRD applied, plus the real operator
  * (built by {@link RateLimiterOperator}, as {@link OperatorMain} builds it). The mock runs no
- * controllers: tests play the kubelet by writing Deployment status.
+ * controllers: tests play the kubelet by writing Deployment status. The operator module publishes
+ * it in its test-jar, for e2e/'s {@code E2eCluster}.
  */
-public final class MockCluster extends MockApiServer {
+public class MockCluster extends MockApiServer {
 
   public static final String AGENT_IMAGE = "example.test/ratelimiter/agent:test";
   public static final String REDIS_IMAGE = "example.test/redis:7.4.2-alpine";
@@ -31,6 +32,11 @@ public final class MockCluster extends MockApiServer {
 
   public MockCluster() {
     super(generatedCrd());
+  }
+
+  /** The same with another CRD file (e2e/: the committed one). */
+  protected MockCluster(Path crd) {
+    super(crd);
   }
 
   public static Path generatedCrd() {
