@@ -73,6 +73,8 @@ public final class Agent {
                 settings.redisTlsCaFile());
     ActivePolicy activePolicy = new ActivePolicy(policy);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // process_start_time_seconds: its changes count restarts (alert RatelimiterAgentRestarts)
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     if (store instanceof RedisStore redis) {
       FunctionCounter.builder("ratelimiter.store.late.counted", redis, RedisStore::lateCounted)
           .description(

@@ -19,6 +19,7 @@ import dev.ratelimiter.operator.enforcement.Enforcement;
 import dev.ratelimiter.operator.enforcement.PolicyEnforcer;
 import dev.ratelimiter.operator.status.FailureReasons;
 import dev.ratelimiter.operator.status.ObservedStatus;
+import dev.ratelimiter.operator.status.PolicyStatusListener;
 import dev.ratelimiter.operator.status.StatusConditions;
 import dev.ratelimiter.operator.status.StatusWriter;
 import dev.ratelimiter.operator.status.WarningEvents;
@@ -121,12 +122,21 @@ public class RateLimitPolicyReconciler
   public static final String AGENT_PDB = "agent-pdb";
   private final OperatorSettings settings;
   private final PolicyEnforcer enforcer;
-  private final StatusWriter status = new StatusWriter();
+  private final StatusWriter status;
   private final WarningEvents events = new WarningEvents();
 
   public RateLimitPolicyReconciler(OperatorSettings settings, PolicyEnforcer enforcer) {
+    this(settings, enforcer, PolicyStatusListener.NONE);
+  }
+
+  /**
+   * @param statuses hears every status a reconcile works out (the operator's metrics)
+   */
+  public RateLimitPolicyReconciler(
+      OperatorSettings settings, PolicyEnforcer enforcer, PolicyStatusListener statuses) {
     this.settings = settings;
     this.enforcer = enforcer;
+    this.status = new StatusWriter(java.time.Clock.systemUTC(), statuses);
   }
 
   /** Every reconcile's context carries the settings, for the dependents and {@link RedisAccess}. */

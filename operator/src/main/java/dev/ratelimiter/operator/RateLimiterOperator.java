@@ -47,7 +47,7 @@ public final class RateLimiterOperator {
               tuning.accept(o);
             });
     operator.register(
-        new RateLimitPolicyReconciler(settings, new PolicyEnforcer(metrics)),
+        new RateLimitPolicyReconciler(settings, new PolicyEnforcer(metrics), metrics),
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());

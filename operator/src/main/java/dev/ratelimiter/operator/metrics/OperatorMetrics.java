@@ -1,10 +1,16 @@
 package dev.ratelimiter.operator.metrics;
 
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
 import dev.ratelimiter.operator.enforcement.PushMetrics;
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
+import dev.ratelimiter.operator.status.PolicyStatusListener;
+import dev.ratelimiter.operator.status.StatusConditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -12,9 +18,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The operator's metrics, in one Prometheus registry served as {@code GET /metrics} on the health
@@ -23,10 +34,25 @@ import java.util.Map;
  * pushes: {@code ratelimiter_operator_pushes_total{outcome}} and the histogram {@code
  * ratelimiter_operator_push_latency_seconds}.
  */
-public final class OperatorMetrics implements PushMetrics {
+public final class OperatorMetrics implements PushMetrics, PolicyStatusListener {
 
   public static final String PUSHES = "ratelimiter.operator.pushes";
   public static final String PUSH_LATENCY = "ratelimiter.operator.push.latency";
+  public static final String POLICY_CONDITION = "ratelimiter.operator.policy.condition";
+
+  /**
+   * The conditions a gauge per policy follows (1 = True), for alerts on a policy left unenforced.
+   */
+  static final List<String> CONDITIONS = List.of(StatusConditions.READY, StatusConditions.ENFORCED);
+
+  /**
+   * A policy not reconciled for this long is gone (every live policy is reconciled at least every
+   * 30 s): its gauges are dropped at the next scrape, so a deleted policy raises no alert.
+   */
+  static final Duration FORGET_AFTER = Duration.ofMinutes(2);
+
+  private final Map<String, PolicyGauges> policies = new ConcurrentHashMap<>();
+  private final LongSupplier nanoClock;
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -35,6 +61,11 @@ public final class OperatorMetrics implements PushMetrics {
   private final Timer latency;
 
   public OperatorMetrics() {
+    this(System::nanoTime);
+  }
+
+  OperatorMetrics(LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -73,8 +104,56 @@ public final class OperatorMetrics implements PushMetrics {
     latency.record(took);
   }
 
+  /** One policy's condition gauges and when it was last reconciled. */
+  private static final class PolicyGauges {
+    final Map<String, AtomicInteger> values = new ConcurrentHashMap<>();
+    final List<Gauge> gauges = new ArrayList<>();
+    volatile long seenNanos;
+  }
+
+  @Override
+  public void observed(RateLimitPolicy policy, RateLimitPolicyStatus status) {
+    String ns = policy.getMetadata().getNamespace();
+    String name = policy.getMetadata().getName();
+    PolicyGauges g =
+        policies.computeIfAbsent(
+            ns + "/" + name,
+            k -> {
+              PolicyGauges created = new PolicyGauges();
+              for (String type : CONDITIONS) {
+                AtomicInteger value = new AtomicInteger();
+                created.values.put(type, value);
+                created.gauges.add(
+                    Gauge.builder(POLICY_CONDITION, value, AtomicInteger::get)
+                        .description(
+                            "1 while the policy's condition is True, else 0; kept while the policy exists")
+                        .tag("namespace", ns)
+                        .tag("policy", name)
+                        .tag("type", type)
+                        .register(registry));
+              }
+              return created;
+            });
+    for (String type : CONDITIONS) {
+      Condition c = StatusConditions.find(status.getConditions(), type);
+      g.values.get(type).set(StatusConditions.isTrue(c) ? 1 : 0);
+    }
+    g.seenNanos = nanoClock.getAsLong();
+  }
+
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
+    long now = nanoClock.getAsLong();
+    policies
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = now - e.getValue().seenNanos > FORGET_AFTER.toNanos();
+              if (gone) {
+                e.getValue().gauges.forEach(registry::remove);
+              }
+              return gone;
+            });
     return registry.scrape();
   }
 }

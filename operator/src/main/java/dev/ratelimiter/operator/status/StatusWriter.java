@@ -15,9 +15,15 @@ import java.util.function.UnaryOperator;
 public final class StatusWriter {
 
   private final Clock clock;
+  private final PolicyStatusListener listener;
+
+  public StatusWriter(Clock clock, PolicyStatusListener listener) {
+    this.clock = clock;
+    this.listener = listener;
+  }
 
   public StatusWriter(Clock clock) {
-    this.clock = clock;
+    this(clock, PolicyStatusListener.NONE);
   }
 
   public StatusWriter() {
@@ -26,13 +32,14 @@ public final class StatusWriter {
 
   /**
    * Sets {@code computed} (conditions without times) as the status of {@code policy}, unless the
-   * stored status already says the same.
+   * stored status already says the same; the listener hears it either way.
    *
    * @return true when a write happened
    */
   public boolean write(
       RateLimitPolicy policy, Context<RateLimitPolicy> context, RateLimitPolicyStatus computed) {
     RateLimitPolicyStatus merged = merge(policy.getStatus(), computed);
+    listener.observed(policy, merged);
     if (merged.equals(policy.getStatus())) {
       return false;
     }

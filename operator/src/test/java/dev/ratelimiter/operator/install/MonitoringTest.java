@@ -82,7 +82,7 @@ class MonitoringTest {
 
   @Test
   @DisplayName(
-      "renders with kubectl kustomize into two PodMonitors (monitoring.coreos.com/v1) and the dashboard ConfigMap")
+      "renders with kubectl kustomize into two PodMonitors and a PrometheusRule (monitoring.coreos.com/v1) and the dashboard ConfigMap")
   void renders() {
     List<HasMetadata> objects = rendered();
     assertThat(objects)
@@ -90,6 +90,7 @@ class MonitoringTest {
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("monitoring.coreos.com/v1", "PodMonitor"),
             org.assertj.core.groups.Tuple.tuple("monitoring.coreos.com/v1", "PodMonitor"),
+            org.assertj.core.groups.Tuple.tuple("monitoring.coreos.com/v1", "PrometheusRule"),
             org.assertj.core.groups.Tuple.tuple("v1", "ConfigMap"));
     assertThat(objects)
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(Install.NAMESPACE));
@@ -148,5 +149,31 @@ class MonitoringTest {
     assertThat(expressions)
         .hasSizeGreaterThan(10)
         .allSatisfy(e -> assertThat(Monitoring.metricNames(e)).as(e).isNotEmpty());
+  }
+
+  @Test
+  @DisplayName(
+      "gives Grafana what it needs: a datasource variable every query panel uses, unique panel ids, a type and a place for each panel")
+  void dashboardIsGrafanaShaped() {
+    var dashboard = Monitoring.dashboard();
+    assertThat(dashboard.path("templating").path("list"))
+        .anySatisfy(
+            v -> {
+              assertThat(v.path("name").asText()).isEqualTo("datasource");
+              assertThat(v.path("type").asText()).isEqualTo("datasource");
+              assertThat(v.path("query").asText()).isEqualTo("prometheus");
+            });
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    for (var panel : dashboard.path("panels")) {
+      assertThat(ids.add(panel.path("id").asInt(-1))).as("unique id %s", panel.path("id")).isTrue();
+      assertThat(panel.path("type").asText()).as("type of panel %s", panel.path("id")).isNotBlank();
+      assertThat(panel.path("gridPos").path("w").asInt()).isPositive();
+      if (panel.path("targets").size() > 0) {
+        assertThat(panel.path("datasource").path("uid").asText())
+            .as("datasource of panel %s", panel.path("id"))
+            .isEqualTo("${datasource}");
+      }
+    }
+    assertThat(ids).doesNotContain(-1);
   }
 }
