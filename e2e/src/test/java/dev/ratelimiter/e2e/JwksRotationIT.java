@@ -3,13 +3,13 @@ package dev.ratelimiter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.operator.JwksAccess;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.ConfigMapKeyRef;
 import dev.ratelimiter.operator.customresource.JwtSpec;
 import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.spec.JwksAccess;
 import dev.ratelimiter.testsupport.jwt.TestTokens;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

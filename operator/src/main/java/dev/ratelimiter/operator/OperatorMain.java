@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.metrics.OperatorMetrics;
+import dev.ratelimiter.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -2,6 +2,7 @@ package dev.ratelimiter.operator;
 
 import dev.ratelimiter.operator.enforcement.PolicyEnforcer;
 import dev.ratelimiter.operator.metrics.OperatorMetrics;
+import dev.ratelimiter.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;

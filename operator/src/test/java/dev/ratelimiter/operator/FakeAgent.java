@@ -1,6 +1,7 @@
 package dev.ratelimiter.operator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ratelimiter.operator.spec.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;

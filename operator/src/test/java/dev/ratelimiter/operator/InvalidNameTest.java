@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
-import dev.ratelimiter.operator.status.StatusConditions;
+import dev.ratelimiter.operator.customresource.StatusConditions;
+import dev.ratelimiter.operator.spec.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.metrics.OperatorMetrics;
+import dev.ratelimiter.operator.settings.OperatorSettings;
+import dev.ratelimiter.operator.spec.RedisAccess;
 import dev.ratelimiter.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

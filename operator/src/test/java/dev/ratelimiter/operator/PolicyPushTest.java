@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
-import dev.ratelimiter.operator.status.StatusConditions;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;

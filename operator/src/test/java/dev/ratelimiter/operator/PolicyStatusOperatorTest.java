@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
-import dev.ratelimiter.operator.status.StatusConditions;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.DisplayName;

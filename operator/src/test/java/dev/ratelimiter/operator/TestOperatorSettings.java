@@ -1,5 +1,7 @@
 package dev.ratelimiter.operator;
 
+import dev.ratelimiter.operator.settings.OperatorEnvironment;
+import dev.ratelimiter.operator.settings.OperatorSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

@@ -1,11 +1,11 @@
 package dev.ratelimiter.operator.dependent;
 
 import dev.ratelimiter.contract.AgentContract.Env;
-import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.ExternalRedisMode;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.spec.Names;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.ArrayList;

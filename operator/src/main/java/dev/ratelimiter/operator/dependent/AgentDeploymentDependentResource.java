@@ -1,11 +1,11 @@
 package dev.ratelimiter.operator.dependent;
 
-import dev.ratelimiter.operator.Labels;
-import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.OperatorSettings;
-import dev.ratelimiter.operator.RedisAccess;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.settings.OperatorSettings;
+import dev.ratelimiter.operator.spec.Labels;
+import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.RedisAccess;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;

@@ -1,9 +1,9 @@
 package dev.ratelimiter.operator.dependent;
 
-import dev.ratelimiter.operator.Labels;
-import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.customresource.Autoscaling;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.spec.Labels;
+import dev.ratelimiter.operator.spec.Names;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;

@@ -1,9 +1,9 @@
 package dev.ratelimiter.operator.dependent;
 
-import dev.ratelimiter.operator.Labels;
-import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.settings.OperatorSettings;
+import dev.ratelimiter.operator.spec.Labels;
+import dev.ratelimiter.operator.spec.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;

@@ -1,10 +1,10 @@
 package dev.ratelimiter.operator.dependent;
 
-import dev.ratelimiter.operator.JwksAccess;
-import dev.ratelimiter.operator.Labels;
-import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.SpecDocument;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.spec.JwksAccess;
+import dev.ratelimiter.operator.spec.Labels;
+import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.SpecDocument;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;

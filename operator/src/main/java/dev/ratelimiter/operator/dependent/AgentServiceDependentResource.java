@@ -1,10 +1,10 @@
 package dev.ratelimiter.operator.dependent;
 
-import dev.ratelimiter.operator.Labels;
-import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.customresource.AgentServiceSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.ServiceType;
+import dev.ratelimiter.operator.spec.Labels;
+import dev.ratelimiter.operator.spec.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

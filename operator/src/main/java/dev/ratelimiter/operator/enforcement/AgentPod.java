@@ -1,7 +1,7 @@
 package dev.ratelimiter.operator.enforcement;
 
 import dev.ratelimiter.contract.AgentContract;
-import dev.ratelimiter.operator.Names;
+import dev.ratelimiter.operator.spec.Names;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;

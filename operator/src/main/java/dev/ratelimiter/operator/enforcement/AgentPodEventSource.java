@@ -1,7 +1,7 @@
 package dev.ratelimiter.operator.enforcement;
 
-import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.spec.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;

@@ -1,7 +1,7 @@
 package dev.ratelimiter.operator.enforcement;
 
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
-import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.stream.Collectors;

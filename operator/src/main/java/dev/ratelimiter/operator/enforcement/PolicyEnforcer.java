@@ -1,9 +1,9 @@
 package dev.ratelimiter.operator.enforcement;
 
-import dev.ratelimiter.operator.JwksAccess;
-import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.SpecDocument;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.spec.JwksAccess;
+import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.SpecDocument;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

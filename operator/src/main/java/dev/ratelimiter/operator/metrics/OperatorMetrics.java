@@ -2,10 +2,10 @@ package dev.ratelimiter.operator.metrics;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import dev.ratelimiter.operator.enforcement.PushMetrics;
 import dev.ratelimiter.operator.enforcement.PushResult.Outcome;
 import dev.ratelimiter.operator.status.PolicyStatusListener;
-import dev.ratelimiter.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;

@@ -1,13 +1,14 @@
 package dev.ratelimiter.operator.status;
 
-import static dev.ratelimiter.operator.status.StatusConditions.REDIS_READY;
+import static dev.ratelimiter.operator.customresource.StatusConditions.REDIS_READY;
 
-import dev.ratelimiter.operator.RedisUrls;
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.ExternalRedisMode;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import dev.ratelimiter.operator.enforcement.Enforcement;
 import dev.ratelimiter.operator.enforcement.PushResult;
+import dev.ratelimiter.operator.spec.RedisUrls;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,5 +1,6 @@
 package dev.ratelimiter.operator.status;
 
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.OperatorException;

@@ -1,20 +1,20 @@
 package dev.ratelimiter.operator.status;
 
-import static dev.ratelimiter.operator.status.StatusConditions.AGENTS_READY;
-import static dev.ratelimiter.operator.status.StatusConditions.ENFORCED;
-import static dev.ratelimiter.operator.status.StatusConditions.INVALID_SPEC;
-import static dev.ratelimiter.operator.status.StatusConditions.READY;
-import static dev.ratelimiter.operator.status.StatusConditions.REDIS_READY;
-import static dev.ratelimiter.operator.status.StatusConditions.condition;
-import static dev.ratelimiter.operator.status.StatusConditions.isTrue;
+import static dev.ratelimiter.operator.customresource.StatusConditions.AGENTS_READY;
+import static dev.ratelimiter.operator.customresource.StatusConditions.ENFORCED;
+import static dev.ratelimiter.operator.customresource.StatusConditions.INVALID_SPEC;
+import static dev.ratelimiter.operator.customresource.StatusConditions.READY;
+import static dev.ratelimiter.operator.customresource.StatusConditions.REDIS_READY;
+import static dev.ratelimiter.operator.customresource.StatusConditions.condition;
+import static dev.ratelimiter.operator.customresource.StatusConditions.isTrue;
 
-import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.RedisAccess;
-import dev.ratelimiter.operator.RedisUrls;
 import dev.ratelimiter.operator.customresource.AgentsStatus;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
 import dev.ratelimiter.operator.enforcement.Enforcement;
+import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.RedisAccess;
+import dev.ratelimiter.operator.spec.RedisUrls;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

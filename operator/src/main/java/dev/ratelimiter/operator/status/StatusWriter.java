@@ -2,6 +2,7 @@ package dev.ratelimiter.operator.status;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.time.Clock;

@@ -1,8 +1,9 @@
 package dev.ratelimiter.operator.status;
 
-import dev.ratelimiter.operator.Labels;
-import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.customresource.StatusConditions;
+import dev.ratelimiter.operator.spec.Labels;
+import dev.ratelimiter.operator.spec.Names;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;

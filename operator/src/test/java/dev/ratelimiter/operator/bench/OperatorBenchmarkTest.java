@@ -3,11 +3,11 @@ package dev.ratelimiter.operator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ratelimiter.operator.Labels;
 import dev.ratelimiter.operator.MockCluster;
 import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.spec.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;

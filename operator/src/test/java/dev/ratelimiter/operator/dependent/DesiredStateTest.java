@@ -2,8 +2,6 @@ package dev.ratelimiter.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.operator.Labels;
-import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentServiceSpec;
@@ -16,6 +14,8 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.RedisSpec;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
 import dev.ratelimiter.operator.customresource.ServiceType;
+import dev.ratelimiter.operator.settings.OperatorSettings;
+import dev.ratelimiter.operator.spec.Labels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

@@ -2,12 +2,12 @@ package dev.ratelimiter.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.TestOperatorSettings;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Backend;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;

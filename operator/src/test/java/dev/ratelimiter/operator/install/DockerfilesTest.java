@@ -2,8 +2,8 @@ package dev.ratelimiter.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.operator.Names;
 import dev.ratelimiter.operator.dependent.AgentDeploymentDependentResource;
+import dev.ratelimiter.operator.spec.Names;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.ratelimiter.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratelimiter.operator.OperatorEnvironment;
+import dev.ratelimiter.operator.settings.OperatorEnvironment;
 import dev.ratelimiter.settings.Setting;
 import java.io.IOException;
 import java.nio.file.Files;

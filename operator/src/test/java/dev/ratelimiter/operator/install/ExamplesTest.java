@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.ratelimiter.operator.PolicyValidator;
 import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.schema.CrdValidator;
+import dev.ratelimiter.operator.spec.PolicyValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
@@ -116,14 +116,14 @@ class ExamplesTest {
     assertThat(jwks.getMetadata().getName())
         .isEqualTo(spec.getClientKey().getJwt().getJwksConfigMapRef().getName());
     assertThat(jwks.getMetadata().getLabels())
-        .containsEntry(dev.ratelimiter.operator.JwksAccess.LABEL, "true");
+        .containsEntry(dev.ratelimiter.operator.spec.JwksAccess.LABEL, "true");
     String canonical =
         dev.ratelimiter.policy.Jwks.canonical(
             jwks.getData().get(spec.getClientKey().getJwt().getJwksConfigMapRef().getKey()),
             "jwks");
     var policy =
         dev.ratelimiter.policy.PolicyParser.parse(
-            dev.ratelimiter.operator.SpecDocument.yaml(p, 2, canonical));
+            dev.ratelimiter.operator.spec.SpecDocument.yaml(p, 2, canonical));
     assertThat(policy.plan().planOf("pro")).isEqualTo("pro");
     assertThat(policy.plan().planOf("gold"))
         .as("a plan the policy does not name")
@@ -146,7 +146,7 @@ class ExamplesTest {
               assertThat(l.getAlgorithm()).isEqualTo("TokenBucket");
               assertThat(l.getBurst()).isEqualTo(50L);
             });
-    assertThat(dev.ratelimiter.operator.SpecDocument.yaml(bucket))
+    assertThat(dev.ratelimiter.operator.spec.SpecDocument.yaml(bucket))
         .contains("algorithm: TokenBucket\n  burst: 50\n");
   }
 
@@ -285,7 +285,7 @@ class ExamplesTest {
     var external = policy("external-redis-sentinel.yaml").getSpec().getRedis().getExternal();
     assertThat(external.getMode()).isEqualTo("Sentinel");
     assertThat(external.getMasterName()).isEqualTo("shop-limits");
-    assertThat(dev.ratelimiter.operator.RedisUrls.hosts(external.getUrl()))
+    assertThat(dev.ratelimiter.operator.spec.RedisUrls.hosts(external.getUrl()))
         .hasSize(3)
         .allSatisfy(h -> assertThat(h).startsWith("sentinel-"));
   }
@@ -316,7 +316,7 @@ class ExamplesTest {
     }
     assertThat(keys).contains(ref.getKey());
     assertThat(secret.getMetadata().getLabels())
-        .containsEntry(dev.ratelimiter.operator.RedisAccess.ALLOW_LABEL, "true");
+        .containsEntry(dev.ratelimiter.operator.spec.RedisAccess.ALLOW_LABEL, "true");
   }
 
   @Test
@@ -336,7 +336,8 @@ class ExamplesTest {
     assertThat(spec.getMode()).isEqualTo("Shadow");
     assertThat(spec.getFailurePolicy()).isEqualTo("Local");
     var policy =
-        dev.ratelimiter.policy.PolicyParser.parse(dev.ratelimiter.operator.SpecDocument.yaml(p, 3));
+        dev.ratelimiter.policy.PolicyParser.parse(
+            dev.ratelimiter.operator.spec.SpecDocument.yaml(p, 3));
     assertThat(policy.agents()).isEqualTo(3);
     assertThat(policy.limits().get(0).applies("POST", "/api/login")).isTrue();
     assertThat(policy.limits().get(0).applies("GET", "/api/login")).isFalse();

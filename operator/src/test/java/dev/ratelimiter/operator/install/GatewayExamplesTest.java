@@ -3,10 +3,10 @@ package dev.ratelimiter.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.PolicyValidator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.schema.CrdValidator;
+import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.PolicyValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

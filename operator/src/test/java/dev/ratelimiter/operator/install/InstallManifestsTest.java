@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratelimiter.operator.OperatorMain;
-import dev.ratelimiter.operator.OperatorSettings;
 import dev.ratelimiter.operator.dependent.AgentDeploymentDependentResource;
+import dev.ratelimiter.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;

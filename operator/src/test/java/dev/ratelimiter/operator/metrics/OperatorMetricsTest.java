@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ratelimiter.operator.FakeAgent;
 import dev.ratelimiter.operator.HealthServer;
 import dev.ratelimiter.operator.MockCluster;
-import dev.ratelimiter.operator.status.StatusConditions;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -6,7 +6,7 @@ import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
-import dev.ratelimiter.operator.status.StatusConditions;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

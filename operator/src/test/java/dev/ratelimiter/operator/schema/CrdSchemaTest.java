@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratelimiter.operator.MockCluster;
-import dev.ratelimiter.operator.PolicyValidator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.spec.PolicyValidator;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.ClientKeySource;
 import dev.ratelimiter.policy.FailurePolicy;

@@ -3,8 +3,8 @@ package dev.ratelimiter.operator.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.MockCluster;
-import dev.ratelimiter.operator.PolicyValidator;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.spec.PolicyValidator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,10 +3,10 @@ package dev.ratelimiter.operator.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.operator.MockCluster;
-import dev.ratelimiter.operator.Names;
-import dev.ratelimiter.operator.PolicyValidator;
 import dev.ratelimiter.operator.customresource.PolicyNameRules;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.PolicyValidator;
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.ratelimiter.operator.RateLimitPolicyReconciler;
 import dev.ratelimiter.operator.customresource.AgentsStatus;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
+import dev.ratelimiter.operator.customresource.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;

@@ -1,8 +1,9 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.spec;
 
 import dev.ratelimiter.operator.customresource.ExternalRedis;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
+import dev.ratelimiter.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

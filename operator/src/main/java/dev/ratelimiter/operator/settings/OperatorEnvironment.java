@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.settings;
 
 import dev.ratelimiter.settings.Setting;
 import java.util.ArrayList;

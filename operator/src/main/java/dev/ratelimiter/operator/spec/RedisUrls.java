@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.spec;
 
 import java.util.ArrayList;
 import java.util.List;

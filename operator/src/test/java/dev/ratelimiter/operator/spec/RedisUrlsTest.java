@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.spec;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import java.util.LinkedHashMap;

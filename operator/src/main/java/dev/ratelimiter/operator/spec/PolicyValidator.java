@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.spec;
 
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.Autoscaling;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator.status;
+package dev.ratelimiter.operator.customresource;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -71,11 +71,11 @@ public final class StatusConditions {
   }
 
   /** RFC 3339 in whole seconds, as Kubernetes writes times. */
-  static String timestamp(Clock clock) {
+  public static String timestamp(Clock clock) {
     return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
   }
 
-  static String truncate(String message) {
+  public static String truncate(String message) {
     if (message == null) {
       return null;
     }

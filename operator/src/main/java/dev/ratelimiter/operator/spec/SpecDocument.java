@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.spec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

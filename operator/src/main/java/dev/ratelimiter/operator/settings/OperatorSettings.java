@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.settings;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The operator's settings, every one read from the environment and checked here, in one place
  * ({@link #fromEnv}): a bad value is an {@link IllegalArgumentException} whose message names the
- * setting and what it accepts, which {@link OperatorMain} prints as its one line before exiting 2.
+ * setting and what it accepts, which {@code OperatorMain} prints as its one line before exiting 2.
  * Immutable: the reconciler hands the settings to its dependents through the reconcile context
  * ({@link #of(Context)}), nothing reads them from a static.
  */

@@ -1,7 +1,8 @@
-package dev.ratelimiter.operator;
+package dev.ratelimiter.operator.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratelimiter.operator.Policies;
 import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.LimitSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
