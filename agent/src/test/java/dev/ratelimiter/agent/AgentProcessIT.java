@@ -164,6 +164,57 @@ class AgentProcessIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A client that hangs up in the middle of a proxied download is no error either, and no key or token a client sent reaches the log")
+  void clientHangsUpMidStream() throws Exception {
+    try (TestBackend backend = TestBackend.start()) {
+      int httpPort = Ports.free();
+      int managementPort = Ports.free();
+      run(
+          Map.of(
+              "HTTP_PORT",
+              Integer.toString(httpPort),
+              "MANAGEMENT_PORT",
+              Integer.toString(managementPort),
+              "BACKEND_URL",
+              backend.url(),
+              "WARM_UP_SECONDS",
+              "0"));
+      http.awaitReady(managementPort);
+      for (int i = 0; i < 3; i++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort)) {
+          socket
+              .getOutputStream()
+              .write(
+                  ("GET /api/download?bytes=200000000 HTTP/1.1\r\nHost: x\r\n"
+                          + "Authorization: Bearer eyJsecret-token-value\r\n"
+                          + "X-Api-Key: sk-live-secret-key\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
+          byte[] some = new byte[256 * 1024];
+          int read = 0;
+          while (read < some.length) {
+            int n = socket.getInputStream().read(some, read, some.length - read);
+            if (n < 0) {
+              break;
+            }
+            read += n;
+          }
+          assertThat(read).as("part of the body arrived").isEqualTo(some.length);
+        } // hangs up mid-body
+      }
+      // the agent still serves, and a later request's log lines would follow the hang-ups'
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(http.get(httpPort, "/api/x").status()).isEqualTo(200));
+      assertThat(stderr())
+          .doesNotContain(" ERROR ")
+          .doesNotContain("Stream reset")
+          .doesNotContain("secret-token-value")
+          .doesNotContain("sk-live-secret-key");
+    }
+  }
+
   private static boolean refused(int port) {
     try (java.net.Socket socket = new java.net.Socket()) {
       socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
