@@ -22,6 +22,7 @@ import dev.ratelimiter.operator.settings.OperatorSettings;
 import dev.ratelimiter.operator.spec.JwksAccess;
 import dev.ratelimiter.operator.spec.PolicyValidator;
 import dev.ratelimiter.operator.spec.RedisAccess;
+import dev.ratelimiter.operator.spec.Refusal;
 import dev.ratelimiter.operator.status.FailureReasons;
 import dev.ratelimiter.operator.status.ObservedStatus;
 import dev.ratelimiter.operator.status.PolicyStatusListener;
@@ -173,7 +174,7 @@ public class RateLimitPolicyReconciler
           String.join("; ", problems));
       return UpdateControl.noUpdate();
     }
-    Optional<RedisAccess.Refusal> refusal = RedisAccess.check(policy, context);
+    Optional<Refusal> refusal = RedisAccess.check(policy, context);
     if (refusal.isPresent()) {
       // like an invalid spec: nothing is rendered with the refused Secret or host
       refuse(
@@ -184,7 +185,7 @@ public class RateLimitPolicyReconciler
           refusal.get().message());
       return UpdateControl.noUpdate();
     }
-    RedisAccess.Refusal jwks = JwksAccess.read(policy, context).refusal();
+    Refusal jwks = JwksAccess.read(policy, context).refusal();
     if (jwks != null) {
       // the agents keep the keys they have: nothing is rendered without a valid JWKS
       refuse(

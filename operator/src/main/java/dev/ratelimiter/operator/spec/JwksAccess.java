@@ -29,7 +29,7 @@ public final class JwksAccess {
   public static final String JWKS_INVALID = "JwksInvalid";
 
   /** The JWKS of a policy: its canonical text, or why there is none to push. */
-  public record Read(String jwks, RedisAccess.Refusal refusal) {}
+  public record Read(String jwks, Refusal refusal) {}
 
   private JwksAccess() {}
 
@@ -101,7 +101,7 @@ public final class JwksAccess {
   }
 
   private static Read refused(String reason, String message) {
-    return new Read(null, new RedisAccess.Refusal(reason, message));
+    return new Read(null, new Refusal(reason, message));
   }
 
   private static ConfigMapKeyRef ref(RateLimitPolicy p) {

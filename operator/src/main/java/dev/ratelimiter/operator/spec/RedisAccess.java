@@ -27,9 +27,6 @@ public final class RedisAccess {
   public static final String SECRET_NOT_ALLOWED = "SecretNotAllowed";
   public static final String HOST_NOT_ALLOWED = "HostNotAllowed";
 
-  /** Why a policy's external Redis is refused: a condition reason and a message naming the fix. */
-  public record Refusal(String reason, String message) {}
-
   private RedisAccess() {}
 
   /**

@@ -13,8 +13,8 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicyStatus;
 import dev.ratelimiter.operator.enforcement.Enforcement;
 import dev.ratelimiter.operator.spec.Names;
-import dev.ratelimiter.operator.spec.RedisAccess;
 import dev.ratelimiter.operator.spec.RedisUrls;
+import dev.ratelimiter.operator.spec.Refusal;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -112,7 +112,7 @@ public final class ObservedStatus {
    * False with its reason, Redis and the agents as observed; nothing was applied or pushed.
    */
   public static RateLimitPolicyStatus unusableInput(
-      RateLimitPolicy p, Context<RateLimitPolicy> context, RedisAccess.Refusal refusal) {
+      RateLimitPolicy p, Context<RateLimitPolicy> context, Refusal refusal) {
     Long gen = p.getMetadata().getGeneration();
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     return status(
@@ -134,7 +134,7 @@ public final class ObservedStatus {
 
   /** Status for an external Redis the operator may not use (RedisAccess): nothing was applied. */
   public static RateLimitPolicyStatus refused(
-      RateLimitPolicy p, Context<RateLimitPolicy> context, RedisAccess.Refusal refusal) {
+      RateLimitPolicy p, Context<RateLimitPolicy> context, Refusal refusal) {
     Long gen = p.getMetadata().getGeneration();
     Optional<Deployment> agents = deployment(context, Names.agentDeployment(p));
     return status(
