@@ -99,6 +99,13 @@ public final class AgentEnvironment {
           List.of("FailurePolicy", "Refuse"),
           "a new client while the in-memory store is full: FailurePolicy or Refuse");
 
+  public static final Setting<String> LOG_FORMAT =
+      Setting.oneOf(
+          "LOG_FORMAT",
+          "text",
+          List.of("text", "json"),
+          "log lines: text, or json (one JSON object per line)");
+
   /** In the order of docs/configuration.md. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -121,7 +128,8 @@ public final class AgentEnvironment {
           HTTP_HEADER_TIMEOUT_SECONDS,
           HTTP_MAX_CONNECTIONS,
           MEMORY_MAX_CLIENTS,
-          MEMORY_FULL);
+          MEMORY_FULL,
+          LOG_FORMAT);
 
   private AgentEnvironment() {}
 }

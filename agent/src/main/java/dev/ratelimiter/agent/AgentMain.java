@@ -20,6 +20,10 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void main(String[] args) throws Exception {
+    // before the first logger exists: logback reads its configuration once, when first used
+    if ("json".equals(System.getenv().getOrDefault("LOG_FORMAT", "").trim())) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
     if (args.length > 0) {
       System.exit(AgentCommands.run(List.of(args), System.out, System.err));
       return;

@@ -63,6 +63,7 @@ public record AgentSettings(
 
   /** Reads every setting through its declaration in {@link AgentEnvironment}. */
   public static AgentSettings fromEnv(Map<String, String> env) {
+    AgentEnvironment.LOG_FORMAT.read(env); // checked here; AgentMain picked the format already
     String redisUrl = AgentEnvironment.REDIS_URL.read(env);
     RedisMode mode = AgentEnvironment.REDIS_MODE.read(env);
     String masterName = AgentEnvironment.REDIS_MASTER_NAME.read(env);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -212,6 +213,35 @@ class AgentProcessIT {
           .doesNotContain("Stream reset")
           .doesNotContain("secret-token-value")
           .doesNotContain("sk-live-secret-key");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "LOG_FORMAT=json: every log line is one JSON object with time, level, logger and the formatted message")
+  void jsonLogLines() throws Exception {
+    int httpPort = Ports.free();
+    int managementPort = Ports.free();
+    run(
+        Map.of(
+            "HTTP_PORT",
+            Integer.toString(httpPort),
+            "MANAGEMENT_PORT",
+            Integer.toString(managementPort),
+            "LOG_FORMAT",
+            "json",
+            "WARM_UP_SECONDS",
+            "0"));
+    http.awaitReady(managementPort);
+    await().atMost(Duration.ofSeconds(10)).until(() -> stderr().contains("serving"));
+    List<String> lines = stderr().lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines).isNotEmpty();
+    for (String line : lines) {
+      io.vertx.core.json.JsonObject event = new io.vertx.core.json.JsonObject(line);
+      assertThat(event.getLong("timestamp")).isPositive();
+      assertThat(event.getString("level")).isIn("INFO", "WARN", "ERROR", "DEBUG");
+      assertThat(event.getString("loggerName")).isNotBlank();
+      assertThat(event.getString("formattedMessage")).isNotBlank().doesNotContain("{}");
     }
   }
 
