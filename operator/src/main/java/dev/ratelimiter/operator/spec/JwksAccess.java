@@ -5,13 +5,10 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.policy.InvalidPolicyException;
 import dev.ratelimiter.policy.Jwks;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The JWKS of a policy with {@code clientKey.source: Jwt}, read from the ConfigMap its {@code
@@ -35,38 +32,37 @@ public final class JwksAccess {
 
   public static InformerEventSource<ConfigMap, RateLimitPolicy> configMaps(
       EventSourceContext<RateLimitPolicy> context) {
-    var config =
-        InformerEventSourceConfiguration.from(ConfigMap.class, RateLimitPolicy.class)
-            .withName(CONFIG_MAPS)
-            .withLabelSelector(LABEL + "=true")
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(
-                map ->
-                    context
-                        .getPrimaryCache()
-                        .list(map.getMetadata().getNamespace())
-                        .filter(
-                            p ->
-                                ref(p) != null
-                                    && map.getMetadata().getName().equals(ref(p).getName()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-            .build();
-    return new InformerEventSource<>(config, context);
+    return LabelledReferences.informer(
+        context,
+        ConfigMap.class,
+        CONFIG_MAPS,
+        LABEL,
+        p -> ref(p) == null ? null : ref(p).getName());
   }
 
-  /** The policy's JWKS; {@code jwks} null and no refusal when it counts clients otherwise. */
+  /**
+   * The policy's JWKS; {@code jwks} null and no refusal when it counts clients otherwise. Read and
+   * judged once per reconcile: the reconciler, the policy ConfigMap and the push all ask for it.
+   */
   public static Read read(RateLimitPolicy p, Context<RateLimitPolicy> context) {
-    ConfigMapKeyRef ref = ref(p);
-    if (ref == null) {
+    if (ref(p) == null) {
       return new Read(null, null);
     }
+    var reconcile = context.managedWorkflowAndDependentResourceContext();
+    Optional<Read> done = reconcile.get(Read.class, Read.class);
+    if (done.isPresent()) {
+      return done.get();
+    }
+    Read read = readNow(p, context);
+    reconcile.put(Read.class, read);
+    return read;
+  }
+
+  private static Read readNow(RateLimitPolicy p, Context<RateLimitPolicy> context) {
+    ConfigMapKeyRef ref = ref(p);
     String ns = p.getMetadata().getNamespace();
-    @SuppressWarnings("unchecked")
-    var source =
-        (InformerEventSource<ConfigMap, RateLimitPolicy>)
-            context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, CONFIG_MAPS);
-    Optional<ConfigMap> map = source.get(new ResourceID(ref.getName(), ns));
+    Optional<ConfigMap> map =
+        LabelledReferences.get(context, ConfigMap.class, CONFIG_MAPS, p, ref.getName());
     String field = "spec.clientKey.jwt.jwksConfigMapRef";
     if (map.isEmpty()) {
       return refused(

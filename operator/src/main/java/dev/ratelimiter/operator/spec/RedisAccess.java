@@ -5,13 +5,10 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.SecretKeyRef;
 import dev.ratelimiter.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * What an external Redis may use. A policy may name a password Secret only when the Secret's owner
@@ -35,21 +32,8 @@ public final class RedisAccess {
    */
   public static InformerEventSource<Secret, RateLimitPolicy> secrets(
       EventSourceContext<RateLimitPolicy> context) {
-    var config =
-        InformerEventSourceConfiguration.from(Secret.class, RateLimitPolicy.class)
-            .withName(SECRETS)
-            .withLabelSelector(ALLOW_LABEL + "=true")
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(
-                secret ->
-                    context
-                        .getPrimaryCache()
-                        .list(secret.getMetadata().getNamespace())
-                        .filter(p -> secret.getMetadata().getName().equals(secretName(p)))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-            .build();
-    return new InformerEventSource<>(config, context);
+    return LabelledReferences.informer(
+        context, Secret.class, SECRETS, ALLOW_LABEL, RedisAccess::secretName);
   }
 
   /** Empty when the policy's external Redis (if any) may be used as written. */
@@ -104,10 +88,7 @@ public final class RedisAccess {
     if (name == null) {
       return Optional.empty();
     }
-    var source =
-        (InformerEventSource<Secret, RateLimitPolicy>)
-            context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS);
-    return source.get(new ResourceID(name, p.getMetadata().getNamespace()));
+    return LabelledReferences.get(context, Secret.class, SECRETS, p, name);
   }
 
   private static boolean labelled(
