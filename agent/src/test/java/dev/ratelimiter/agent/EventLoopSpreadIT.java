@@ -86,10 +86,16 @@ class EventLoopSpreadIT {
             "event loops' CPU ticks in " + mode + " mode, " + requests + " requests: " + busiest);
         assertThat(requests).as("requests served").isGreaterThan(1000);
         assertThat(mean).as("mean CPU ticks of the four busiest loops").isGreaterThan(10);
+        // A loop's share at ~30 ticks swings by a fifth between runs (CI once saw [47, 30, 29, 28]
+        // on a loaded machine); the faults this guards against are far outside that: one loop
+        // doing all the work ([177, 1, 0, 0] before every loop served), or the Redis replies of
+        // every connection landing on one loop (about twice its share).
         for (long ticks : loops) {
           assertThat((double) ticks)
-              .as("each of the four busiest loops within ±40%% of their mean %s: %s", mean, busiest)
-              .isBetween(0.6 * mean, 1.4 * mean);
+              .as(
+                  "each of the four busiest loops between half and 1.75 times their mean %s: %s",
+                  mean, busiest)
+              .isBetween(0.5 * mean, 1.75 * mean);
         }
       }
     }
