@@ -31,8 +31,7 @@ class ProxyConcurrencyTest {
     redis = RedisServerProcess.start("s3cret-pass");
     backend = TestBackend.start();
     for (int i = 0; i < 3; i++) {
-      // A generous store timeout: on a loaded 2-core machine 100 ms would let failurePolicy Open
-      // admit requests.
+      // The default Redis timeout, as an agent in production has it; a generous backend one.
       agents.add(
           RunningAgent.start(
               TestSettings.local(redis.url(), redis.password(), null)

@@ -37,7 +37,7 @@ class RateLimitServiceTest {
   static void start() {
     redis = RedisServerProcess.start("s3cret-pass");
     for (int i = 0; i < 3; i++) {
-      // A generous Redis timeout: what is measured is the counting, not a loaded machine's latency.
+      // The default Redis timeout, as an agent in production has it.
       agents.add(
           RunningAgent.start(
               TestSettings.local(redis.url(), redis.password(), null),

@@ -38,8 +38,8 @@ class RedisClusterTest extends ConcurrencyContract {
   void start() {
     cluster = RedisClusterProcesses.start(PASSWORD);
     for (int i = 0; i < 3; i++) {
-      // A generous timeout, as in RedisConcurrencyTest: exactness is measured here, not failing
-      // open.
+      // The default Redis timeout: on a loaded machine Redis starves with the agent, and the
+      // agent gives it the timeout afresh (StoreDeadline) instead of failing open.
       agents.add(
           startOnSeveralLoops(
               TestSettings.local(cluster.seedUrls(), PASSWORD, null)

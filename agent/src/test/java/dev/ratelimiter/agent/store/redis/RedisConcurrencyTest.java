@@ -23,9 +23,8 @@ class RedisConcurrencyTest extends ConcurrencyContract {
   void start() {
     redis = RedisServerProcess.start("s3cret-pass");
     for (int i = 0; i < 3; i++) {
-      // A generous timeout: on a loaded 2-core test machine a 100 ms timeout would let
-      // failurePolicy Open admit requests, which is right in production but not what is measured
-      // here.
+      // The default Redis timeout: on a loaded machine Redis starves with the agent, and the
+      // agent gives it the timeout afresh (StoreDeadline) instead of failing open.
       agents.add(startOnSeveralLoops(TestSettings.local(redis.url(), redis.password(), null)));
     }
   }

@@ -59,8 +59,7 @@ class TamperedCounterTest {
                 3,
                 dev.ratelimiter.policy.WindowFormat.parseSeconds(window),
                 dev.ratelimiter.policy.Algorithm.FixedWindow));
-    // A generous Redis timeout: the assertions are about what the script answers, not about a slow
-    // machine.
+    // The default Redis timeout, as an agent in production has it.
     agent =
         RunningAgent.start(
             TestSettings.local(redis.url(), null, null),
