@@ -10,6 +10,8 @@ package dev.ratelimiter.policy;
  * @param burst the most units a client can spend at once: {@code burst} for TokenBucket (default
  *     {@code requests}), {@code requests} for the other algorithms
  * @param match the requests the limit applies to; null = every request
+ * @param cost what a request costs against it; null: one unit per request ({@code requests} is then
+ *     a request quota, else a budget in tokens)
  */
 public record Limit(
     String name,
@@ -17,7 +19,19 @@ public record Limit(
     long windowSeconds,
     Algorithm algorithm,
     long burst,
-    RouteMatch match) {
+    RouteMatch match,
+    Cost cost) {
+
+  /** A limit that counts requests. */
+  public Limit(
+      String name,
+      long requests,
+      long windowSeconds,
+      Algorithm algorithm,
+      long burst,
+      RouteMatch match) {
+    this(name, requests, windowSeconds, algorithm, burst, match, null);
+  }
 
   /**
    * A limit that applies to every request, whose burst is {@code requests} (the only choice for
@@ -53,7 +67,11 @@ public record Limit(
   public Limit share(int agents) {
     long shareRequests = ceilDiv(requests, agents);
     long shareBurst = algorithm == Algorithm.TokenBucket ? ceilDiv(burst, agents) : shareRequests;
-    return new Limit(name, shareRequests, windowSeconds, algorithm, shareBurst, match);
+    Cost shareCost =
+        cost == null
+            ? null
+            : new Cost(cost.usage(), Math.min(cost.reserve(), shareRequests), cost.header());
+    return new Limit(name, shareRequests, windowSeconds, algorithm, shareBurst, match, shareCost);
   }
 
   private static long ceilDiv(long value, int agents) {
@@ -94,6 +112,11 @@ public record Limit(
         DEFAULT_REQUESTS,
         WindowFormat.parseSeconds(DEFAULT_WINDOW),
         Algorithm.FixedWindow);
+  }
+
+  /** Whether this limit is a token budget: a request costs what the backend reports. */
+  public boolean costed() {
+    return cost != null;
   }
 
   public long windowMillis() {

@@ -139,6 +139,15 @@ public final class PolicyDocument {
       }
       out.put("match", match);
     }
+    if (limit.cost() != null) {
+      Map<String, Object> cost = new LinkedHashMap<>();
+      cost.put("usage", limit.cost().usage().name());
+      cost.put("reserve", limit.cost().reserve());
+      if (limit.cost().header() != null) {
+        cost.put("header", limit.cost().header());
+      }
+      out.put("cost", cost);
+    }
     return out;
   }
 }

@@ -47,7 +47,8 @@ public final class PolicyParser {
           "plan",
           "exemptPlans");
   private static final Set<String> LIMIT_FIELDS =
-      Set.of("name", "requests", "window", "algorithm", "burst", "match");
+      Set.of("name", "requests", "window", "algorithm", "burst", "match", "cost");
+  private static final Set<String> COST_FIELDS = Set.of("usage", "reserve", "header");
 
   /**
    * YAML is a superset of JSON, so one reader serves both. A key given twice is an error, not "the
@@ -243,11 +244,25 @@ public final class PolicyParser {
               : Algorithm.FixedWindow;
       RouteMatch match =
           item.has("match") ? RequestFields.match(item.get("match"), at + ".match") : null;
-      limits.add(
-          new Limit(
-              name, requests, window, algorithm, burst(item, at, algorithm, requests), match));
+      long burst = burst(item, at, algorithm, requests);
+      Cost cost = item.has("cost") ? cost(item.get("cost"), at + ".cost", burst) : null;
+      limits.add(new Limit(name, requests, window, algorithm, burst, match, cost));
     }
     return limits;
+  }
+
+  /** A token budget's cost: what it is spent in, and the reservation, which must fit at once. */
+  private static Cost cost(JsonNode node, String at, long most) throws InvalidPolicyException {
+    if (!node.isObject()) {
+      throw new InvalidPolicyException(
+          at, "must be a mapping with usage and reserve, not " + kind(node));
+    }
+    checkKnown(node, at + ".", COST_FIELDS);
+    Cost.Usage usage = enumValue(required(node, "usage", at), at + ".usage", Cost.Usage.class);
+    long reserve = integer(required(node, "reserve", at), at + ".reserve", Cost.MIN_RESERVE, most);
+    String header =
+        node.has("header") ? RequestFields.headerName(node.get("header"), at + ".header") : null;
+    return new Cost(usage, reserve, header);
   }
 
   /** The size rules of each algorithm, and the TokenBucket's burst (default {@code requests}). */

@@ -22,7 +22,7 @@ import java.util.Objects;
  * value this operator does not know reaches the validator instead of failing the informer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "requests", "window", "algorithm", "burst", "match"})
+@JsonPropertyOrder({"name", "requests", "window", "algorithm", "burst", "match", "cost"})
 @ValidationRule(
     value =
         "duration(self.window) >= duration('"
@@ -54,6 +54,11 @@ import java.util.Objects;
     value = "!has(self.burst) || (has(self.algorithm) && self.algorithm == 'TokenBucket')",
     message = "only a TokenBucket has a burst",
     fieldPath = ".burst")
+@ValidationRule(
+    value =
+        "!has(self.cost) || self.cost.reserve <= (has(self.burst) ? self.burst : self.requests)",
+    message = "cost.reserve must fit the limit at once: at most requests (a TokenBucket: burst)",
+    fieldPath = ".cost.reserve")
 public class LimitSpec {
 
   @JsonPropertyDescription("Name of the limit, unique within the policy (DNS label).")
@@ -93,6 +98,12 @@ public class LimitSpec {
       "Optional: the requests this limit applies to (path prefixes and/or methods). Without it the limit"
           + " applies to every request; a request that no limit applies to is allowed and not counted.")
   private RouteMatchSpec match;
+
+  @JsonPropertyDescription(
+      "Optional: makes the limit a token budget for LLM APIs. requests is then tokens per window;"
+          + " each request reserves its stated ceiling (else reserve) before it is forwarded and"
+          + " settles to the usage its response reports.")
+  private CostSpec cost;
 
   public LimitSpec() {}
 
@@ -160,6 +171,14 @@ public class LimitSpec {
     this.match = match;
   }
 
+  public CostSpec getCost() {
+    return cost;
+  }
+
+  public void setCost(CostSpec cost) {
+    this.cost = cost;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof LimitSpec)) {
@@ -171,11 +190,12 @@ public class LimitSpec {
         && Objects.equals(window, l.window)
         && Objects.equals(algorithm, l.algorithm)
         && Objects.equals(burst, l.burst)
-        && Objects.equals(match, l.match);
+        && Objects.equals(match, l.match)
+        && Objects.equals(cost, l.cost);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, requests, window, algorithm, burst, match);
+    return Objects.hash(name, requests, window, algorithm, burst, match, cost);
   }
 }

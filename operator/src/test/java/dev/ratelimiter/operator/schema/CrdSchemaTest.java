@@ -77,6 +77,7 @@ class CrdSchemaTest {
             ".spec.limits[*]",
             ".spec.limits[*]",
             ".spec.limits[*]",
+            ".spec.limits[*]",
             ".spec.redis.external",
             ".spec.redis.external",
             ".spec.redis.external.url",
