@@ -28,11 +28,11 @@ public final class ClientLimits {
   }
 
   /**
-   * Checks every limit, and consumes {@code cost} from all only when all allow it.
+   * Checks every limit, and consumes {@code costs[i]} from limit {@code i} only when all allow it.
    *
    * @return null when this client was removed meanwhile
    */
-  public synchronized AcquireResult acquire(List<Limit> limits, long cost, long now) {
+  public synchronized AcquireResult acquire(List<Limit> limits, long[] costs, long now) {
     if (retired) {
       return null;
     }
@@ -55,17 +55,48 @@ public final class ClientLimits {
       } else {
         used[i] = states[slot];
       }
-      allowed &= used[i].check(limit, cost, now, out, i);
+      allowed &= used[i].check(limit, costs[i], now, out, i);
     }
     if (allowed) {
       for (int i = 0; i < n; i++) {
-        used[i].consume(limits.get(i), cost, now, out, i);
+        used[i].consume(limits.get(i), costs[i], now, out, i);
         if (fresh[i] != null) {
           add(fresh[i], used[i]); // like a Redis key: it exists once something is counted
         }
       }
     }
     return new AcquireResult(allowed, out.remaining, out.reset, out.retry, now);
+  }
+
+  /**
+   * Adds {@code deltas[i]} to limit {@code i}, never refused (see {@code CounterStore#settle}).
+   *
+   * @return false when this client was removed meanwhile
+   */
+  public synchronized boolean settle(List<Limit> limits, long[] deltas, long now) {
+    if (retired) {
+      return false;
+    }
+    for (int i = 0; i < limits.size(); i++) {
+      if (deltas[i] == 0) {
+        continue;
+      }
+      Limit limit = limits.get(i);
+      String id = CounterKeys.suffix(limit);
+      int slot = indexOf(id);
+      if (slot >= 0 && states[slot].expired(now)) {
+        removeAt(slot);
+        slot = -1;
+      }
+      if (slot < 0) {
+        if (deltas[i] < 0) {
+          continue; // its window has ended: nothing left to give back
+        }
+        slot = add(id, LimitState.fresh(limit, now));
+      }
+      states[slot].settle(limit, deltas[i], now);
+    }
+    return true;
   }
 
   public synchronized void retire() {

@@ -28,4 +28,9 @@ final class FixedWindowState extends LimitState {
     out.remaining[i] = Math.max(0, limit.requests() - count);
     out.reset[i] = expiresAt - now;
   }
+
+  @Override
+  public void settle(Limit limit, long delta, long now) {
+    count = Math.min(Math.max(0, count + delta), 2 * limit.requests());
+  }
 }

@@ -1,10 +1,12 @@
 package dev.ratelimiter.agent.store.memory;
 
 import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.Costs;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.StoreUnavailableException;
 import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Future;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,9 +57,10 @@ public final class InMemoryStore implements CounterStore {
   }
 
   @Override
-  public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost) {
+  public Future<AcquireResult> acquireEach(
+      String scope, String client, List<Limit> limits, long[] costs) {
     try {
-      return Future.succeededFuture(acquireNow(scope, client, limits, cost));
+      return Future.succeededFuture(acquireNow(scope, client, limits, costs));
     } catch (StoreUnavailableException e) {
       return Future.failedFuture(e);
     }
@@ -71,17 +74,50 @@ public final class InMemoryStore implements CounterStore {
     if (cost < 1) {
       throw new IllegalArgumentException("cost must be at least 1: " + cost);
     }
+    return acquireNow(scope, client, limits, Costs.uniform(limits.size(), cost));
+  }
+
+  public AcquireResult acquireNow(String scope, String client, List<Limit> limits, long[] costs) {
+    if (costs.length != limits.size() || !Costs.valid(costs)) {
+      throw new IllegalArgumentException(
+          "a cost of at least 1 per limit: " + Arrays.toString(costs));
+    }
     String key = scope + '|' + client;
     while (true) {
       ClientLimits windows = clients.get(key);
       if (windows == null) {
         windows = admitNewClient(key, limits.size());
       }
-      AcquireResult result = windows.acquire(limits, cost, clockMillis.getAsLong());
+      AcquireResult result = windows.acquire(limits, costs, clockMillis.getAsLong());
       if (result != null) {
         return result;
       }
       // swept away between lookup and lock: look again
+    }
+  }
+
+  @Override
+  public Future<Void> settle(String scope, String client, List<Limit> limits, long[] deltas) {
+    String key = scope + '|' + client;
+    while (true) {
+      ClientLimits windows = clients.get(key);
+      if (windows == null) {
+        boolean charges = false;
+        for (long d : deltas) {
+          charges |= d > 0;
+        }
+        if (!charges) {
+          return Future.succeededFuture(); // nothing counted to give back
+        }
+        try {
+          windows = admitNewClient(key, limits.size());
+        } catch (StoreUnavailableException e) {
+          return Future.failedFuture(e);
+        }
+      }
+      if (windows.settle(limits, deltas, clockMillis.getAsLong())) {
+        return Future.succeededFuture();
+      }
     }
   }
 

@@ -38,6 +38,12 @@ public abstract class LimitState {
    */
   public abstract void consume(Limit limit, long cost, long now, Verdicts out, int i);
 
+  /**
+   * Adds {@code delta} units (negative: gives them back), never refused: at most one burst below
+   * nothing left, never above the full quota.
+   */
+  public abstract void settle(Limit limit, long delta, long now);
+
   /** Per limit: remaining, reset and retry, as the store reports them. */
   public static final class Verdicts {
     public final long[] remaining;

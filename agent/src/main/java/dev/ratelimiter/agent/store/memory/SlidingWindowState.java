@@ -67,6 +67,35 @@ final class SlidingWindowState extends LimitState {
     out.reset[i] = expiresAt - now;
   }
 
+  /**
+   * A charge is a new entry now; a refund takes units from the oldest entries first, so what stays
+   * counted leaves the window no earlier than the exact log would let it.
+   */
+  @Override
+  public void settle(Limit limit, long delta, long now) {
+    check(limit, 1, now, new Verdicts(1), 0); // entries that have left the window go
+    if (delta > 0) {
+      long charge = Math.min(delta, Math.max(0, 2 * limit.requests() - sum));
+      if (charge > 0) {
+        consume(limit, charge, now, new Verdicts(1), 0);
+      }
+      return;
+    }
+    long need = -delta;
+    while (need > 0 && size > 0) {
+      if (costs[head] <= need) {
+        need -= costs[head];
+        sum -= costs[head];
+        head = (head + 1) % times.length;
+        size--;
+      } else {
+        costs[head] -= need;
+        sum -= need;
+        need = 0;
+      }
+    }
+  }
+
   private long newest() {
     return times[(head + size - 1) % times.length];
   }

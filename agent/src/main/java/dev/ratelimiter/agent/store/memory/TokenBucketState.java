@@ -34,13 +34,22 @@ final class TokenBucketState extends LimitState {
     at = t;
     long reset = ceilDiv(capacity - tokens, limit.requests());
     boolean allows = cost <= limit.burst() && tokens >= cost * window;
-    out.remaining[i] = tokens / window;
+    out.remaining[i] = Math.max(0, tokens / window);
     out.reset[i] = reset;
     out.retry[i] =
         allows
             ? 0
             : cost > limit.burst() ? reset : ceilDiv(cost * window - tokens, limit.requests());
     return allows;
+  }
+
+  @Override
+  public void settle(Limit limit, long delta, long now) {
+    long window = limit.windowMillis();
+    long capacity = limit.burst() * window;
+    check(limit, 1, now, new Verdicts(1), 0); // brings the bucket up to now
+    scaledTokens = Math.max(-capacity, Math.min(capacity, scaledTokens - delta * window));
+    expiresAt = at + ceilDiv(capacity - scaledTokens, limit.requests());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.store.redis;
 
 import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.Costs;
 import dev.ratelimiter.agent.store.CounterKeys;
 import dev.ratelimiter.agent.store.StoreUnavailableException;
 import dev.ratelimiter.policy.Limit;
@@ -29,11 +30,20 @@ public final class LuaScript {
   /** Every algorithm, mixed in one policy: see the script's header. */
   public static final LuaScript LIMITS = load("limits.lua");
 
+  /** Token budgets' settlements: see the script's header. */
+  public static final LuaScript SETTLE = load("settle.lua");
+
   /**
-   * One request to decide: a client of a policy, the policy's limits and the units it costs (at
-   * least 1).
+   * One request to decide: a client of a policy, the policy's limits and the units it costs of each
+   * (at least 1).
    */
-  public record Check(String scope, String client, List<Limit> limits, long cost) {}
+  public record Check(String scope, String client, List<Limit> limits, long[] costs) {
+
+    /** {@code cost} units of every limit. */
+    public Check(String scope, String client, List<Limit> limits, long cost) {
+      this(scope, client, limits, Costs.uniform(limits.size(), cost));
+    }
+  }
 
   private final String source;
   private final String sha1;
@@ -179,13 +189,44 @@ public final class LuaScript {
           .arg(limit.burst());
     }
     request.arg(checks.size());
-    // The usual batch (one policy, cost 1) sends its cost and limits once, not per check.
+    // The usual batch (one policy, cost 1) sends its costs and limits once, not per check.
     boolean shared = sharesCostAndLimits(checks);
     request.arg(shared ? 1 : 0);
     for (Check check : shared ? checks.subList(0, 1) : checks) {
-      request.arg(check.limits().size()).arg(check.cost());
-      for (Limit limit : check.limits()) {
-        request.arg(ids.get(limit));
+      request.arg(check.limits().size());
+      for (int i = 0; i < check.limits().size(); i++) {
+        request.arg(ids.get(check.limits().get(i))).arg(check.costs()[i]);
+      }
+    }
+    return request;
+  }
+
+  /**
+   * A settlement of {@code deltas} (per limit; 0: none) for one client: the counters and, per limit
+   * with a delta, its algorithm, quota, window, burst and delta.
+   */
+  Request settle(String scope, String client, List<Limit> limits, long[] deltas, boolean byText) {
+    Request request =
+        byText ? Request.cmd(Command.EVAL).arg(source) : Request.cmd(Command.EVALSHA).arg(sha1);
+    int n = 0;
+    for (long d : deltas) {
+      n += d == 0 ? 0 : 1;
+    }
+    request.arg(n);
+    for (int i = 0; i < limits.size(); i++) {
+      if (deltas[i] != 0) {
+        request.arg(key(scope, client, limits.get(i)));
+      }
+    }
+    for (int i = 0; i < limits.size(); i++) {
+      if (deltas[i] != 0) {
+        Limit limit = limits.get(i);
+        request
+            .arg(CounterKeys.number(limit.algorithm()))
+            .arg(limit.requests())
+            .arg(limit.windowMillis())
+            .arg(limit.burst())
+            .arg(deltas[i]);
       }
     }
     return request;
@@ -194,7 +235,8 @@ public final class LuaScript {
   private static boolean sharesCostAndLimits(List<Check> checks) {
     Check first = checks.get(0);
     for (Check check : checks) {
-      if (check.cost() != first.cost() || !check.limits().equals(first.limits())) {
+      if (!java.util.Arrays.equals(check.costs(), first.costs())
+          || !check.limits().equals(first.limits())) {
         return false;
       }
     }

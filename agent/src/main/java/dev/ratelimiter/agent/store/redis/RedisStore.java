@@ -115,8 +115,9 @@ public final class RedisStore implements CounterStore {
   }
 
   @Override
-  public Future<AcquireResult> acquire(String scope, String client, List<Limit> limits, long cost) {
-    LuaScript.Check check = new LuaScript.Check(scope, client, limits, cost);
+  public Future<AcquireResult> acquireEach(
+      String scope, String client, List<Limit> limits, long[] costs) {
+    LuaScript.Check check = new LuaScript.Check(scope, client, limits, costs);
     LoopConnection own = loops.get(Thread.currentThread());
     if (own != null && own.connection() != null) {
       return own.calls().enqueue(check);
@@ -128,6 +129,28 @@ public final class RedisStore implements CounterStore {
     return script
         .call(connection, List.of(check))
         .compose(results -> CheckBatcher.settle(check, results.get(0)));
+  }
+
+  /**
+   * One call of the settlement script on this loop's connection (Cluster: the client's node, all of
+   * its counters share a slot), bounded by the timeout. It is not retried: a settlement that Redis
+   * ran late still counts once, and one that failed leaves the reservation standing.
+   */
+  @Override
+  public Future<Void> settle(String scope, String client, List<Limit> limits, long[] deltas) {
+    RedisConnection connection = connection();
+    if (connection == null) {
+      return Future.failedFuture(notConnected());
+    }
+    return LuaScript.withFallback(
+            byText ->
+                connection.send(LuaScript.SETTLE.settle(scope, client, limits, deltas, byText)))
+        .timeout(Math.max(timeoutMillis, 250), TimeUnit.MILLISECONDS)
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(script.unavailable(ar.cause())));
   }
 
   /**

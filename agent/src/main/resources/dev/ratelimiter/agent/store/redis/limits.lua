@@ -1,6 +1,7 @@
 -- Decides a batch of requests, each for one client against every limit of its policy, whatever
--- each limit's algorithm. Each request costs C units (1 for an HTTP request, Envoy's hits_addend
--- over gRPC) and consumes C of each of its limits only when all of them allow C; a refused request
+-- each limit's algorithm. Each request costs C units of each limit (1 for an HTTP request, Envoy's
+-- hits_addend over gRPC, a token budget's reservation) and consumes them only when all of its
+-- limits allow their C; a refused request
 -- consumes nothing, and a cost above what a limit can ever admit is always refused. Requests are
 -- decided in order, so two requests of one client in the same batch are counted exactly as if they
 -- had come one by one.
@@ -9,10 +10,10 @@
 --                    reply tells the agent Redis's time.
 -- ARGV[2]            number of distinct limits L in the batch, then L quads:
 --                    algorithm (0 FixedWindow, 1 SlidingWindow, 2 TokenBucket), requests, window in ms, burst
--- then               number of requests R, and 1 when all R share one cost and one list of limits
+-- then               number of requests R, and 1 when all R share their costs and one list of limits
 --                    (the usual batch: one policy, cost 1), else 0
--- then               for that shared case once, else per request: N (its number of limits), C (its
---                    cost, at least 1), then N indexes (1..L) into the quads
+-- then               for that shared case once, else per request: N (its number of limits), then N
+--                    pairs: an index (1..L) into the quads and that limit's cost C (at least 1)
 -- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window s>
 -- Returns per request: allowed (1 | 0 | -1), now (ms from TIME), then
 -- per limit: remaining, reset in ms (until the window ends / the bucket or log is empty again),
@@ -117,6 +118,7 @@ end
 
 -- TokenBucket (GCRA): 'tokens x window in ms:when' -- tokens scaled by the window, so a token
 -- accrues as `quota` units per ms, exactly. Absent = a full bucket (the key expires when full).
+-- Negative tokens are a token budget's debt (settle.lua), at most one burst.
 local bucket = {}
 function bucket.check(key, cost, quota, window, burst)
   local t = clock()
@@ -126,7 +128,7 @@ function bucket.check(key, cost, quota, window, burst)
   local tokens = cap
   local at = t
   if raw then
-    local v, w = string.match(raw, '^(%d+):(%d+)$')
+    local v, w = string.match(raw, '^(-?%d+):(%d+)$')
     if not v or string.len(raw) > 40 then return false end
     tokens = math.min(tonumber(v), cap)
     at = math.max(t, tonumber(w))
@@ -145,7 +147,7 @@ function bucket.check(key, cost, quota, window, burst)
   elseif not allows then
     retry = ceildiv(cost * window - tokens, quota)
   end
-  return true, allows, floordiv(tokens, window), reset, retry, { tokens, at }
+  return true, allows, math.max(0, floordiv(tokens, window)), reset, retry, { tokens, at }
 end
 function bucket.consume(key, cost, quota, window, burst, state)
   local t = clock()
@@ -176,13 +178,15 @@ end
 local requests = tonumber(ARGV[a])
 local shared = ARGV[a + 1] == '1'
 a = a + 2
-local n, cost
-local ids = {}
+local n
+local ids, costs = {}, {}
 local function limitsOf()
   n = tonumber(ARGV[a])
-  cost = tonumber(ARGV[a + 1])
-  for i = 1, n do ids[i] = tonumber(ARGV[a + 1 + i]) end
-  a = a + 2 + n
+  for i = 1, n do
+    ids[i] = tonumber(ARGV[a + 2 * i - 1])
+    costs[i] = tonumber(ARGV[a + 2 * i])
+  end
+  a = a + 1 + 2 * n
 end
 if shared then limitsOf() end
 local out = {}
@@ -195,6 +199,7 @@ for _ = 1, requests do
   local allowed = 1
   for i = 1, n do
     local j = ids[i]
+    local cost = costs[i]
     local key = KEYS[k + i]
     local p = o + 3 * i -- out[p], out[p + 1], out[p + 2]: remaining, reset, retry
     if fixed[j] then
@@ -260,9 +265,9 @@ for _ = 1, requests do
       local j = ids[i]
       if fixed[j] then
         -- consumed already: what remains after this request
-        out[o + 3 * i] = quotas[j] - states[i] - cost
+        out[o + 3 * i] = quotas[j] - states[i] - costs[i]
       else
-        local remaining, reset = algs[j].consume(KEYS[k + i], cost, quotas[j], windows[j], bursts[j], states[i])
+        local remaining, reset = algs[j].consume(KEYS[k + i], costs[i], quotas[j], windows[j], bursts[j], states[i])
         out[o + 3 * i] = remaining
         out[o + 3 * i + 1] = reset
       end
@@ -274,7 +279,7 @@ for _ = 1, requests do
         if states[i] == 0 then
           redis.call('DEL', KEYS[k + i])
         else
-          redis.call('DECRBY', KEYS[k + i], cost)
+          redis.call('DECRBY', KEYS[k + i], costs[i])
         end
       end
     end
