@@ -35,6 +35,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   private final String path;
   private final long timeoutMillis;
   private final BackendMetrics metrics;
+  private final TokenSettlement settlement;
   private long startNanos;
   private boolean synthesized;
 
@@ -43,8 +44,10 @@ final class ForwardingInterceptor implements ProxyInterceptor {
       BackendTarget target,
       String path,
       long timeoutMillis,
-      BackendMetrics metrics) {
+      BackendMetrics metrics,
+      TokenSettlement settlement) {
     this.decision = decision;
+    this.settlement = settlement;
     this.target = target;
     this.path = path;
     this.timeoutMillis = timeoutMillis;
@@ -57,6 +60,9 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     context.request().setURI(target.uri(path, incoming.query()));
     ForwardedRequestHeaders.towardsBackend(
         context.request().headers(), incoming, context.isWebSocket());
+    if (settlement != null) {
+      settlement.towardsBackend(context.request().headers());
+    }
     startNanos = System.nanoTime();
     return context
         .sendRequest()
@@ -98,6 +104,9 @@ final class ForwardingInterceptor implements ProxyInterceptor {
       return response.send();
     }
     metrics.responded(response.getStatusCode(), startNanos);
+    if (settlement != null) {
+      settlement.watch(response);
+    }
     ForwardedRequestHeaders.towardsClient(response.headers(), response.getStatusCode());
     return context.sendResponse();
   }

@@ -67,11 +67,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         Source.API,
         policy -> new Route(request.method().name(), path),
         429,
-        (client, decision) -> forward(request, decision, path));
+        (client, decision) ->
+            forward(request, decision, path, TokenSettlement.of(limiter, decision, client.key())));
   }
 
   /** Forwards the request with its canonical path: the backend routes what was counted. */
-  private void forward(HttpServerRequest request, Decision decision, String path) {
+  private void forward(
+      HttpServerRequest request, Decision decision, String path, TokenSettlement settlement) {
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
       request.response().writeContinue();
     }
@@ -93,7 +95,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                             outgoing.exceptionHandler(
                                 e -> LOG.debug("Backend request ended early: {}", e.toString()))))
         .addInterceptor(
-            new ForwardingInterceptor(decision, target, path, timeoutMillis, metrics), true)
+            new ForwardingInterceptor(decision, target, path, timeoutMillis, metrics, settlement),
+            true)
         .handle(request);
   }
 }

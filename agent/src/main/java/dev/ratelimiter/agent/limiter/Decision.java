@@ -21,6 +21,8 @@ import java.util.List;
  * @param cost units the request counted for (1 for an HTTP request; Envoy's {@code hits_addend})
  * @param retryMillis per applied limit, milliseconds until it would allow a request of this cost
  *     (0: it does); null when the store did not answer
+ * @param charged per applied limit, what the request consumed when a token budget was among them
+ *     (its reservation; {@code cost} for the others); null when none was
  */
 public record Decision(
     Policy policy,
@@ -30,7 +32,21 @@ public record Decision(
     long[] resetMillis,
     Outcome outcome,
     long cost,
-    long[] retryMillis) {
+    long[] retryMillis,
+    long[] charged) {
+
+  /** A decision with no token budget among its limits. */
+  public Decision(
+      Policy policy,
+      List<Limit> limits,
+      boolean allowed,
+      long[] remaining,
+      long[] resetMillis,
+      Outcome outcome,
+      long cost,
+      long[] retryMillis) {
+    this(policy, limits, allowed, remaining, resetMillis, outcome, cost, retryMillis, null);
+  }
 
   public enum Outcome {
     /** the store counted it */

@@ -38,6 +38,7 @@ public final class LimiterMetrics {
   private final StoreFailures storeFailures;
   private final Timer storeOk;
   private final Timer storeFailed;
+  private final TokenBudgets tokenBudgets;
 
   public LimiterMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -50,6 +51,7 @@ public final class LimiterMetrics {
       failedClosed.put(source, decisions(registry, source, "failed_closed"));
     }
     storeFailures = new StoreFailures(registry);
+    tokenBudgets = new TokenBudgets(registry);
     storeOk =
         Timer.builder("ratelimiter.store.latency")
             .tag("result", "ok")
@@ -144,5 +146,10 @@ public final class LimiterMetrics {
 
   void storeCall(long nanos, boolean ok) {
     (ok ? storeOk : storeFailed).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The token budgets' reservations and settlements, counted in this registry. */
+  TokenBudgets tokenBudgets() {
+    return tokenBudgets;
   }
 }

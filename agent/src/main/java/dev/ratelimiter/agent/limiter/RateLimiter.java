@@ -10,6 +10,7 @@ import dev.ratelimiter.policy.Policy;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Decides one request. First the limits that apply to its route are picked (a request no limit
@@ -30,6 +31,7 @@ public final class RateLimiter {
   private final LongSupplier clockMillis;
   private final LimiterMetrics metrics;
   private final ShadowLog shadowLog;
+  private final TokenBudgets budgets;
   private volatile LimitSelection selection;
   private volatile boolean fullStoreRefuses;
 
@@ -62,6 +64,7 @@ public final class RateLimiter {
     this.metrics = metrics;
     this.rejections = new RejectionCache(clockMillis);
     this.shadowLog = new ShadowLog(clockMillis);
+    this.budgets = metrics.tokenBudgets();
     this.selection = new LimitSelection(activePolicy.get());
     metrics.policyInForce(activePolicy.get());
     activePolicy.onChange(
@@ -106,12 +109,34 @@ public final class RateLimiter {
    */
   public Future<Decision> check(
       Policy policy, ClientIdentity client, Route route, long cost, Source source) {
+    return check(policy, client, route, cost, source, null);
+  }
+
+  /**
+   * The same, with the request's own estimate of what it spends against each token budget (see
+   * {@link TokenBudgets#reservations}); null: each budget's {@code reserve}.
+   */
+  public Future<Decision> check(
+      Policy policy,
+      ClientIdentity client,
+      Route route,
+      long cost,
+      Source source,
+      ToLongFunction<Limit> estimate) {
     if (client.exempt()) {
       Decision exempt = Decision.uncounted(policy, Decision.Outcome.EXEMPT, cost);
       metrics.decided(source, exempt);
       return Future.succeededFuture(exempt);
     }
-    return check(policy, client.key(), route, cost, source);
+    return check(policy, client.key(), route, cost, source, estimate);
+  }
+
+  /**
+   * Settles what {@code decision} reserved of token budgets for {@code client} (the key it was
+   * decided for) to what the response reported; never fails.
+   */
+  public Future<Void> settle(Decision decision, String client, UsageReport usage) {
+    return budgets.settle(decision, client, usage, store, localStore);
   }
 
   /**
@@ -121,6 +146,16 @@ public final class RateLimiter {
    */
   public Future<Decision> check(
       Policy policy, String client, Route route, long cost, Source source) {
+    return check(policy, client, route, cost, source, null);
+  }
+
+  private Future<Decision> check(
+      Policy policy,
+      String client,
+      Route route,
+      long cost,
+      Source source,
+      ToLongFunction<Limit> estimate) {
     if (cost < 1) {
       throw new IllegalArgumentException("cost must be at least 1: " + cost);
     }
@@ -135,15 +170,19 @@ public final class RateLimiter {
       return Future.succeededFuture(unmatched);
     }
     List<Limit> limits = sel.limits(mask);
+    // A token budget's refusal is not cached: a settlement (here or on another agent) may give
+    // back what it waits for before its retry time.
+    long[] costs = TokenBudgets.reservations(limits, cost, estimate);
     String cacheKey = sel.isAll(mask) ? client : client + '#' + mask;
-    Decision cached = rejections.lookup(cacheKey, policy, cost);
+    Decision cached = costs != null ? null : rejections.lookup(cacheKey, policy, cost);
     if (cached != null) {
       return Future.succeededFuture(finish(source, cached));
     }
     long sentAt = clockMillis.getAsLong();
     long startNanos = System.nanoTime();
-    return store
-        .acquire(policy.id(), client, limits, cost)
+    return (costs == null
+            ? store.acquire(policy.id(), client, limits, cost)
+            : store.acquireEach(policy.id(), client, limits, costs))
         .transform(
             ar -> {
               metrics.storeCall(System.nanoTime() - startNanos, ar.succeeded());
@@ -154,9 +193,10 @@ public final class RateLimiter {
                         limits,
                         ar.result(),
                         cost,
+                        costs,
                         Decision.Outcome.ALLOWED,
                         Decision.Outcome.REJECTED);
-                if (!decision.allowed()) {
+                if (!decision.allowed() && costs == null) {
                   rejections.remember(cacheKey, decision, sentAt);
                 }
                 return Future.succeededFuture(finish(source, decision));
@@ -182,7 +222,7 @@ public final class RateLimiter {
                                 Decision.Outcome.FAILED_OPEN,
                                 cost,
                                 null)));
-                case Local -> local(policy, client, limits, cost, source);
+                case Local -> local(policy, client, limits, cost, costs, source);
                 case Closed -> {
                   metrics.failedClosed(source);
                   yield Future.failedFuture(ar.cause());
@@ -196,10 +236,15 @@ public final class RateLimiter {
    * cached: the store may return first.
    */
   private Future<Decision> local(
-      Policy policy, String client, List<Limit> limits, long cost, Source source) {
+      Policy policy, String client, List<Limit> limits, long cost, long[] costs, Source source) {
     List<Limit> shares = limits.stream().map(l -> l.share(policy.agents())).toList();
-    return localStore
-        .acquire(policy.id(), client, shares, cost)
+    long[] shareCosts = costs == null ? null : costs.clone();
+    for (int i = 0; shareCosts != null && i < shares.size(); i++) {
+      shareCosts[i] = Math.min(shareCosts[i], shares.get(i).burst());
+    }
+    return (shareCosts == null
+            ? localStore.acquire(policy.id(), client, shares, cost)
+            : localStore.acquireEach(policy.id(), client, shares, shareCosts))
         .transform(
             ar -> {
               if (ar.failed()) { // the local store is full: nothing better than failing open
@@ -224,6 +269,7 @@ public final class RateLimiter {
                           shares,
                           ar.result(),
                           cost,
+                          shareCosts,
                           Decision.Outcome.LOCAL_ALLOWED,
                           Decision.Outcome.LOCAL_REJECTED)));
             });
@@ -242,10 +288,12 @@ public final class RateLimiter {
               decision.resetMillis(),
               Decision.Outcome.SHADOW_REJECTED,
               decision.cost(),
-              decision.retryMillis());
+              decision.retryMillis(),
+              decision.charged());
       shadowLog.wouldHaveRefused(decision.strictestLimit().name());
     }
     metrics.decided(source, out);
+    budgets.reserved(out);
     return out;
   }
 
@@ -258,6 +306,7 @@ public final class RateLimiter {
       List<Limit> limits,
       AcquireResult result,
       long cost,
+      long[] charged,
       Decision.Outcome allowed,
       Decision.Outcome refused) {
     return new Decision(
@@ -268,6 +317,7 @@ public final class RateLimiter {
         result.resetMillis(),
         result.allowed() ? allowed : refused,
         cost,
-        result.retryMillis());
+        result.retryMillis(),
+        charged);
   }
 }
