@@ -118,7 +118,7 @@ end
 
 -- TokenBucket (GCRA): 'tokens x window in ms:when' -- tokens scaled by the window, so a token
 -- accrues as `quota` units per ms, exactly. Absent = a full bucket (the key expires when full).
--- Negative tokens are a token budget's debt (settle.lua), at most one burst.
+-- Negative tokens are a token budget's debt (settle.lua), at most one burst: below that is tampered.
 local bucket = {}
 function bucket.check(key, cost, quota, window, burst)
   local t = clock()
@@ -129,7 +129,7 @@ function bucket.check(key, cost, quota, window, burst)
   local at = t
   if raw then
     local v, w = string.match(raw, '^(-?%d+):(%d+)$')
-    if not v or string.len(raw) > 40 then return false end
+    if not v or string.len(raw) > 40 or tonumber(v) < -cap then return false end
     tokens = math.min(tonumber(v), cap)
     at = math.max(t, tonumber(w))
     local elapsed = at - tonumber(w)

@@ -95,7 +95,7 @@ local function bucket(key, quota, window, burst, delta)
   local tokens, at = cap, now
   if raw then
     local v, w = string.match(raw, '^(-?%d+):(%d+)$')
-    if not v or string.len(raw) > 40 then return 0 end
+    if not v or string.len(raw) > 40 or tonumber(v) < -cap then return 0 end
     tokens = math.min(tonumber(v), cap)
     at = math.max(now, tonumber(w))
     local elapsed = at - tonumber(w)

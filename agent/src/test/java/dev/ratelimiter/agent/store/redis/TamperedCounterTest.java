@@ -125,7 +125,7 @@ class TamperedCounterTest {
         "SlidingWindow|SET|abc",
         "SlidingWindow|RPUSH|1:x:3",
         "TokenBucket|SET|abc",
-        "TokenBucket|SET|-5:7",
+        "TokenBucket|SET|-180001:7",
         "TokenBucket|RPUSH|1:2"
       })
   @DisplayName(
