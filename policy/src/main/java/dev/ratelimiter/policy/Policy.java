@@ -79,6 +79,16 @@ public record Policy(
     return clientPlan != null && exemptPlans.contains(clientPlan);
   }
 
+  /** Whether a limit counts tokens ({@code cost}): requests then say what they may spend. */
+  public boolean hasTokenBudgets() {
+    for (Limit limit : limits) {
+      if (limit.costed()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The seed's behaviour: 10 requests per minute per client IP, fail open. */
   public static Policy defaultPolicy() {
     return new Policy(

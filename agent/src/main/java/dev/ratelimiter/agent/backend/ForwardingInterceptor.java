@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
  * One allowed request on its way to the backend and back: rewrites the target URI (the base path
  * and the request's canonical path, the one that was counted, with its query) and the forwarding
  * headers, turns a failed exchange into a problem+json 502 (refused, reset) or 504 (timeout) that
- * does not name the backend (the log does), and adds the rate-limit headers of {@code decision} to
- * whatever the client gets.
+ * does not name the backend (the log does), sends a body that was read for a token estimate as it
+ * came, and adds the rate-limit headers of {@code decision} to whatever the client gets.
  */
 final class ForwardingInterceptor implements ProxyInterceptor {
 
@@ -33,6 +33,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   private final Decision decision;
   private final BackendTarget target;
   private final String path;
+  private final Buffer body;
   private final long timeoutMillis;
   private final BackendMetrics metrics;
   private final TokenSettlement settlement;
@@ -43,10 +44,12 @@ final class ForwardingInterceptor implements ProxyInterceptor {
       Decision decision,
       BackendTarget target,
       String path,
+      Buffer body,
       long timeoutMillis,
       BackendMetrics metrics,
       TokenSettlement settlement) {
     this.decision = decision;
+    this.body = body;
     this.settlement = settlement;
     this.target = target;
     this.path = path;
@@ -62,6 +65,12 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         context.request().headers(), incoming, context.isWebSocket());
     if (settlement != null) {
       settlement.towardsBackend(context.request().headers());
+    }
+    if (body != null) { // read for its estimate: what the client sent, as it sent it
+      String type = context.request().getBody().mediaType();
+      context
+          .request()
+          .setBody(type == null ? Body.body(body) : Body.body(body, MediaType.parse(type)));
     }
     startNanos = System.nanoTime();
     return context
@@ -100,12 +109,17 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     ProxyResponse response = context.response();
     RateLimitHeaders.apply(response.headers(), decision);
     if (synthesized) {
+      if (settlement != null) {
+        settlement.unfinished(); // the backend did not answer
+      }
       // Sent here: the library's WebSocket path expects a response that came from the backend.
       return response.send();
     }
     metrics.responded(response.getStatusCode(), startNanos);
     if (settlement != null) {
       settlement.watch(response);
+      // a client that hangs up before the end of the answer spent what was reserved
+      context.request().proxiedRequest().response().closeHandler(v -> settlement.unfinished());
     }
     ForwardedRequestHeaders.towardsClient(response.headers(), response.getStatusCode());
     return context.sendResponse();

@@ -1,12 +1,15 @@
 package dev.ratelimiter.agent.backend;
 
+import dev.ratelimiter.agent.backend.usage.RequestEstimate;
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.agent.limiter.TokenEstimate;
 import dev.ratelimiter.agent.request.RequestDecision;
 import dev.ratelimiter.policy.CanonicalPath;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
@@ -61,21 +64,69 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       RequestDecision.badRequest(request, "The path leaves /api.");
       return;
     }
+    long length = contentLength(request);
+    if (limiter.policy().hasTokenBudgets()
+        && RequestEstimate.readable(length, request.getHeader("Content-Type"))) {
+      // token budgets reserve what the body states: read it (at most MAX_READ bytes), then decide
+      continueIfExpected(request);
+      request
+          .body()
+          .onSuccess(body -> decide(request, path, RequestEstimate.of(body), body))
+          .onFailure(e -> LOG.debug("A request body did not arrive: {}", e.toString()));
+      request.resume();
+    } else {
+      decide(request, path, RequestEstimate.ofLength(length), null);
+    }
+  }
+
+  /**
+   * @param body the request's body when it was read for the estimate; null: still unread
+   */
+  private void decide(HttpServerRequest request, String path, TokenEstimate estimate, Buffer body) {
     RequestDecision.decide(
         limiter,
         request,
         Source.API,
         policy -> new Route(request.method().name(), path),
         429,
+        policy -> estimate,
         (client, decision) ->
-            forward(request, decision, path, TokenSettlement.of(limiter, decision, client.key())));
+            forward(
+                request,
+                decision,
+                path,
+                body,
+                TokenSettlement.of(limiter, decision, client.key())));
+  }
+
+  /** The announced body length; -1 when none is announced or it cannot be read. */
+  private static long contentLength(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    if (length == null || request.headers().contains("Transfer-Encoding")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void continueIfExpected(HttpServerRequest request) {
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      request.response().writeContinue();
+    }
   }
 
   /** Forwards the request with its canonical path: the backend routes what was counted. */
   private void forward(
-      HttpServerRequest request, Decision decision, String path, TokenSettlement settlement) {
-    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
-      request.response().writeContinue();
+      HttpServerRequest request,
+      Decision decision,
+      String path,
+      Buffer body,
+      TokenSettlement settlement) {
+    if (body == null) {
+      continueIfExpected(request);
     }
     HttpProxy.reverseProxy(PROXY_OPTIONS, client)
         .origin(
@@ -95,7 +146,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                             outgoing.exceptionHandler(
                                 e -> LOG.debug("Backend request ended early: {}", e.toString()))))
         .addInterceptor(
-            new ForwardingInterceptor(decision, target, path, timeoutMillis, metrics, settlement),
+            new ForwardingInterceptor(
+                decision, target, path, body, timeoutMillis, metrics, settlement),
             true)
         .handle(request);
   }

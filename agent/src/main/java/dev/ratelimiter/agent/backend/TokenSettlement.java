@@ -14,7 +14,7 @@ import io.vertx.httpproxy.ProxyResponse;
  * One proxied request's token budgets, settled once from its response: from a usage header when the
  * policy names one, else from the body's usage as it streams past ({@link UsageTap}), when the
  * whole body has passed. An error status, a failed exchange or a client that hung up before the end
- * settles nothing: the reservation is the charge.
+ * settles at the reservation: it is the charge, and is counted as settled.
  */
 final class TokenSettlement {
 
@@ -62,6 +62,11 @@ final class TokenSettlement {
             new UsageTap(body.stream(), reader, () -> settle(usage)),
             body.length(),
             body.mediaType()));
+  }
+
+  /** The exchange ended without a whole answer: the backend failed, or the client hung up. */
+  void unfinished() {
+    settle(UsageReport.UNKNOWN);
   }
 
   private void settle(UsageReport usage) {

@@ -7,8 +7,10 @@ import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.function.ToLongFunction;
 
 /**
  * The step the public port's ways in share ({@code /api}, the proxy, {@code /check}): the policy in
@@ -28,6 +30,16 @@ public final class RequestDecision {
     Route of(Policy policy);
   }
 
+  /** What the request says it spends against the policy's token budgets. */
+  @FunctionalInterface
+  public interface EstimateOf {
+    /**
+     * @return the estimate, or null: each budget reserves its {@code reserve}
+     * @throws IllegalArgumentException when the request's word cannot be read (answered 400)
+     */
+    ToLongFunction<Limit> of(Policy policy);
+  }
+
   /** What the terminal handler does with an allowed request. */
   @FunctionalInterface
   public interface Allowed {
@@ -45,6 +57,18 @@ public final class RequestDecision {
       Source source,
       RouteOf routeOf,
       int refusedStatus,
+      Allowed allowed) {
+    decide(limiter, request, source, routeOf, refusedStatus, policy -> null, allowed);
+  }
+
+  /** The same, with what the request says it spends against token budgets. */
+  public static void decide(
+      RateLimiter limiter,
+      HttpServerRequest request,
+      Source source,
+      RouteOf routeOf,
+      int refusedStatus,
+      EstimateOf estimateOf,
       Allowed allowed) {
     Policy policy = limiter.policy();
     ClientIdentity client = RequestClientKey.identify(policy, request);
@@ -68,14 +92,16 @@ public final class RequestDecision {
       return;
     }
     Route route;
+    ToLongFunction<Limit> estimate;
     try {
       route = routeOf.of(policy).withClient(client.plan(), request.headers()::getAll);
+      estimate = estimateOf.of(policy);
     } catch (IllegalArgumentException e) {
       badRequest(request, e.getMessage());
       return;
     }
     limiter
-        .check(policy, client, route, 1, source)
+        .check(policy, client, route, 1, source, estimate)
         .onComplete(
             ar -> {
               if (request.response().closed()) {

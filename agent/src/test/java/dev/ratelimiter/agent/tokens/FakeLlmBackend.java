@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +21,10 @@ final class FakeLlmBackend implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   final AtomicInteger arrived = new AtomicInteger();
+
+  /** The body of the request that arrived last. */
+  final java.util.concurrent.atomic.AtomicReference<Buffer> lastBody =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   /** Tokens of input and output each answer reports. */
   final AtomicLong input = new AtomicLong(100);
@@ -58,6 +63,7 @@ final class FakeLlmBackend implements AutoCloseable {
         .body()
         .onSuccess(
             body -> {
+              lastBody.set(body);
               arrived.incrementAndGet();
               held.future()
                   .onComplete(
@@ -95,9 +101,8 @@ final class FakeLlmBackend implements AutoCloseable {
                   .encode());
       return;
     }
-    var response =
+    HttpServerResponse response =
         request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
-    String filler = "x".repeat(1000);
     if (anthropic) {
       response.write(
           "event: message_start\ndata: "
@@ -112,8 +117,30 @@ final class FakeLlmBackend implements AutoCloseable {
                   .encode()
               + "\n\n");
     }
-    for (long sent = 0; sent < streamBytes.get(); sent += filler.length()) {
-      response.write("data: {\"choices\":[{\"delta\":{\"content\":\"" + filler + "\"}}]}\n\n");
+    stream(response, 0, streamBytes.get(), () -> endStream(response, anthropic, in, out));
+  }
+
+  private static final Buffer FILLER =
+      Buffer.buffer(
+          "data: {\"choices\":[{\"delta\":{\"content\":\"" + "x".repeat(1000) + "\"}}]}\n\n");
+
+  /** Writes filler events as fast as the reader takes them (never queueing more), then ends. */
+  private static void stream(HttpServerResponse response, long sent, long total, Runnable then) {
+    while (sent < total) {
+      if (response.writeQueueFull()) {
+        long at = sent;
+        response.drainHandler(v -> stream(response, at, total, then));
+        return;
+      }
+      response.write(FILLER);
+      sent += FILLER.length();
+    }
+    then.run();
+  }
+
+  private static void endStream(HttpServerResponse response, boolean anthropic, long in, long out) {
+    if (response.closed()) {
+      return;
     }
     if (anthropic) {
       response.write(

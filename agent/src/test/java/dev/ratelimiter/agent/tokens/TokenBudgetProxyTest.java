@@ -52,7 +52,7 @@ class TokenBudgetProxyTest {
               clientKey: {trustedProxies: [127.0.0.2/32]}
               limits:
                 - {name: per-minute, requests: 1000, window: 1m}
-                - {name: tokens, requests: 5000, window: 1h, cost: {usage: TotalTokens, reserve: 1000}}
+                - {name: tokens, requests: 5000, window: 1h, cost: {usage: TotalTokens, reserve: 250}}
               """));
     }
   }
@@ -91,9 +91,19 @@ class TokenBudgetProxyTest {
         "application/json");
   }
 
+  /**
+   * A chat request of exactly {@code bytes} bytes (its input estimate: one token per 4) stating
+   * {@code maxTokens}.
+   */
+  static String chat(int maxTokens, int bytes) {
+    String head = "{\"max_tokens\": " + maxTokens + ", \"messages\": [{\"content\": \"";
+    String tail = "\"}]}";
+    return head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+  }
+
   @Test
   @DisplayName(
-      "20 concurrent requests reserving 1000 of 5000: exactly 5 reach the backend; their usage of 300 each is what stays counted, and the refunds let the next ones through")
+      "20 concurrent requests of 400 bytes stating max_tokens 900 reserve 1000 each of 5000 (not the policy's 250): exactly 5 reach the backend; their usage of 300 each is what stays counted, and the refunds let the next ones through")
   void reservationsHoldUnderConcurrency() throws Exception {
     backend.hold();
     int before = backend.arrived.get();
@@ -104,7 +114,7 @@ class TokenBudgetProxyTest {
         int n = i;
         replies.add(
             CompletableFuture.supplyAsync(
-                () -> ask(n, "/api/v1/chat/completions", "{\"max_tokens\": 1000}"), pool));
+                () -> ask(n, "/api/v1/chat/completions", chat(900, 400)), pool));
       }
       // 15 are refused while the 5 admitted are held at the backend
       await()
@@ -133,6 +143,30 @@ class TokenBudgetProxyTest {
 
   @Test
   @DisplayName(
+      "A body of at most 64 KiB is read for its ceiling and reaches the backend as sent; a longer one streams through unread and reserves the policy's reserve")
+  void bodiesReachTheBackendAsSent() throws Exception {
+    for (int bytes : new int[] {400, 64 * 1024, 64 * 1024 + 1}) {
+      freshClient();
+      backend.lastBody.set(null);
+      String body = chat(900, bytes);
+      backend.hold();
+      CompletableFuture<TestHttp.Reply> reply =
+          CompletableFuture.supplyAsync(() -> ask(bytes, "/api/v1/chat/completions", body));
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.lastBody.get() != null);
+      // read: its ceiling and its input (one token per 4 bytes), at most the whole budget
+      long reserved = bytes <= 64 * 1024 ? Math.min(900 + (bytes + 3) / 4, 5000) : 250;
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(reserved).equals(tokensUsed()));
+      backend.release();
+      assertThat(reply.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(backend.lastBody.getAndSet(null).toString()).as(bytes + " bytes").isEqualTo(body);
+      await().atMost(Duration.ofSeconds(10)).until(() -> "300".equals(tokensUsed()));
+    }
+  }
+
+  @Test
+  @DisplayName(
       "OpenAI's and Anthropic's streams pass through and are settled from their usage events")
   void streamsAreSettled() throws Exception {
     TestHttp.Reply openai = ask(0, "/api/v1/chat/completions", "{\"stream\": true}");
@@ -153,7 +187,7 @@ class TokenBudgetProxyTest {
   @DisplayName(
       "a response reporting more than was reserved leaves the client in debt: refused with the window's Retry-After")
   void usageBeyondTheBudgetIsDebt() throws Exception {
-    backend.output.set(6900); // 7000 in all, where 1000 were reserved of 5000
+    backend.output.set(6900); // 7000 in all, where 250 were reserved of 5000
     assertThat(ask(0, "/api/v1/chat/completions", "{}").status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(10)).until(() -> "7000".equals(tokensUsed()));
     TestHttp.Reply refused = ask(1, "/api/v1/chat/completions", "{}");
