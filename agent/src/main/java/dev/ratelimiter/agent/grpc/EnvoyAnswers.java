@@ -21,12 +21,17 @@ final class EnvoyAnswers {
   private EnvoyAnswers() {}
 
   /**
-   * @param decisions one per descriptor, in the request's order
+   * @param decisions one per descriptor, in the request's order; null for a settlement ({@code OK},
+   *     nothing to say)
    */
   static RateLimitResponse response(List<Decision> decisions) {
     RateLimitResponse.Builder response = RateLimitResponse.newBuilder().setOverallCode(Code.OK);
     Decision shown = null;
     for (Decision decision : decisions) {
+      if (decision == null) {
+        response.addStatuses(DescriptorStatus.newBuilder().setCode(Code.OK));
+        continue;
+      }
       response.addStatuses(status(decision));
       if (!decision.allowed()) {
         response.setOverallCode(Code.OVER_LIMIT);

@@ -30,10 +30,32 @@ final class EnvoyRequests {
   /** The client's plan, as the gateway read it (a plan the policy does not name is the default). */
   static final String PLAN = "plan";
 
+  /**
+   * Marks a settlement, sent after the request (Envoy's {@code apply_on_stream_done}): its value is
+   * what the request was checked with earlier, its {@code hits_addend} what it spent.
+   */
+  static final String SETTLE = "settle";
+
   private EnvoyRequests() {}
 
-  /** What one descriptor asks the limiter: count {@code cost} against {@code client}. */
-  record Check(ClientIdentity client, Route route, long cost) {}
+  /**
+   * What one descriptor asks the limiter: count {@code cost} against {@code client}; or, when
+   * {@code settling} is not -1, settle what was reserved ({@code settling}) to {@code cost}.
+   *
+   * @param estimate what the request reserves of token budgets: null when it stated no cost (each
+   *     budget then reserves its {@code reserve})
+   */
+  record Check(
+      ClientIdentity client,
+      Route route,
+      long cost,
+      java.util.function.ToLongFunction<dev.ratelimiter.policy.Limit> estimate,
+      long settling) {
+
+    boolean settlement() {
+      return settling >= 0;
+    }
+  }
 
   /**
    * The checks of {@code request} under {@code policy}, in the descriptors' order. Every descriptor
@@ -65,7 +87,21 @@ final class EnvoyRequests {
       checkEntries(policy, descriptor, i);
       ClientIdentity client = client(policy, descriptor, i);
       Route route = route(descriptor, i).withClient(client.plan(), RequestHeaders.NONE);
-      checks.add(new Check(client, route, cost(request, descriptor)));
+      long cost = cost(request, descriptor);
+      long settling = settling(descriptor, i);
+      if (policy.hasTokenBudgets() && settling < 0) {
+        // hits_addend is tokens, for the budgets; request limits count the request once
+        boolean stated = descriptor.hasHitsAddend() || request.getHitsAddend() != 0;
+        checks.add(
+            new Check(
+                client,
+                route,
+                1,
+                stated ? dev.ratelimiter.agent.limiter.TokenEstimate.stated(cost) : null,
+                -1));
+      } else {
+        checks.add(new Check(client, route, cost, null, settling));
+      }
     }
     return checks;
   }
@@ -172,7 +208,7 @@ final class EnvoyRequests {
               + " entries; at most "
               + MAX_ENTRIES);
     }
-    for (String key : List.of(REMOTE_ADDRESS, clientEntryKey(policy), METHOD, PATH, PLAN)) {
+    for (String key : List.of(REMOTE_ADDRESS, clientEntryKey(policy), METHOD, PATH, PLAN, SETTLE)) {
       int seen = 0;
       for (RateLimitDescriptor.Entry entry : descriptor.getEntriesList()) {
         if (entry.getKey().equals(key)) {
@@ -194,6 +230,31 @@ final class EnvoyRequests {
           GrpcStatus.INVALID_ARGUMENT,
           "descriptor " + i + ": entry '" + PATH + "' cannot be used: " + e.getMessage());
     }
+  }
+
+  /**
+   * The tokens a settlement says were reserved (its {@code settle} entry, a whole number from 1),
+   * or -1 when the descriptor is a check.
+   */
+  private static long settling(RateLimitDescriptor descriptor, int i) {
+    String value = entry(descriptor, SETTLE);
+    if (value == null) {
+      return -1;
+    }
+    String digits = value.trim();
+    if (digits.isEmpty()
+        || digits.length() > 10
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+        || Long.parseLong(digits) < 1) {
+      refuse(
+          "descriptor "
+              + i
+              + ": entry '"
+              + SETTLE
+              + "' must be the tokens reserved, a whole number from 1 (the request's earlier"
+              + " hits_addend, or the limit's cost.reserve)");
+    }
+    return Long.parseLong(digits);
   }
 
   private static ClientIdentity refuse(String why) {

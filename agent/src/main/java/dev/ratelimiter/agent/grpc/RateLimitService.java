@@ -34,6 +34,11 @@ import java.util.List;
  *   <li>The cost is the descriptor's {@code hits_addend}, else the request's, else 1 (0 counts as
  *       1). All-or-nothing per descriptor; descriptors are decided independently (as Envoy's own
  *       service does), so one request's OK descriptors are counted even when another is over limit.
+ *   <li>Token budgets: a stated {@code hits_addend} is what the request reserves of them (else each
+ *       budget's {@code reserve}). A descriptor with a {@code settle} entry is a settlement, sent
+ *       after the request (Envoy's {@code apply_on_stream_done}): the entry's value is what was
+ *       reserved, the {@code hits_addend} what was spent; the difference is given back or charged,
+ *       and the answer is {@code OK}.
  *   <li>No descriptors: {@code OK}, nothing counted. A descriptor's {@code limit} override is
  *       ignored: the policy decides.
  *   <li>Store down with failurePolicy Closed: {@code UNAVAILABLE} (Envoy's {@code
@@ -127,7 +132,17 @@ public final class RateLimitService {
     List<Future<Decision>> decisions = new ArrayList<>(checks.size());
     for (EnvoyRequests.Check check : checks) {
       decisions.add(
-          limiter.check(policy, check.client(), check.route(), check.cost(), Source.GRPC));
+          check.settlement()
+              ? limiter
+                  .settle(policy, check.client(), check.route(), check.settling(), check.cost())
+                  .map((Decision) null)
+              : limiter.check(
+                  policy,
+                  check.client(),
+                  check.route(),
+                  check.cost(),
+                  Source.GRPC,
+                  check.estimate()));
     }
     return Future.all(decisions)
         .map(

@@ -5,12 +5,15 @@ import dev.ratelimiter.agent.clientkey.ClientKeyResolver;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.limiter.Route;
 import dev.ratelimiter.agent.limiter.Source;
+import dev.ratelimiter.agent.limiter.TokenEstimate;
 import dev.ratelimiter.agent.request.RequestDecision;
 import dev.ratelimiter.agent.request.UnreadBody;
+import dev.ratelimiter.policy.Limit;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code /check} and {@code /check/**}, any method: the decision for a gateway's external
@@ -20,12 +23,14 @@ import java.util.List;
  * only from a trusted proxy (see {@link #route}). Allowed: {@code 200}, empty body, the rate-limit
  * headers. Refused: {@code 429} (or the {@code 401}/{@code 403} that {@code
  * X-RateLimit-Deny-Status} asks for) with {@code Retry-After}, the headers and a problem+json body.
- * Store down with failurePolicy Closed: {@code 503}. The body of a check request is never read.
+ * Store down with failurePolicy Closed: {@code 503}. The body of a check request is never read. A
+ * trusted gateway may say what the request costs against token budgets ({@link #statedCost}).
  */
 public final class CheckHandler implements Handler<HttpServerRequest> {
 
   static final String PREFIX = "/check";
   static final String DENY_STATUS = "X-RateLimit-Deny-Status";
+  static final String COST = "X-RateLimit-Cost";
 
   private final RateLimiter limiter;
 
@@ -53,6 +58,11 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
                 ClientKeyResolver.fromTrustedProxy(
                     policy.clientKey(), request.remoteAddress().hostAddress())),
         denyStatus(request.headers()),
+        policy ->
+            ClientKeyResolver.fromTrustedProxy(
+                    policy.clientKey(), request.remoteAddress().hostAddress())
+                ? statedCost(request.headers())
+                : null,
         (client, decision) ->
             UnreadBody.answer(
                 request,
@@ -149,6 +159,35 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
     }
     int slash = url.indexOf('/', scheme + 3);
     return slash < 0 ? "/" : url.substring(slash);
+  }
+
+  /**
+   * What a trusted gateway says the request costs against the policy's token budgets ({@code
+   * X-RateLimit-Cost}, reserved like a proxied request's stated ceiling); null when it says
+   * nothing. Limits without a cost still count the request once.
+   *
+   * @throws IllegalArgumentException when the header is not one whole number in range, for a 400
+   */
+  static ToLongFunction<Limit> statedCost(MultiMap headers) {
+    String value = single(headers, COST);
+    if (value == null) {
+      return null;
+    }
+    String digits = value.trim();
+    if (digits.isEmpty()
+        || digits.length() > 10
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+        || Long.parseLong(digits) < 1
+        || Long.parseLong(digits) > Limit.MAX_REQUESTS) {
+      throw new IllegalArgumentException(
+          COST
+              + " must be a whole number of tokens from 1 to "
+              + Limit.MAX_REQUESTS
+              + ", not '"
+              + (value.length() > 32 ? value.substring(0, 32) + "…" : value)
+              + "'.");
+    }
+    return TokenEstimate.stated(Long.parseLong(digits));
   }
 
   /**

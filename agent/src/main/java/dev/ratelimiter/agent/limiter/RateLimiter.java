@@ -140,6 +140,27 @@ public final class RateLimiter {
   }
 
   /**
+   * Settles, for a gateway that says after a request what it spent (Envoy's {@code
+   * apply_on_stream_done}), the {@code reserved} tokens it was checked with earlier to {@code
+   * spent}, on the token budgets {@code route} selects for {@code client}; never fails, and nothing
+   * happens for an exempt client or a route without a budget.
+   */
+  public Future<Void> settle(
+      Policy policy, ClientIdentity client, Route route, long reserved, long spent) {
+    if (client.exempt()) {
+      return Future.succeededFuture();
+    }
+    LimitSelection sel = selection;
+    if (sel.policy() != policy) {
+      sel = new LimitSelection(policy);
+    }
+    int mask = sel.mask(route);
+    return mask == 0
+        ? Future.succeededFuture()
+        : budgets.settleStated(policy.id(), client.key(), sel.limits(mask), reserved, spent, store);
+  }
+
+  /**
    * @param route the request the decision is about: only the limits whose match it fits apply
    * @param cost units the request counts for, at least 1
    * @param source where the decision was asked for, for metrics

@@ -88,7 +88,35 @@ public final class TokenBudgets {
     if (charged == null || counted == null) {
       return Future.succeededFuture();
     }
-    List<Limit> limits = decision.limits();
+    return settle(decision.policy().id(), client, decision.limits(), charged, usage, counted);
+  }
+
+  /**
+   * Settles what a gateway reserved earlier for a request (its stated {@code reserved}, clamped as
+   * {@link #reservations} clamps it) to what it reports the request spent, against {@code limits}
+   * (the ones its route selects) in {@code store}. Never fails.
+   */
+  Future<Void> settleStated(
+      String scope,
+      String client,
+      List<Limit> limits,
+      long reserved,
+      long spent,
+      CounterStore store) {
+    long[] charged = reservations(limits, 1, TokenEstimate.stated(reserved));
+    if (charged == null) {
+      return Future.succeededFuture(); // no token budget on this route
+    }
+    return settle(scope, client, limits, charged, limit -> spent, store);
+  }
+
+  private Future<Void> settle(
+      String scope,
+      String client,
+      List<Limit> limits,
+      long[] charged,
+      UsageReport usage,
+      CounterStore counted) {
     long[] deltas = new long[limits.size()];
     boolean any = false;
     for (int i = 0; i < limits.size(); i++) {
@@ -113,7 +141,7 @@ public final class TokenBudgets {
       return Future.succeededFuture();
     }
     return counted
-        .settle(decision.policy().id(), client, limits, deltas)
+        .settle(scope, client, limits, deltas)
         .recover(
             e -> {
               // the store's own failures are counted and logged where requests are decided
