@@ -66,6 +66,16 @@ final class Guarantee {
     admitted.add(new long[] {now, cost});
   }
 
+  /**
+   * The request admitted last is settled at once to {@code spent} (at most what it reserved): from
+   * now on it counts as {@code spent} units at the time it was admitted.
+   */
+  void respend(long spent) {
+    long[] last = admitted.get(admitted.size() - 1);
+    windowCount += spent - last[1];
+    last[1] = spent;
+  }
+
   /** The first moment from {@code now} at which {@code cost} would be admitted; -1 when never. */
   long retryMillis(long now, long cost) {
     long capacity = limit.algorithm() == Algorithm.TokenBucket ? limit.burst() : limit.requests();

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 /**
  * SlidingWindow and TokenBucket, alone and mixed in one policy, against a real redis-server, whose
  * clock ({@code TIME} inside the script) the test cannot set: a thousand clients, each with its own
- * random policy (windows of 1-2 s) and a random sequence of request times and costs, run at once
- * over one pipelined connection; each client has one request in flight at a time, so the script
- * decides its requests in order. Each answer is then checked against the algorithm's promise at the
- * time the script reported. (FixedWindow needs no clock, and Redis expires its keys on a time of
- * its own that a script cannot read to the millisecond; the in-memory property test and the HTTP
- * tests cover it.)
+ * random policy (windows of 1-2 s) and a random sequence of request times and costs (one per
+ * limit), run at once over one pipelined connection; each client has one request in flight at a
+ * time, so the script decides its requests in order. Each answer is then checked against the
+ * algorithm's promise at the time the script reported. (FixedWindow needs no clock, and Redis
+ * expires its keys on a time of its own that a script cannot read to the millisecond; the in-memory
+ * property test and the HTTP tests cover it.)
  */
 @DisplayName("Redis keeps SlidingWindow's and TokenBucket's promises exactly, on its own clock")
 class RedisAlgorithmsPropertyTest {
@@ -53,9 +53,9 @@ class RedisAlgorithmsPropertyTest {
     redis.close();
   }
 
-  private record Step(long gapMillis, long cost) {}
+  private record Step(long gapMillis, long[] costs) {}
 
-  private record Answer(long cost, AcquireResult result) {}
+  private record Answer(long[] costs, AcquireResult result) {}
 
   @Test
   @DisplayName(
@@ -66,14 +66,15 @@ class RedisAlgorithmsPropertyTest {
     List<List<Step>> sequences = new ArrayList<>();
     List<List<Answer>> answers = new ArrayList<>();
     for (int c = 0; c < CLIENTS; c++) {
-      policies.add(
-          Sequences.limits(random, 2, List.of(Algorithm.SlidingWindow, Algorithm.TokenBucket)));
+      List<Limit> limits =
+          Sequences.limits(random, 2, List.of(Algorithm.SlidingWindow, Algorithm.TokenBucket));
+      policies.add(limits);
       List<Step> steps = new ArrayList<>();
       for (int s = 5 + random.nextInt(20); s > 0; s--) {
         steps.add(
             new Step(
                 random.nextInt(6) == 0 ? random.nextInt(2000) : random.nextInt(100),
-                Sequences.cost(random)));
+                Sequences.costs(random, limits.size())));
       }
       sequences.add(steps);
       answers.add(new ArrayList<>());
@@ -102,7 +103,7 @@ class RedisAlgorithmsPropertyTest {
         assertThat(now).as("Redis TIME, in order").isGreaterThanOrEqualTo(last);
         last = now;
         Sequences.check(
-            models, now, answer.cost(), answer.result(), "client " + c + " " + policies.get(c));
+            models, now, answer.costs(), answer.result(), "client " + c + " " + policies.get(c));
         checked++;
       }
       Sequences.checkPromises(models, "client " + c);
@@ -120,13 +121,13 @@ class RedisAlgorithmsPropertyTest {
       CountDownLatch done) {
     Step step = steps.get(i);
     store
-        .acquire("props", "client-" + client, limits, step.cost())
+        .acquireEach("props", "client-" + client, limits, step.costs())
         .onComplete(
             ar -> {
               if (ar.failed()) {
                 throw new AssertionError("client " + client + " step " + i, ar.cause());
               }
-              answers.add(new Answer(step.cost(), ar.result()));
+              answers.add(new Answer(step.costs(), ar.result()));
               if (i + 1 == steps.size()) {
                 done.countDown();
               } else if (steps.get(i + 1).gapMillis() == 0) {

@@ -45,16 +45,42 @@ final class Sequences {
     return random.nextInt(4) == 0 ? 1 + random.nextInt(5) : 1;
   }
 
+  /**
+   * A cost per limit, as a policy with token budgets asks for: mostly one cost for all, sometimes
+   * each its own (a request limit 1, a budget more).
+   */
+  static long[] costs(Random random, int limits) {
+    long[] costs = new long[limits];
+    long shared = cost(random);
+    boolean each = random.nextInt(3) == 0;
+    for (int i = 0; i < limits; i++) {
+      costs[i] = each ? 1 + random.nextInt(8) : shared;
+    }
+    return costs;
+  }
+
   /** Checks one answer at store time {@code now} and records it; returns the models' verdict. */
   static boolean check(
       List<Guarantee> models, long now, long cost, AcquireResult result, String where) {
-    boolean expected = models.stream().allMatch(m -> m.allows(now, cost));
+    long[] costs = new long[models.size()];
+    java.util.Arrays.fill(costs, cost);
+    return check(models, now, costs, result, where);
+  }
+
+  /** The same with a cost per limit. */
+  static boolean check(
+      List<Guarantee> models, long now, long[] costs, AcquireResult result, String where) {
+    boolean expected = true;
+    for (int i = 0; i < models.size(); i++) {
+      expected &= models.get(i).allows(now, costs[i]);
+    }
+    String cost = java.util.Arrays.toString(costs);
     assertThat(result.allowed())
-        .as("%s: allowed at %d, cost %d", where, now, cost)
+        .as("%s: allowed at %d, cost %s", where, now, cost)
         .isEqualTo(expected);
     for (int i = 0; i < models.size(); i++) {
       Guarantee model = models.get(i);
-      long retry = model.allows(now, cost) ? 0 : model.retryMillis(now, cost);
+      long retry = model.allows(now, costs[i]) ? 0 : model.retryMillis(now, costs[i]);
       if (retry >= 0) {
         assertThat(result.retryMillis()[i])
             .as("%s: retry of %s at %d, cost %d", where, model.limit(), now, cost)
@@ -66,7 +92,9 @@ final class Sequences {
       }
     }
     if (expected) {
-      models.forEach(m -> m.admit(now, cost));
+      for (int i = 0; i < models.size(); i++) {
+        models.get(i).admit(now, costs[i]);
+      }
     }
     for (int i = 0; i < models.size(); i++) {
       assertThat(result.remaining()[i])
