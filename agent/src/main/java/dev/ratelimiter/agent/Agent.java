@@ -2,9 +2,11 @@ package dev.ratelimiter.agent;
 
 import dev.ratelimiter.agent.backend.Backend;
 import dev.ratelimiter.agent.backend.BackendMetrics;
+import dev.ratelimiter.agent.http.AdminClientsHandler;
 import dev.ratelimiter.agent.http.AdminPolicyHandler;
 import dev.ratelimiter.agent.http.HealthHandler;
 import dev.ratelimiter.agent.limiter.ActivePolicy;
+import dev.ratelimiter.agent.limiter.ClientQuotas;
 import dev.ratelimiter.agent.limiter.LimiterMetrics;
 import dev.ratelimiter.agent.limiter.RateLimiter;
 import dev.ratelimiter.agent.server.ManagementVerticle;
@@ -90,6 +92,8 @@ public final class Agent {
         new RateLimiter(
             activePolicy, store, localStore, MONOTONIC_MILLIS, new LimiterMetrics(registry));
     limiter.fullStoreRefuses(settings.memoryFullRefuses());
+    ClientQuotas quotas = new ClientQuotas(limiter);
+    store.onReset(quotas::forget); // a reset on any agent: forget this one's cached refusals
     Gauge.builder("ratelimiter.rejection.cache.size", limiter.rejections(), c -> c.size())
         .description("Clients answered locally until their window ends")
         .register(registry);
@@ -162,6 +166,7 @@ public final class Agent {
         new ManagementVerticle(
             new HealthHandler(activePolicy, store, startup),
             new AdminPolicyHandler(activePolicy, settings.adminToken(), store),
+            new AdminClientsHandler(quotas, limiter.topRefused()),
             registry,
             settings.bindAddress(),
             settings.managementPort(),

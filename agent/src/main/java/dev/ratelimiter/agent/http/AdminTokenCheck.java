@@ -37,7 +37,10 @@ public final class AdminTokenCheck implements SecurityPolicyHandler {
           ctx,
           401,
           "Unauthorized",
-          ctx.request().method() + " /admin/policy needs 'Authorization: Bearer <ADMIN_TOKEN>'.");
+          ctx.request().method()
+              + " "
+              + ctx.request().path()
+              + " needs 'Authorization: Bearer <ADMIN_TOKEN>'.");
     } else {
       ctx.next();
     }

@@ -28,6 +28,7 @@ public final class RateLimiter {
   private final CounterStore store;
   private final CounterStore localStore;
   private final RejectionCache rejections;
+  private final TopRefused topRefused;
   private final LongSupplier clockMillis;
   private final LimiterMetrics metrics;
   private final ShadowLog shadowLog;
@@ -63,6 +64,7 @@ public final class RateLimiter {
     this.clockMillis = clockMillis;
     this.metrics = metrics;
     this.rejections = new RejectionCache(clockMillis);
+    this.topRefused = new TopRefused(clockMillis);
     this.shadowLog = new ShadowLog(clockMillis);
     this.budgets = metrics.tokenBudgets();
     this.selection = new LimitSelection(activePolicy.get());
@@ -89,6 +91,16 @@ public final class RateLimiter {
 
   public RejectionCache rejections() {
     return rejections;
+  }
+
+  /** The clients refused most lately, for the admin API. */
+  public TopRefused topRefused() {
+    return topRefused;
+  }
+
+  /** The store the policy's limits are counted in. */
+  public CounterStore store() {
+    return store;
   }
 
   public CounterStore localStore() {
@@ -197,7 +209,7 @@ public final class RateLimiter {
     String cacheKey = sel.isAll(mask) ? client : client + '#' + mask;
     Decision cached = costs != null ? null : rejections.lookup(cacheKey, policy, cost);
     if (cached != null) {
-      return Future.succeededFuture(finish(source, cached));
+      return Future.succeededFuture(finish(source, client, cached));
     }
     long sentAt = clockMillis.getAsLong();
     long startNanos = System.nanoTime();
@@ -220,7 +232,7 @@ public final class RateLimiter {
                 if (!decision.allowed() && costs == null) {
                   rejections.remember(cacheKey, decision, sentAt);
                 }
-                return Future.succeededFuture(finish(source, decision));
+                return Future.succeededFuture(finish(source, client, decision));
               }
               FailurePolicy deciding =
                   fullStoreRefuses
@@ -234,6 +246,7 @@ public final class RateLimiter {
                     Future.succeededFuture(
                         finish(
                             source,
+                            client,
                             new Decision(
                                 policy,
                                 limits,
@@ -272,6 +285,7 @@ public final class RateLimiter {
                 return Future.succeededFuture(
                     finish(
                         source,
+                        client,
                         new Decision(
                             policy,
                             limits,
@@ -285,6 +299,7 @@ public final class RateLimiter {
               return Future.succeededFuture(
                   finish(
                       source,
+                      client,
                       fromStore(
                           policy,
                           shares,
@@ -297,8 +312,11 @@ public final class RateLimiter {
   }
 
   /** Mode Shadow turns a refusal into a pass that says so; then the metrics. */
-  private Decision finish(Source source, Decision decision) {
+  private Decision finish(Source source, String client, Decision decision) {
     Decision out = decision;
+    if (!decision.allowed() && decision.countersKnown()) {
+      topRefused.refused(client); // refused over its quota, not for a store failure
+    }
     if (!decision.allowed() && decision.policy().mode() == Mode.Shadow) {
       out =
           new Decision(

@@ -109,6 +109,13 @@ public final class RejectionCache {
         retries);
   }
 
+  /** Forgets every refusal of {@code client} (on any route): its counters were reset. */
+  public void forget(String client) {
+    entries.remove(client);
+    String routed = client + '#';
+    entries.keySet().removeIf(key -> key.startsWith(routed));
+  }
+
   public void clear() {
     entries.clear();
   }

@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.server;
 
 import dev.ratelimiter.agent.answer.Problems;
+import dev.ratelimiter.agent.http.AdminClientsHandler;
 import dev.ratelimiter.agent.http.AdminPolicyHandler;
 import dev.ratelimiter.agent.http.HealthHandler;
 import dev.ratelimiter.agent.server.guard.ConnectionGuard;
@@ -29,6 +30,7 @@ public final class ManagementVerticle extends VerticleBase {
 
   private final HealthHandler health;
   private final AdminPolicyHandler admin;
+  private final AdminClientsHandler clients;
   private final PrometheusMeterRegistry registry;
   private final String host;
   private final int port;
@@ -38,6 +40,7 @@ public final class ManagementVerticle extends VerticleBase {
   public ManagementVerticle(
       HealthHandler health,
       AdminPolicyHandler admin,
+      AdminClientsHandler clients,
       PrometheusMeterRegistry registry,
       String host,
       int port,
@@ -45,6 +48,7 @@ public final class ManagementVerticle extends VerticleBase {
     this.guard = guard;
     this.health = health;
     this.admin = admin;
+    this.clients = clients;
     this.registry = registry;
     this.host = host;
     this.port = port;
@@ -77,6 +81,18 @@ public final class ManagementVerticle extends VerticleBase {
         .handler(admin.tokenCheck())
         .handler(BodyHandler.create().setBodyLimit(MAX_POLICY_BYTES).setHandleFileUploads(false))
         .handler(admin::put);
+    String client = AdminClientsHandler.PATH + "/[^/]+";
+    router.get(AdminClientsHandler.PATH).handler(admin.tokenCheck()).handler(clients::top);
+    router
+        .post(AdminClientsHandler.PATH + "/lookup")
+        .handler(admin.tokenCheck())
+        .handler(
+            BodyHandler.create()
+                .setBodyLimit(AdminClientsHandler.MAX_LOOKUP_BYTES)
+                .setHandleFileUploads(false))
+        .handler(clients::lookup);
+    router.getWithRegex(client).handler(admin.tokenCheck()).handler(clients::inspect);
+    router.deleteWithRegex(client).handler(admin.tokenCheck()).handler(clients::reset);
     router
         .route()
         .last()
@@ -100,7 +116,9 @@ public final class ManagementVerticle extends VerticleBase {
               ctx.response(),
               413,
               "Content Too Large",
-              "A policy document may be at most " + MAX_POLICY_BYTES + " bytes.");
+              ctx.request().path().startsWith(AdminClientsHandler.PATH)
+                  ? "A lookup may be at most " + AdminClientsHandler.MAX_LOOKUP_BYTES + " bytes."
+                  : "A policy document may be at most " + MAX_POLICY_BYTES + " bytes.");
           ctx.request().connection().close();
         });
     router.errorHandler(

@@ -26,6 +26,15 @@ public final class Costs {
     return costs;
   }
 
+  /** Per limit, one unit more than it can ever admit at once (its burst). */
+  public static long[] beyondCapacity(java.util.List<dev.ratelimiter.policy.Limit> limits) {
+    long[] costs = new long[limits.size()];
+    for (int i = 0; i < costs.length; i++) {
+      costs[i] = limits.get(i).burst() + 1;
+    }
+    return costs;
+  }
+
   /** Whether every cost is at least 1. */
   public static boolean valid(long[] costs) {
     for (long c : costs) {

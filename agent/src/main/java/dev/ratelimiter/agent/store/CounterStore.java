@@ -42,6 +42,28 @@ public interface CounterStore {
   Future<Void> settle(String scope, String client, List<Limit> limits, long[] deltas);
 
   /**
+   * What {@code client} has left of each limit, counting nothing: a check of more than any of the
+   * limits can ever admit, which is always refused and so consumes nothing, answered with the
+   * client's remaining and reset of each ({@code allowed} is false, {@code retryMillis}
+   * meaningless).
+   */
+  default Future<AcquireResult> inspect(String scope, String client, List<Limit> limits) {
+    return acquireEach(scope, client, limits, Costs.beyondCapacity(limits));
+  }
+
+  /**
+   * Clears {@code client}'s counters of {@code limits}: each has its full quota again at once, and
+   * every agent sharing the store hears of it (see {@link #onReset}).
+   */
+  Future<Void> reset(String scope, String client, List<Limit> limits);
+
+  /**
+   * {@code listener} hears (scope, client) of every reset in this store, made by this agent or any
+   * other sharing it, so that it can forget what it cached of that client.
+   */
+  void onReset(java.util.function.BiConsumer<String, String> listener);
+
+  /**
    * Gets the store ready to decide at full speed (connections, the script on every node), for at
    * most {@code millis}; never fails. Completes with what was done, for the readiness report.
    */

@@ -99,6 +99,21 @@ public final class ClientLimits {
     return true;
   }
 
+  /**
+   * Forgets the counters of {@code limits}.
+   *
+   * @return true when nothing is left: the caller removes this client
+   */
+  public synchronized boolean clear(List<Limit> limits) {
+    for (Limit limit : limits) {
+      int slot = indexOf(CounterKeys.suffix(limit));
+      if (slot >= 0) {
+        removeAt(slot);
+      }
+    }
+    return size == 0;
+  }
+
   public synchronized void retire() {
     retired = true;
   }

@@ -40,6 +40,9 @@ public final class InMemoryStore implements CounterStore {
    */
   private final AtomicInteger tracked = new AtomicInteger();
 
+  private final List<java.util.function.BiConsumer<String, String>> resetListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final LongSupplier clockMillis;
   private final int maxClients;
   private final AtomicLong lastFullSweep = new AtomicLong(Long.MIN_VALUE / 2);
@@ -119,6 +122,36 @@ public final class InMemoryStore implements CounterStore {
         return Future.succeededFuture();
       }
     }
+  }
+
+  /** As the interface says; a client the store does not track is not admitted for it. */
+  @Override
+  public Future<AcquireResult> inspect(String scope, String client, List<Limit> limits) {
+    long[] costs = Costs.beyondCapacity(limits);
+    long now = clockMillis.getAsLong();
+    while (true) {
+      ClientLimits windows = clients.get(scope + '|' + client);
+      AcquireResult result =
+          (windows == null ? new ClientLimits(limits.size()) : windows).acquire(limits, costs, now);
+      if (result != null) {
+        return Future.succeededFuture(result);
+      }
+    }
+  }
+
+  @Override
+  public Future<Void> reset(String scope, String client, List<Limit> limits) {
+    ClientLimits windows = clients.get(scope + '|' + client);
+    if (windows != null && windows.clear(limits)) {
+      remove(scope + '|' + client, windows); // nothing left of it
+    }
+    resetListeners.forEach(l -> l.accept(scope, client)); // no other agent shares this store
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void onReset(java.util.function.BiConsumer<String, String> listener) {
+    resetListeners.add(listener);
   }
 
   private ClientLimits admitNewClient(String key, int capacity) {

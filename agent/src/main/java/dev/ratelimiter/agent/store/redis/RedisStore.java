@@ -1,6 +1,7 @@
 package dev.ratelimiter.agent.store.redis;
 
 import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.CounterKeys;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.agent.store.StoreUnavailableException;
 import dev.ratelimiter.policy.Limit;
@@ -68,6 +69,8 @@ public final class RedisStore implements CounterStore {
   private final Map<Thread, LoopConnection> loops = new ConcurrentHashMap<>();
 
   private volatile boolean closed;
+
+  private final List<ResetNotices> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * Why the last connection attempt failed (e.g. a TLS handshake), for readiness and errors; null
@@ -142,15 +145,50 @@ public final class RedisStore implements CounterStore {
     if (connection == null) {
       return Future.failedFuture(notConnected());
     }
-    return LuaScript.withFallback(
+    return bounded(
+        LuaScript.withFallback(
             byText ->
-                connection.send(LuaScript.SETTLE.settle(scope, client, limits, deltas, byText)))
-        .timeout(Math.max(timeoutMillis, 250), TimeUnit.MILLISECONDS)
+                connection.send(LuaScript.SETTLE.settle(scope, client, limits, deltas, byText))));
+  }
+
+  /**
+   * Deletes the client's counters of {@code limits} in one command (Cluster: they share a slot).
+   */
+  @Override
+  public Future<Void> reset(String scope, String client, List<Limit> limits) {
+    RedisConnection connection = connection();
+    if (connection == null) {
+      return Future.failedFuture(notConnected());
+    }
+    Request delete = Request.cmd(Command.DEL);
+    for (Limit limit : limits) {
+      delete.arg(CounterKeys.key(scope, client, limit));
+    }
+    return bounded(
+        connection
+            .send(delete)
+            .compose(deleted -> connection.send(ResetNotices.publish(scope, client))));
+  }
+
+  /** A one-off command's reply, within the timeout (at least 250 ms), failures as the store's. */
+  private Future<Void> bounded(Future<?> call) {
+    return call.timeout(Math.max(timeoutMillis, 250), TimeUnit.MILLISECONDS)
         .transform(
             ar ->
                 ar.succeeded()
                     ? Future.<Void>succeededFuture()
                     : Future.failedFuture(script.unavailable(ar.cause())));
+  }
+
+  /**
+   * Subscribes, on a connection of its own, to the resets any agent makes (see {@link
+   * ResetNotices}).
+   */
+  @Override
+  public synchronized void onReset(java.util.function.BiConsumer<String, String> listener) {
+    ResetNotices subscription = new ResetNotices(vertx, options, listener);
+    notices.add(subscription);
+    subscription.start();
   }
 
   /**
@@ -195,19 +233,13 @@ public final class RedisStore implements CounterStore {
     if (connection == null) {
       return Future.failedFuture(notConnected());
     }
-    return connection
-        .send(Request.cmd(Command.PING))
-        .timeout(Math.max(timeoutMillis, 250), TimeUnit.MILLISECONDS)
-        .transform(
-            ar ->
-                ar.succeeded()
-                    ? Future.<Void>succeededFuture()
-                    : Future.failedFuture(script.unavailable(ar.cause())));
+    return bounded(connection.send(Request.cmd(Command.PING)));
   }
 
   @Override
   public Future<Void> close() {
     closed = true;
+    notices.forEach(ResetNotices::close);
     return Future.join(loops.values().stream().map(LoopConnection::close).toList()).mapEmpty();
   }
 

@@ -1,0 +1,199 @@
+package dev.ratelimiter.agent.limiter;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The clients this agent refused most over the last minutes, in bounded memory whatever their
+ * number: the space-saving sketch (Metwally, Agrawal, El Abbadi), which keeps {@link #CAPACITY}
+ * counters; a client refused more than {@code refusals / CAPACITY} times is always among them, and
+ * a count is at most {@code error} above the truth. Two sketches take turns every {@link
+ * #PERIOD_MILLIS}, so the answer covers the last one to two periods. Client keys only, never raw
+ * header values or tokens (a key is a hash of them).
+ */
+public final class TopRefused {
+
+  public static final int CAPACITY = 1024;
+  public static final long PERIOD_MILLIS = 5 * 60_000;
+
+  /**
+   * A client and how often it was refused; at most {@code error} of {@code count} is overcounted.
+   */
+  public record Client(String key, long count, long error) {}
+
+  private final LongSupplier clockMillis;
+  private Sketch current = new Sketch();
+  private Sketch previous = new Sketch();
+  private long periodStart;
+
+  public TopRefused(LongSupplier clockMillis) {
+    this.clockMillis = clockMillis;
+    this.periodStart = clockMillis.getAsLong();
+  }
+
+  public synchronized void refused(String client) {
+    turn();
+    current.add(client);
+  }
+
+  /** The {@code n} clients refused most over the last one to two periods, most first. */
+  public synchronized List<Client> top(int n) {
+    turn();
+    Map<String, Client> merged = new HashMap<>();
+    for (Sketch sketch : List.of(previous, current)) {
+      sketch.counters.forEach(
+          (key, c) ->
+              merged.merge(
+                  key,
+                  new Client(key, c.count, c.error),
+                  (a, b) -> new Client(key, a.count + b.count, a.error + b.error)));
+    }
+    List<Client> all = new ArrayList<>(merged.values());
+    all.sort(Comparator.comparingLong(Client::count).reversed().thenComparing(Client::key));
+    return List.copyOf(all.subList(0, Math.min(n, all.size())));
+  }
+
+  /** Clients the sketches hold counters for: at most twice {@link #CAPACITY}. */
+  public synchronized int tracked() {
+    return current.counters.size() + previous.counters.size();
+  }
+
+  private void turn() {
+    long now = clockMillis.getAsLong();
+    if (now - periodStart >= PERIOD_MILLIS) {
+      previous = now - periodStart >= 2 * PERIOD_MILLIS ? new Sketch() : current;
+      current = new Sketch();
+      periodStart = now;
+    }
+  }
+
+  /**
+   * Space-saving over a list of buckets in ascending count, each holding its counters: an increment
+   * moves a counter to the next bucket, a new client takes over a counter of the smallest bucket.
+   */
+  private static final class Sketch {
+    private final Map<String, Counter> counters = new HashMap<>();
+    private Bucket smallest;
+
+    void add(String key) {
+      Counter c = counters.get(key);
+      if (c == null) {
+        if (counters.size() < CAPACITY) {
+          c = new Counter(key);
+          counters.put(key, c);
+          startAtZero(c);
+        } else {
+          c = smallest.any(); // evict one of the least counted: the newcomer inherits its count
+          counters.remove(c.key);
+          c.error = c.bucket.count;
+          c.key = key;
+          counters.put(key, c);
+        }
+      }
+      increment(c);
+    }
+
+    private void increment(Counter c) {
+      Bucket from = c.bucket;
+      long next = from.count + 1;
+      Bucket to = from.next != null && from.next.count == next ? from.next : null;
+      from.remove(c);
+      if (to == null) {
+        to = new Bucket(next);
+        to.prev = from;
+        to.next = from.next;
+        if (from.next != null) {
+          from.next.prev = to;
+        }
+        from.next = to;
+      }
+      to.add(c);
+      c.count = next;
+      if (from.isEmpty()) {
+        unlink(from);
+      }
+    }
+
+    /** A new counter, in a bucket of count 0 before the smallest one, until its increment. */
+    private void startAtZero(Counter c) {
+      Bucket zero = new Bucket(0);
+      zero.next = smallest;
+      if (smallest != null) {
+        smallest.prev = zero;
+      }
+      smallest = zero;
+      zero.add(c);
+    }
+
+    private void unlink(Bucket b) {
+      if (b.prev != null) {
+        b.prev.next = b.next;
+      } else {
+        smallest = b.next;
+      }
+      if (b.next != null) {
+        b.next.prev = b.prev;
+      }
+    }
+  }
+
+  private static final class Counter {
+    String key;
+    long count;
+    long error;
+    Bucket bucket;
+    Counter before;
+    Counter after;
+
+    Counter(String key) {
+      this.key = key;
+    }
+  }
+
+  /** The counters of one count, as a doubly linked list. */
+  private static final class Bucket {
+    final long count;
+    Bucket prev;
+    Bucket next;
+    private Counter head;
+
+    Bucket(long count) {
+      this.count = count;
+    }
+
+    void add(Counter c) {
+      c.bucket = this;
+      c.before = null;
+      c.after = head;
+      if (head != null) {
+        head.before = c;
+      }
+      head = c;
+    }
+
+    void remove(Counter c) {
+      if (c.before != null) {
+        c.before.after = c.after;
+      } else {
+        head = c.after;
+      }
+      if (c.after != null) {
+        c.after.before = c.before;
+      }
+      c.before = null;
+      c.after = null;
+    }
+
+    Counter any() {
+      return head;
+    }
+
+    boolean isEmpty() {
+      return head == null;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.ratelimiter.agent.limiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The clients refused most, in bounded memory")
+class TopRefusedTest {
+
+  @Test
+  @DisplayName(
+      "100,000 distinct clients refused once each around three heavy hitters: at most 2 x 1024 counters, the hitters found in order")
+  void findsHeavyHittersInBoundedMemory() {
+    AtomicLong clock = new AtomicLong();
+    TopRefused top = new TopRefused(clock::get);
+    for (int i = 0; i < 100_000; i++) {
+      top.refused("198.51." + (i / 256) + "." + (i % 256));
+      if (i % 20 == 0) {
+        top.refused("key:heavy");
+      }
+      if (i % 40 == 0) {
+        top.refused("key:second");
+      }
+      if (i % 80 == 0) {
+        top.refused("key:third");
+      }
+      clock.incrementAndGet();
+    }
+    assertThat(top.tracked()).isLessThanOrEqualTo(2 * TopRefused.CAPACITY);
+    List<TopRefused.Client> found = top.top(3);
+    assertThat(found)
+        .extracting(TopRefused.Client::key)
+        .containsExactly("key:heavy", "key:second", "key:third");
+    TopRefused.Client heavy = found.get(0);
+    assertThat(heavy.count()).isGreaterThanOrEqualTo(5000);
+    assertThat(heavy.count() - heavy.error())
+        .as("never overcounted beyond its error")
+        .isLessThanOrEqualTo(5000);
+  }
+
+  @Test
+  @DisplayName("counts exactly while the clients fit, and forgets a period after the next")
+  void exactThenForgotten() {
+    AtomicLong clock = new AtomicLong();
+    TopRefused top = new TopRefused(clock::get);
+    for (int i = 0; i < 7; i++) {
+      top.refused("a");
+    }
+    top.refused("b");
+    assertThat(top.top(10))
+        .containsExactly(new TopRefused.Client("a", 7, 0), new TopRefused.Client("b", 1, 0));
+    clock.addAndGet(TopRefused.PERIOD_MILLIS);
+    top.refused("b");
+    assertThat(top.top(1))
+        .as("the last period still counts")
+        .containsExactly(new TopRefused.Client("a", 7, 0));
+    clock.addAndGet(TopRefused.PERIOD_MILLIS);
+    assertThat(top.top(10))
+        .as("the period before the last is gone")
+        .containsExactly(new TopRefused.Client("b", 1, 0));
+    clock.addAndGet(2 * TopRefused.PERIOD_MILLIS);
+    assertThat(top.top(10)).isEmpty();
+  }
+}
