@@ -16,6 +16,7 @@ import java.util.List;
  *     failurePolicy Local each enforces {@code ceil(requests / agents)} while the store is away
  * @param plan where a client's plan comes from; null: the policy has no plans
  * @param exemptPlans clients on these plans are never counted nor refused
+ * @param overrides other quotas for some clients until a time (RateLimitOverride resources)
  */
 public record Policy(
     String id,
@@ -27,7 +28,8 @@ public record Policy(
     Mode mode,
     int agents,
     PlanPolicy plan,
-    List<String> exemptPlans) {
+    List<String> exemptPlans,
+    Overrides overrides) {
 
   public static final String DEFAULT_ID = "default";
   public static final int MIN_LIMITS = 1;
@@ -39,6 +41,53 @@ public record Policy(
     limits = List.copyOf(limits);
     exempt = List.copyOf(exempt);
     exemptPlans = List.copyOf(exemptPlans);
+    overrides = overrides == null ? Overrides.NONE : overrides;
+  }
+
+  /** Without overrides. */
+  public Policy(
+      String id,
+      long generation,
+      List<Limit> limits,
+      ClientKeyPolicy clientKey,
+      FailurePolicy failurePolicy,
+      List<Cidr> exempt,
+      Mode mode,
+      int agents,
+      PlanPolicy plan,
+      List<String> exemptPlans) {
+    this(
+        id,
+        generation,
+        limits,
+        clientKey,
+        failurePolicy,
+        exempt,
+        mode,
+        agents,
+        plan,
+        exemptPlans,
+        Overrides.NONE);
+  }
+
+  /**
+   * {@code limits} as they apply to {@code client} now, by the wall clock, so that an override ends
+   * on time without a push; the clock is read only when the policy has overrides.
+   */
+  public List<Limit> limitsFor(String client, List<Limit> limits) {
+    return overrides.isEmpty() ? limits : limitsFor(client, limits, System.currentTimeMillis());
+  }
+
+  /**
+   * {@code limits} (some or all of this policy's, in its order) as they apply to {@code client} at
+   * {@code epochMillis}: with its override's quotas while one is in force.
+   */
+  public List<Limit> limitsFor(String client, List<Limit> limits, long epochMillis) {
+    if (overrides.isEmpty()) {
+      return limits;
+    }
+    QuotaOverride o = overrides.of(client, epochMillis);
+    return o == null ? limits : o.apply(limits);
   }
 
   /** Without plans. */

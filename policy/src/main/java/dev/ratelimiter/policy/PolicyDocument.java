@@ -68,7 +68,40 @@ public final class PolicyDocument {
     if (!policy.exemptPlans().isEmpty()) {
       document.put("exemptPlans", policy.exemptPlans());
     }
+    if (!policy.overrides().isEmpty()) {
+      document.put(
+          "overrides", policy.overrides().all().stream().map(o -> override(policy, o)).toList());
+    }
     return document;
+  }
+
+  private static Map<String, Object> override(Policy policy, QuotaOverride o) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", o.name());
+    out.put("clients", o.clients().stream().sorted().toList());
+    out.put(
+        "limits",
+        o.limits().entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(
+                e -> {
+                  Map<String, Object> quota = new LinkedHashMap<>();
+                  quota.put("name", e.getKey());
+                  quota.put("requests", e.getValue().requests());
+                  boolean bucket =
+                      policy.limits().stream()
+                          .anyMatch(
+                              l ->
+                                  l.name().equals(e.getKey())
+                                      && l.algorithm() == Algorithm.TokenBucket);
+                  if (bucket) {
+                    quota.put("burst", e.getValue().burst());
+                  }
+                  return quota;
+                })
+            .toList());
+    out.put("expires", java.time.Instant.ofEpochMilli(o.expiresAtMillis()).toString());
+    return out;
   }
 
   public static String toYaml(Policy policy) {

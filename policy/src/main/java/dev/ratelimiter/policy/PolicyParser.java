@@ -45,7 +45,8 @@ public final class PolicyParser {
           "mode",
           "agents",
           "plan",
-          "exemptPlans");
+          "exemptPlans",
+          "overrides");
   private static final Set<String> LIMIT_FIELDS =
       Set.of("name", "requests", "window", "algorithm", "burst", "match", "cost");
   private static final Set<String> COST_FIELDS = Set.of("usage", "reserve", "header");
@@ -184,8 +185,27 @@ public final class PolicyParser {
     if (plan != null) {
       plan = plan.knowing(limits, exemptPlans);
     }
+    if (spec && root.has("overrides")) {
+      throw new InvalidPolicyException(
+          "overrides",
+          "is not a spec field: grant a client other quotas with a RateLimitOverride naming this policy");
+    }
+    Overrides overrides =
+        root.has("overrides")
+            ? new Overrides(OverrideFields.overrides(root.get("overrides"), limits))
+            : Overrides.NONE;
     return new Policy(
-        id, generation, limits, clientKey, failurePolicy, exempt, mode, agents, plan, exemptPlans);
+        id,
+        generation,
+        limits,
+        clientKey,
+        failurePolicy,
+        exempt,
+        mode,
+        agents,
+        plan,
+        exemptPlans,
+        overrides);
   }
 
   private static List<Limit> limits(JsonNode node) throws InvalidPolicyException {

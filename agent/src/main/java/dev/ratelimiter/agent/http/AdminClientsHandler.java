@@ -245,11 +245,21 @@ public final class AdminClientsHandler {
               .put("remaining", usage.remaining())
               .put("resetSeconds", (usage.resetMillis() + 999) / 1000));
     }
-    return new JsonObject()
-        .put("policy", report.policy().id())
-        .put("generation", report.policy().generation())
-        .put("client", report.client())
-        .put("limits", limits);
+    JsonObject out =
+        new JsonObject()
+            .put("policy", report.policy().id())
+            .put("generation", report.policy().generation())
+            .put("client", report.client());
+    if (report.override() != null) {
+      out.put(
+          "override",
+          new JsonObject()
+              .put("name", report.override().name())
+              .put(
+                  "expires",
+                  java.time.Instant.ofEpochMilli(report.override().expiresAtMillis()).toString()));
+    }
+    return out.put("limits", limits);
   }
 
   private static void answer(RoutingContext ctx, Future<JsonObject> result) {

@@ -4,6 +4,7 @@ import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.CounterStore;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.policy.Policy;
+import dev.ratelimiter.policy.QuotaOverride;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,12 @@ public final class ClientQuotas {
    */
   public record LimitUsage(Limit limit, long used, long remaining, long resetMillis) {}
 
-  /** A client's usage of every limit of {@code policy}, in policy order. */
-  public record Report(Policy policy, String client, List<LimitUsage> limits) {}
+  /**
+   * A client's usage of every limit of {@code policy}, in policy order, with the override that
+   * gives it other quotas (null: none in force).
+   */
+  public record Report(
+      Policy policy, String client, QuotaOverride override, List<LimitUsage> limits) {}
 
   private final RateLimiter limiter;
 
@@ -49,11 +54,13 @@ public final class ClientQuotas {
 
   public Future<Report> inspect(String client) {
     Policy policy = limiter.policy();
-    List<Limit> limits = policy.limits();
+    long now = System.currentTimeMillis();
+    QuotaOverride override = policy.overrides().of(client, now);
+    List<Limit> limits = policy.limitsFor(client, policy.limits(), now);
     return limiter
         .store()
         .inspect(policy.id(), client, limits)
-        .map(result -> new Report(policy, client, usage(limits, result)));
+        .map(result -> new Report(policy, client, override, usage(limits, result)));
   }
 
   private static List<LimitUsage> usage(List<Limit> limits, AcquireResult result) {

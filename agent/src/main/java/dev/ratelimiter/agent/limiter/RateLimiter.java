@@ -169,7 +169,13 @@ public final class RateLimiter {
     int mask = sel.mask(route);
     return mask == 0
         ? Future.succeededFuture()
-        : budgets.settleStated(policy.id(), client.key(), sel.limits(mask), reserved, spent, store);
+        : budgets.settleStated(
+            policy.id(),
+            client.key(),
+            policy.limitsFor(client.key(), sel.limits(mask)),
+            reserved,
+            spent,
+            store);
   }
 
   /**
@@ -202,7 +208,7 @@ public final class RateLimiter {
       metrics.decided(source, unmatched);
       return Future.succeededFuture(unmatched);
     }
-    List<Limit> limits = sel.limits(mask);
+    List<Limit> limits = policy.limitsFor(client, sel.limits(mask));
     // A token budget's refusal is not cached: a settlement (here or on another agent) may give
     // back what it waits for before its retry time.
     long[] costs = TokenBudgets.reservations(limits, cost, estimate);
