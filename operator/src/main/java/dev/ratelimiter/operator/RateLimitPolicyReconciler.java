@@ -20,11 +20,13 @@ import dev.ratelimiter.operator.enforcement.Enforcement;
 import dev.ratelimiter.operator.enforcement.PolicyEnforcer;
 import dev.ratelimiter.operator.settings.OperatorSettings;
 import dev.ratelimiter.operator.spec.JwksAccess;
+import dev.ratelimiter.operator.spec.OverrideAccess;
 import dev.ratelimiter.operator.spec.PolicyValidator;
 import dev.ratelimiter.operator.spec.RedisAccess;
 import dev.ratelimiter.operator.spec.Refusal;
 import dev.ratelimiter.operator.status.FailureReasons;
 import dev.ratelimiter.operator.status.ObservedStatus;
+import dev.ratelimiter.operator.status.OverrideStatusWriter;
 import dev.ratelimiter.operator.status.PolicyStatusListener;
 import dev.ratelimiter.operator.status.StatusWriter;
 import dev.ratelimiter.operator.status.WarningEvents;
@@ -40,6 +42,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +133,8 @@ public class RateLimitPolicyReconciler
   private final PolicyEnforcer enforcer;
   private final StatusWriter status;
   private final WarningEvents events = new WarningEvents();
+  private final OverrideStatusWriter overrideStatus =
+      new OverrideStatusWriter(java.time.Clock.systemUTC(), events);
 
   public RateLimitPolicyReconciler(OperatorSettings settings, PolicyEnforcer enforcer) {
     this(settings, enforcer, PolicyStatusListener.NONE);
@@ -157,6 +163,7 @@ public class RateLimitPolicyReconciler
         AgentPodEventSource.create(context),
         RedisAccess.secrets(context),
         JwksAccess.configMaps(context),
+        OverrideAccess.informer(context),
         enforcer.eventSource());
   }
 
@@ -203,8 +210,21 @@ public class RateLimitPolicyReconciler
       // no status that only says "asked, no answer yet" in between
       status.write(policy, context, ObservedStatus.of(policy, context, enforcement));
     }
+    OverrideAccess.Judged overrides = OverrideAccess.read(policy, context);
+    overrideStatus.write(overrides.verdicts(), context);
     UpdateControl<RateLimitPolicy> control = UpdateControl.noUpdate();
-    enforcer.nextCheck(policy).ifPresent(control::rescheduleAfter);
+    // an override's end turns it Expired on time (the agents stop applying it by themselves)
+    Optional<Duration> untilExpiry =
+        overrides
+            .nextChange()
+            .map(t -> Duration.between(Instant.now(), t).plusMillis(100))
+            .map(d -> d.isNegative() ? Duration.ZERO : d);
+    Optional<Duration> next = enforcer.nextCheck(policy);
+    if (untilExpiry.isPresent()
+        && (next.isEmpty() || untilExpiry.get().compareTo(next.get()) < 0)) {
+      next = untilExpiry;
+    }
+    next.ifPresent(control::rescheduleAfter);
     return control;
   }
 

@@ -4,6 +4,7 @@ import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.spec.JwksAccess;
 import dev.ratelimiter.operator.spec.Labels;
 import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.OverrideAccess;
 import dev.ratelimiter.operator.spec.SpecDocument;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -29,7 +30,12 @@ public class AgentPolicyConfigMapDependentResource extends PolicyDependentResour
     return new ConfigMapBuilder()
         .withMetadata(meta(policy, name(policy), Labels.of(policy, Labels.AGENT)))
         .addToData(
-            Names.POLICY_KEY, SpecDocument.yaml(policy, JwksAccess.read(policy, context).jwks()))
+            Names.POLICY_KEY,
+            SpecDocument.yaml(
+                policy,
+                1,
+                JwksAccess.read(policy, context).jwks(),
+                OverrideAccess.read(policy, context).document()))
         .build();
   }
 }

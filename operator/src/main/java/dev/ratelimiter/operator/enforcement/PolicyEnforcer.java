@@ -3,6 +3,7 @@ package dev.ratelimiter.operator.enforcement;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.spec.JwksAccess;
 import dev.ratelimiter.operator.spec.Names;
+import dev.ratelimiter.operator.spec.OverrideAccess;
 import dev.ratelimiter.operator.spec.SpecDocument;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -72,7 +73,11 @@ public final class PolicyEnforcer {
     // agents: the ready pods that share the limits (failurePolicy Local); a new count re-pushes the
     // same generation
     String document =
-        SpecDocument.yaml(policy, pods.size(), JwksAccess.read(policy, context).jwks());
+        SpecDocument.yaml(
+            policy,
+            pods.size(),
+            JwksAccess.read(policy, context).jwks(),
+            OverrideAccess.read(policy, context).document());
     for (AgentPod pod : tracker.due(id, pods, generation, document)) {
       PushTracker.Target target = PushTracker.Target.of(pod, generation, document);
       long started = System.nanoTime();

@@ -92,6 +92,18 @@ public final class SpecDocument {
    * agents as a push of the same generation.
    */
   public static String yaml(RateLimitPolicy p, int agents, String jwks) {
+    return yaml(p, agents, jwks, null);
+  }
+
+  /**
+   * The same with {@code overrides}, the active RateLimitOverrides ({@link OverrideAccess}), which
+   * like the JWKS change the pushed document without a new generation; null or empty: none.
+   */
+  public static String yaml(
+      RateLimitPolicy p,
+      int agents,
+      String jwks,
+      com.fasterxml.jackson.databind.JsonNode overrides) {
     Long generation = p.getMetadata().getGeneration();
     try {
       ObjectNode doc = tree(p.getSpec(), Names.policyId(p), generation == null ? 0L : generation);
@@ -105,6 +117,9 @@ public final class SpecDocument {
         jwt.set("jwks", JSON.readTree(jwks));
       }
       doc.put("agents", Math.max(1, Math.min(Policy.MAX_AGENTS, agents)));
+      if (overrides != null && !overrides.isEmpty()) {
+        doc.set("overrides", overrides);
+      }
       return PolicyDocument.toYaml(PolicyParser.parse(doc));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a canonical JWKS is JSON", e);

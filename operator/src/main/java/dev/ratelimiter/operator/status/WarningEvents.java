@@ -3,8 +3,8 @@ package dev.ratelimiter.operator.status;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.StatusConditions;
 import dev.ratelimiter.operator.spec.Labels;
-import dev.ratelimiter.operator.spec.Names;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;
 import java.util.Locale;
@@ -12,7 +12,10 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Warning Events on a policy, for failures an admin must act on ({@code kubectl describe rlp}). */
+/**
+ * Warning Events on a policy, for failures an admin must act on ({@code kubectl describe rlp}), and
+ * Normal ones on what takes effect (a RateLimitOverride).
+ */
 public final class WarningEvents {
 
   private static final Logger log = LoggerFactory.getLogger(WarningEvents.class);
@@ -32,6 +35,21 @@ public final class WarningEvents {
    */
   public void warn(
       RateLimitPolicy policy, Context<RateLimitPolicy> context, String reason, String message) {
+    record(policy, "Warning", context, reason, message);
+  }
+
+  /** A Normal Event on {@code object} (a RateLimitOverride taking effect); never throws. */
+  public void normal(
+      HasMetadata object, Context<RateLimitPolicy> context, String reason, String message) {
+    record(object, "Normal", context, reason, message);
+  }
+
+  private void record(
+      HasMetadata policy,
+      String type,
+      Context<RateLimitPolicy> context,
+      String reason,
+      String message) {
     try {
       String now = StatusConditions.timestamp(clock);
       String suffix =
@@ -58,7 +76,7 @@ public final class WarningEvents {
               .withUid(policy.getMetadata().getUid())
               .withResourceVersion(policy.getMetadata().getResourceVersion())
               .endInvolvedObject()
-              .withType("Warning")
+              .withType(type)
               .withReason(reason)
               .withMessage(StatusConditions.truncate(message))
               .withFirstTimestamp(now)
@@ -77,7 +95,10 @@ public final class WarningEvents {
           .create();
     } catch (RuntimeException e) {
       log.debug(
-          "could not record event {} for {}: {}", reason, Names.policyId(policy), e.toString());
+          "could not record event {} for {}: {}",
+          reason,
+          policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName(),
+          e.toString());
     }
   }
 }

@@ -104,6 +104,8 @@ class ClusterRoleTest {
         .contains(
             "ratelimiter.dev/ratelimitpolicies",
             "ratelimiter.dev/ratelimitpolicies/status",
+            "ratelimiter.dev/ratelimitoverrides",
+            "ratelimiter.dev/ratelimitoverrides/status",
             "/configmaps",
             "/secrets",
             "/services",

@@ -37,6 +37,7 @@ final class Install {
 
   static final Path EXAMPLES = DEPLOY.resolve("examples");
   static final Path CRD = ROOT.resolve("crds/ratelimitpolicies.ratelimiter.dev-v1.yml");
+  static final Path OVERRIDE_CRD = ROOT.resolve("crds/ratelimitoverrides.ratelimiter.dev-v1.yml");
   static final String NAMESPACE = "ratelimiter-system";
   static final String SERVICE_ACCOUNT = "ratelimiter-operator";
   static final String IMAGE_REPOSITORY = "ghcr.io/ratelimiter-dev/";

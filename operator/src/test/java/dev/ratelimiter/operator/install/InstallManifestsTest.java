@@ -101,7 +101,7 @@ class InstallManifestsTest {
 
   @Test
   @DisplayName(
-      "holds the namespace, the CRD, RBAC and the operator Deployment, each a typed fabric8 object with no unknown field")
+      "holds the namespace, the CRDs, RBAC and the operator Deployment, each a typed fabric8 object with no unknown field")
   void everyManifestParsesTyped() {
     List<String> problems = new ArrayList<>();
     objects.forEach(o -> problems.addAll(Install.untyped(o)));
@@ -111,6 +111,7 @@ class InstallManifestsTest {
             "ClusterRole",
             "ClusterRoleBinding",
             "CustomResourceDefinition",
+            "CustomResourceDefinition",
             "Deployment",
             "Namespace",
             "Role",
@@ -119,15 +120,19 @@ class InstallManifestsTest {
   }
 
   @Test
-  @DisplayName("installs the committed CRD from crds/ itself, not a copy that could drift")
-  void crdIsTheCommittedOne() {
-    CustomResourceDefinition crd = one(CustomResourceDefinition.class);
-    CustomResourceDefinition committed =
-        (CustomResourceDefinition) Install.parse(Install.read(Install.CRD)).get(0);
-    assertThat(crd).isEqualTo(committed);
+  @DisplayName("installs the committed CRDs from crds/ themselves, not copies that could drift")
+  void crdsAreTheCommittedOnes() {
+    List<CustomResourceDefinition> crds = all(CustomResourceDefinition.class);
+    List<CustomResourceDefinition> committed =
+        java.util.stream.Stream.of(Install.CRD, Install.OVERRIDE_CRD)
+            .map(f -> (CustomResourceDefinition) Install.parse(Install.read(f)).get(0))
+            .toList();
+    assertThat(crds).containsExactlyInAnyOrderElementsOf(committed);
     assertThat(Install.read(Install.DEPLOY.resolve("kustomization.yaml"))).contains("- ../crds");
     assertThat(Kustomization.files(Install.DEPLOY))
-        .contains(Install.CRD.toAbsolutePath().normalize());
+        .contains(
+            Install.CRD.toAbsolutePath().normalize(),
+            Install.OVERRIDE_CRD.toAbsolutePath().normalize());
   }
 
   @Test

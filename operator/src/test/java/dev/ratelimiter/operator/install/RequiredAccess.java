@@ -123,7 +123,13 @@ final class RequiredAccess {
           Access.of(primary, "status", "update"),
           "StatusWriter.write: PUT on the status subresource");
     }
-    need(Access.of(Event.class, "create"), "WarningEvents.warn: Warning Events on a policy");
+    need(
+        Access.of(
+            dev.ratelimiter.operator.customresource.RateLimitOverride.class, "status", "update"),
+        "OverrideStatusWriter.write: PUT on an override's status subresource");
+    need(
+        Access.of(Event.class, "create"),
+        "WarningEvents: Warning Events on a policy, Normal ones on an override");
     for (String verb : READ) {
       // Policy propagation (docs/operations.md, "Live policy updates"): the operator pushes each
       // generation to

@@ -53,8 +53,10 @@ final class TracedOperatorRun implements AutoCloseable {
   static TracedOperatorRun start(String userAgent, Set<String> watched) throws IOException {
     TracedOperatorRun run = new TracedOperatorRun(userAgent);
     try {
-      try (InputStream crd = Files.newInputStream(Install.CRD)) {
-        run.admin.apiextensions().v1().customResourceDefinitions().load(crd).create();
+      for (java.nio.file.Path file : List.of(Install.CRD, Install.OVERRIDE_CRD)) {
+        try (InputStream crd = Files.newInputStream(file)) {
+          run.admin.apiextensions().v1().customResourceDefinitions().load(crd).create();
+        }
       }
       for (String ns : List.of(Install.NAMESPACE, "shop", "partners")) {
         run.admin

@@ -50,10 +50,26 @@ public class MockApiServer implements AutoCloseable {
   private final KubernetesClient client;
   private Operator operator;
 
-  /** A fresh mock API server with the CRD in {@code crd} (YAML) applied. */
+  /**
+   * A fresh mock API server with the CRD in {@code crd} (YAML) applied, and every other CRD beside
+   * it (files named {@code *-v1.yml}: the project's CRDs are generated, and committed, together).
+   */
   public MockApiServer(Path crd) {
     server = crudServer();
     client = server.createClient();
+    apply(crd);
+    try (var siblings = Files.list(crd.toAbsolutePath().getParent())) {
+      siblings
+          .filter(f -> f.getFileName().toString().endsWith("-v1.yml"))
+          .filter(f -> !f.getFileName().equals(crd.getFileName()))
+          .sorted()
+          .forEach(this::apply);
+    } catch (IOException e) {
+      throw new IllegalStateException("CRDs beside " + crd + " cannot be listed", e);
+    }
+  }
+
+  private void apply(Path crd) {
     try (InputStream in = Files.newInputStream(crd)) {
       client.apiextensions().v1().customResourceDefinitions().load(in).create();
     } catch (IOException e) {
