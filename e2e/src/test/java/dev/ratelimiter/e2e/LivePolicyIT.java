@@ -7,12 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratelimiter.operator.customresource.AgentSpec;
 import dev.ratelimiter.operator.customresource.ClientKey;
 import dev.ratelimiter.operator.customresource.LimitSpec;
+import dev.ratelimiter.operator.customresource.RateLimitOverride;
+import dev.ratelimiter.operator.customresource.RateLimitOverrideSpec;
+import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
+import dev.ratelimiter.operator.enforcement.ClientRequests;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -325,5 +332,113 @@ class LivePolicyIT {
             });
     enforce(60);
     assertThat(kubelet.readyAgents()).allSatisfy(a -> assertThat(requestsInForce(a)).isEqualTo(60));
+  }
+
+  @Test
+  @DisplayName(
+      "a RateLimitOverride gives one client exactly 25 across three agents while the policy stays at 10, and leaves when deleted")
+  void overrideThroughKubectl() {
+    enforce(10);
+    String partner = "198.51.100.90";
+    RateLimitOverrideSpec spec = new RateLimitOverrideSpec();
+    spec.setPolicy(NAME);
+    spec.setClients(List.of(partner));
+    spec.setLimits(List.of(new RateLimitOverrideSpec.OverrideLimit("per-minute", 25)));
+    spec.setExpires(
+        Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS).toString());
+    RateLimitOverride override = new RateLimitOverride();
+    override.setMetadata(new ObjectMetaBuilder().withName("partner").withNamespace(NS).build());
+    override.setSpec(spec);
+    cluster.client().resource(override).create();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                kubelet.readyAgents().size() == 3
+                    && kubelet.readyAgents().stream()
+                        .allMatch(a -> Http.policyInForce(a).path("overrides").size() == 1));
+    assertThat(Http.burst(kubelet.readyAgents(), 60, partner))
+        .as(() -> "status -> count; agents' outcomes:\n" + Http.outcomes(kubelet.readyAgents()))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 25, 429, 35));
+    assertThat(Http.burst(kubelet.readyAgents(), 30, "198.51.100.91"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 20));
+    cluster.client().resource(override).delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                kubelet.readyAgents().stream()
+                    .allMatch(a -> Http.policyInForce(a).path("overrides").isMissingNode()));
+  }
+
+  @Test
+  @DisplayName(
+      "kubectl annotate reset-client: the operator resets the client through one agent, every agent forgets its cached refusals, an Event says so and the annotation goes")
+  void resetThroughKubectl() {
+    enforce(10);
+    String client = "198.51.100.92";
+    List<AgentProcess> agents = kubelet.readyAgents();
+    assertThat(Http.burst(agents, 30, client))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10, 429, 20));
+    annotate(ClientRequests.RESET, client);
+    await().atMost(TIMEOUT).until(() -> annotation(ClientRequests.RESET) == null);
+    assertThat(events("ClientReset")).anyMatch(m -> m.contains(client));
+    int allowed = 0;
+    for (AgentProcess a : agents) { // each agent heard of the reset: its cache no longer refuses
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> Http.getAs(client, a.api()).statusCode() == 200);
+      allowed++;
+    }
+    assertThat(Http.burst(agents, 30, client))
+        .as("the full quota again, exactly")
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 10 - allowed, 429, 20 + allowed));
+  }
+
+  @Test
+  @DisplayName("kubectl annotate inspect-client: the client's usage in an Event, counting nothing")
+  void inspectThroughKubectl() {
+    enforce(10);
+    String client = "198.51.100.93";
+    assertThat(Http.burst(kubelet.readyAgents(), 7, client))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 7));
+    annotate(ClientRequests.INSPECT, client);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> events("ClientInspected").stream().anyMatch(m -> m.contains(client)));
+    assertThat(events("ClientInspected"))
+        .anyMatch(m -> m.contains(client) && m.contains("per-minute used 7 of 10, 3 left"));
+    assertThat(Http.burst(kubelet.readyAgents(), 5, client))
+        .as("looking took nothing")
+        .containsExactlyInAnyOrderEntriesOf(Map.of(200, 3, 429, 2));
+  }
+
+  /** What kubectl annotate rlp NAME KEY=VALUE does. */
+  void annotate(String key, String value) {
+    cluster
+        .client()
+        .resources(RateLimitPolicy.class)
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            p -> {
+              if (p.getMetadata().getAnnotations() == null) {
+                p.getMetadata().setAnnotations(new java.util.HashMap<>());
+              }
+              p.getMetadata().getAnnotations().put(key, value);
+              return p;
+            });
+  }
+
+  String annotation(String key) {
+    Map<String, String> a = cluster.get(NS, NAME).getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
+  }
+
+  List<String> events(String reason) {
+    return cluster.client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .map(e -> e.getMessage())
+        .toList();
   }
 }

@@ -16,8 +16,10 @@ import dev.ratelimiter.operator.dependent.RedisDeploymentDependentResource;
 import dev.ratelimiter.operator.dependent.RedisNetworkPolicyDependentResource;
 import dev.ratelimiter.operator.dependent.RedisServiceDependentResource;
 import dev.ratelimiter.operator.enforcement.AgentPodEventSource;
+import dev.ratelimiter.operator.enforcement.ClientRequests;
 import dev.ratelimiter.operator.enforcement.Enforcement;
 import dev.ratelimiter.operator.enforcement.PolicyEnforcer;
+import dev.ratelimiter.operator.enforcement.PolicyUpdateFilter;
 import dev.ratelimiter.operator.settings.OperatorSettings;
 import dev.ratelimiter.operator.spec.JwksAccess;
 import dev.ratelimiter.operator.spec.OverrideAccess;
@@ -31,6 +33,7 @@ import dev.ratelimiter.operator.status.PolicyStatusListener;
 import dev.ratelimiter.operator.status.StatusWriter;
 import dev.ratelimiter.operator.status.WarningEvents;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -58,6 +61,10 @@ import java.util.concurrent.TimeUnit;
  */
 @ControllerConfiguration(
     name = RateLimitPolicyReconciler.NAME,
+    // annotations ask for on-call actions (ClientRequests): PolicyUpdateFilter lets those changes
+    // through as well as new generations
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = PolicyUpdateFilter.class),
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 @Workflow(
@@ -133,6 +140,7 @@ public class RateLimitPolicyReconciler
   private final PolicyEnforcer enforcer;
   private final StatusWriter status;
   private final WarningEvents events = new WarningEvents();
+  private final ClientRequests clientRequests = new ClientRequests();
   private final OverrideStatusWriter overrideStatus =
       new OverrideStatusWriter(java.time.Clock.systemUTC(), events);
 
@@ -210,6 +218,7 @@ public class RateLimitPolicyReconciler
       // no status that only says "asked, no answer yet" in between
       status.write(policy, context, ObservedStatus.of(policy, context, enforcement));
     }
+    clientRequests.handle(policy, context);
     OverrideAccess.Judged overrides = OverrideAccess.read(policy, context);
     overrideStatus.write(overrides.verdicts(), context);
     UpdateControl<RateLimitPolicy> control = UpdateControl.noUpdate();

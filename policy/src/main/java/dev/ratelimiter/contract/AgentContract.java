@@ -23,6 +23,12 @@ public final class AgentContract {
   /** The admin API's policy resource: {@code GET} shows, {@code PUT} replaces. */
   public static final String ADMIN_POLICY_PATH = "/admin/policy";
 
+  /**
+   * The admin API's clients: {@code GET /{client}} shows one's usage, {@code DELETE /{client}}
+   * resets it (the operator's kubectl-only path asks for both).
+   */
+  public static final String ADMIN_CLIENTS_PATH = "/admin/clients";
+
   private AgentContract() {}
 
   /** The environment variables the operator sets on agent pods. */

@@ -30,7 +30,7 @@ public final class AdminClientsHandler {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(AdminClientsHandler.class);
 
-  public static final String PATH = "/admin/clients";
+  public static final String PATH = dev.ratelimiter.contract.AgentContract.ADMIN_CLIENTS_PATH;
 
   /** Longer than any client key the agent makes (an IPv6 address, a hash with its prefix). */
   static final int MAX_CLIENT_LENGTH = 256;

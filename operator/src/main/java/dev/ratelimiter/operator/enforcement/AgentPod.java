@@ -19,8 +19,13 @@ import java.util.Objects;
 public record AgentPod(String name, String ip, int managementPort) {
 
   public URI adminPolicyUri() {
+    return adminUri(AgentContract.ADMIN_POLICY_PATH);
+  }
+
+  /** {@code pathAndQuery} (already encoded) on this pod's management port. */
+  public URI adminUri(String pathAndQuery) {
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    return URI.create("http://" + host + ":" + managementPort + AgentContract.ADMIN_POLICY_PATH);
+    return URI.create("http://" + host + ":" + managementPort + pathAndQuery);
   }
 
   /** The ready ones among {@code pods}, sorted by name. */

@@ -124,8 +124,7 @@ public final class PolicyEnforcer {
     }
   }
 
-  private static Optional<String> adminToken(
-      RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+  static Optional<String> adminToken(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     String name = Names.agentAdminSecret(policy);
     return context
         .getSecondaryResourcesAsStream(Secret.class)

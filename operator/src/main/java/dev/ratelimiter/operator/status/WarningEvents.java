@@ -50,6 +50,16 @@ public final class WarningEvents {
       Context<RateLimitPolicy> context,
       String reason,
       String message) {
+    record(policy, type, context.getClient(), reason, message);
+  }
+
+  /** An Event of {@code type} on {@code object}, outside a reconcile too; never throws. */
+  public void record(
+      HasMetadata policy,
+      String type,
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      String reason,
+      String message) {
     try {
       String now = StatusConditions.timestamp(clock);
       String suffix =
@@ -86,8 +96,7 @@ public final class WarningEvents {
               .withComponent(Labels.OPERATOR)
               .endSource()
               .build();
-      context
-          .getClient()
+      client
           .v1()
           .events()
           .inNamespace(policy.getMetadata().getNamespace())

@@ -124,6 +124,9 @@ final class RequiredAccess {
           "StatusWriter.write: PUT on the status subresource");
     }
     need(
+        Access.of(primary, "patch"),
+        "ClientRequests: removes an on-call annotation from the policy once it is done");
+    need(
         Access.of(
             dev.ratelimiter.operator.customresource.RateLimitOverride.class, "status", "update"),
         "OverrideStatusWriter.write: PUT on an override's status subresource");
