@@ -10,6 +10,7 @@ import dev.ratelimiter.agent.store.redis.RedisTarget;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.redis.RedisClusterProcesses;
+import dev.ratelimiter.testsupport.redis.RedisSentinelProcesses;
 import dev.ratelimiter.testsupport.redis.RedisServerProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,13 +37,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a reset gives the full quota back at once and is heard by every store client sharing the store
  * (each agent's, standing in for other agents: two Redis stores on one Redis or Cluster).
  */
-@DisplayName("Inspect and reset a client's counters, in memory, on Redis and on a Redis Cluster")
+@DisplayName(
+    "Inspect and reset a client's counters, in memory and on Redis Standalone, Sentinel and Cluster")
 class ClientQuotaStoreTest {
 
   private static final String PASSWORD = "quota-pass";
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static RedisServerProcess redis;
   private static RedisClusterProcesses cluster;
+  private static RedisSentinelProcesses sentinels;
   private static Vertx vertx;
   private static Context loop;
   private static final Map<String, CounterStore[]> STORES = new java.util.HashMap<>();
@@ -52,6 +55,7 @@ class ClientQuotaStoreTest {
   static void start() throws Exception {
     redis = RedisServerProcess.start(null);
     cluster = RedisClusterProcesses.start(PASSWORD);
+    sentinels = RedisSentinelProcesses.start(PASSWORD);
     vertx = Vertx.vertx();
     loop = vertx.getOrCreateContext();
     InMemoryStore memory = new InMemoryStore(System::currentTimeMillis, 100);
@@ -66,6 +70,11 @@ class ClientQuotaStoreTest {
         "cluster",
         new RedisStore(vertx, clustered, PASSWORD, 10_000, null),
         new RedisStore(vertx, clustered, PASSWORD, 10_000, null));
+    RedisTarget sentinel = RedisTarget.parse(sentinels.sentinelUrls(), RedisMode.Sentinel, null);
+    put(
+        "sentinel",
+        new RedisStore(vertx, sentinel, PASSWORD, 10_000, null),
+        new RedisStore(vertx, sentinel, PASSWORD, 10_000, null));
     for (CounterStore[] pair : STORES.values()) {
       for (CounterStore store : pair) {
         if (store instanceof RedisStore r) {
@@ -89,10 +98,11 @@ class ClientQuotaStoreTest {
     vertx.close().await();
     redis.close();
     cluster.close();
+    sentinels.close();
   }
 
   static Stream<Arguments> storesAndAlgorithms() {
-    return Stream.of("memory", "redis", "cluster")
+    return Stream.of("memory", "redis", "sentinel", "cluster")
         .flatMap(s -> Stream.of(Algorithm.values()).map(a -> Arguments.of(s, a)));
   }
 
@@ -171,6 +181,6 @@ class ClientQuotaStoreTest {
   }
 
   static Stream<String> names() {
-    return Stream.of("memory", "redis", "cluster");
+    return Stream.of("memory", "redis", "sentinel", "cluster");
   }
 }
