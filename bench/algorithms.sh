@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
-WARMUP=5
 JAR=${BENCH_JAR:-agent/target/agent.jar}  # BENCH_JAR: another build, e.g. to compare before/after
 OUT=bench/out
 mkdir -p "$OUT"
@@ -47,7 +46,7 @@ for algorithm in FixedWindow SlidingWindow TokenBucket; do
     java $JVM_OPTS -jar "$JAR" > "$OUT/agent-$algorithm.log" 2>&1 &
   AGENT_PID=$!; pids+=("$AGENT_PID")
   wait_http "http://127.0.0.1:$MGMT/health/ready"
-  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/many-clients.lua "http://127.0.0.1:$PORT/api" >/dev/null
+  warm_until_flat "$algorithm" "http://127.0.0.1:$PORT/api" bench/many-clients.lua
   redis-cli -p $REDIS config resetstat >/dev/null
   s0=$(cpu_ticks "$AGENT_PID"); r0=$(cpu_ticks "$REDIS_PID")
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/many-clients.lua "http://127.0.0.1:$PORT/api" > "$OUT/algorithm-$algorithm.txt"
@@ -62,4 +61,4 @@ for algorithm in FixedWindow SlidingWindow TokenBucket; do
   kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 done
 echo
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up, many-clients scenario; agent $JVM_OPTS; $(nproc) cores; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt), many-clients scenario; agent $JVM_OPTS; $(nproc) cores; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -16,3 +16,21 @@ wrk_figures() {
 }
 # microseconds of CPU per request: ticks requests
 us_per_req() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}'; }
+# warm_until_flat NAME URL LUA [EXTRA-WRK-ARGS...]: load in 5 s windows (wrk -t1 -c$CONNECTIONS) until
+# the JIT has settled: at least 4 windows, then until the last two are within 3% of each other,
+# at most $WARM_MAX_SECONDS (default 120). The curve (req/s per window) goes to $OUT/warmup-NAME.txt
+# and is printed to stderr, so a table's footer can show it.
+warm_until_flat() {
+  local name=$1 url=$2 lua=$3; shift 3
+  local max=${WARM_MAX_SECONDS:-120} elapsed=0 prev=0 rps curve=""
+  while [ "$elapsed" -lt "$max" ]; do
+    rps=$(wrk -t1 -c"$CONNECTIONS" -d5s -s "$lua" "$@" "$url" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+    elapsed=$((elapsed + 5)); curve="$curve ${elapsed}s:${rps:-0}"
+    if [ "$elapsed" -ge 20 ] && [ "$prev" -gt 0 ] && \
+       awk -v a="${rps:-0}" -v b="$prev" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.03 * b) }'; then
+      break
+    fi
+    prev=${rps:-0}
+  done
+  echo "$name warm-up (req/s per 5 s window):$curve" | tee "$OUT/warmup-$name.txt" >&2
+}

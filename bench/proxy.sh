@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
-WARMUP=${BENCH_WARMUP:-5}  # BENCH_WARMUP: seconds of load before measuring (the JIT compiler settles)
 JAR=${BENCH_JAR:-agent/target/agent.jar}  # BENCH_JAR: another build
 OUT=bench/out/proxy
 mkdir -p "$OUT"
@@ -71,7 +70,7 @@ wait_http "http://127.0.0.1:$BACKEND/api"
 one_run() {
   local name=$1 url=$2 lua=$3; shift 3
   redis-cli -p $REDIS flushall >/dev/null
-  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "bench/$lua" "$url" >/dev/null
+  warm_until_flat "$name" "$url" "bench/$lua"
   local l0 b0 r0 n0 l1 b1 r1 n1 rps p99 requests non2xx backend_pids
   backend_pids=$(nginx_pids $BACKEND_PID)
   l0=$(cpu_ticks "$@"); b0=$(cpu_ticks $backend_pids); r0=$(cpu_ticks $REDIS_PID); n0=$(backend_requests)
@@ -119,4 +118,4 @@ for scenario in many-clients abuser; do
   done
 done
 echo
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up; agent JVM $JVM_OPTS, Redis store; bare = vertx-http-proxy alone (bench/BareProxy.java, $LOOPS event loops, same JVM options); nginx 2 workers; $(nproc) cores; raw output in $OUT/"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt); agent JVM $JVM_OPTS, Redis store; bare = vertx-http-proxy alone (bench/BareProxy.java, $LOOPS event loops, same JVM options); nginx 2 workers; $(nproc) cores; raw output in $OUT/"

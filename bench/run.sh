@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
-WARMUP=5
 JAR=agent/target/agent.jar
 CP="$JAR:agent/target/test-classes"
 OUT=bench/out
@@ -29,7 +28,7 @@ source bench/lib.sh
 # one_run NAME URL LUA PID: warm up, measure, print "rps p99_ms rss_mb non2xx server_cpu_us_per_req redis_cpu_us_per_req"
 one_run() {
   local name=$1 url=$2 lua=$3 pid=$4
-  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "bench/$lua" "$url" >/dev/null
+  warm_until_flat "$name" "$url" "bench/$lua"
   local s0 r0 s1 r1 requests
   s0=$(cpu_ticks "$pid"); r0=$(cpu_ticks "$REDIS_PID")
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "bench/$lua" "$url" > "$OUT/$name.txt"
@@ -79,4 +78,4 @@ for scenario in many-clients abuser; do
   done
 done
 echo
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up; JVMs $JVM_OPTS; $(nproc) cores; raw output in $OUT/"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt); JVMs $JVM_OPTS; $(nproc) cores; raw output in $OUT/"

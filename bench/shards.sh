@@ -34,7 +34,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
-WARMUP=5
 JAR=${BENCH_JAR:-agent/target/agent.jar}
 SHARD_COUNTS=${BENCH_SHARDS:-"1 2 3"}
 OUT=bench/out
@@ -151,7 +150,7 @@ for shards in $SHARD_COUNTS; do
     AGENT_PID=$!; pids+=("$AGENT_PID")
     wait_http "http://127.0.0.1:$MGMT/health/ready"
     wait_store
-    wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/many-clients.lua "http://127.0.0.1:$PORT/api" >/dev/null
+    warm_until_flat "$name" "http://127.0.0.1:$PORT/api" bench/many-clients.lua
     on_nodes config resetstat
     f0=$(failed_open)
     s0=$(cpu_ticks "$AGENT_PID"); r0=$(cpu_ticks "${NODE_PIDS[@]}")
@@ -181,6 +180,6 @@ for shards in $SHARD_COUNTS; do
   stop "${NODE_PIDS[@]}"
 done
 echo
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up, many-clients scenario; agent $JVM_OPTS, REDIS_MODE=Cluster;" \
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt), many-clients scenario; agent $JVM_OPTS, REDIS_MODE=Cluster;" \
   "Redis Cluster of N masters, no replicas, slots split evenly; redis CPU = all shard processes together (µs × 0.1 = cores per 100k decisions/s);" \
   "keys per shard include the warm-up's; $(nproc) cores; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
