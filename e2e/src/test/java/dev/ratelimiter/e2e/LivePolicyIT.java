@@ -11,7 +11,7 @@ import dev.ratelimiter.operator.customresource.RateLimitOverride;
 import dev.ratelimiter.operator.customresource.RateLimitOverrideSpec;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import dev.ratelimiter.operator.customresource.RateLimitPolicySpec;
-import dev.ratelimiter.operator.enforcement.ClientRequests;
+import dev.ratelimiter.operator.oncall.ClientRequests;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

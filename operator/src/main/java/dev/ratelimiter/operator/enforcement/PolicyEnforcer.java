@@ -124,7 +124,8 @@ public final class PolicyEnforcer {
     }
   }
 
-  static Optional<String> adminToken(RateLimitPolicy policy, Context<RateLimitPolicy> context) {
+  public static Optional<String> adminToken(
+      RateLimitPolicy policy, Context<RateLimitPolicy> context) {
     String name = Names.agentAdminSecret(policy);
     return context
         .getSecondaryResourcesAsStream(Secret.class)

@@ -1,9 +1,11 @@
-package dev.ratelimiter.operator.enforcement;
+package dev.ratelimiter.operator.oncall;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratelimiter.contract.AgentContract;
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
+import dev.ratelimiter.operator.enforcement.AgentPod;
+import dev.ratelimiter.operator.enforcement.PolicyEnforcer;
 import dev.ratelimiter.operator.status.WarningEvents;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

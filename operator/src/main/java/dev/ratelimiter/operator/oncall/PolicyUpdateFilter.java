@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator.enforcement;
+package dev.ratelimiter.operator.oncall;
 
 import dev.ratelimiter.operator.customresource.RateLimitPolicy;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;

@@ -1,4 +1,4 @@
-package dev.ratelimiter.operator.enforcement;
+package dev.ratelimiter.operator.oncall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
