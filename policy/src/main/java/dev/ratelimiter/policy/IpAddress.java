@@ -14,8 +14,16 @@ public final class IpAddress {
 
   private final byte[] bytes;
 
+  /** The canonical text when it is known at parse time (a dotted quad is its own), else null. */
+  private final String text;
+
   private IpAddress(byte[] bytes) {
+    this(bytes, null);
+  }
+
+  private IpAddress(byte[] bytes, String text) {
     this.bytes = bytes;
+    this.text = text;
   }
 
   /**
@@ -30,7 +38,12 @@ public final class IpAddress {
     if (zone >= 0) {
       literal = literal.substring(0, zone);
     }
-    byte[] bytes = literal.indexOf(':') >= 0 ? parseIpv6(literal) : parseIpv4(literal);
+    if (literal.indexOf(':') < 0) {
+      byte[] quad = parseIpv4(literal);
+      // a dotted quad without leading zeros is already canonical: no text to build per request
+      return quad == null ? null : new IpAddress(quad, literal);
+    }
+    byte[] bytes = parseIpv6(literal);
     if (bytes == null) {
       return null;
     }
@@ -40,27 +53,40 @@ public final class IpAddress {
     return new IpAddress(bytes);
   }
 
-  /** Four decimal parts, each at most 255, without leading zeros (which some read as octal). */
+  /**
+   * Four decimal parts, each at most 255, without leading zeros (which some read as octal). Read in
+   * one pass: it runs for every forwarded hop of every request.
+   */
   private static byte[] parseIpv4(String text) {
-    String[] parts = text.split("\\.", -1);
-    if (parts.length != 4) {
+    byte[] out = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || part == 3) {
+          return null;
+        }
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (digits == 1 && value == 0) {
+          return null; // a leading zero
+        }
+        value = value * 10 + (c - '0');
+        if (++digits > 3 || value > 255) {
+          return null;
+        }
+      } else {
+        return null;
+      }
+    }
+    if (digits == 0 || part != 3) {
       return null;
     }
-    byte[] out = new byte[4];
-    for (int i = 0; i < 4; i++) {
-      String part = parts[i];
-      if (part.isEmpty()
-          || part.length() > 3
-          || !part.chars().allMatch(c -> c >= '0' && c <= '9')
-          || (part.length() > 1 && part.charAt(0) == '0')) {
-        return null;
-      }
-      int value = Integer.parseInt(part);
-      if (value > 255) {
-        return null;
-      }
-      out[i] = (byte) value;
-    }
+    out[3] = (byte) value;
     return out;
   }
 
@@ -92,6 +118,9 @@ public final class IpAddress {
   /** Canonical text: dotted quad for IPv4, RFC 5952 compressed form for IPv6. */
   @Override
   public String toString() {
+    if (text != null) {
+      return text;
+    }
     if (isIpv4()) {
       return (bytes[0] & 0xff)
           + "."

@@ -28,6 +28,26 @@ class IpAddressTest {
     assertThat(IpAddress.parse(text)).hasToString(canonical);
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName("every dotted quad reads as the JDK reads it, and prints as it was written")
+  void everyQuad() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    for (int n = 0; n < 20_000; n++) {
+      String text =
+          random.nextInt(256)
+              + "."
+              + random.nextInt(256)
+              + "."
+              + random.nextInt(256)
+              + "."
+              + random.nextInt(256);
+      IpAddress parsed = IpAddress.parse(text);
+      assertThat(parsed).hasToString(text);
+      assertThat(parsed)
+          .isEqualTo(IpAddress.parse("::ffff:" + text)); // the same bytes by the IPv6 path
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -42,7 +62,14 @@ class IpAddressTest {
         "::g",
         ".1::",
         "1.2.3.4 ",
-        ""
+        "1..2.3",
+        ".1.2.3",
+        "1.2.3.",
+        "1.2.3.00",
+        "1.2.3.1000",
+        "1.2.3.4a",
+        "",
+        "."
       })
   @DisplayName("are refused when not an exact literal (never looked up as a name)")
   void refused(String text) {

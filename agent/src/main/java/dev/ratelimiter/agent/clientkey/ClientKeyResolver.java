@@ -122,6 +122,10 @@ public final class ClientKeyResolver {
     private ForwardedHeaders() {}
 
     static List<IpAddress> parseXForwardedFor(List<String> values) {
+      if (values.size() == 1 && values.get(0).indexOf(',') < 0) {
+        // the usual case, one proxy in front: one hop, nothing to split
+        return java.util.Collections.singletonList(parseNode(values.get(0).trim()));
+      }
       List<IpAddress> hops = new ArrayList<>();
       for (String value : values) {
         for (String part : value.split(",", -1)) {
