@@ -35,10 +35,20 @@ public final class RateLimitHeaders {
     List<Limit> limits = decision.limits();
     headers.set(RATELIMIT_POLICY, policyField(limits));
     int strictest = decision.strictestIndex();
-    headers.set(X_LIMIT, Long.toString(limits.get(strictest).burst()));
+    headers.set(X_LIMIT, number(limits.get(strictest).burst()));
     if (!decision.countersKnown()) {
       return; // the store did not answer (failurePolicy Open): nothing honest to say about usage
     }
+    long remaining = decision.remaining()[strictest];
+    long reset = seconds(decision.resetMillis()[strictest]);
+    headers.set(
+        RATELIMIT, limits.size() == 1 ? oneLimitField(limits, remaining, reset) : field(decision));
+    headers.set(X_REMAINING, number(remaining));
+    headers.set(X_RESET, number(reset));
+  }
+
+  private static String field(Decision decision) {
+    List<Limit> limits = decision.limits();
     StringBuilder rateLimit = new StringBuilder();
     for (int i = 0; i < limits.size(); i++) {
       if (i > 0) {
@@ -52,9 +62,43 @@ public final class RateLimitHeaders {
           .append(";t=")
           .append(seconds(decision.resetMillis()[i]));
     }
-    headers.set(RATELIMIT, rateLimit.toString());
-    headers.set(X_REMAINING, Long.toString(decision.remaining()[strictest]));
-    headers.set(X_RESET, Long.toString(seconds(decision.resetMillis()[strictest])));
+    return rateLimit.toString();
+  }
+
+  /** Header values of small numbers, encoded once: most counts, quotas and seconds are small. */
+  private static final CharSequence[] NUMBERS = new CharSequence[4096];
+
+  static {
+    for (int i = 0; i < NUMBERS.length; i++) {
+      NUMBERS[i] = HttpHeaders.createOptimized(Integer.toString(i));
+    }
+  }
+
+  static CharSequence number(long value) {
+    return value >= 0 && value < NUMBERS.length ? NUMBERS[(int) value] : Long.toString(value);
+  }
+
+  /**
+   * The last {@code RateLimit} field of a request under one limit: under load most answers repeat
+   * it (new clients all have the same left; a refused client, the same until the second turns).
+   */
+  private record OneLimitField(List<Limit> limits, long remaining, long reset, CharSequence text) {}
+
+  private static volatile OneLimitField lastField;
+
+  static CharSequence oneLimitField(List<Limit> limits, long remaining, long reset) {
+    OneLimitField cached = lastField;
+    if (cached != null
+        && cached.limits == limits
+        && cached.remaining == remaining
+        && cached.reset == reset) {
+      return cached.text;
+    }
+    CharSequence text =
+        HttpHeaders.createOptimized(
+            "\"" + limits.get(0).name() + "\";r=" + remaining + ";t=" + reset);
+    lastField = new OneLimitField(limits, remaining, reset, text);
+    return text;
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.ratelimiter.agent.answer;
 
 import dev.ratelimiter.agent.limiter.Decision;
 import dev.ratelimiter.policy.Limit;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -24,29 +26,65 @@ public final class Refusals {
   public static void tooManyRequests(HttpServerResponse response, Decision decision, int status) {
     RateLimitHeaders.apply(response.headers(), decision);
     long retryAfter = Math.max(1, RateLimitHeaders.seconds(decision.retryAfterMillis()));
-    Limit limit = decision.strictestLimit();
+    RefusalBody body = RefusalBody.of(decision.strictestLimit(), status, retryAfter);
     response
         .setStatusCode(status)
-        .putHeader("Retry-After", Long.toString(retryAfter))
-        .putHeader("Content-Type", Problems.CONTENT_TYPE)
-        // Hot path for abusive clients: written by hand. Limit names are DNS labels and need no
-        // escaping.
-        .end(
-            "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":"
-                + status
-                + ",\"detail\":\"Limit '"
-                + limit.name()
-                + "' allows "
-                + limit.requests()
-                + " requests per "
-                + limit.windowText()
-                + "; retry in "
-                + retryAfter
-                + " s.\",\"limit\":\""
-                + limit.name()
-                + "\",\"retryAfter\":"
-                + retryAfter
-                + "}");
+        .putHeader(RETRY_AFTER, body.retryAfter)
+        .putHeader(CONTENT_TYPE, PROBLEM_JSON)
+        .end(body.bytes);
+  }
+
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
+  private static final CharSequence PROBLEM_JSON =
+      HttpHeaders.createOptimized(Problems.CONTENT_TYPE);
+
+  /**
+   * The problem+json body of a 429 and its {@code Retry-After} value, encoded once for as long as
+   * refusals of one limit keep the same retry time: an abusive client's refusals, the most frequent
+   * answer under attack, then cost no text building. A Vert.x buffer may be written any number of
+   * times.
+   */
+  private record RefusalBody(
+      Limit limit, int status, long retrySeconds, CharSequence retryAfter, Buffer bytes) {
+
+    private static volatile RefusalBody last;
+
+    static RefusalBody of(Limit limit, int status, long retryAfter) {
+      RefusalBody cached = last;
+      if (cached != null
+          && cached.limit == limit
+          && cached.status == status
+          && cached.retrySeconds == retryAfter) {
+        return cached;
+      }
+      // Limit names are DNS labels and need no escaping.
+      String text =
+          "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":"
+              + status
+              + ",\"detail\":\"Limit '"
+              + limit.name()
+              + "' allows "
+              + limit.requests()
+              + " requests per "
+              + limit.windowText()
+              + "; retry in "
+              + retryAfter
+              + " s.\",\"limit\":\""
+              + limit.name()
+              + "\",\"retryAfter\":"
+              + retryAfter
+              + "}";
+      RefusalBody body =
+          new RefusalBody(
+              limit,
+              status,
+              retryAfter,
+              HttpHeaders.createOptimized(Long.toString(retryAfter)),
+              Buffer.buffer(text));
+      last = body;
+      return body;
+    }
   }
 
   /**
