@@ -19,7 +19,17 @@ public final class CounterKeys {
    * clients spread across slots.
    */
   public static String key(String scope, String client, Limit limit) {
-    return "rl:" + hashTag(scope, client) + ':' + suffix(limit);
+    // one concatenation: built for every limit of every decision
+    return "rl:{"
+        + scope
+        + '|'
+        + client
+        + "}:"
+        + limit.name()
+        + ':'
+        + code(limit.algorithm())
+        + ':'
+        + limit.windowSeconds();
   }
 
   /**
@@ -30,10 +40,29 @@ public final class CounterKeys {
     return "{" + scope + '|' + client + '}';
   }
 
-  /** The part of the key that names the limit: {@code <limit>:<fw|sw|tb>:<window seconds>}. */
+  /**
+   * The part of the key that names the limit: {@code <limit>:<fw|sw|tb>:<window seconds>}. One
+   * string per limit of the policy in force, shared: the in-memory store keeps it for every client
+   * it tracks, and a million copies of it would be a tenth of its heap.
+   */
   public static String suffix(Limit limit) {
-    return limit.name() + ':' + code(limit.algorithm()) + ':' + limit.windowSeconds();
+    int slot = System.identityHashCode(limit) & (SUFFIXES.length - 1);
+    Suffix cached = SUFFIXES[slot];
+    if (cached != null && cached.limit() == limit) {
+      return cached.text();
+    }
+    String text = limit.name() + ':' + code(limit.algorithm()) + ':' + limit.windowSeconds();
+    // a racy write is fine: a record's fields are final, so any thread that sees it sees them
+    SUFFIXES[slot] = new Suffix(limit, text);
+    return text;
   }
+
+  private record Suffix(Limit limit, String text) {}
+
+  /**
+   * By the limit's identity: the limits of the policy in force, and those of a policy just gone.
+   */
+  private static final Suffix[] SUFFIXES = new Suffix[64];
 
   static String code(Algorithm algorithm) {
     return switch (algorithm) {

@@ -169,14 +169,24 @@ public final class LuaScript {
       }
     }
     request.arg(deadline);
+    // The usual batch (one policy, cost 1) sends its costs and limits once, not per check.
+    boolean shared = sharesCostAndLimits(checks);
     // Each distinct limit's parameters once per call (a batch's checks mostly share a policy), and
-    // per check only its indexes into them: less for Redis to parse per decision.
-    Map<Limit, Integer> ids = new HashMap<>();
-    List<Limit> distinct = new ArrayList<>();
-    for (Check check : checks) {
-      for (Limit limit : check.limits()) {
-        if (ids.putIfAbsent(limit, distinct.size() + 1) == null) {
-          distinct.add(limit);
+    // per check only its indexes into them: less for Redis to parse per decision. A shared batch's
+    // distinct limits are its first check's, numbered in order: no map to build.
+    List<Limit> distinct;
+    Map<Limit, Integer> ids;
+    if (shared) {
+      distinct = checks.get(0).limits();
+      ids = null;
+    } else {
+      ids = new HashMap<>();
+      distinct = new ArrayList<>();
+      for (Check check : checks) {
+        for (Limit limit : check.limits()) {
+          if (ids.putIfAbsent(limit, distinct.size() + 1) == null) {
+            distinct.add(limit);
+          }
         }
       }
     }
@@ -189,13 +199,11 @@ public final class LuaScript {
           .arg(limit.burst());
     }
     request.arg(checks.size());
-    // The usual batch (one policy, cost 1) sends its costs and limits once, not per check.
-    boolean shared = sharesCostAndLimits(checks);
     request.arg(shared ? 1 : 0);
     for (Check check : shared ? checks.subList(0, 1) : checks) {
       request.arg(check.limits().size());
       for (int i = 0; i < check.limits().size(); i++) {
-        request.arg(ids.get(check.limits().get(i))).arg(check.costs()[i]);
+        request.arg(shared ? i + 1 : ids.get(check.limits().get(i))).arg(check.costs()[i]);
       }
     }
     return request;
@@ -235,8 +243,9 @@ public final class LuaScript {
   private static boolean sharesCostAndLimits(List<Check> checks) {
     Check first = checks.get(0);
     for (Check check : checks) {
+      // the same list (one policy's selection) is the usual case: no element-wise comparison
       if (!java.util.Arrays.equals(check.costs(), first.costs())
-          || !check.limits().equals(first.limits())) {
+          || (check.limits() != first.limits() && !check.limits().equals(first.limits()))) {
         return false;
       }
     }
