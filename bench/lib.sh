@@ -1,5 +1,5 @@
 # Helpers shared by the benchmark scripts (sourced, not run).
-wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1"; exit 1; }
+wait_http() { for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1"; exit 1; }
 # user+system CPU ticks of the given processes together
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 rss_mb() { local kb; kb=$(ps -o rss= -p "$1" || true); echo $(( ${kb:-0} / 1024 )); }

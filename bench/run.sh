@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
-JAR=agent/target/agent.jar
+JAR=${BENCH_JAR:-agent/target/agent.jar}
 CP="$JAR:agent/target/test-classes"
 OUT=bench/out
 mkdir -p "$OUT"
@@ -17,7 +17,9 @@ command -v redis-server >/dev/null || { echo "redis-server is not installed (apt
 [ -f "$JAR" ] && [ -d agent/target/test-classes ] || { echo "build first: mvn -B -pl agent -am verify"; exit 1; }
 
 PORT=18080; MGMT=19090; RAW=18081; REDIS=16379
-JVM_OPTS="-Xms256m -Xmx256m"
+# JAVA and JVM_OPTS: the runtime of the agent and of the raw server alike (e.g. the Temurin 25 JDK with -XX:+UseZGC)
+JAVA=${JAVA:-java}
+JVM_OPTS=${JVM_OPTS:--Xms256m -Xmx256m}
 pids=()
 # stop everything started here, and wait for it, so a next run finds its ports free
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]:-}"; do wait "$p" 2>/dev/null || true; done; }
@@ -40,13 +42,13 @@ one_run() {
 
 start_agent() { # $1 = redis url or empty
   env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$PORT MANAGEMENT_PORT=$MGMT GRPC_PORT=0 POLICY_FILE=bench/policy.yaml ${1:+REDIS_URL=$1} \
-    java $JVM_OPTS -jar "$JAR" > "$OUT/agent.log" 2>&1 &
+    "$JAVA" $JVM_OPTS -jar "$JAR" > "$OUT/agent.log" 2>&1 &
   AGENT_PID=$!; pids+=("$AGENT_PID")
   wait_http "http://127.0.0.1:$MGMT/health/ready"
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
-java $JVM_OPTS -cp "$CP" dev.ratelimiter.agent.bench.RawServer $RAW > "$OUT/raw.log" 2>&1 &
+"$JAVA" $JVM_OPTS -cp "$CP" dev.ratelimiter.agent.bench.RawServer $RAW > "$OUT/raw.log" 2>&1 &
 RAW_PID=$!; pids+=("$RAW_PID")
 wait_http "http://127.0.0.1:$RAW/api"
 redis-server --port $REDIS --bind 127.0.0.1 --save "" --appendonly no --daemonize no --loglevel warning > "$OUT/redis.log" 2>&1 &
@@ -78,4 +80,4 @@ for scenario in many-clients abuser; do
   done
 done
 echo
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt); JVMs $JVM_OPTS; $(nproc) cores; raw output in $OUT/"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt); JVMs $("$JAVA" -version 2>&1 | head -1) $JVM_OPTS; $(nproc) cores; raw output in $OUT/"
