@@ -43,6 +43,12 @@ public final class AgentJar {
     return start(dir, env, wrapper, List.of(jvmOptions), List.of());
   }
 
+  /** The jar run by another Java than the tests' own ({@code java}: that JDK's launcher). */
+  public static Process startOn(
+      String java, Path dir, Map<String, String> env, List<String> jvmOptions) throws IOException {
+    return start(java, dir, env, List.of(), jvmOptions, List.of());
+  }
+
   /** The jar run with command-line arguments ({@code --help}, {@code validate FILE}). */
   public static Process command(Path dir, Map<String, String> env, String... args)
       throws IOException {
@@ -56,7 +62,23 @@ public final class AgentJar {
       List<String> jvmOptions,
       List<String> args)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
+    return start(
+        ProcessHandle.current().info().command().orElse("java"),
+        dir,
+        env,
+        wrapper,
+        jvmOptions,
+        args);
+  }
+
+  private static Process start(
+      String java,
+      Path dir,
+      Map<String, String> env,
+      List<String> wrapper,
+      List<String> jvmOptions,
+      List<String> args)
+      throws IOException {
     List<String> command = new ArrayList<>(wrapper);
     command.add(java);
     command.addAll(jvmOptions);
