@@ -106,9 +106,15 @@ class ImageRuntimeIT {
     return args.subList(1, args.indexOf("-jar"));
   }
 
-  /** That major version's JDK: {@code image.java.home}, or the Temurin one under /usr/lib/jvm. */
+  /**
+   * That major version's JDK: {@code image.java.home}; the tests' own when it is that version; else
+   * the Temurin one under /usr/lib/jvm.
+   */
   private static Path jdk(String major) throws Exception {
     String home = System.getProperty("image.java.home");
+    if (home == null && Integer.toString(Runtime.version().feature()).equals(major)) {
+      home = System.getProperty("java.home");
+    }
     if (home == null) {
       try (var dirs = Files.list(Path.of("/usr/lib/jvm"))) {
         home =
