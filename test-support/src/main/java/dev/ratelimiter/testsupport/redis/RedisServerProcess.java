@@ -193,6 +193,30 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
+   * Script runs this server answered since its statistics were last reset ({@code CONFIG
+   * RESETSTAT}), not counting an {@code EVALSHA} refused with {@code NOSCRIPT} (then sent again as
+   * {@code EVAL}).
+   */
+  public long scriptRuns() throws IOException {
+    long runs = 0;
+    for (String line : command("INFO commandstats").split("\\r?\\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        runs += stat(line, "calls") - stat(line, "failed_calls");
+      }
+    }
+    return runs;
+  }
+
+  private static long stat(String line, String name) {
+    for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+      if (field.startsWith(name + "=")) {
+        return Long.parseLong(field.substring(name.length() + 1));
+      }
+    }
+    throw new IllegalArgumentException(name + " not in " + line);
+  }
+
+  /**
    * Sends inline commands on one connection (e.g. {@code READONLY}, then a read from a Cluster
    * replica) and returns the last one's reply: a status line, or a bulk string's whole value.
    */

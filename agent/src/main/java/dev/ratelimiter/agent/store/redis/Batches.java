@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * Cuts the checks one event loop collected in a turn into script calls: at most {@code max} checks
- * each, in arrival order, and — for a Redis Cluster — only checks whose keys share one hash slot,
- * since a script may only touch keys of one slot (and the cluster-aware connection sends it to that
- * slot's master). A client's counters share a slot through the key's hash tag, so a check never
- * needs two calls; two checks of one client always land in the same call group, in order.
+ * each, in arrival order, and — for a Redis Cluster — per hash slot, so that {@link NodeWrites} can
+ * ask the client library's slot map for each slot's master once and join a master's slots into one
+ * call. A client's counters share a slot through the key's hash tag, so a check never needs two
+ * calls; two checks of one client always land in the same slot's batch, in order.
  */
 final class Batches {
 

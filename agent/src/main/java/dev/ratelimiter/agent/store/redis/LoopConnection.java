@@ -47,6 +47,7 @@ final class LoopConnection {
   private final boolean cluster;
   private final String endpoint;
   private final ScriptCalls script;
+  private final int maxBatch;
   private final Store store;
   private volatile RedisConnection connection;
   private boolean connecting;
@@ -81,6 +82,7 @@ final class LoopConnection {
     this.cluster = cluster;
     this.endpoint = endpoint;
     this.script = script;
+    this.maxBatch = maxBatch;
     this.store = store;
     this.calls =
         new CheckBatcher(
@@ -117,7 +119,7 @@ final class LoopConnection {
   private List<Future<List<AcquireResult>>> send(
       RedisConnection connection, List<Batches.Batch> batches) {
     if (cluster) {
-      return NodeWrites.send(connection, batches, script);
+      return NodeWrites.send(connection, batches, script, maxBatch);
     }
     List<Future<List<AcquireResult>>> results = new ArrayList<>(batches.size());
     batches.forEach(b -> results.add(script.call(connection, b.checks())));
@@ -191,7 +193,7 @@ final class LoopConnection {
 
   /** Loads the script where {@code c} sends; how many nodes have it. */
   private Future<Integer> loadScript(RedisConnection c) {
-    Request load = Request.cmd(Command.SCRIPT).arg("LOAD").arg(LuaScript.LIMITS.source());
+    Request load = Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.script().source());
     return cluster
         ? RedisCluster.create(c).onAllMasterNodes(load).map(List::size)
         : c.send(load).map(1);

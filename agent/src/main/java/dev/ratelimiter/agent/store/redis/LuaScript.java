@@ -30,6 +30,28 @@ public final class LuaScript {
   /** Every algorithm, mixed in one policy: see the script's header. */
   public static final LuaScript LIMITS = load("limits.lua");
 
+  /**
+   * {@link #LIMITS} for a Redis Cluster: one call decides checks of several hash slots of one node.
+   * Redis refuses a call whose declared keys lie in two slots, but lets a script flagged {@code
+   * allow-cross-slot-keys} (Redis 7) touch undeclared keys of every slot its node serves; so the
+   * call declares only its first counter, which routes it to the node, and passes the counters as
+   * arguments (the layout is in the script's header).
+   */
+  public static final LuaScript LIMITS_ACROSS_SLOTS =
+      new LuaScript(
+          "#!lua flags=allow-cross-slot-keys\n"
+              + LIMITS.source.replace(
+                  "local keys, args = KEYS, ARGV\n",
+                  """
+                  local keys, args = {}, {}
+                  do
+                    local count = tonumber(ARGV[1])
+                    for i = 1, count do keys[i] = ARGV[i + 1] end
+                    for i = count + 2, #ARGV do args[i - count - 1] = ARGV[i] end
+                  end
+                  """),
+          true);
+
   /** Token budgets' settlements: see the script's header. */
   public static final LuaScript SETTLE = load("settle.lua");
 
@@ -47,10 +69,15 @@ public final class LuaScript {
 
   private final String source;
   private final String sha1;
+  private final boolean acrossSlots;
 
-  private LuaScript(String source) {
+  private LuaScript(String source, boolean acrossSlots) {
+    if (acrossSlots && !source.contains("local keys, args = {}, {}")) {
+      throw new IllegalStateException("limits.lua lost the line its Cluster form replaces");
+    }
     this.source = source;
     this.sha1 = sha1(source);
+    this.acrossSlots = acrossSlots;
   }
 
   /** The script's text, for {@code SCRIPT LOAD}. */
@@ -157,15 +184,24 @@ public final class LuaScript {
             + "}:*) holds a value that is not a count");
   }
 
-  private static Request withArguments(Request request, List<Check> checks, long deadline) {
+  private Request withArguments(Request request, List<Check> checks, long deadline) {
     int keys = 0;
     for (Check check : checks) {
       keys += check.limits().size();
     }
-    request.arg(keys);
+    boolean first = acrossSlots && keys > 0;
+    if (!first) {
+      request.arg(keys);
+    }
     for (Check check : checks) {
       for (Limit limit : check.limits()) {
-        request.arg(key(check.scope(), check.client(), limit));
+        String key = key(check.scope(), check.client(), limit);
+        if (first) {
+          // the one declared key routes the call; all counters follow as arguments
+          request.arg(1).arg(key).arg(keys);
+          first = false;
+        }
+        request.arg(key);
       }
     }
     request.arg(deadline);
@@ -257,7 +293,7 @@ public final class LuaScript {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name);
       }
-      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

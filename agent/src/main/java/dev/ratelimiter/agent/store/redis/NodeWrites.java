@@ -1,30 +1,28 @@
 package dev.ratelimiter.agent.store.redis;
 
 import dev.ratelimiter.agent.store.AcquireResult;
-import dev.ratelimiter.agent.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisCluster;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.RequestGrouping;
-import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Redis Cluster: the script calls of one flush — one per hash slot, since a script may only touch
- * keys of one slot — grouped by the master that serves their slots (the client library's own slot
- * map) and sent to each master as one pipelined batch. Clients spread over 16,384 slots, so a call
- * rarely carries more than one decision; sending a master its calls together at least spares it
- * (and the agent) a socket round per call.
+ * Redis Cluster: the checks of one flush, cut per hash slot ({@link Batches}), grouped by the
+ * master that serves their slots (the client library's own slot map, asked with one key of each
+ * slot) and sent to each master as few script calls as {@code maxBatch} allows, in the {@link
+ * LuaScript#LIMITS_ACROSS_SLOTS} form: clients spread over 16,384 slots, so a call per slot would
+ * rarely carry more than one decision, and Redis would pay its per-call work for each.
  *
- * <p>A batch fails as a whole when one of its calls fails. All of a batch's calls go to one node,
- * so a {@code NOSCRIPT} (the node has not seen the script yet) refuses all of them before any runs,
- * and the batch is sent again with {@code EVAL}. Every call is bounded and read by {@link
- * ScriptCalls}, from before the grouping: finding the nodes may wait for the slot map.
+ * <p>A slot's checks stay in one call or in consecutive calls to its master, in order, so two
+ * checks of one client are decided as if they had come one by one. Finding the nodes may wait for
+ * the slot map: that wait is bounded like a call ({@link ScriptCalls#bounded}).
  */
 final class NodeWrites {
 
@@ -32,77 +30,96 @@ final class NodeWrites {
 
   /** Sends {@code batches} and returns one future per batch, in order. */
   static List<Future<List<AcquireResult>>> send(
-      RedisConnection connection, List<Batches.Batch> batches, ScriptCalls calls) {
-    long sentAt = RedisClock.now();
-    long deadline = calls.deadline(sentAt);
-    List<Promise<Response>> replies = new ArrayList<>(batches.size());
+      RedisConnection connection, List<Batches.Batch> batches, ScriptCalls calls, int maxBatch) {
+    long begunAt = RedisClock.now();
+    List<Promise<List<AcquireResult>>> results = new ArrayList<>(batches.size());
     Map<Request, Integer> index = new IdentityHashMap<>();
-    List<Request> requests = new ArrayList<>(batches.size());
+    List<Request> probes = new ArrayList<>(batches.size());
     for (int i = 0; i < batches.size(); i++) {
-      replies.add(Promise.promise());
-      Request request = LuaScript.LIMITS.evalsha(batches.get(i).checks(), deadline);
-      index.put(request, i);
-      requests.add(request);
+      results.add(Promise.promise());
+      LuaScript.Check first = batches.get(i).checks().get(0);
+      Request probe =
+          Request.cmd(Command.GET)
+              .arg(LuaScript.key(first.scope(), first.client(), first.limits().get(0)));
+      index.put(probe, i);
+      probes.add(probe);
     }
-    RedisCluster.create(connection)
-        .groupByNodes(requests)
+    calls
+        .bounded(RedisCluster.create(connection).groupByNodes(probes), begunAt)
         .onComplete(
             grouped -> {
               if (grouped.failed()) {
-                replies.forEach(r -> r.tryFail(grouped.cause()));
+                Throwable cause = calls.unavailable(grouped.cause());
+                results.forEach(r -> r.tryFail(cause));
                 return;
               }
-              for (List<Request> group : groups(grouped.result())) {
-                List<Integer> ids = group.stream().map(index::get).toList();
-                sendGroup(connection, group, ids, batches, deadline)
-                    .onComplete(
-                        sent -> {
-                          for (int k = 0; k < ids.size(); k++) {
-                            Promise<Response> reply = replies.get(ids.get(k));
-                            if (sent.succeeded()) {
-                              reply.tryComplete(sent.result().get(k));
-                            } else {
-                              reply.tryFail(sent.cause());
-                            }
-                          }
-                        });
+              for (List<Request> node : nodes(grouped.result())) {
+                List<Integer> ids = node.stream().map(index::get).toList();
+                for (List<Integer> call : calls(ids, batches, maxBatch)) {
+                  send(connection, call, batches, results, calls, begunAt);
+                }
               }
             });
-    List<Future<List<AcquireResult>>> results = new ArrayList<>(batches.size());
-    for (int i = 0; i < batches.size(); i++) {
-      results.add(
-          calls.settle(replies.get(i).future(), connection, batches.get(i).checks(), sentAt));
-    }
-    return results;
+    List<Future<List<AcquireResult>>> futures = new ArrayList<>(results.size());
+    results.forEach(r -> futures.add(r.future()));
+    return futures;
   }
 
-  private static Future<List<Response>> sendGroup(
+  /** One script call deciding the checks of batches {@code ids}, answering each batch its part. */
+  private static void send(
       RedisConnection connection,
-      List<Request> group,
       List<Integer> ids,
       List<Batches.Batch> batches,
-      long deadline) {
-    if (connection.pendingQueueFull()) {
-      return Future.failedFuture(
-          new StoreUnavailableException(
-              StoreUnavailableException.Reason.ERROR, "the pipeline to Redis is full"));
-    }
-    return LuaScript.withFallback(
-        byText ->
-            byText
-                ? connection.batch(
-                    ids.stream()
-                        .map(i -> LuaScript.LIMITS.eval(batches.get(i).checks(), deadline))
-                        .toList())
-                : connection.batch(group));
+      List<Promise<List<AcquireResult>>> results,
+      ScriptCalls calls,
+      long begunAt) {
+    List<LuaScript.Check> checks = new ArrayList<>();
+    ids.forEach(id -> checks.addAll(batches.get(id).checks()));
+    calls
+        .call(connection, checks, begunAt)
+        .onComplete(
+            ar -> {
+              int at = 0;
+              for (int id : ids) {
+                int size = batches.get(id).checks().size();
+                if (ar.succeeded()) {
+                  results.get(id).tryComplete(ar.result().subList(at, at + size));
+                } else {
+                  results.get(id).tryFail(ar.cause());
+                }
+                at += size;
+              }
+            });
   }
 
-  /** Every node's calls; a call the library could not place (none expected) goes on its own. */
-  private static List<List<Request>> groups(RequestGrouping grouping) {
-    List<List<Request>> groups = new ArrayList<>(grouping.getKeyed());
-    for (Request unplaced : grouping.getUnkeyed()) {
-      groups.add(List.of(unplaced));
+  /** A node's batches, in order, cut into calls of at most {@code maxBatch} checks. */
+  private static List<List<Integer>> calls(
+      List<Integer> ids, List<Batches.Batch> batches, int maxBatch) {
+    List<List<Integer>> calls = new ArrayList<>();
+    List<Integer> call = new ArrayList<>();
+    int size = 0;
+    for (int id : ids) {
+      int n = batches.get(id).checks().size();
+      if (!call.isEmpty() && size + n > maxBatch) {
+        calls.add(call);
+        call = new ArrayList<>();
+        size = 0;
+      }
+      call.add(id);
+      size += n;
     }
-    return groups;
+    if (!call.isEmpty()) {
+      calls.add(call);
+    }
+    return calls;
+  }
+
+  /** Every node's batches; one the library could not place (none expected) goes on its own. */
+  private static List<List<Request>> nodes(RequestGrouping grouping) {
+    List<List<Request>> nodes = new ArrayList<>(grouping.getKeyed());
+    for (Request unplaced : grouping.getUnkeyed()) {
+      nodes.add(List.of(unplaced));
+    }
+    return nodes;
   }
 }

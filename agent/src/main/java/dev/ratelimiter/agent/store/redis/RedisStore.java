@@ -83,11 +83,12 @@ public final class RedisStore implements CounterStore {
    * one {@code connect()}ed connection of the kind the library gives for the mode: in Standalone a
    * plain pipelined connection; in Sentinel one to the master the sentinels name at connect time;
    * in Cluster a cluster-aware connection holding one pipelined connection per master, routing each
-   * script call by the slot of its keys (so a batch is cut per slot, see {@link Batches}) and
-   * loading the script per node through the NOSCRIPT fallback. The library's pool is not used per
-   * request, and each loop's client has a pool of its own: a client's pool hands out connections
-   * made on whichever event loop asked first, and a connection serves its calls on that loop, so a
-   * shared pool puts loops' Redis traffic on the wrong thread, behind other loops' work.
+   * script call by its one declared key to that slot's master (so a flush is grouped by master, see
+   * {@link NodeWrites}) and loading the script per node through the NOSCRIPT fallback. The
+   * library's pool is not used per request, and each loop's client has a pool of its own: a
+   * client's pool hands out connections made on whichever event loop asked first, and a connection
+   * serves its calls on that loop, so a shared pool puts loops' Redis traffic on the wrong thread,
+   * behind other loops' work.
    *
    * @param tlsCaFile for {@code rediss://}: PEM certificates to trust instead of the JVM's default
    *     trust store; may be null. The server's host name is always verified.
@@ -98,7 +99,12 @@ public final class RedisStore implements CounterStore {
     this.endpoint = target.describe();
     this.timeoutMillis = timeoutMillis;
     this.cluster = target.mode() == RedisMode.Cluster;
-    this.script = new ScriptCalls(vertx, endpoint, timeoutMillis);
+    this.script =
+        new ScriptCalls(
+            vertx,
+            endpoint,
+            timeoutMillis,
+            cluster ? LuaScript.LIMITS_ACROSS_SLOTS : LuaScript.LIMITS);
     this.options = RedisClientOptions.of(target, password, tlsCaFile);
   }
 

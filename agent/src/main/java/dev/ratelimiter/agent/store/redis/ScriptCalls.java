@@ -11,32 +11,58 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Calls of the rate-limit script ({@link LuaScript#LIMITS}) over one connection and what their
- * replies mean, under the timeout rule: each call is bounded by {@link StoreDeadline} from the
- * moment it is sent and carries its deadline in Redis's time ({@link RedisClock}), so a call that
- * Redis runs too late decides nothing and answers "expired". An expired call is sent again (it
- * consumed nothing) as long as {@link StoreDeadline#MAX_TIMEOUTS} timeouts have not passed since
- * the first attempt: Redis ran it late because this agent waited longer than the timeout for it,
- * having been held up itself, or because the estimate of Redis's clock was behind. Otherwise an
- * expired call is a timeout.
+ * Calls of the rate-limit script ({@link LuaScript#LIMITS}, or its Cluster form {@link
+ * LuaScript#LIMITS_ACROSS_SLOTS}) over one connection and what their replies mean, under the
+ * timeout rule: each call is bounded by {@link StoreDeadline} from the moment it is sent and
+ * carries its deadline in Redis's time ({@link RedisClock}), so a call that Redis runs too late
+ * decides nothing and answers "expired". An expired call is sent again (it consumed nothing) as
+ * long as {@link StoreDeadline#MAX_TIMEOUTS} timeouts have not passed since the first attempt:
+ * Redis ran it late because this agent waited longer than the timeout for it, having been held up
+ * itself, or because the estimate of Redis's clock was behind. Otherwise an expired call is a
+ * timeout.
  */
 final class ScriptCalls {
 
   private final Vertx vertx;
   private final String endpoint;
   private final long timeoutMillis;
+  private final LuaScript script;
   private final RedisClock clock = new RedisClock();
   private final LongAdder lateCounted = new LongAdder();
 
-  ScriptCalls(Vertx vertx, String endpoint, long timeoutMillis) {
+  ScriptCalls(Vertx vertx, String endpoint, long timeoutMillis, LuaScript script) {
     this.vertx = vertx;
     this.endpoint = endpoint;
     this.timeoutMillis = timeoutMillis;
+    this.script = script;
+  }
+
+  /** The script these calls run. */
+  LuaScript script() {
+    return script;
   }
 
   /** One script call deciding {@code checks} in order. */
   Future<List<AcquireResult>> call(RedisConnection connection, List<LuaScript.Check> checks) {
     return attempt(connection, checks, RedisClock.now());
+  }
+
+  /**
+   * One script call deciding {@code checks} in order, part of work begun at {@code begunAt}: the
+   * {@link StoreDeadline#MAX_TIMEOUTS} count from there.
+   */
+  Future<List<AcquireResult>> call(
+      RedisConnection connection, List<LuaScript.Check> checks, long begunAt) {
+    return attempt(connection, checks, begunAt);
+  }
+
+  /**
+   * {@code step} of a call that is not sent yet (e.g. finding a Cluster's nodes), bounded like a
+   * call begun at {@code begunAt}: a step still unfinished after the timeout fails, and what it
+   * yields later is dropped.
+   */
+  <T> Future<T> bounded(Future<T> step, long begunAt) {
+    return StoreDeadline.bound(vertx, step, timeoutMillis, begunAt, this::noAnswer, late -> {});
   }
 
   private Future<List<AcquireResult>> attempt(
@@ -52,9 +78,7 @@ final class ScriptCalls {
         LuaScript.withFallback(
             byText ->
                 connection.send(
-                    byText
-                        ? LuaScript.LIMITS.eval(checks, deadline)
-                        : LuaScript.LIMITS.evalsha(checks, deadline)));
+                    byText ? script.eval(checks, deadline) : script.evalsha(checks, deadline)));
     return settle(reply, connection, checks, begunAt);
   }
 

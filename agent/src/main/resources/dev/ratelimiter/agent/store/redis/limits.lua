@@ -15,6 +15,13 @@
 -- then               for that shared case once, else per request: N (its number of limits), then N
 --                    pairs: an index (1..L) into the quads and that limit's cost C (at least 1)
 -- KEYS               the requests' counters in order, N per request: rl:{<scope>|<client>}:<limit>:<fw|sw|tb>:<window s>
+-- Redis Cluster calls carry the counters of several hash slots of one node (LuaScript's
+-- ACROSS_SLOTS form: flags=allow-cross-slot-keys, Redis 7): Redis refuses declared keys of two slots
+-- but lets a script so flagged touch undeclared keys of any slot its node serves. KEYS then holds
+-- only the first counter, which routes the call to its node; ARGV[1] is the number of counters K,
+-- ARGV[2..K+1] the counters, and the arguments above follow. A counter whose slot has moved to
+-- another node (resharding) fails its first read like a tampered one: that request alone is a
+-- store error, and nothing of it is consumed.
 -- Returns per request: allowed (1 | 0 | -1), now (ms from TIME), then
 -- per limit: remaining, reset in ms (until the window ends / the bucket or log is empty again),
 -- retry in ms (until this limit would allow C; 0 when it does now).
@@ -157,7 +164,9 @@ function bucket.consume(key, cost, quota, window, burst, state)
   return floordiv(tokens, window), reset
 end
 
-local deadline = tonumber(ARGV[1])
+-- keys and arguments; a Redis Cluster call replaces this line (LuaScript: keys of several slots)
+local keys, args = KEYS, ARGV
+local deadline = tonumber(args[1])
 if clock() > deadline and deadline > 0 then
   return { -2, now }
 end
@@ -166,25 +175,25 @@ local algorithms = { [1] = sliding, [2] = bucket }
 -- the batch's distinct limits, parsed once; fixed[j]: limit j is a FixedWindow
 local algs, fixed, quotas, windows, bursts = {}, {}, {}, {}, {}
 local a = 3
-for j = 1, tonumber(ARGV[2]) do
-  local algorithm = tonumber(ARGV[a])
+for j = 1, tonumber(args[2]) do
+  local algorithm = tonumber(args[a])
   fixed[j] = algorithm == 0
   algs[j] = algorithms[algorithm]
-  quotas[j] = tonumber(ARGV[a + 1])
-  windows[j] = tonumber(ARGV[a + 2])
-  bursts[j] = tonumber(ARGV[a + 3])
+  quotas[j] = tonumber(args[a + 1])
+  windows[j] = tonumber(args[a + 2])
+  bursts[j] = tonumber(args[a + 3])
   a = a + 4
 end
-local requests = tonumber(ARGV[a])
-local shared = ARGV[a + 1] == '1'
+local requests = tonumber(args[a])
+local shared = args[a + 1] == '1'
 a = a + 2
 local n
 local ids, costs = {}, {}
 local function limitsOf()
-  n = tonumber(ARGV[a])
+  n = tonumber(args[a])
   for i = 1, n do
-    ids[i] = tonumber(ARGV[a + 2 * i - 1])
-    costs[i] = tonumber(ARGV[a + 2 * i])
+    ids[i] = tonumber(args[a + 2 * i - 1])
+    costs[i] = tonumber(args[a + 2 * i])
   end
   a = a + 1 + 2 * n
 end
@@ -200,7 +209,7 @@ for _ = 1, requests do
   for i = 1, n do
     local j = ids[i]
     local cost = costs[i]
-    local key = KEYS[k + i]
+    local key = keys[k + i]
     local p = o + 3 * i -- out[p], out[p + 1], out[p + 2]: remaining, reset, retry
     if fixed[j] then
       local quota = quotas[j]
@@ -267,7 +276,7 @@ for _ = 1, requests do
         -- consumed already: what remains after this request
         out[o + 3 * i] = quotas[j] - states[i] - costs[i]
       else
-        local remaining, reset = algs[j].consume(KEYS[k + i], costs[i], quotas[j], windows[j], bursts[j], states[i])
+        local remaining, reset = algs[j].consume(keys[k + i], costs[i], quotas[j], windows[j], bursts[j], states[i])
         out[o + 3 * i] = remaining
         out[o + 3 * i + 1] = reset
       end
@@ -277,9 +286,9 @@ for _ = 1, requests do
     for i = 1, n do
       if taken[i] and fixed[ids[i]] then
         if states[i] == 0 then
-          redis.call('DEL', KEYS[k + i])
+          redis.call('DEL', keys[k + i])
         else
-          redis.call('DECRBY', KEYS[k + i], costs[i])
+          redis.call('DECRBY', keys[k + i], costs[i])
         end
       end
     end

@@ -69,40 +69,7 @@ class RedisCheckBatcherTest {
 
   /** Runs {@code action} in its own turn of the store's event loop. */
   private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<Future<T>> action) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    loop.runOnContext(
-        v ->
-            action
-                .get()
-                .onComplete(
-                    ar -> {
-                      if (ar.succeeded()) {
-                        result.complete(ar.result());
-                      } else {
-                        result.completeExceptionally(ar.cause());
-                      }
-                    }));
-    return result;
-  }
-
-  /** Script runs Redis answered, not counting an EVALSHA refused with NOSCRIPT (then EVAL'd). */
-  private long scriptRuns() throws Exception {
-    long runs = 0;
-    for (String line : redis.command("INFO commandstats").split("\r?\n")) {
-      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-        runs += stat(line, "calls") - stat(line, "failed_calls");
-      }
-    }
-    return runs;
-  }
-
-  private static long stat(String line, String name) {
-    for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
-      if (field.startsWith(name + "=")) {
-        return Long.parseLong(field.substring(name.length() + 1));
-      }
-    }
-    throw new IllegalArgumentException(name + " not in " + line);
+    return OnLoop.run(loop, action);
   }
 
   @Test
@@ -123,7 +90,7 @@ class RedisCheckBatcherTest {
     for (CompletableFuture<AcquireResult> answer : answers) {
       assertThat(answer.get(10, TimeUnit.SECONDS).allowed()).isTrue();
     }
-    assertThat(scriptRuns()).as("script calls for 51 checks").isEqualTo(2);
+    assertThat(redis.scriptRuns()).as("script calls for 51 checks").isEqualTo(2);
   }
 
   @Test

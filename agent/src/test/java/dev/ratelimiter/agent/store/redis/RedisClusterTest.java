@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestSettings;
+import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.ConcurrencyContract;
+import dev.ratelimiter.policy.Algorithm;
+import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.redis.RedisClusterProcesses;
+import dev.ratelimiter.testsupport.redis.RedisServerProcess;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,6 +91,68 @@ class RedisClusterTest extends ConcurrencyContract {
         .anyMatch(s -> s <= 5460)
         .anyMatch(s -> s > 5460 && s <= 10922)
         .anyMatch(s -> s > 10922);
+  }
+
+  @Test
+  @DisplayName(
+      "One flush of 60 clients over 60 slots: one script call per master, each client counted once per check, in order")
+  void oneCallPerMasterAcrossSlots() throws Exception {
+    List<Limit> limits = List.of(new Limit("per-minute", 1000, 60, Algorithm.FixedWindow));
+    Vertx vertx = Vertx.vertx();
+    RedisStore store =
+        new RedisStore(
+            vertx,
+            RedisTarget.parse(cluster.seedUrls(), RedisMode.Cluster, null),
+            PASSWORD,
+            5_000,
+            null);
+    try {
+      Context loop = vertx.getOrCreateContext();
+      OnLoop.run(loop, store::connectThisLoop).get(10, TimeUnit.SECONDS);
+      for (RedisServerProcess master : cluster.masters()) {
+        master.command("CONFIG RESETSTAT");
+      }
+      List<String> clients = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        clients.add("203.0.113." + i);
+      }
+      assertThat(clients.stream().map(c -> HashSlot.of(counterKey(c))).distinct())
+          .as("slots")
+          .hasSize(60);
+      // all in one turn of the loop, twice per client: one flush
+      CompletableFuture<List<AcquireResult>> answers =
+          OnLoop.run(
+              loop,
+              () -> {
+                List<Future<AcquireResult>> all = new ArrayList<>();
+                for (String client : clients) {
+                  all.add(store.acquire("shop/api", client, limits, 1));
+                  all.add(store.acquire("shop/api", client, limits, 1));
+                }
+                return Future.all(all).map(f -> f.<AcquireResult>list());
+              });
+      List<AcquireResult> results = answers.get(20, TimeUnit.SECONDS);
+      for (int i = 0; i < clients.size(); i++) {
+        assertThat(results.get(2 * i).remaining())
+            .as("first check's remaining")
+            .containsExactly(999);
+        assertThat(results.get(2 * i + 1).remaining())
+            .as("second check's remaining")
+            .containsExactly(998);
+        assertThat(cluster.get(LuaScript.key("shop/api", clients.get(i), limits.get(0))))
+            .isEqualTo("2");
+      }
+      long calls = 0;
+      for (RedisServerProcess master : cluster.masters()) {
+        long runs = master.scriptRuns();
+        assertThat(runs).as("script calls on a master that serves some of the slots").isPositive();
+        calls += runs;
+      }
+      assertThat(calls).as("script calls for 120 checks on 60 slots of 3 masters").isEqualTo(3);
+    } finally {
+      store.close().await();
+      vertx.close().await();
+    }
   }
 
   @Test

@@ -68,20 +68,7 @@ class RedisTimeoutRuleTest {
   }
 
   private <T> CompletableFuture<T> onLoop(Supplier<Future<T>> action) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    loop.runOnContext(
-        v ->
-            action
-                .get()
-                .onComplete(
-                    ar -> {
-                      if (ar.succeeded()) {
-                        result.complete(ar.result());
-                      } else {
-                        result.completeExceptionally(ar.cause());
-                      }
-                    }));
-    return result;
+    return OnLoop.run(loop, action);
   }
 
   /** Keeps the store's event loop busy for {@code millis}, as a burst or a cold JIT would. */
