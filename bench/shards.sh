@@ -5,7 +5,9 @@
 # decisions spread over the shards (script calls and keys per shard). Prints a Markdown table.
 #   bench/shards.sh [seconds-per-run] [connections]
 # Needs: wrk, redis-server/redis-cli >= 7.0 (CLUSTER ADDSLOTSRANGE), curl and a built agent
-# (mvn -B -pl agent -am verify). Env: BENCH_JAR (another build), BENCH_SHARDS (default "1 2 3"),
+# (mvn -B -pl agent -am verify). Env: BENCH_JAR (another build), BENCH_SHARDS (default "0 1 2 3"; 0 is
+# the baseline of the same run: one standalone redis-server, REDIS_MODE=Standalone), BENCH_ALGORITHMS
+# (default "FixedWindow SlidingWindow TokenBucket"),
 # BENCH_PORT / BENCH_MGMT_PORT (agent, default 18280 / 19290), BENCH_REDIS_BASE_PORT (default 17101:
 # shard i listens on base+i and its cluster bus on base+i+10000).
 #
@@ -24,10 +26,9 @@
 #   - from those, capacity: µs of redis CPU per decision × 0.1 = redis cores per 100k decisions/s
 #     in total; with an even split each shard carries 1/N of it, and since a redis-server runs its
 #     commands on one core the cluster saturates near N × 1e6 / (µs per decision) decisions/s.
-# "checks per script call": in Cluster mode the agent cuts batches per hash slot (a script may only
-# touch one slot), and many clients spread over 16384 slots almost never share one within an event
-# loop's turn, so expect ~1 even with 1 shard, against ~15-20 on a standalone Redis
-# (bench/algorithms.sh); compare redis CPU per decision with that script's to see what it costs.
+# "checks per script call": in Cluster mode the agent sends each master one call for the checks an
+# event loop gathered on its slots (the script's allow-cross-slot-keys form), so a call carries about
+# 1/N of what one call to a standalone Redis carries (the Standalone row of the same run).
 # Agent CPU per request carries over too (the agent's own cost), but on this box it includes the
 # time it loses to the redis-servers and wrk on the same cores.
 set -euo pipefail
@@ -35,7 +36,8 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-15}
 CONNECTIONS=${2:-64}
 JAR=${BENCH_JAR:-agent/target/agent.jar}
-SHARD_COUNTS=${BENCH_SHARDS:-"1 2 3"}
+SHARD_COUNTS=${BENCH_SHARDS:-"0 1 2 3"}
+ALGORITHMS=${BENCH_ALGORITHMS:-"FixedWindow SlidingWindow TokenBucket"}
 OUT=bench/out
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
@@ -44,7 +46,7 @@ command -v redis-server >/dev/null || { echo "redis-server is not installed (apt
 
 # other ports than run.sh (18080/19090/16379) and algorithms.sh (18180/19190/16479)
 PORT=${BENCH_PORT:-18280}; MGMT=${BENCH_MGMT_PORT:-19290}; REDIS_BASE=${BENCH_REDIS_BASE_PORT:-17101}
-MAX_SHARDS=$(tr ' ' '\n' <<< "$SHARD_COUNTS" | sort -n | tail -1)
+MAX_SHARDS=$(tr ' ' '\n' <<< "$SHARD_COUNTS 1" | sort -n | tail -1)
 # the cluster bus listens on port + 10000, which must be a port too
 [ $((REDIS_BASE + MAX_SHARDS - 1)) -lt 55536 ] || { echo "BENCH_REDIS_BASE_PORT too high: bus port = port + 10000 must stay below 65536"; exit 1; }
 JVM_OPTS="-Xms256m -Xmx256m"
@@ -74,10 +76,19 @@ done
 # start_cluster N: N masters on REDIS_BASE.., all 16384 slots split evenly (the split redis-cli
 # makes), no replicas; sets NODES (ports) and NODE_PIDS. Slots are assigned by hand rather than with
 # `redis-cli --cluster create`, which refuses fewer than 3 masters; the same way for every N.
+# N = 0: one standalone redis-server instead, the baseline.
 start_cluster() {
   local n=$1 i p dir="$TMP/cluster-$1"
   mkdir -p "$dir"
   NODES=(); NODE_PIDS=()
+  if [ "$n" -eq 0 ]; then
+    p=$REDIS_BASE
+    redis-server --port "$p" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --daemonize no \
+      --loglevel warning > "$OUT/shards-0-redis-$p.log" 2>&1 &
+    NODE_PIDS+=("$!"); pids+=("$!"); NODES+=("$p")
+    for _ in $(seq 1 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+    echo "redis-server on $p did not start: $(cat "$OUT/shards-0-redis-$p.log")"; exit 1
+  fi
   for ((i = 0; i < n; i++)); do
     p=$((REDIS_BASE + i))
     redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes-$p.conf" \
@@ -139,14 +150,16 @@ echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---
 for shards in $SHARD_COUNTS; do
   start_cluster "$shards"
   SEEDS=$(printf 'redis://127.0.0.1:%s,' "${NODES[@]}"); SEEDS=${SEEDS%,}
-  for algorithm in FixedWindow SlidingWindow TokenBucket; do
+  MODE=Cluster; LABEL=$shards
+  if [ "$shards" -eq 0 ]; then MODE=Standalone; LABEL="Standalone"; fi
+  for algorithm in $ALGORITHMS; do
     name="shards-$shards-$algorithm"
     policy="$OUT/policy-$algorithm.yaml"
     printf 'policy: bench/api\ngeneration: 1\nlimits: [%s]\nclientKey: {trustedProxies: [127.0.0.1/32]}\nfailurePolicy: Open\n' \
       "${LIMIT[$algorithm]}" > "$policy"
     on_nodes flushall
     env BIND_ADDRESS=127.0.0.1 HTTP_PORT=$PORT MANAGEMENT_PORT=$MGMT GRPC_PORT=0 POLICY_FILE="$policy" \
-      REDIS_MODE=Cluster REDIS_URL="$SEEDS" java $JVM_OPTS -jar "$JAR" > "$OUT/agent-$name.log" 2>&1 &
+      REDIS_MODE=$MODE REDIS_URL="$SEEDS" java $JVM_OPTS -jar "$JAR" > "$OUT/agent-$name.log" 2>&1 &
     AGENT_PID=$!; pids+=("$AGENT_PID")
     wait_http "http://127.0.0.1:$MGMT/health/ready"
     wait_store
@@ -161,7 +174,7 @@ for shards in $SHARD_COUNTS; do
     f1=$(failed_open)
     calls=(); keys=(); ticks=()
     : > "$OUT/commandstats-$name.txt"
-    for ((i = 0; i < shards; i++)); do
+    for ((i = 0; i < ${#NODES[@]}; i++)); do
       p=${NODES[$i]}
       { echo "# node 127.0.0.1:$p"; redis-cli -p "$p" info commandstats; redis-cli -p "$p" info keyspace; } >> "$OUT/commandstats-$name.txt"
       calls+=("$(script_calls "$p")")
@@ -171,7 +184,7 @@ for shards in $SHARD_COUNTS; do
     total_calls=$(( $(IFS=+; echo "${calls[*]}") ))
     read -r rps p99 requests non2xx <<< "$(wrk_figures "$OUT/$name.txt")"
     redis_us=$(us_per_req $((r1 - r0)) "$requests")
-    printf '| %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$shards" "$algorithm" "$rps" "$p99" "$non2xx" \
+    printf '| %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$LABEL" "$algorithm" "$rps" "$p99" "$non2xx" \
       $((f1 - f0)) "$(us_per_req $((s1 - s0)) "$requests")" "$redis_us" "$(awk -v u="$redis_us" 'BEGIN {printf "%.2f", u * 0.1}')" \
       "$(awk -v r="$requests" -v c="$total_calls" 'BEGIN {if (c > 0) printf "%.2f", r / c; else print "-"}')" \
       "$(shares "${calls[@]}")" "$(shares "${keys[@]}")" "$(shares "${ticks[@]}")"
@@ -180,6 +193,6 @@ for shards in $SHARD_COUNTS; do
   stop "${NODE_PIDS[@]}"
 done
 echo
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt), many-clients scenario; agent $JVM_OPTS, REDIS_MODE=Cluster;" \
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s after warming until flat (warm_until_flat in bench/lib.sh; curves in $OUT/warmup-*.txt), many-clients scenario; agent $JVM_OPTS, REDIS_MODE=Cluster (Standalone: one redis-server, REDIS_MODE=Standalone);" \
   "Redis Cluster of N masters, no replicas, slots split evenly; redis CPU = all shard processes together (µs × 0.1 = cores per 100k decisions/s);" \
   "keys per shard include the warm-up's; $(nproc) cores; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
