@@ -140,8 +140,19 @@ final class CheckBatcher {
     }
   }
 
-  /** A null result is a tampered counter: a store error for this request alone. */
+  /**
+   * A null result is a tampered counter: a store error for this request alone; so is a check whose
+   * slot moved again while it was sent on its own ({@link LuaScript#MOVED}).
+   */
   static Future<AcquireResult> settle(LuaScript.Check check, AcquireResult result) {
+    if (result == LuaScript.MOVED) {
+      return Future.failedFuture(
+          new StoreUnavailableException(
+              StoreUnavailableException.Reason.ERROR,
+              "the Redis Cluster slot of client "
+                  + check.client()
+                  + " moved while its check was sent; nothing was counted"));
+    }
     return result != null
         ? Future.succeededFuture(result)
         : Future.failedFuture(LuaScript.tampered(check));

@@ -67,6 +67,14 @@ public final class LuaScript {
     }
   }
 
+  /**
+   * A Cluster check's result when its counters' slot is no longer on the node its call went to
+   * (resharding): nothing was consumed, and the check is to be sent again on its own ({@link
+   * NodeWrites}). Compared by identity.
+   */
+  static final AcquireResult MOVED =
+      new AcquireResult(false, new long[0], new long[0], new long[0], -1);
+
   private final String source;
   private final String sha1;
   private final boolean acrossSlots;
@@ -161,7 +169,11 @@ public final class LuaScript {
         retries[i] = reply.get(at + 4 + 3 * i).toLong();
       }
       results.add(
-          verdict < 0 ? null : new AcquireResult(verdict == 1, remaining, resets, retries, clock));
+          verdict == -3
+              ? MOVED
+              : verdict < 0
+                  ? null
+                  : new AcquireResult(verdict == 1, remaining, resets, retries, clock));
       at += 2 + 3 * n;
     }
     return results;

@@ -21,8 +21,10 @@ import java.util.Map;
  * rarely carry more than one decision, and Redis would pay its per-call work for each.
  *
  * <p>A slot's checks stay in one call or in consecutive calls to its master, in order, so two
- * checks of one client are decided as if they had come one by one. Finding the nodes may wait for
- * the slot map: that wait is bounded like a call ({@link ScriptCalls#bounded}).
+ * checks of one client are decided as if they had come one by one. A check whose slot the node no
+ * longer serves (resharding, a stale slot map) consumes nothing there and is sent again on its own.
+ * Finding the nodes may wait for the slot map: that wait is bounded like a call ({@link
+ * ScriptCalls#bounded}).
  */
 final class NodeWrites {
 
@@ -77,6 +79,7 @@ final class NodeWrites {
     ids.forEach(id -> checks.addAll(batches.get(id).checks()));
     calls
         .call(connection, checks, begunAt)
+        .compose(decided -> movedAlone(connection, checks, decided, calls, begunAt))
         .onComplete(
             ar -> {
               int at = 0;
@@ -89,6 +92,42 @@ final class NodeWrites {
                 }
                 at += size;
               }
+            });
+  }
+
+  /**
+   * Sends again, each on its own, the checks whose slot the node no longer serves ({@link
+   * LuaScript#MOVED}, resharding): declared alone, a check's counter routes its call, and a node
+   * that does not serve its slot answers {@code MOVED}, which the client library follows (and reads
+   * the slot map again). Nothing of them was consumed. The rest keep their results.
+   */
+  private static Future<List<AcquireResult>> movedAlone(
+      RedisConnection connection,
+      List<LuaScript.Check> checks,
+      List<AcquireResult> decided,
+      ScriptCalls calls,
+      long begunAt) {
+    List<Future<List<AcquireResult>>> again = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    for (int i = 0; i < decided.size(); i++) {
+      if (decided.get(i) == LuaScript.MOVED) {
+        at.add(i);
+        again.add(calls.call(connection, List.of(checks.get(i)), begunAt));
+      }
+    }
+    if (again.isEmpty()) {
+      return Future.succeededFuture(decided);
+    }
+    return Future.join(again)
+        .transform(
+            ignored -> {
+              List<AcquireResult> results = new ArrayList<>(decided);
+              for (int n = 0; n < at.size(); n++) {
+                Future<List<AcquireResult>> one = again.get(n);
+                // a check that failed again stays MOVED: a store error for it alone
+                results.set(at.get(n), one.succeeded() ? one.result().get(0) : LuaScript.MOVED);
+              }
+              return Future.succeededFuture(results);
             });
   }
 

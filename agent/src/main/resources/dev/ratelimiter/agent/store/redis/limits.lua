@@ -20,13 +20,14 @@
 -- but lets a script so flagged touch undeclared keys of any slot its node serves. KEYS then holds
 -- only the first counter, which routes the call to its node; ARGV[1] is the number of counters K,
 -- ARGV[2..K+1] the counters, and the arguments above follow. A counter whose slot has moved to
--- another node (resharding) fails its first read like a tampered one: that request alone is a
--- store error, and nothing of it is consumed.
--- Returns per request: allowed (1 | 0 | -1), now (ms from TIME), then
+-- another node (resharding) fails its first command: that request alone answers -3, below.
+-- Returns per request: allowed (1 | 0 | -1 | -3), now (ms from TIME), then
 -- per limit: remaining, reset in ms (until the window ends / the bucket or log is empty again),
 -- retry in ms (until this limit would allow C; 0 when it does now).
 -- -1: a counter of this request holds something it cannot have written (tampered); nothing is
--- consumed and the agent treats it as a store error for this request alone.
+-- consumed and the agent treats it as a store error for this request alone. -3 (Cluster): a counter
+-- of this request is in a slot this node no longer serves; nothing is consumed and the agent sends
+-- the request again on its own.
 -- Time: FixedWindow needs none (a key with a TTL), but the deadline does; TIME is read once per
 -- call, and Redis's clock is the only one the algorithms use, never the agent's. All arithmetic is on whole numbers below 2^53, so Lua's doubles are exact.
 -- FixedWindow consumes first (INCRBY) and gives back on a refusal (DECRBY, or DEL of a key it
@@ -50,11 +51,21 @@ local function ceildiv(a, b)
   if r > 0 then q = q + 1 end
   return q
 end
+-- Cluster: a key whose slot this node no longer serves (resharding) fails its first command; the
+-- request is then answered -3 and the agent sends it again on its own, to the slot's new master
+local gone = false
+local function failed(v)
+  if type(v) == 'table' and v.err then
+    if string.find(v.err, 'non local key', 1, true) then gone = true end
+    return true
+  end
+  return false
+end
 -- a read that reports a key of the wrong type (tampered) instead of failing the whole call
 local function read(cmd, key, arg)
   local v
   if arg == nil then v = redis.pcall(cmd, key) else v = redis.pcall(cmd, key, arg) end
-  if type(v) == 'table' and v.err then return false, nil end
+  if failed(v) then return false, nil end
   return true, v
 end
 
@@ -216,6 +227,7 @@ for _ = 1, requests do
       local count = redis.pcall('INCRBY', key, cost)
       -- not a number: wrong type, not an integer, or an overflow; Redis changed nothing
       local ok = type(count) == 'number'
+      if not ok then failed(count) end
       local before
       if ok then
         before = count - cost
@@ -292,6 +304,10 @@ for _ = 1, requests do
         end
       end
     end
+  end
+  if gone then
+    allowed = -3
+    gone = false
   end
   out[o + 1] = allowed
   out[o + 2] = now

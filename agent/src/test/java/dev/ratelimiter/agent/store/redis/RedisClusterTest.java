@@ -116,7 +116,10 @@ class RedisClusterTest extends ConcurrencyContract {
       for (int i = 0; i < 60; i++) {
         clients.add("203.0.113." + i);
       }
-      assertThat(clients.stream().map(c -> HashSlot.of(counterKey(c))).distinct())
+      assertThat(
+              clients.stream()
+                  .map(c -> HashSlot.of(LuaScript.key("shop/api", c, limits.get(0))))
+                  .distinct())
           .as("slots")
           .hasSize(60);
       // all in one turn of the loop, twice per client: one flush
@@ -153,6 +156,69 @@ class RedisClusterTest extends ConcurrencyContract {
       store.close().await();
       vertx.close().await();
     }
+  }
+
+  @Test
+  @DisplayName(
+      "A slot moved to another master after the agent read the slot map: its client is counted there, the other's where it was")
+  void slotMovedUnderAStaleMap() throws Exception {
+    List<Limit> limits = List.of(new Limit("per-minute", 1000, 60, Algorithm.FixedWindow));
+    // two clients on the second master (slots 5461-10922), in different slots
+    List<String> clients = new ArrayList<>();
+    for (int i = 0; clients.size() < 2; i++) {
+      int slot = HashSlot.of(LuaScript.key("shop/api", "192.0.2." + i, limits.get(0)));
+      if (slot > 5460
+          && slot <= 10922
+          && (clients.isEmpty()
+              || slot != HashSlot.of(LuaScript.key("shop/api", clients.get(0), limits.get(0))))) {
+        clients.add("192.0.2." + i);
+      }
+    }
+    int moved = HashSlot.of(LuaScript.key("shop/api", clients.get(1), limits.get(0)));
+    RedisServerProcess from = cluster.masters().get(1);
+    RedisServerProcess to = cluster.masters().get(2);
+    Vertx vertx = Vertx.vertx();
+    RedisStore store =
+        new RedisStore(
+            vertx,
+            RedisTarget.parse(cluster.seedUrls(), RedisMode.Cluster, null),
+            PASSWORD,
+            5_000,
+            null);
+    try {
+      Context loop = vertx.getOrCreateContext();
+      OnLoop.run(loop, store::connectThisLoop).get(10, TimeUnit.SECONDS);
+      // the agent has read the slot map; now the slot goes to the third master
+      assignSlot(moved, to);
+      CompletableFuture<List<AcquireResult>> answers =
+          OnLoop.run(
+              loop,
+              () ->
+                  Future.all(
+                          store.acquire("shop/api", clients.get(0), limits, 1),
+                          store.acquire("shop/api", clients.get(1), limits, 1))
+                      .map(f -> f.<AcquireResult>list()));
+      List<AcquireResult> results = answers.get(20, TimeUnit.SECONDS);
+      assertThat(results).allSatisfy(r -> assertThat(r.remaining()).containsExactly(999));
+      for (String client : clients) {
+        assertThat(cluster.get(LuaScript.key("shop/api", client, limits.get(0)))).isEqualTo("1");
+      }
+      assertThat(to.command("DBSIZE")).as("keys on the slot's new master").isEqualTo(":1");
+    } finally {
+      store.close().await();
+      vertx.close().await();
+      cluster.flushAll();
+      assignSlot(moved, from);
+    }
+  }
+
+  /** Gives {@code slot} (holding no keys) to {@code owner}, told to every master. */
+  private void assignSlot(int slot, RedisServerProcess owner) throws Exception {
+    String id = owner.command("CLUSTER MYID");
+    for (RedisServerProcess master : cluster.masters()) {
+      assertThat(master.command("CLUSTER SETSLOT " + slot + " NODE " + id)).isEqualTo("+OK");
+    }
+    owner.command("CLUSTER BUMPEPOCH");
   }
 
   @Test
