@@ -99,13 +99,7 @@ class RedisClusterTest extends ConcurrencyContract {
   void oneCallPerMasterAcrossSlots() throws Exception {
     List<Limit> limits = List.of(new Limit("per-minute", 1000, 60, Algorithm.FixedWindow));
     Vertx vertx = Vertx.vertx();
-    RedisStore store =
-        new RedisStore(
-            vertx,
-            RedisTarget.parse(cluster.seedUrls(), RedisMode.Cluster, null),
-            PASSWORD,
-            5_000,
-            null);
+    RedisStore store = clusterStore(vertx);
     try {
       Context loop = vertx.getOrCreateContext();
       OnLoop.run(loop, store::connectThisLoop).get(10, TimeUnit.SECONDS);
@@ -178,13 +172,7 @@ class RedisClusterTest extends ConcurrencyContract {
     RedisServerProcess from = cluster.masters().get(1);
     RedisServerProcess to = cluster.masters().get(2);
     Vertx vertx = Vertx.vertx();
-    RedisStore store =
-        new RedisStore(
-            vertx,
-            RedisTarget.parse(cluster.seedUrls(), RedisMode.Cluster, null),
-            PASSWORD,
-            5_000,
-            null);
+    RedisStore store = clusterStore(vertx);
     try {
       Context loop = vertx.getOrCreateContext();
       OnLoop.run(loop, store::connectThisLoop).get(10, TimeUnit.SECONDS);
@@ -210,6 +198,15 @@ class RedisClusterTest extends ConcurrencyContract {
       cluster.flushAll();
       assignSlot(moved, from);
     }
+  }
+
+  private RedisStore clusterStore(Vertx vertx) {
+    return new RedisStore(
+        vertx,
+        RedisTarget.parse(cluster.seedUrls(), RedisMode.Cluster, null),
+        PASSWORD,
+        5_000,
+        null);
   }
 
   /** Gives {@code slot} (holding no keys) to {@code owner}, told to every master. */
