@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,19 +106,7 @@ class ClientQuotaStoreTest {
   }
 
   private static <T> T run(Supplier<Future<T>> call) throws Exception {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    loop.runOnContext(
-        v ->
-            call.get()
-                .onComplete(
-                    ar -> {
-                      if (ar.succeeded()) {
-                        out.complete(ar.result());
-                      } else {
-                        out.completeExceptionally(ar.cause());
-                      }
-                    }));
-    return out.get(10, TimeUnit.SECONDS);
+    return OnLoop.run(loop, call).get(10, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest(name = "{0}, {1}")

@@ -3,6 +3,7 @@ package dev.ratelimiter.agent.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.OnLoop;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.net.FreezableProxy;

@@ -6,6 +6,7 @@ import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestSettings;
 import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.ConcurrencyContract;
+import dev.ratelimiter.agent.store.OnLoop;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;
 import dev.ratelimiter.testsupport.redis.RedisClusterProcesses;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ratelimiter.agent.store.AcquireResult;
+import dev.ratelimiter.agent.store.OnLoop;
 import dev.ratelimiter.agent.store.StoreUnavailableException;
 import dev.ratelimiter.policy.Algorithm;
 import dev.ratelimiter.policy.Limit;

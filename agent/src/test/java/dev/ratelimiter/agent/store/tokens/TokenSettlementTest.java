@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratelimiter.agent.store.AcquireResult;
 import dev.ratelimiter.agent.store.CounterStore;
+import dev.ratelimiter.agent.store.OnLoop;
 import dev.ratelimiter.agent.store.memory.InMemoryStore;
 import dev.ratelimiter.agent.store.redis.RedisStore;
 import dev.ratelimiter.agent.store.redis.RedisTarget;
@@ -15,7 +16,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -80,19 +80,7 @@ class TokenSettlementTest {
 
   /** Runs {@code call} on the store's event loop (whose Redis connection it uses). */
   private static <T> T await(Supplier<Future<T>> call) throws Exception {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    loop.runOnContext(
-        v ->
-            call.get()
-                .onComplete(
-                    ar -> {
-                      if (ar.succeeded()) {
-                        out.complete(ar.result());
-                      } else {
-                        out.completeExceptionally(ar.cause());
-                      }
-                    }));
-    return out.get(10, TimeUnit.SECONDS);
+    return OnLoop.run(loop, call).get(10, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest(name = "{0}, {2}")

@@ -1,4 +1,4 @@
-package dev.ratelimiter.agent.store.redis;
+package dev.ratelimiter.agent.store;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -6,12 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /** Runs store calls on a store's event loop, as its requests would, from a test's thread. */
-final class OnLoop {
+public final class OnLoop {
 
   private OnLoop() {}
 
   /** Runs {@code action} in its own turn of {@code loop}; its outcome, to wait for. */
-  static <T> CompletableFuture<T> run(Context loop, Supplier<Future<T>> action) {
+  public static <T> CompletableFuture<T> run(Context loop, Supplier<Future<T>> action) {
     CompletableFuture<T> result = new CompletableFuture<>();
     loop.runOnContext(
         v ->
