@@ -38,19 +38,7 @@ public final class LuaScript {
    * arguments (the layout is in the script's header).
    */
   public static final LuaScript LIMITS_ACROSS_SLOTS =
-      new LuaScript(
-          "#!lua flags=allow-cross-slot-keys\n"
-              + LIMITS.source.replace(
-                  "local keys, args = KEYS, ARGV\n",
-                  """
-                  local keys, args = {}, {}
-                  do
-                    local count = tonumber(ARGV[1])
-                    for i = 1, count do keys[i] = ARGV[i + 1] end
-                    for i = count + 2, #ARGV do args[i - count - 1] = ARGV[i] end
-                  end
-                  """),
-          true);
+      new LuaScript(acrossSlots(LIMITS.source), true);
 
   /** Token budgets' settlements: see the script's header. */
   public static final LuaScript SETTLE = load("settle.lua");
@@ -80,9 +68,6 @@ public final class LuaScript {
   private final boolean acrossSlots;
 
   private LuaScript(String source, boolean acrossSlots) {
-    if (acrossSlots && !source.contains("local keys, args = {}, {}")) {
-      throw new IllegalStateException("limits.lua lost the line its Cluster form replaces");
-    }
     this.source = source;
     this.sha1 = sha1(source);
     this.acrossSlots = acrossSlots;
@@ -298,6 +283,25 @@ public final class LuaScript {
       }
     }
     return true;
+  }
+
+  /** {@code limits.lua}'s text in its Cluster form: flagged, its keys read from its arguments. */
+  private static String acrossSlots(String source) {
+    String plain = "local keys, args = KEYS, ARGV\n";
+    if (!source.contains(plain)) {
+      throw new IllegalStateException("limits.lua lost the line its Cluster form replaces");
+    }
+    return "#!lua flags=allow-cross-slot-keys\n"
+        + source.replace(
+            plain,
+            """
+            local keys, args = {}, {}
+            do
+              local count = tonumber(ARGV[1])
+              for i = 1, count do keys[i] = ARGV[i + 1] end
+              for i = count + 2, #ARGV do args[i - count - 1] = ARGV[i] end
+            end
+            """);
   }
 
   private static LuaScript load(String name) {
