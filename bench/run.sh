@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark of the agent against a raw Vert.x server (no limiting), on loopback only.
 #   bench/run.sh [seconds-per-run] [connections]
+# Two baselines in the same run: "raw" answers a small 200 (RawServer); "contract" answers what the
+# agent answers under bench/policy.yaml, the rate-limit headers and the 429's problem body included,
+# from constants (ContractServer, kept honest by ContractServerTest). CPU beyond "contract" is the
+# agent's own work; "contract" beyond "raw" is what the answer itself costs in Vert.x and Netty.
 # Needs: wrk and redis-server (Debian: apt-get install -y wrk redis-server), a built agent
 # (mvn -B -pl agent -am verify). Prints a Markdown table: req/s, p99 latency and server RSS, and the
 # ratio of each to the raw server in the same run.
@@ -16,7 +20,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wr
 command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)"; exit 1; }
 [ -f "$JAR" ] && [ -d agent/target/test-classes ] || { echo "build first: mvn -B -pl agent -am verify"; exit 1; }
 
-PORT=18080; MGMT=19090; RAW=18081; REDIS=16379
+PORT=18080; MGMT=19090; RAW=18081; CONTRACT=18082; REDIS=16379
 # JAVA and JVM_OPTS: the runtime of the agent and of the raw server alike (e.g. the Temurin 25 JDK with -XX:+UseZGC)
 JAVA=${JAVA:-java}
 JVM_OPTS=${JVM_OPTS:--Xms256m -Xmx256m}
@@ -60,6 +64,13 @@ for scenario in many-clients abuser; do
   R[raw,$scenario]=$(one_run "raw-$scenario" "http://127.0.0.1:$RAW/api" "$scenario.lua" $RAW_PID)
 done
 stop $RAW_PID
+"$JAVA" $JVM_OPTS -cp "$CP" dev.ratelimiter.agent.bench.ContractServer $CONTRACT > "$OUT/contract.log" 2>&1 &
+CONTRACT_PID=$!; pids+=("$CONTRACT_PID")
+wait_http "http://127.0.0.1:$CONTRACT/api"
+for scenario in many-clients abuser; do
+  R[contract,$scenario]=$(one_run "contract-$scenario" "http://127.0.0.1:$CONTRACT/api" "$scenario.lua" $CONTRACT_PID)
+done
+stop $CONTRACT_PID
 for store in memory redis; do
   if [ $store = redis ]; then start_agent "redis://127.0.0.1:$REDIS"; else start_agent ""; fi
   for scenario in many-clients abuser; do
@@ -69,14 +80,15 @@ for store in memory redis; do
   stop $AGENT_PID
 done
 
-echo "| scenario | server | req/s | p99 ms | RSS MiB | non-2xx | req/s vs raw | p99 vs raw | RSS vs raw | server CPU µs/req | redis CPU µs/req |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| scenario | server | req/s | p99 ms | RSS MiB | non-2xx | req/s vs raw | p99 vs raw | RSS vs raw | server CPU µs/req | redis CPU µs/req | CPU vs raw | CPU vs contract |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for scenario in many-clients abuser; do
-  read -r rrps rp99 rrss _ <<< "${R[raw,$scenario]}"
-  for server in raw memory redis; do
+  read -r rrps rp99 rrss _ rawcpu _ <<< "${R[raw,$scenario]}"
+  read -r _ _ _ _ concpu _ <<< "${R[contract,$scenario]}"
+  for server in raw contract memory redis; do
     read -r rps p99 rss non2xx scpu rcpu <<< "${R[$server,$scenario]}"
-    awk -v s="$scenario" -v n="$server" -v a="$rps" -v b="$p99" -v c="$rss" -v d="$non2xx" -v ra="$rrps" -v rb="$rp99" -v rc="$rrss" -v sc="$scpu" -v rcp="$rcpu" \
-      'BEGIN { printf "| %s | %s | %.0f | %.2f | %d | %s | %.2fx | %.2fx | %.2fx | %s | %s |\n", s, n, a, b, c, d, a/ra, b/rb, c/rc, sc, rcp }'
+    awk -v s="$scenario" -v n="$server" -v a="$rps" -v b="$p99" -v c="$rss" -v d="$non2xx" -v ra="$rrps" -v rb="$rp99" -v rc="$rrss" -v sc="$scpu" -v rcp="$rcpu" -v w="$rawcpu" -v k="$concpu" \
+      'BEGIN { printf "| %s | %s | %.0f | %.2f | %d | %s | %.2fx | %.2fx | %.2fx | %s | %s | %.2fx | %.2fx |\n", s, n, a, b, c, d, a/ra, b/rb, c/rc, sc, rcp, sc/w, sc/k }'
   done
 done
 echo
