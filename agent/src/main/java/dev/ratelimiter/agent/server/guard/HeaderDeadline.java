@@ -27,15 +27,22 @@ final class HeaderDeadline {
   static final String BYTES_HANDLER = "ratelimiterHeaderDeadlineBytes";
   static final String HEADS_HANDLER = "ratelimiterHeaderDeadlineHeads";
 
-  private final long timeoutMillis;
+  private final long timeoutNanos;
   private final Runnable onExpired;
+
+  /** The one look at the clock pending for this connection, or null. */
   private ScheduledFuture<?> timer;
+
+  /** When the head being read began ({@link System#nanoTime}); {@link #NO_HEAD} when none is. */
+  private long headSince = NO_HEAD;
+
+  private static final long NO_HEAD = Long.MIN_VALUE;
 
   /** Requests whose head was read and whose response has not been sent in full. */
   private int inFlight;
 
   private HeaderDeadline(long timeoutMillis, Runnable onExpired) {
-    this.timeoutMillis = timeoutMillis;
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     this.onExpired = onExpired;
   }
 
@@ -56,25 +63,46 @@ final class HeaderDeadline {
     return true;
   }
 
+  /**
+   * A head begins. Only the time is noted: the timer is not set and cancelled for every request (on
+   * a busy kept-alive connection that was a timer per request); one look is pending at a time, and
+   * when it finds a later head still unread it looks again when that head's deadline falls, as
+   * Netty's idle handlers do.
+   */
   private void start(Channel channel) {
-    if (timer == null && channel.isActive()) {
-      timer =
-          channel
-              .eventLoop()
-              .schedule(
-                  () -> {
-                    timer = null;
-                    if (channel.isActive()) {
-                      onExpired.run();
-                      channel.close();
-                    }
-                  },
-                  timeoutMillis,
-                  TimeUnit.MILLISECONDS);
+    if (headSince == NO_HEAD && channel.isActive()) {
+      headSince = System.nanoTime();
+      if (timer == null) {
+        lookAfter(channel, timeoutNanos);
+      }
     }
   }
 
+  private void lookAfter(Channel channel, long delayNanos) {
+    timer = channel.eventLoop().schedule(() -> look(channel), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void look(Channel channel) {
+    timer = null;
+    if (headSince == NO_HEAD || !channel.isActive()) {
+      return; // no head being read: the next one sets a look
+    }
+    long left = headSince + timeoutNanos - System.nanoTime();
+    if (left > 0) {
+      lookAfter(channel, left);
+    } else {
+      onExpired.run();
+      channel.close();
+    }
+  }
+
+  /** The head was read in time. */
+  private void headRead() {
+    headSince = NO_HEAD;
+  }
+
   private void cancel() {
+    headSince = NO_HEAD;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
@@ -104,7 +132,7 @@ final class HeaderDeadline {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
       if (msg instanceof HttpRequest) {
         inFlight++;
-        cancel();
+        headRead();
       }
       ctx.fireChannelRead(msg);
     }

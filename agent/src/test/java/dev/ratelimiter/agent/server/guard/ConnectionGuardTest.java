@@ -8,6 +8,13 @@ import dev.ratelimiter.agent.RawConnections.Held;
 import dev.ratelimiter.agent.RunningAgent;
 import dev.ratelimiter.agent.TestHttp;
 import dev.ratelimiter.agent.TestSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -80,6 +87,69 @@ class ConnectionGuardTest {
     }
     assertThat(http.get(agent.http(), "/api").status()).isEqualTo(200);
     assertThat(metric("ratelimiter_http_header_timeouts_total{port=\"public\"}")).isEqualTo(25);
+  }
+
+  @Test
+  @DisplayName(
+      "A busy kept-alive connection is not cut by the header deadline; a head it then trickles is cut a deadline after that head began")
+  void busyConnectionKeptThenSlowHeadCut() throws Exception {
+    start(60, 1, 10_000);
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), agent.http())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      long began = System.nanoTime();
+      int answered = 0;
+      // Back to back for 2.5 header deadlines: every head arrives whole, so none may be cut.
+      while (System.nanoTime() - began < 2_500_000_000L) {
+        out.write("GET /api HTTP/1.1\r\nHost: agent\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        // 200 until the quota of 1,000 is spent, 429 after: answered either way
+        assertThat(readResponseHead(in)).matches("(?s)HTTP/1\\.1 (200|429) .*");
+        answered++;
+      }
+      assertThat(answered).as("requests answered on the one connection").isGreaterThan(10);
+
+      out.write(SLOW_HEAD.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      long headBegan = System.nanoTime();
+      int closedAfter = -1;
+      for (int i = 0; i < 50 && closedAfter < 0; i++) {
+        try {
+          out.write('a');
+          out.flush();
+          socket.setSoTimeout(100);
+          if (in.read() < 0) {
+            closedAfter = (int) ((System.nanoTime() - headBegan) / 1_000_000);
+          }
+        } catch (SocketTimeoutException stillOpen) {
+          // nothing answered yet: the head is still being read
+        } catch (IOException reset) {
+          closedAfter = (int) ((System.nanoTime() - headBegan) / 1_000_000);
+        }
+      }
+      assertThat(closedAfter)
+          .as("ms from the slow head's first byte to the cut")
+          .isBetween(900, 3_000);
+    }
+  }
+
+  /** The status line and headers of one response, with its Content-Length body read past. */
+  private static String readResponseHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("the agent closed the connection after: " + head);
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return head.toString();
   }
 
   @Test
