@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,11 +15,19 @@ import java.util.function.LongSupplier;
  * a count is at most {@code error} above the truth. Two sketches take turns every {@link
  * #PERIOD_MILLIS}, so the answer covers the last one to two periods. Client keys only, never raw
  * header values or tokens (a key is a hash of them).
+ *
+ * <p>Each thread that refuses (an event loop) keeps its own sketches, up to {@link #MAX_STRIPES} of
+ * them (more threads share), so that event loops refusing the same abuser do not contend for one
+ * lock and one counter; {@link #top} adds their counts up. A client refused more than {@code
+ * refusals / CAPACITY} times in all is more than that in at least one stripe, so it is still found.
  */
 public final class TopRefused {
 
   public static final int CAPACITY = 1024;
   public static final long PERIOD_MILLIS = 5 * 60_000;
+
+  /** Threads with sketches of their own; further threads share them. */
+  public static final int MAX_STRIPES = 8;
 
   /**
    * A client and how often it was refused; at most {@code error} of {@code count} is overcounted.
@@ -26,48 +35,84 @@ public final class TopRefused {
   public record Client(String key, long count, long error) {}
 
   private final LongSupplier clockMillis;
-  private Sketch current = new Sketch();
-  private Sketch previous = new Sketch();
-  private long periodStart;
+  private final List<Stripe> stripes = new CopyOnWriteArrayList<>();
+  private final ThreadLocal<Stripe> mine = ThreadLocal.withInitial(this::stripe);
 
   public TopRefused(LongSupplier clockMillis) {
     this.clockMillis = clockMillis;
-    this.periodStart = clockMillis.getAsLong();
   }
 
-  public synchronized void refused(String client) {
-    turn();
-    current.add(client);
+  private synchronized Stripe stripe() {
+    if (stripes.size() < MAX_STRIPES) {
+      Stripe stripe = new Stripe(clockMillis.getAsLong());
+      stripes.add(stripe);
+      return stripe;
+    }
+    return stripes.get((int) (Thread.currentThread().getId() % MAX_STRIPES));
+  }
+
+  public void refused(String client) {
+    mine.get().refused(client, clockMillis.getAsLong());
   }
 
   /** The {@code n} clients refused most over the last one to two periods, most first. */
-  public synchronized List<Client> top(int n) {
-    turn();
+  public List<Client> top(int n) {
     Map<String, Client> merged = new HashMap<>();
-    for (Sketch sketch : List.of(previous, current)) {
-      sketch.counters.forEach(
-          (key, c) ->
-              merged.merge(
-                  key,
-                  new Client(key, c.count, c.error),
-                  (a, b) -> new Client(key, a.count + b.count, a.error + b.error)));
+    long now = clockMillis.getAsLong();
+    for (Stripe stripe : stripes) {
+      stripe.addTo(merged, now);
     }
     List<Client> all = new ArrayList<>(merged.values());
     all.sort(Comparator.comparingLong(Client::count).reversed().thenComparing(Client::key));
     return List.copyOf(all.subList(0, Math.min(n, all.size())));
   }
 
-  /** Clients the sketches hold counters for: at most twice {@link #CAPACITY}. */
-  public synchronized int tracked() {
-    return current.counters.size() + previous.counters.size();
+  /** Clients the sketches hold counters for: at most twice {@link #CAPACITY} per stripe. */
+  public int tracked() {
+    int tracked = 0;
+    for (Stripe stripe : stripes) {
+      tracked += stripe.tracked();
+    }
+    return tracked;
   }
 
-  private void turn() {
-    long now = clockMillis.getAsLong();
-    if (now - periodStart >= PERIOD_MILLIS) {
-      previous = now - periodStart >= 2 * PERIOD_MILLIS ? new Sketch() : current;
-      current = new Sketch();
+  /** One thread's two sketches, taking turns every period. */
+  private static final class Stripe {
+    private Sketch current = new Sketch();
+    private Sketch previous = new Sketch();
+    private long periodStart;
+
+    Stripe(long now) {
       periodStart = now;
+    }
+
+    synchronized void refused(String client, long now) {
+      turn(now);
+      current.add(client);
+    }
+
+    synchronized void addTo(Map<String, Client> merged, long now) {
+      turn(now);
+      for (Sketch sketch : List.of(previous, current)) {
+        sketch.counters.forEach(
+            (key, c) ->
+                merged.merge(
+                    key,
+                    new Client(key, c.count, c.error),
+                    (a, b) -> new Client(key, a.count + b.count, a.error + b.error)));
+      }
+    }
+
+    synchronized int tracked() {
+      return current.counters.size() + previous.counters.size();
+    }
+
+    private void turn(long now) {
+      if (now - periodStart >= PERIOD_MILLIS) {
+        previous = now - periodStart >= 2 * PERIOD_MILLIS ? new Sketch() : current;
+        current = new Sketch();
+        periodStart = now;
+      }
     }
   }
 
@@ -101,6 +146,11 @@ public final class TopRefused {
       Bucket from = c.bucket;
       long next = from.count + 1;
       Bucket to = from.next != null && from.next.count == next ? from.next : null;
+      if (to == null && from.head == c && c.after == null) {
+        from.count = next; // alone in its bucket, as a heavy hitter is: the bucket moves up with it
+        c.count = next;
+        return;
+      }
       from.remove(c);
       if (to == null) {
         to = new Bucket(next);
@@ -156,7 +206,7 @@ public final class TopRefused {
 
   /** The counters of one count, as a doubly linked list. */
   private static final class Bucket {
-    final long count;
+    long count;
     Bucket prev;
     Bucket next;
     private Counter head;

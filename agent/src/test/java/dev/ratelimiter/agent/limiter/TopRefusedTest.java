@@ -64,4 +64,47 @@ class TopRefusedTest {
     clock.addAndGet(2 * TopRefused.PERIOD_MILLIS);
     assertThat(top.top(10)).isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "threads refusing the same clients at once (event loops): every refusal counted once, in sketches of their own, bounded per thread")
+  void threadsCountedTogether() throws Exception {
+    AtomicLong clock = new AtomicLong();
+    TopRefused top = new TopRefused(clock::get);
+    int threads = TopRefused.MAX_STRIPES + 2; // more threads than stripes: the last ones share
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> started = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < 20_000; i++) {
+                  top.refused("key:abuser");
+                  if (i % 2 == 0) {
+                    top.refused("key:half");
+                  }
+                  if (i % 100 == 0) {
+                    top.refused("key:own-" + id);
+                  }
+                }
+              });
+      thread.start();
+      started.add(thread);
+    }
+    go.countDown();
+    for (Thread thread : started) {
+      thread.join();
+    }
+    assertThat(top.top(2))
+        .containsExactly(
+            new TopRefused.Client("key:abuser", 20_000L * threads, 0),
+            new TopRefused.Client("key:half", 10_000L * threads, 0));
+    assertThat(top.tracked()).isEqualTo(TopRefused.MAX_STRIPES * 2 + threads);
+  }
 }
