@@ -1,9 +1,12 @@
 package dev.ratelimiter.agent.http;
 
 import dev.ratelimiter.agent.answer.Problems;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -76,7 +79,17 @@ public final class PublicRoutes implements Handler<HttpServerRequest> {
 
   private static int headerBytes(HttpServerRequest request) {
     int bytes = request.uri().length();
-    for (Map.Entry<String, String> header : request.headers()) {
+    MultiMap headers = request.headers();
+    if (headers instanceof HttpHeaders netty) {
+      // Vert.x's headers are Netty's: read as they were decoded, with no String made per header
+      Iterator<Map.Entry<CharSequence, CharSequence>> it = netty.iteratorCharSequence();
+      while (it.hasNext()) {
+        Map.Entry<CharSequence, CharSequence> header = it.next();
+        bytes += header.getKey().length() + header.getValue().length() + 4;
+      }
+      return bytes;
+    }
+    for (Map.Entry<String, String> header : headers) {
       bytes += header.getKey().length() + header.getValue().length() + 4;
     }
     return bytes;

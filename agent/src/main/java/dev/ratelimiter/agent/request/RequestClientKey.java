@@ -5,10 +5,12 @@ import dev.ratelimiter.agent.clientkey.HeaderClientKey;
 import dev.ratelimiter.agent.clientkey.JwtClientKey;
 import dev.ratelimiter.agent.limiter.ClientIdentity;
 import dev.ratelimiter.policy.ClientKeyPolicy;
+import dev.ratelimiter.policy.ForwardedHeader;
 import dev.ratelimiter.policy.IpAddress;
 import dev.ratelimiter.policy.MissingHeader;
 import dev.ratelimiter.policy.PlanPolicy;
 import dev.ratelimiter.policy.Policy;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
@@ -31,13 +33,13 @@ public final class RequestClientKey {
     return ClientKeyResolver.resolve(
         policy.clientKey(),
         request.remoteAddress().hostAddress(),
-        headerValues(request, policy.clientKey().forwardedHeader().headerName()));
+        headerValues(request, forwardedName(policy.clientKey().forwardedHeader())));
   }
 
   public static ClientIdentity identify(Policy policy, HttpServerRequest request) {
     ClientKeyPolicy keys = policy.clientKey();
     String peer = request.remoteAddress().hostAddress();
-    List<String> forwarded = headerValues(request, keys.forwardedHeader().headerName());
+    List<String> forwarded = headerValues(request, forwardedName(keys.forwardedHeader()));
     IpAddress address = ClientKeyResolver.resolveAddress(keys, peer, forwarded);
     boolean exempt = address != null && !policy.exempt().isEmpty() && policy.exempts(address);
     String plan = headerPlan(policy, request, peer);
@@ -95,7 +97,20 @@ public final class RequestClientKey {
     return plans.planOf(values.size() == 1 ? values.get(0).strip() : null);
   }
 
-  private static List<String> headerValues(HttpServerRequest request, String name) {
+  private static final CharSequence X_FORWARDED_FOR =
+      HttpHeaders.createOptimized(ForwardedHeader.XForwardedFor.headerName());
+  private static final CharSequence FORWARDED =
+      HttpHeaders.createOptimized(ForwardedHeader.Forwarded.headerName());
+
+  /** The header's name with its case-insensitive hash computed once, not per request. */
+  private static CharSequence forwardedName(ForwardedHeader header) {
+    return switch (header) {
+      case XForwardedFor -> X_FORWARDED_FOR;
+      case Forwarded -> FORWARDED;
+    };
+  }
+
+  private static List<String> headerValues(HttpServerRequest request, CharSequence name) {
     // one look-up: an absent header gives an empty list
     return request.headers().getAll(name);
   }
