@@ -57,11 +57,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     try {
       path = CanonicalPath.of(request.path());
     } catch (CanonicalPath.Invalid e) {
-      RequestDecision.badRequest(request, "The path cannot be used: " + e.getMessage() + ".");
+      RequestDecision.badRequest(request, true, "The path cannot be used: " + e.getMessage() + ".");
       return;
     }
     if (!path.equals("/api") && !path.startsWith("/api/")) {
-      RequestDecision.badRequest(request, "The path leaves /api.");
+      RequestDecision.badRequest(request, true, "The path leaves /api.");
       return;
     }
     long length = contentLength(request);
@@ -86,6 +86,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     RequestDecision.decide(
         limiter,
         request,
+        true,
         Source.API,
         policy -> new Route(request.method().name(), path),
         429,

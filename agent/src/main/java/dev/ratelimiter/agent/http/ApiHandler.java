@@ -26,6 +26,7 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
     RequestDecision.decide(
         limiter,
         request,
+        false, // never paused: GET /api has no body to leave unread
         Source.API,
         policy -> Route.of(request.method().name(), request.path()),
         429,

@@ -49,6 +49,7 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
     RequestDecision.decide(
         limiter,
         request,
+        true,
         Source.CHECK,
         policy ->
             route(
@@ -66,6 +67,7 @@ public final class CheckHandler implements Handler<HttpServerRequest> {
         (client, decision) ->
             UnreadBody.answer(
                 request,
+                true,
                 () -> {
                   RateLimitHeaders.apply(request.response().headers(), decision);
                   request.response().end();

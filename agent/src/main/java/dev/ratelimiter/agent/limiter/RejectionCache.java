@@ -36,7 +36,20 @@ public final class RejectionCache {
       long[] remaining,
       long[] resetAt,
       long[] retryAt,
-      long until) {}
+      long until,
+      LastAnswer last) {}
+
+  /**
+   * The refusal last built from an entry, for the millisecond it was built in: an abuser's refusals
+   * within one millisecond are one and the same (times are kept in milliseconds), so they share one
+   * {@link Decision} instead of one each. Written by whichever event loop builds one; a reader sees
+   * a whole pair or an older one.
+   */
+  private static final class LastAnswer {
+    private volatile Built built;
+  }
+
+  private record Built(long atMillis, Decision decision) {}
 
   /**
    * @param sentAtMillis when the store call that produced {@code rejected} was sent
@@ -62,7 +75,8 @@ public final class RejectionCache {
             rejected.remaining().clone(),
             resetAt,
             retryAt,
-            until));
+            until,
+            new LastAnswer()));
   }
 
   /**
@@ -91,6 +105,10 @@ public final class RejectionCache {
     if (cost != entry.cost) {
       return null;
     }
+    Built built = entry.last.built;
+    if (built != null && built.atMillis == now) {
+      return built.decision;
+    }
     int n = entry.resetAt.length;
     long[] resets = new long[n];
     long[] retries = new long[n];
@@ -98,15 +116,18 @@ public final class RejectionCache {
       resets[i] = Math.max(0, entry.resetAt[i] - now);
       retries[i] = Math.max(0, entry.retryAt[i] - now);
     }
-    return new Decision(
-        policy,
-        entry.limits,
-        false,
-        entry.remaining,
-        resets,
-        Decision.Outcome.REJECTED_CACHED,
-        cost,
-        retries);
+    Decision refusal =
+        new Decision(
+            policy,
+            entry.limits,
+            false,
+            entry.remaining,
+            resets,
+            Decision.Outcome.REJECTED_CACHED,
+            cost,
+            retries);
+    entry.last.built = new Built(now, refusal);
+    return refusal;
   }
 
   /** Forgets every refusal of {@code client} (on any route): its counters were reset. */

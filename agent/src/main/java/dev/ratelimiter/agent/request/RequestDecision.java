@@ -49,22 +49,26 @@ public final class RequestDecision {
   private RequestDecision() {}
 
   /**
+   * @param paused whether the caller paused the request (to leave a body unread): it is resumed
+   *     after a refusal ({@link UnreadBody#answer})
    * @param refusedStatus the status of a refusal over the limit: 429, or what a gateway asked for
    */
   public static void decide(
       RateLimiter limiter,
       HttpServerRequest request,
+      boolean paused,
       Source source,
       RouteOf routeOf,
       int refusedStatus,
       Allowed allowed) {
-    decide(limiter, request, source, routeOf, refusedStatus, policy -> null, allowed);
+    decide(limiter, request, paused, source, routeOf, refusedStatus, policy -> null, allowed);
   }
 
   /** The same, with what the request says it spends against token budgets. */
   public static void decide(
       RateLimiter limiter,
       HttpServerRequest request,
+      boolean paused,
       Source source,
       RouteOf routeOf,
       int refusedStatus,
@@ -74,12 +78,15 @@ public final class RequestDecision {
     ClientIdentity client = RequestClientKey.identify(policy, request);
     if (client.rejected()) {
       UnreadBody.answer(
-          request, () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
+          request,
+          paused,
+          () -> Refusals.missingClientHeader(request.response(), client.missingHeader()));
       return;
     }
     if (client.invalid()) {
       UnreadBody.answer(
           request,
+          paused,
           () ->
               Refusals.invalidToken(
                   request.response(), client.invalidToken(), client.invalidTokenDetail()));
@@ -88,6 +95,7 @@ public final class RequestDecision {
     if (client.ambiguous()) {
       UnreadBody.answer(
           request,
+          paused,
           () -> Refusals.ambiguousClientHeader(request.response(), client.ambiguousHeader()));
       return;
     }
@@ -97,7 +105,7 @@ public final class RequestDecision {
       route = routeOf.of(policy).withClient(client.plan(), request.headers()::getAll);
       estimate = estimateOf.of(policy);
     } catch (IllegalArgumentException e) {
-      badRequest(request, e.getMessage());
+      badRequest(request, paused, e.getMessage());
       return;
     }
     limiter
@@ -109,10 +117,13 @@ public final class RequestDecision {
               }
               if (ar.failed()) {
                 UnreadBody.answer(
-                    request, () -> Refusals.storeUnavailable(request.response(), ar.cause()));
+                    request,
+                    paused,
+                    () -> Refusals.storeUnavailable(request.response(), ar.cause()));
               } else if (!ar.result().allowed()) {
                 UnreadBody.answer(
                     request,
+                    paused,
                     () -> Refusals.tooManyRequests(request.response(), ar.result(), refusedStatus));
               } else {
                 allowed.allowed(client, ar.result());
@@ -121,7 +132,8 @@ public final class RequestDecision {
   }
 
   /** A 400 problem, answered without reading a pending body. */
-  public static void badRequest(HttpServerRequest request, String detail) {
-    UnreadBody.answer(request, () -> Problems.send(request.response(), 400, "Bad Request", detail));
+  public static void badRequest(HttpServerRequest request, boolean paused, String detail) {
+    UnreadBody.answer(
+        request, paused, () -> Problems.send(request.response(), 400, "Bad Request", detail));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ratelimiter.agent.request;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -15,23 +16,33 @@ public final class UnreadBody {
 
   /** A body was announced ({@code Content-Length} above 0, or chunked) and has not ended. */
   public static boolean pending(HttpServerRequest request) {
-    String length = request.getHeader("Content-Length");
+    // Vert.x's own names: their case-insensitive hashes are computed once, not per request
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     boolean announced =
-        (length != null && !length.equals("0")) || request.headers().contains("Transfer-Encoding");
+        (length != null && !length.equals("0"))
+            || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
     return announced && !request.isEnded();
   }
 
-  /** Runs {@code send}, which writes the whole answer; see the class comment. */
-  public static void answer(HttpServerRequest request, Runnable send) {
+  /**
+   * Runs {@code send}, which writes the whole answer; see the class comment.
+   *
+   * @param paused whether the caller paused the request: then it is resumed after the answer, so
+   *     that its end is read and the connection goes on to its next request; a request never paused
+   *     needs nothing (resuming it would cost Vert.x a queue per request)
+   */
+  public static void answer(HttpServerRequest request, boolean paused, Runnable send) {
     if (pending(request)) {
       request
           .response()
-          .putHeader("Connection", "close")
+          .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
           .bodyEndHandler(v -> request.connection().close());
       send.run();
     } else {
       send.run();
-      request.resume();
+      if (paused) {
+        request.resume();
+      }
     }
   }
 }

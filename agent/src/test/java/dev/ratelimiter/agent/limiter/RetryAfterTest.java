@@ -49,12 +49,20 @@ class RetryAfterTest {
     Decision refused = limiter.check(policy, "c").await();
     assertThat(refused.outcome()).isEqualTo(Decision.Outcome.REJECTED);
     assertThat(refused.retryAfterMillis()).isEqualTo(expectedRetry);
-    clock.addAndGet(expectedRetry - 1);
+    clock.addAndGet(expectedRetry - 2);
     Decision early = limiter.check(policy, "c").await();
     assertThat(early.outcome())
-        .as("1 ms early: refused from the cache")
+        .as("2 ms early: refused from the cache")
         .isEqualTo(Decision.Outcome.REJECTED_CACHED);
-    assertThat(early.retryAfterMillis()).isEqualTo(1);
+    assertThat(early.retryAfterMillis()).isEqualTo(2);
+    assertThat(limiter.check(policy, "c").await().retryAfterMillis())
+        .as("again in the same millisecond")
+        .isEqualTo(2);
+    clock.addAndGet(1);
+    Decision later = limiter.check(policy, "c").await();
+    assertThat(later.outcome()).isEqualTo(Decision.Outcome.REJECTED_CACHED);
+    assertThat(later.retryAfterMillis()).as("1 ms early: the cache counts down").isEqualTo(1);
+    assertThat(later.resetMillis()[0]).isEqualTo(early.resetMillis()[0] - 1);
     clock.addAndGet(1);
     assertThat(limiter.check(policy, "c").await().allowed())
         .as("allowed at the retry time")
