@@ -43,7 +43,7 @@ public final class ClientKeyResolver {
    */
   public static IpAddress resolveAddress(
       ClientKeyPolicy policy, String peer, List<String> forwardedFor) {
-    IpAddress peerAddress = IpAddress.parse(peer);
+    IpAddress peerAddress = parsePeer(peer);
     if (peerAddress == null) {
       return null;
     }
@@ -58,9 +58,31 @@ public final class ClientKeyResolver {
     return client;
   }
 
+  /** A peer's text and what it parsed to. */
+  private record ParsedPeer(String text, IpAddress address) {}
+
+  /**
+   * The last peer parsed on this thread. An agent's peers are few (its load balancer or gateway
+   * replicas), and every request would otherwise parse the same text again; parsing is a function
+   * of the text alone, so equal text is the same answer.
+   */
+  private static final ThreadLocal<ParsedPeer> LAST_PEER = new ThreadLocal<>();
+
+  private static IpAddress parsePeer(String peer) {
+    ParsedPeer last = LAST_PEER.get();
+    if (last != null && last.text.equals(peer)) {
+      return last.address;
+    }
+    IpAddress address = IpAddress.parse(peer);
+    if (peer != null) {
+      LAST_PEER.set(new ParsedPeer(peer, address));
+    }
+    return address;
+  }
+
   /** Whether the TCP peer {@code peer} is one of the policy's trusted proxies. */
   public static boolean fromTrustedProxy(ClientKeyPolicy policy, String peer) {
-    IpAddress address = IpAddress.parse(peer);
+    IpAddress address = parsePeer(peer);
     return address != null && isTrusted(policy, address);
   }
 

@@ -34,6 +34,22 @@ class ClientKeyResolverTest {
   }
 
   @Test
+  @DisplayName(
+      "Peers taking turns on one thread (its parsed peer is remembered) are each judged as themselves")
+  void peersTakingTurns() {
+    for (int round = 0; round < 3; round++) {
+      assertThat(resolve(BEHIND_XFF, "10.1.2.3", "198.51.100.1")).isEqualTo("198.51.100.1");
+      assertThat(resolve(BEHIND_XFF, "203.0.113.9", "198.51.100.1")).isEqualTo("203.0.113.9");
+      assertThat(resolve(BEHIND_XFF, "fd00::1", "198.51.100.1")).isEqualTo("198.51.100.1");
+      assertThat(resolve(BEHIND_XFF, "not-an-address", "198.51.100.1")).isEqualTo("not-an-address");
+      assertThat(resolve(BEHIND_XFF, null, "198.51.100.1")).isEqualTo("unknown");
+      assertThat(ClientKeyResolver.fromTrustedProxy(BEHIND_XFF, "10.1.2.3")).isTrue();
+      assertThat(ClientKeyResolver.fromTrustedProxy(BEHIND_XFF, "10.1.2.4")).isTrue();
+      assertThat(ClientKeyResolver.fromTrustedProxy(BEHIND_XFF, "11.1.2.4")).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("Behind a trusted proxy the right-most untrusted X-Forwarded-For hop is the client")
   void rightMostUntrustedXff() {
     assertThat(resolve(BEHIND_XFF, "10.1.2.3", "198.51.100.1, 203.0.113.7, 10.9.9.9"))
