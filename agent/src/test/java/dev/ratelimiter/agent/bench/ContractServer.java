@@ -1,6 +1,5 @@
 package dev.ratelimiter.agent.bench;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -104,16 +103,7 @@ public final class ContractServer extends VerticleBase {
 
   public static void main(String[] args) {
     int port = Integer.parseInt(args.length > 0 ? args[0] : "8082");
-    Vertx vertx = Vertx.vertx();
-    vertx
-        .deployVerticle(
-            () -> new ContractServer(port),
-            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
-        .onSuccess(id -> System.out.println("contract server on 127.0.0.1:" + port))
-        .onFailure(
-            err -> {
-              err.printStackTrace();
-              System.exit(1);
-            });
+    RawServer.deployOnEveryCore(
+        () -> new ContractServer(port), "contract server on 127.0.0.1:" + port);
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.function.Supplier;
 
 /**
  * The benchmark's baseline: a plain Vert.x server answering {@code GET /api} with a small JSON body
@@ -37,12 +38,16 @@ public final class RawServer extends VerticleBase {
 
   public static void main(String[] args) {
     int port = Integer.parseInt(args.length > 0 ? args[0] : "8081");
-    Vertx vertx = Vertx.vertx();
-    vertx
+    deployOnEveryCore(() -> new RawServer(port), "raw server on 127.0.0.1:" + port);
+  }
+
+  /** Deploys one instance per core, as the agent runs one event loop per core; exits on failure. */
+  static void deployOnEveryCore(Supplier<VerticleBase> verticle, String started) {
+    Vertx.vertx()
         .deployVerticle(
-            () -> new RawServer(port),
+            verticle,
             new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
-        .onSuccess(id -> System.out.println("raw server on 127.0.0.1:" + port))
+        .onSuccess(id -> System.out.println(started))
         .onFailure(
             err -> {
               err.printStackTrace();
