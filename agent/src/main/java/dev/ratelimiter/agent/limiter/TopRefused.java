@@ -12,9 +12,9 @@ import java.util.function.LongSupplier;
  * The clients this agent refused most over the last minutes, in bounded memory whatever their
  * number: the space-saving sketch (Metwally, Agrawal, El Abbadi), which keeps {@link #CAPACITY}
  * counters; a client refused more than {@code refusals / CAPACITY} times is always among them, and
- * a count is at most {@code error} above the truth. Two sketches take turns every {@link
- * #PERIOD_MILLIS}, so the answer covers the last one to two periods. Client keys only, never raw
- * header values or tokens (a key is a hash of them).
+ * a count is never below the truth and at most {@code error} above it. Two sketches take turns
+ * every {@link #PERIOD_MILLIS}, so the answer covers the last one to two periods. Client keys only,
+ * never raw header values or tokens (a key is a hash of them).
  *
  * <p>Each thread that refuses (an event loop) keeps its own sketches, up to {@link #MAX_STRIPES} of
  * them (more threads share), so that event loops refusing the same abuser do not contend for one
@@ -57,15 +57,49 @@ public final class TopRefused {
 
   /** The {@code n} clients refused most over the last one to two periods, most first. */
   public List<Client> top(int n) {
-    Map<String, Client> merged = new HashMap<>();
     long now = clockMillis.getAsLong();
+    List<Snapshot> sketches = new ArrayList<>();
     for (Stripe stripe : stripes) {
-      stripe.addTo(merged, now);
+      stripe.snapshots(now, sketches);
+    }
+    Map<String, Client> merged = new HashMap<>();
+    for (Snapshot sketch : sketches) {
+      for (String key : sketch.counts.keySet()) {
+        merged.computeIfAbsent(key, k -> merge(k, sketches));
+      }
     }
     List<Client> all = new ArrayList<>(merged.values());
     all.sort(Comparator.comparingLong(Client::count).reversed().thenComparing(Client::key));
     return List.copyOf(all.subList(0, Math.min(n, all.size())));
   }
+
+  /**
+   * One client over every sketch. A full sketch without it may still have refused it up to its
+   * smallest count (it was evicted, or came after the sketch filled): that much is added to the
+   * count and to the error, so that a count is never below the truth (the mergeable form of
+   * space-saving).
+   */
+  private static Client merge(String key, List<Snapshot> sketches) {
+    long count = 0;
+    long error = 0;
+    for (Snapshot sketch : sketches) {
+      long[] counted = sketch.counts.get(key);
+      if (counted != null) {
+        count += counted[0];
+        error += counted[1];
+      } else {
+        count += sketch.floor;
+        error += sketch.floor;
+      }
+    }
+    return new Client(key, count, error);
+  }
+
+  /**
+   * A sketch's counts and errors as read, and the most a client it does not hold may have been
+   * refused in it: its smallest count when full, else 0.
+   */
+  private record Snapshot(Map<String, long[]> counts, long floor) {}
 
   /** Clients the sketches hold counters for: at most twice {@link #CAPACITY} per stripe. */
   public int tracked() {
@@ -91,15 +125,16 @@ public final class TopRefused {
       current.add(client);
     }
 
-    synchronized void addTo(Map<String, Client> merged, long now) {
+    synchronized void snapshots(long now, List<Snapshot> into) {
       turn(now);
       for (Sketch sketch : List.of(previous, current)) {
-        sketch.counters.forEach(
-            (key, c) ->
-                merged.merge(
-                    key,
-                    new Client(key, c.count, c.error),
-                    (a, b) -> new Client(key, a.count + b.count, a.error + b.error)));
+        Map<String, long[]> counts = new HashMap<>();
+        sketch.counters.forEach((key, c) -> counts.put(key, new long[] {c.count, c.error}));
+        long floor =
+            sketch.counters.size() >= CAPACITY && sketch.smallest != null
+                ? sketch.smallest.count
+                : 0;
+        into.add(new Snapshot(counts, floor));
       }
     }
 

@@ -107,4 +107,35 @@ class TopRefusedTest {
             new TopRefused.Client("key:half", 10_000L * threads, 0));
     assertThat(top.tracked()).isEqualTo(TopRefused.MAX_STRIPES * 2 + threads);
   }
+
+  @Test
+  @DisplayName(
+      "a client one thread's full sketch dropped, and another thread refused often: its count is never below the truth")
+  void neverBelowTheTruthAcrossThreads() throws Exception {
+    AtomicLong clock = new AtomicLong();
+    TopRefused top = new TopRefused(clock::get);
+    Thread crowded =
+        new Thread(
+            () -> {
+              top.refused("key:x");
+              for (int i = 0; i < 3 * TopRefused.CAPACITY; i++) {
+                top.refused("key:crowd-" + i); // fills the sketch and evicts key:x
+              }
+            });
+    crowded.start();
+    crowded.join();
+    Thread heavy =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 5_000; i++) {
+                top.refused("key:x");
+              }
+            });
+    heavy.start();
+    heavy.join();
+    TopRefused.Client x = top.top(1).get(0);
+    assertThat(x.key()).isEqualTo("key:x");
+    assertThat(x.count()).as("refused 5,001 times in all").isGreaterThanOrEqualTo(5_001);
+    assertThat(x.count() - x.error()).isLessThanOrEqualTo(5_001);
+  }
 }
