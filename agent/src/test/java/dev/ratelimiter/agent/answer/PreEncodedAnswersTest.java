@@ -97,6 +97,17 @@ class PreEncodedAnswersTest {
           .toCompletionStage()
           .toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // unanswered: show what every thread was doing, so that a hang can be told from a slow box
+      Thread.getAllStackTraces()
+          .forEach(
+              (thread, stack) -> {
+                System.err.println("THREAD " + thread.getName() + " " + thread.getState());
+                for (StackTraceElement frame : stack) {
+                  System.err.println("    at " + frame);
+                }
+              });
+      throw e;
     } finally {
       client.close();
     }
