@@ -5,6 +5,7 @@ import dev.ratelimiter.policy.Policy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,7 +38,7 @@ public final class RejectionCache {
       long[] resetAt,
       long[] retryAt,
       long until,
-      LastAnswer last) {}
+      AtomicReference<Built> last) {}
 
   /**
    * The refusal last built from an entry, for the millisecond it was built in: an abuser's refusals
@@ -45,10 +46,6 @@ public final class RejectionCache {
    * {@link Decision} instead of one each. Written by whichever event loop builds one; a reader sees
    * a whole pair or an older one.
    */
-  private static final class LastAnswer {
-    private volatile Built built;
-  }
-
   private record Built(long atMillis, Decision decision) {}
 
   /**
@@ -76,7 +73,7 @@ public final class RejectionCache {
             resetAt,
             retryAt,
             until,
-            new LastAnswer()));
+            new AtomicReference<>()));
   }
 
   /**
@@ -105,7 +102,7 @@ public final class RejectionCache {
     if (cost != entry.cost) {
       return null;
     }
-    Built built = entry.last.built;
+    Built built = entry.last.get();
     if (built != null && built.atMillis == now) {
       return built.decision;
     }
@@ -126,7 +123,7 @@ public final class RejectionCache {
             Decision.Outcome.REJECTED_CACHED,
             cost,
             retries);
-    entry.last.built = new Built(now, refusal);
+    entry.last.set(new Built(now, refusal));
     return refusal;
   }
 
