@@ -8,6 +8,7 @@ import dev.ratelimiter.agent.TestSettings;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +72,7 @@ class ContractServerTest {
   }
 
   /** Header names (case-folded) and their values with every number replaced. */
-  private static Map<String, String> shape(Map<String, java.util.List<String>> headers) {
+  private static Map<String, String> shape(Map<String, List<String>> headers) {
     Map<String, String> shape = new TreeMap<>();
     headers.forEach(
         (name, values) -> shape.put(name.toLowerCase(), withoutNumbers(values.toString())));

@@ -2,7 +2,9 @@ package dev.ratelimiter.agent.limiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -72,8 +74,8 @@ class TopRefusedTest {
     AtomicLong clock = new AtomicLong();
     TopRefused top = new TopRefused(clock::get);
     int threads = TopRefused.MAX_STRIPES + 2; // more threads than stripes: the last ones share
-    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-    List<Thread> started = new java.util.ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> started = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
       Thread thread =
@@ -114,28 +116,29 @@ class TopRefusedTest {
   void neverBelowTheTruthAcrossThreads() throws Exception {
     AtomicLong clock = new AtomicLong();
     TopRefused top = new TopRefused(clock::get);
-    Thread crowded =
-        new Thread(
-            () -> {
-              top.refused("key:x");
-              for (int i = 0; i < 3 * TopRefused.CAPACITY; i++) {
-                top.refused("key:crowd-" + i); // fills the sketch and evicts key:x
-              }
-            });
-    crowded.start();
-    crowded.join();
-    Thread heavy =
-        new Thread(
-            () -> {
-              for (int i = 0; i < 5_000; i++) {
-                top.refused("key:x");
-              }
-            });
-    heavy.start();
-    heavy.join();
+    onItsOwnThread(
+        () -> {
+          top.refused("key:x");
+          for (int i = 0; i < 3 * TopRefused.CAPACITY; i++) {
+            top.refused("key:crowd-" + i); // fills the sketch and evicts key:x
+          }
+        });
+    onItsOwnThread(
+        () -> {
+          for (int i = 0; i < 5_000; i++) {
+            top.refused("key:x");
+          }
+        });
     TopRefused.Client x = top.top(1).get(0);
     assertThat(x.key()).isEqualTo("key:x");
     assertThat(x.count()).as("refused 5,001 times in all").isGreaterThanOrEqualTo(5_001);
     assertThat(x.count() - x.error()).isLessThanOrEqualTo(5_001);
+  }
+
+  /** Runs {@code work} to its end on a new thread: a thread is what gets a sketch of its own. */
+  private static void onItsOwnThread(Runnable work) throws InterruptedException {
+    Thread thread = new Thread(work);
+    thread.start();
+    thread.join();
   }
 }

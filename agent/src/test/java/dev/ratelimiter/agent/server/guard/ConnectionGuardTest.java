@@ -17,6 +17,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -144,8 +146,7 @@ class ConnectionGuardTest {
       }
       head.append((char) b);
     }
-    java.util.regex.Matcher length =
-        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
     if (length.find()) {
       in.readNBytes(Integer.parseInt(length.group(1)));
     }
