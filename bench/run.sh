@@ -52,25 +52,24 @@ start_agent() { # $1 = redis url or empty
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
-"$JAVA" $JVM_OPTS -cp "$CP" dev.ratelimiter.agent.bench.RawServer $RAW > "$OUT/raw.log" 2>&1 &
-RAW_PID=$!; pids+=("$RAW_PID")
-wait_http "http://127.0.0.1:$RAW/api"
 redis-server --port $REDIS --bind 127.0.0.1 --save "" --appendonly no --daemonize no --loglevel warning > "$OUT/redis.log" 2>&1 &
 REDIS_PID=$!; pids+=("$REDIS_PID")
 sleep 0.5
 
 declare -A R
-for scenario in many-clients abuser; do
-  R[raw,$scenario]=$(one_run "raw-$scenario" "http://127.0.0.1:$RAW/api" "$scenario.lua" $RAW_PID)
-done
-stop $RAW_PID
-"$JAVA" $JVM_OPTS -cp "$CP" dev.ratelimiter.agent.bench.ContractServer $CONTRACT > "$OUT/contract.log" 2>&1 &
-CONTRACT_PID=$!; pids+=("$CONTRACT_PID")
-wait_http "http://127.0.0.1:$CONTRACT/api"
-for scenario in many-clients abuser; do
-  R[contract,$scenario]=$(one_run "contract-$scenario" "http://127.0.0.1:$CONTRACT/api" "$scenario.lua" $CONTRACT_PID)
-done
-stop $CONTRACT_PID
+# baseline NAME CLASS PORT: one baseline server (bench package of the agent's tests), every scenario, then stopped
+baseline() {
+  local name=$1 class=$2 port=$3 pid
+  "$JAVA" $JVM_OPTS -cp "$CP" "dev.ratelimiter.agent.bench.$class" "$port" > "$OUT/$name.log" 2>&1 &
+  pid=$!; pids+=("$pid")
+  wait_http "http://127.0.0.1:$port/api"
+  for scenario in many-clients abuser; do
+    R[$name,$scenario]=$(one_run "$name-$scenario" "http://127.0.0.1:$port/api" "$scenario.lua" "$pid")
+  done
+  stop "$pid"
+}
+baseline raw RawServer $RAW
+baseline contract ContractServer $CONTRACT
 for store in memory redis; do
   if [ $store = redis ]; then start_agent "redis://127.0.0.1:$REDIS"; else start_agent ""; fi
   for scenario in many-clients abuser; do
